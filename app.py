@@ -1,0 +1,35 @@
+"""TPBIS KPI Dashboard: navigation, language, the shared sidebar and the first-run demo.
+
+Run: streamlit run app.py   (database: --db after `--`, or TPBIS_DB, or the default path)
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from kpi.ui import layout, state
+
+st.set_page_config(page_title="Dasbor KPI TPBIS", page_icon="📚", layout="wide")
+
+PAGES = [
+    st.Page(
+        "pages/ringkasan.py",
+        title=state.tr("page.ringkasan"),
+        icon="🏠",
+        default=True,
+        url_path="ringkasan",
+    ),
+]
+
+try:
+    store = state.store()
+    state.ensure_demo(store)
+    layout.sidebar(store)
+    page = st.navigation(PAGES)
+    layout.demo_banner(store)
+    page.run()
+except Exception:  # a user never sees a traceback; the log keeps it for the team
+    logging.getLogger("tpbis").exception("page failed")
+    st.error(state.tr("app.error"))

@@ -1,0 +1,48 @@
+"""The command line: ``python -m kpi COMMAND ...``.
+
+Each command lives in kpi/commands/<name>.py with ``add_arguments(parser)`` and
+``run(args) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from kpi.store import StoreError
+
+# command -> (module, help). New commands add a line here.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("kpi.commands.demo", "load the demo program into a store"),
+    "summary": ("kpi.commands.summary", "what the store holds"),
+    "bench": ("kpi.commands.bench", "speed and memory against a same-run baseline"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m kpi", description="TPBIS KPI Dashboard: command line"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        mod = importlib.import_module(module)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except StoreError as exc:
+        print(f"{exc.message_id}\n{exc.message_en}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

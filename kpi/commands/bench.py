@@ -1,0 +1,62 @@
+"""python -m kpi bench [import|kpi|pages|all] [--scale N] [--json FILE]"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import platform
+import tempfile
+from pathlib import Path
+
+from kpi.bench import SUITES, run_suite
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("suite", nargs="?", default="all", choices=(*SUITES, "all"))
+    p.add_argument("--scale", type=int, default=1, help="demo scale (10 for the large run)")
+    p.add_argument("--json", dest="json_out", help="write the rows to this JSON file")
+    p.add_argument("--workdir", help="folder for the benchmark's databases (default: temporary)")
+
+
+def run(args: argparse.Namespace) -> int:
+    names = list(SUITES) if args.suite == "all" else [args.suite]
+    # a suite whose module is not there yet is reported, not hidden
+    rows, missing = [], []
+    with tempfile.TemporaryDirectory(prefix="tpbis-bench-") as tmp:
+        workdir = Path(args.workdir or tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            if importlib.util.find_spec(SUITES[name]) is None:
+                missing.append(name)
+                continue
+            for row in run_suite(name, workdir, args.scale):
+                rows.append({"suite": name, "scale": args.scale, **row})
+    report = {
+        "machine": {
+            "cpus": __import__("os").cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "rows": rows,
+        "missing_suites": missing,
+    }
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    header = (
+        f"{'suite':<8} {'measure':<44} {'seconds':>8} {'baseline':>9} {'ratio':>7} {'peak MB':>8}"
+    )
+    print(header)
+
+    def fmt(value: float | None, spec: str) -> str:
+        return "-" if value is None else format(value, spec)
+
+    for r in rows:
+        print(
+            f"{r['suite']:<8} {r['name']:<44} {r['seconds']:>8.3f} "
+            f"{fmt(r.get('baseline_seconds'), '.3f'):>9} {fmt(r.get('ratio'), '.2f'):>7} "
+            f"{fmt(r.get('peak_mb'), '.0f'):>8}"
+        )
+    for name in missing:
+        print(f"{name:<8} (suite not available yet)")
+    return 1 if missing and args.suite != "all" else 0

@@ -1,0 +1,129 @@
+"""Strings and number/date formats in Bahasa Indonesia (default) and English.
+
+The strings live in data/i18n/<lang>/*.yaml (one folder per language, one file per part of the
+app, merged; a key defined twice is an error). A key missing in English falls back to
+Indonesian, and a key missing everywhere shows as itself so that it is noticed.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+Lang = Literal["id", "en"]
+LANGS: tuple[Lang, ...] = ("id", "en")
+DEFAULT_LANG: Lang = "id"
+
+_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
+
+MONTHS: dict[Lang, tuple[str, ...]] = {
+    "id": (
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+@cache
+def strings(lang: Lang) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for path in sorted((_DIR / lang).glob("*.yaml")):
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        for key, value in data.items():
+            if str(key) in merged:
+                raise ValueError(f"i18n key {key!r} defined twice ({path.name})")
+            merged[str(key)] = str(value)
+    return merged
+
+
+def norm_lang(lang: str | None) -> Lang:
+    return "en" if str(lang or "").lower().startswith("en") else "id"
+
+
+def t(key: str, lang: str | None = DEFAULT_LANG, **values: Any) -> str:
+    """The string for ``key`` in ``lang``, with {placeholders} filled from ``values``."""
+    lg = norm_lang(lang)
+    text = strings(lg).get(key) or strings("id").get(key) or key
+    if values:
+        formatted = {k: (format_number(v, lg) if _is_number(v) else v) for k, v in values.items()}
+        return text.format(**formatted)
+    return text
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def format_number(value: Any, lang: str | None = DEFAULT_LANG, decimals: int = 0) -> str:
+    """3505 -> '3.505' (id) or '3,505' (en); 1234.5 with decimals=1 -> '1.234,5' / '1,234.5'.
+
+    Empty values (None, NaN) show as an en dash, never as 0.
+    """
+    if value is None:
+        return "–"
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(x) or math.isinf(x):
+        return "–"
+    text = f"{x:,.{decimals}f}"
+    if norm_lang(lang) == "id":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def format_percent(value: Any, lang: str | None = DEFAULT_LANG, decimals: int = 1) -> str:
+    text = format_number(value, lang, decimals)
+    return text if text == "–" else f"{text}%"
+
+
+def format_change(value: Any, lang: str | None = DEFAULT_LANG, decimals: int = 1) -> str:
+    """A relative change in percent with its sign: '+4,2%' / '-12.0%'."""
+    text = format_percent(value, lang, decimals)
+    if text == "–":
+        return text
+    return text if text.startswith("-") else f"+{text}"
+
+
+def month_name(month: int, lang: str | None = DEFAULT_LANG) -> str:
+    return MONTHS[norm_lang(lang)][month - 1]
+
+
+def format_month(value: date | str, lang: str | None = DEFAULT_LANG) -> str:
+    """date(2023, 8, 1) or '2023-08' -> 'Agustus 2023' / 'August 2023'."""
+    if isinstance(value, str):
+        year, month = int(value[:4]), int(value[5:7])
+    else:
+        year, month = value.year, value.month
+    return f"{month_name(month, lang)} {year}"

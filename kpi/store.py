@@ -1,0 +1,436 @@
+"""The store: the one module that owns the DuckDB file.
+
+- the schema and its migrations (an older file is upgraded in place when it is opened);
+- connections: one DuckDB database object per file and process, and a cursor per thread, because
+  DuckDB connections must not be shared across threads;
+- the single writer: every write goes through ``Store.write()``, which holds a process-wide lock
+  around one transaction and bumps the data version that page caches key on.
+
+Readers use ``Store.query()`` / ``Store.cursor()``; DuckDB's MVCC gives each of them a consistent
+snapshot, so a reader sees the data before or after a write transaction, never between.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from kpi.columns import MONTHLY_COLUMNS
+
+SCHEMA_VERSION = 2
+
+DEFAULT_DB_ENV = "TPBIS_DB"
+
+
+class StoreError(RuntimeError):
+    """A store problem that a user can act on (message in Indonesian and English)."""
+
+    def __init__(self, message_id: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_id = message_id
+        self.message_en = message_en
+
+
+def default_db_path() -> Path:
+    """Where the store lives when neither --db nor TPBIS_DB says otherwise.
+
+    Outside the repository, in the user's data folder, so a database file is never committed.
+    """
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "tpbis" / "tpbis.duckdb"
+
+
+def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """--db on the command line, else the TPBIS_DB environment variable, else the default."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    env = os.environ.get(DEFAULT_DB_ENV)
+    if env:
+        return Path(env).expanduser()
+    return default_db_path()
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema. Data tables carry the batch that last wrote each row; their *_riwayat twin keeps the
+# rows a later batch replaced (value history), so that undoing a batch can restore them.
+
+_MONTHLY_SQL = ",\n    ".join(f"{c.name} {c.sql_type}" for c in MONTHLY_COLUMNS)
+
+# (table, key columns, column definitions) for the data tables of schema version 1
+_DATA_TABLES_V1: list[tuple[str, tuple[str, ...], str]] = [
+    (
+        "perpustakaan",
+        ("kode_perpustakaan",),
+        """
+    kode_perpustakaan VARCHAR NOT NULL,
+    nama_perpustakaan VARCHAR NOT NULL,
+    jenis VARCHAR NOT NULL,
+    kode_wilayah VARCHAR,
+    kode_provinsi VARCHAR,
+    kode_kabupaten_kota VARCHAR,
+    kode_kecamatan VARCHAR,
+    kode_desa_kelurahan VARCHAR,
+    tahun_bergabung INTEGER,
+    jenis_dukungan VARCHAR,
+    penduduk BIGINT,
+    latitude DOUBLE,
+    longitude DOUBLE,
+    batch_id VARCHAR""",
+    ),
+    (
+        "laporan_bulanan",
+        ("kode_perpustakaan", "periode"),
+        f"""
+    kode_perpustakaan VARCHAR NOT NULL,
+    periode DATE NOT NULL,
+    {_MONTHLY_SQL},
+    batch_id VARCHAR""",
+    ),
+    (
+        "target",
+        ("kpi", "tingkat", "kode", "tahun"),
+        """
+    kpi VARCHAR NOT NULL,
+    tingkat VARCHAR NOT NULL,
+    kode VARCHAR NOT NULL,
+    tahun INTEGER NOT NULL,
+    nilai DOUBLE,
+    batch_id VARCHAR""",
+    ),
+    (
+        "penilaian_mandiri",
+        ("kode_perpustakaan", "periode"),
+        """
+    kode_perpustakaan VARCHAR NOT NULL,
+    periode VARCHAR NOT NULL,
+    tahun INTEGER NOT NULL,
+    semester INTEGER,
+    kreativitas DOUBLE,
+    inovasi DOUBLE,
+    kewirausahaan DOUBLE,
+    kepemimpinan DOUBLE,
+    layanan_informasi DOUBLE,
+    pelibatan_masyarakat DOUBLE,
+    advokasi DOUBLE,
+    batch_id VARCHAR""",
+    ),
+    (
+        "indikator_konteks",
+        ("kode_wilayah", "indikator", "tahun"),
+        """
+    kode_wilayah VARCHAR NOT NULL,
+    tingkat VARCHAR NOT NULL,
+    indikator VARCHAR NOT NULL,
+    tahun INTEGER NOT NULL,
+    nilai DOUBLE,
+    satuan VARCHAR,
+    sumber VARCHAR,
+    batch_id VARCHAR""",
+    ),
+]
+
+# the key columns of every data table (for the importer and undo)
+DATA_TABLE_KEYS: dict[str, tuple[str, ...]] = {t: k for t, k, _ in _DATA_TABLES_V1}
+
+
+def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
+    """The first schema: regions, data tables with history, batches, settings."""
+    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute(
+        """
+        CREATE TABLE wilayah (
+            kode VARCHAR PRIMARY KEY,
+            tingkat VARCHAR NOT NULL,
+            nama VARCHAR NOT NULL,
+            kode_induk VARCHAR,
+            latitude DOUBLE,
+            longitude DOUBLE
+        )"""
+    )
+    for table, keys, cols in _DATA_TABLES_V1:
+        con.execute(f"CREATE TABLE {table} ({cols},\n    PRIMARY KEY ({', '.join(keys)}))")
+        # history: the replaced row, which batch replaced it and when
+        con.execute(
+            f"CREATE TABLE {table}_riwayat ({cols},\n"
+            "    diganti_oleh VARCHAR NOT NULL,\n    diganti_pada TIMESTAMP NOT NULL)"
+        )
+    con.execute(
+        """
+        CREATE TABLE import_batch (
+            batch_id VARCHAR PRIMARY KEY,
+            created_at TIMESTAMP NOT NULL,
+            pengguna VARCHAR,
+            sumber VARCHAR NOT NULL,          -- 'impor' or 'demo'
+            status VARCHAR NOT NULL,          -- 'committed' or 'undone'
+            undone_at TIMESTAMP,
+            accepted BIGINT DEFAULT 0,
+            rejected BIGINT DEFAULT 0,
+            added BIGINT DEFAULT 0,
+            changed BIGINT DEFAULT 0,
+            unchanged BIGINT DEFAULT 0,
+            catatan VARCHAR
+        )"""
+    )
+    con.execute(
+        """
+        CREATE TABLE import_file (
+            batch_id VARCHAR NOT NULL,
+            file_no INTEGER NOT NULL,
+            file_name VARCHAR NOT NULL,
+            checksum VARCHAR NOT NULL,
+            size_bytes BIGINT NOT NULL,
+            content BLOB,
+            PRIMARY KEY (batch_id, file_no)
+        )"""
+    )
+    con.execute(
+        """
+        CREATE TABLE rejected_row (
+            batch_id VARCHAR NOT NULL,
+            file_name VARCHAR,
+            sheet VARCHAR,
+            baris INTEGER,
+            kolom VARCHAR,
+            nilai VARCHAR,
+            aturan VARCHAR,
+            pesan_id VARCHAR,
+            pesan_en VARCHAR,
+            data_baris VARCHAR
+        )"""
+    )
+    con.execute(
+        """
+        CREATE TABLE settings (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL,          -- JSON
+            updated_at TIMESTAMP NOT NULL
+        )"""
+    )
+
+
+def _migration_2(con: duckdb.DuckDBPyConnection) -> None:
+    """Contact columns in the register (for field teams' export) and saved column mappings."""
+    for table in ("perpustakaan", "perpustakaan_riwayat"):
+        for col in ("alamat", "kontak_nama", "kontak_telepon", "kontak_email"):
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {col} VARCHAR")
+    con.execute(
+        """
+        CREATE TABLE pemetaan_kolom (
+            tanda VARCHAR PRIMARY KEY,        -- signature of the sheet's header shape
+            jenis_sheet VARCHAR NOT NULL,
+            pemetaan VARCHAR NOT NULL,        -- JSON: header as in the file -> column
+            created_at TIMESTAMP NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_migration_1, _migration_2]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def schema_version_of(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the file up to ``target``, one migration per transaction. Returns the old version."""
+    current = schema_version_of(con)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"Berkas basis data versi skema {current} lebih baru dari aplikasi ini "
+            f"({SCHEMA_VERSION}). Perbarui aplikasi.",
+            f"The database file has schema version {current}, newer than this app "
+            f"({SCHEMA_VERSION}). Update the app.",
+        )
+    for version in range(current + 1, target + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            MIGRATIONS[version - 1](con)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return current
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class Store:
+    """One DuckDB file: a database object per process, a cursor per thread, one writer."""
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreError(
+                f"Basis data {self.path} tidak dapat dibuka (mungkin sedang dipakai proses "
+                f"lain): {exc}",
+                f"The database {self.path} cannot be opened (another process may hold it): {exc}",
+            ) from exc
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        if not read_only:
+            with self._write_lock:
+                migrate(self._con)
+                self._ensure_regions()
+
+    # -- connections ---------------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's own cursor (DuckDB connections are not shared across threads)."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a read query with parameters and return a (small) frame."""
+        return self.cursor().execute(sql, params or []).df()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        row = self.cursor().execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction, under the process-wide writer lock: all or nothing."""
+        if self.read_only:
+            raise StoreError("Basis data dibuka hanya-baca.", "The database is open read-only.")
+        with self._write_lock:
+            cur = self._con.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+                cur.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('data_version', "
+                    "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta "
+                    "WHERE key = 'data_version'), 0) + 1 AS VARCHAR))"
+                )
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()
+
+    def data_version(self) -> int:
+        """Bumped by every committed write: page caches key on it."""
+        value = self.scalar("SELECT value FROM meta WHERE key = 'data_version'")
+        return int(value) if value is not None else 0
+
+    def schema_version(self) -> int:
+        return schema_version_of(self.cursor())
+
+    def close(self) -> None:
+        self._con.close()
+
+    # -- regions -------------------------------------------------------------------------------
+    def _ensure_regions(self) -> None:
+        """Load the committed gazetteer into the region table the first time."""
+        cur = self._con.cursor()
+        try:
+            n = cur.execute("SELECT count(*) FROM wilayah").fetchone()
+            if n and n[0]:
+                return
+            from kpi import places
+
+            frame = places.wilayah_frame()[
+                ["kode", "tingkat", "nama", "kode_induk", "latitude", "longitude"]
+            ]
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                cur.register("wilayah_src", frame)
+                cur.execute(
+                    "INSERT INTO wilayah SELECT kode, tingkat, nama, kode_induk, "
+                    "latitude, longitude FROM wilayah_src"
+                )
+                cur.unregister("wilayah_src")
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        finally:
+            cur.close()
+
+    # -- settings ------------------------------------------------------------------------------
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        import json
+
+        value = self.scalar("SELECT value FROM settings WHERE key = ?", [key])
+        return json.loads(value) if value is not None else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        import json
+
+        with self.write() as cur:
+            cur.execute(
+                "INSERT OR REPLACE INTO settings VALUES (?, ?, now())", [key, json.dumps(value)]
+            )
+
+    def delete_setting(self, key: str) -> None:
+        with self.write() as cur:
+            cur.execute("DELETE FROM settings WHERE key = ?", [key])
+
+    # -- meta ----------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        value = self.scalar("SELECT value FROM meta WHERE key = ?", [key])
+        return None if value is None else str(value)
+
+    # -- what is in it -------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        """No library and no report: the state in which the app loads the demo."""
+        return not self.scalar(
+            "SELECT (SELECT count(*) FROM perpustakaan) + (SELECT count(*) FROM laporan_bulanan)"
+        )
+
+    def should_load_demo(self) -> bool:
+        """Empty and the demo was never cleared on purpose: the first start of a new store."""
+        return self.is_empty() and self.get_meta("demo_dibersihkan") is None
+
+    def has_demo(self) -> bool:
+        return bool(
+            self.scalar(
+                "SELECT count(*) FROM import_batch WHERE sumber = 'demo' AND status = 'committed'"
+            )
+        )
+
+
+_registry: dict[Path, Store] = {}
+_registry_lock = threading.Lock()
+
+
+def open_store(path: str | os.PathLike[str] | None = None) -> Store:
+    """The process's Store for a file (one DuckDB database object per file and process)."""
+    resolved = resolve_db_path(path).resolve()
+    with _registry_lock:
+        store = _registry.get(resolved)
+        if store is None:
+            store = Store(resolved)
+            _registry[resolved] = store
+        return store
+
+
+def close_all() -> None:
+    with _registry_lock:
+        for store in _registry.values():
+            store.close()
+        _registry.clear()

@@ -1,0 +1,57 @@
+"""What the store holds: partner areas, libraries by level and cohort, periods, report counts.
+
+Used by ``python -m kpi summary`` and by the overview page's coverage cards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kpi.columns import JENIS_PERPUSTAKAAN
+from kpi.store import Store
+
+
+def summary(store: Store) -> dict[str, Any]:
+    """Counts of the partner areas and libraries present in the store, and the reported months."""
+    areas = store.query(
+        """
+        SELECT count(DISTINCT kode_provinsi) AS provinces,
+               count(DISTINCT kode_kabupaten_kota) AS kabupaten_kota,
+               count(DISTINCT kode_desa_kelurahan) AS desa_kelurahan,
+               count(*) AS libraries_total
+        FROM perpustakaan
+        """
+    ).iloc[0]
+    by_level = store.query("SELECT jenis, count(*) AS n FROM perpustakaan GROUP BY jenis")
+    levels = {j: 0 for j in JENIS_PERPUSTAKAAN}
+    levels.update({str(r.jenis): int(r.n) for r in by_level.itertuples()})
+    months = store.query(
+        """
+        SELECT strftime(min(periode), '%Y-%m') AS first_period,
+               strftime(max(periode), '%Y-%m') AS last_period,
+               count(*) AS monthly_rows
+        FROM laporan_bulanan
+        """
+    ).iloc[0]
+    cohorts = store.query(
+        """
+        SELECT tahun_bergabung, jenis, count(*) AS n FROM perpustakaan
+        WHERE tahun_bergabung IS NOT NULL GROUP BY ALL ORDER BY ALL
+        """
+    )
+    by_cohort: dict[str, dict[str, int]] = {}
+    for r in cohorts.itertuples():
+        by_cohort.setdefault(str(int(r.tahun_bergabung)), {})[str(r.jenis)] = int(r.n)
+    return {
+        "provinces": int(areas["provinces"]),
+        "kabupaten_kota": int(areas["kabupaten_kota"]),
+        "desa_kelurahan": int(areas["desa_kelurahan"]),
+        "libraries": levels,
+        "libraries_total": int(areas["libraries_total"]),
+        "by_cohort": by_cohort,
+        "first_period": months["first_period"] if months["monthly_rows"] else None,
+        "last_period": months["last_period"] if months["monthly_rows"] else None,
+        "monthly_rows": int(months["monthly_rows"]),
+        "demo": store.has_demo(),
+        "schema_version": store.schema_version(),
+    }

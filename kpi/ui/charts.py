@@ -1,0 +1,73 @@
+"""Figure builders: functions from a small frame to a Plotly figure, testable without Streamlit."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi import i18n
+
+# red / yellow / green that also differ in lightness (readable without colour)
+BAND_COLOURS = {"merah": "#b2182b", "kuning": "#f2c94c", "hijau": "#1a7f37"}
+LEVEL_COLOURS = {"provinsi": "#1b4f72", "kabupaten_kota": "#2e86c1", "desa_kelurahan": "#85c1e9"}
+
+
+def _layout(fig: go.Figure, lang: str, title: str | None = None) -> go.Figure:
+    fig.update_layout(
+        title=title,
+        separators=",." if i18n.norm_lang(lang) == "id" else ".,",
+        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        template="plotly_white",
+        height=340,
+    )
+    return fig
+
+
+def cohort_bars(by_cohort: dict[str, dict[str, int]], lang: str) -> go.Figure:
+    """Libraries by cohort year (tahun bergabung), stacked by library level."""
+    years = sorted(by_cohort)
+    fig = go.Figure()
+    for jenis, colour in LEVEL_COLOURS.items():
+        fig.add_bar(
+            x=years,
+            y=[by_cohort[y].get(jenis, 0) for y in years],
+            name=i18n.t(f"jenis.{jenis}", lang),
+            marker_color=colour,
+        )
+    fig.update_layout(barmode="stack", xaxis_title=i18n.t("overview.cohort_axis", lang))
+    fig.update_xaxes(type="category")
+    return _layout(fig, lang)
+
+
+def trend_lines(trend: pd.DataFrame, columns: list[str], lang: str) -> go.Figure:
+    fig = go.Figure()
+    for col in columns:
+        fig.add_scatter(
+            x=trend["periode"], y=trend[col], mode="lines", name=i18n.t(f"kolom.{col}", lang)
+        )
+    fig.update_xaxes(tickformat="%b %Y")
+    return _layout(fig, lang)
+
+
+def completeness_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Completeness per province, lowest first, with the 80% line of coaching rule D."""
+    data = frame.sort_values("kelengkapan")
+    colours = ["#b2182b" if v < 80 else "#1a7f37" for v in data["kelengkapan"]]
+    fig = go.Figure(
+        go.Bar(
+            x=data["kelengkapan"],
+            y=data["nama"],
+            orientation="h",
+            marker_color=colours,
+            customdata=data[["dilaporkan", "diharapkan"]].to_numpy(),
+            hovertemplate=(
+                "%{y}: %{x:.1f}% (%{customdata[0]:,} / %{customdata[1]:,})<extra></extra>"
+            ),
+        )
+    )
+    fig.add_vline(x=80, line_dash="dash", line_color="#555")
+    fig.update_xaxes(range=[0, 100], title=i18n.t("overview.completeness_axis", lang))
+    fig = _layout(fig, lang)
+    fig.update_layout(height=max(340, 18 * len(data) + 60))
+    return fig

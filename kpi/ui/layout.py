@@ -1,0 +1,47 @@
+"""The parts every page shares: the sidebar (language, database) and the demo banner."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi import i18n
+from kpi.store import Store
+from kpi.ui import state
+
+
+def sidebar(store: Store) -> None:
+    with st.sidebar:
+        st.markdown(f"### {state.tr('app.title')}")
+        st.caption(state.tr("app.subtitle"))
+        labels = {"id": "Bahasa Indonesia", "en": "English"}
+        current = state.lang()
+        chosen = st.radio(
+            state.tr("app.language"),
+            options=list(i18n.LANGS),
+            index=list(i18n.LANGS).index(current),
+            format_func=labels.__getitem__,
+            horizontal=True,
+            key="lang_radio",
+        )
+        if chosen != current:
+            st.session_state["lang"] = chosen
+            st.query_params["lang"] = chosen
+            st.rerun()
+        st.caption(f"{state.tr('app.database')}: `{store.path}`")
+
+
+def demo_banner(store: Store) -> None:
+    """The "Data demo" banner with the one action that clears the demo."""
+    if not store.has_demo():
+        return
+    col_text, col_action = st.columns([5, 1], vertical_alignment="center")
+    col_text.warning(state.tr("demo.banner"), icon="🧪")
+    with col_action.popover(state.tr("demo.clear"), use_container_width=True):
+        st.caption(state.tr("demo.clear_help"))
+        if st.button(state.tr("demo.clear_confirm"), type="primary", key="clear_demo"):
+            from kpi.demo import clear_demo
+
+            clear_demo(store)
+            st.cache_data.clear()
+            st.toast(state.tr("demo.cleared"))
+            st.rerun()

@@ -1,0 +1,63 @@
+"""Session-wide state for the pages: the store, the language, first-run demo loading."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from kpi import i18n
+from kpi.store import Store, open_store, resolve_db_path
+
+_demo_lock = threading.Lock()
+
+
+def db_path() -> Path:
+    """--db after `streamlit run app.py --`, else TPBIS_DB, else the default."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db")
+    known, _ = parser.parse_known_args(sys.argv[1:])
+    return resolve_db_path(known.db).resolve()
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(path: str) -> Store:
+    return open_store(path)
+
+
+def store() -> Store:
+    return _store_for(str(db_path()))
+
+
+def lang() -> i18n.Lang:
+    """The session's language: the URL's ?lang= first, else Indonesian."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = i18n.norm_lang(st.query_params.get("lang", i18n.DEFAULT_LANG))
+    return i18n.norm_lang(st.session_state["lang"])
+
+
+def tr(key: str, **values: Any) -> str:
+    return i18n.t(key, lang(), **values)
+
+
+def num(value: Any, decimals: int = 0) -> str:
+    return i18n.format_number(value, lang(), decimals)
+
+
+def ensure_demo(s: Store) -> bool:
+    """Load the demo on the first start of an empty store. True when it was loaded now."""
+    if not s.should_load_demo():
+        return False
+    with _demo_lock:
+        if not s.should_load_demo():  # another session loaded it meanwhile
+            return False
+        from kpi.demo import load_demo
+
+        with st.spinner(tr("demo.loading")):
+            load_demo(s)
+        st.cache_data.clear()
+        return True

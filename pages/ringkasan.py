@@ -1,0 +1,15 @@
+"""Ringkasan: coverage, headline monthly figures against a year earlier, trends, completeness."""
+
+import streamlit as st
+
+from kpi.ui import overview, state
+
+store = state.store()
+lang = state.lang()
+view = overview.load(str(store.path), store.data_version(), lang)
+
+st.title(state.tr("overview.title"))
+if view is None:
+    st.info(state.tr("empty.no_data"))
+    st.stop()
+overview.render(view, lang)
