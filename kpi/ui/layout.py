@@ -9,24 +9,27 @@ from kpi.store import Store
 from kpi.ui import state
 
 
+def _language_changed() -> None:
+    """Runs before the rerun, so the whole next run speaks the chosen language."""
+    chosen = i18n.norm_lang(st.session_state["lang_radio"])
+    st.session_state["lang"] = chosen
+    st.query_params["lang"] = chosen
+
+
 def sidebar(store: Store) -> None:
     with st.sidebar:
         st.markdown(f"### {state.tr('app.title')}")
         st.caption(state.tr("app.subtitle"))
         labels = {"id": "Bahasa Indonesia", "en": "English"}
-        current = state.lang()
-        chosen = st.radio(
+        st.radio(
             state.tr("app.language"),
             options=list(i18n.LANGS),
-            index=list(i18n.LANGS).index(current),
+            index=list(i18n.LANGS).index(state.lang()),
             format_func=labels.__getitem__,
             horizontal=True,
             key="lang_radio",
+            on_change=_language_changed,
         )
-        if chosen != current:
-            st.session_state["lang"] = chosen
-            st.query_params["lang"] = chosen
-            st.rerun()
         st.caption(f"{state.tr('app.database')}: `{store.path}`")
 
 
@@ -36,7 +39,7 @@ def demo_banner(store: Store) -> None:
         return
     col_text, col_action = st.columns([5, 1], vertical_alignment="center")
     col_text.warning(state.tr("demo.banner"), icon="🧪")
-    with col_action.popover(state.tr("demo.clear"), use_container_width=True):
+    with col_action.popover(state.tr("demo.clear"), width="stretch"):
         st.caption(state.tr("demo.clear_help"))
         if st.button(state.tr("demo.clear_confirm"), type="primary", key="clear_demo"):
             from kpi.demo import clear_demo

@@ -67,7 +67,7 @@ def render(view: OverviewData, lang: str) -> None:
         ),
     )
     st.markdown(f"**{t('overview.cohort')}**")
-    st.plotly_chart(charts.cohort_bars(s["by_cohort"], lang), use_container_width=True)
+    st.plotly_chart(charts.cohort_bars(s["by_cohort"], lang), width="stretch")
 
     year_before = date(view.month.year - 1, view.month.month, 1)
     st.subheader(t("overview.headline", bulan=i18n.format_month(view.month, lang)))
@@ -84,11 +84,11 @@ def render(view: OverviewData, lang: str) -> None:
     st.subheader(t("overview.trend"))
     left, right = st.columns(2)
     left.plotly_chart(
-        charts.trend_lines(view.trend, ["kunjungan", "peserta"], lang), use_container_width=True
+        charts.trend_lines(view.trend, ["kunjungan", "peserta"], lang), width="stretch"
     )
     right.plotly_chart(
         charts.trend_lines(view.trend, ["kegiatan", "anggota_baru"], lang),
-        use_container_width=True,
+        width="stretch",
     )
 
     st.subheader(t("overview.completeness"))
@@ -113,4 +113,4 @@ def render(view: OverviewData, lang: str) -> None:
         help=t("overview.never_reported_help"),
     )
     if not comp.empty:
-        st.plotly_chart(charts.completeness_bars(comp, lang), use_container_width=True)
+        st.plotly_chart(charts.completeness_bars(comp, lang), width="stretch")
