@@ -17,7 +17,7 @@ PAGES = [
     st.Page(
         "pages/ringkasan.py",
         title=state.tr("page.ringkasan"),
-        icon="🏠",
+        icon=":material/dashboard:",
         default=True,
         url_path="ringkasan",
     ),

@@ -359,8 +359,10 @@ def _monthly(rng: np.random.Generator, reg: pd.DataFrame) -> pd.DataFrame:
     publikasi = rng.poisson(np.where(is_desa, 0.3, 1.5)[:, None] * np.ones((1, n_mon)))
 
     # entry errors: a value typed with one or two zeros too many
-    spikes = rng.random((n_lib, n_mon)) < 0.002
-    kunjungan = np.where(spikes, kunjungan * rng.choice([10, 100], size=(n_lib, n_mon)), kunjungan)
+    # (village libraries only: a provincial library's slip would dwarf the national total)
+    spikes = (rng.random((n_lib, n_mon)) < 0.0015) & is_desa[:, None]
+    factor = rng.choice([10, 10, 10, 100], size=(n_lib, n_mon))
+    kunjungan = np.where(spikes, kunjungan * factor, kunjungan)
     # submission date: on time (by the 10th of next month) more often in connected places
     on_time = rng.random((n_lib, n_mon)) < np.where(remote, 0.5, 0.78)[:, None]
     day = np.where(

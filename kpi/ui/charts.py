@@ -36,18 +36,29 @@ def cohort_bars(by_cohort: dict[str, dict[str, int]], lang: str) -> go.Figure:
             marker_color=colour,
         )
     fig.update_layout(barmode="stack", xaxis_title=i18n.t("overview.cohort_axis", lang))
+    fig.update_yaxes(tickformat=",.0f")
     fig.update_xaxes(type="category")
     return _layout(fig, lang)
 
 
-def trend_lines(trend: pd.DataFrame, columns: list[str], lang: str) -> go.Figure:
-    fig = go.Figure()
-    for col in columns:
-        fig.add_scatter(
-            x=trend["periode"], y=trend[col], mode="lines", name=i18n.t(f"kolom.{col}", lang)
+def trend_line(trend: pd.DataFrame, column: str, lang: str) -> go.Figure:
+    """One monthly series, titled with its name, numbers in the language's format."""
+    fig = go.Figure(
+        go.Scatter(
+            x=trend["periode"],
+            y=trend[column],
+            mode="lines+markers",
+            marker={"size": 4},
+            line={"color": "#1b4f72"},
+            name=i18n.t(f"kolom.{column}", lang),
+            hovertemplate="%{x|%m/%Y}: %{y:,.0f}<extra></extra>",
         )
-    fig.update_xaxes(tickformat="%b %Y")
-    return _layout(fig, lang)
+    )
+    fig.update_xaxes(tickformat="%m/%Y")
+    fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
+    fig = _layout(fig, lang, title=i18n.t(f"kolom.{column}", lang))
+    fig.update_layout(height=260, showlegend=False)
+    return fig
 
 
 def completeness_bars(frame: pd.DataFrame, lang: str) -> go.Figure:

@@ -38,7 +38,7 @@ def demo_banner(store: Store) -> None:
     if not store.has_demo():
         return
     col_text, col_action = st.columns([5, 1], vertical_alignment="center")
-    col_text.warning(state.tr("demo.banner"), icon="🧪")
+    col_text.warning(state.tr("demo.banner"), icon=":material/science:")
     with col_action.popover(state.tr("demo.clear"), width="stretch"):
         st.caption(state.tr("demo.clear_help"))
         if st.button(state.tr("demo.clear_confirm"), type="primary", key="clear_demo"):

@@ -82,14 +82,10 @@ def render(view: OverviewData, lang: str) -> None:
         )
 
     st.subheader(t("overview.trend"))
-    left, right = st.columns(2)
-    left.plotly_chart(
-        charts.trend_lines(view.trend, ["kunjungan", "peserta"], lang), width="stretch"
-    )
-    right.plotly_chart(
-        charts.trend_lines(view.trend, ["kegiatan", "anggota_baru"], lang),
-        width="stretch",
-    )
+    columns = [h.kolom for h in view.headlines]
+    for row_start in range(0, len(columns), 2):
+        for col, name in zip(st.columns(2), columns[row_start : row_start + 2], strict=False):
+            col.plotly_chart(charts.trend_line(view.trend, name, lang), width="stretch")
 
     st.subheader(t("overview.completeness"))
     comp = view.completeness
