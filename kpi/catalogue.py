@@ -351,7 +351,7 @@ def validate_skor(settings: Mapping[str, Any], known: Iterable[str], owner: str)
 
 
 def parse(data: Mapping[str, Any]) -> Catalogue:
-    """Build and validate a catalogue from its parsed YAML; raise CatalogueError with every issue."""
+    """Build and validate a catalogue from parsed YAML; raise CatalogueError with every issue."""
     issues: list[Issue] = []
     kpis: list[Kpi] = []
     seen: set[str] = set()

@@ -1,0 +1,222 @@
+"""Skor KPI TPBIS (0-100) and its band, with the settings kept in the store ("skor").
+
+Each component KPI becomes a sub-score min(100, 100 x value / benchmark), where the benchmark is
+the target that applies to the unit for the period's year (kpi.compute.resolve_targets; flows
+pro-rated by months), else the chosen percentile (default 90th, linear interpolation) of the
+same component among peers: libraries of the same level (jenis), or areas of the same tingkat
+(the national row is benchmarked against the provinces), in the same period, whatever the
+geographic filter. A pillar is the mean of its components that have data; the score is the
+weighted mean of the pillars that exist (weights re-normalised). A unit with less than the
+minimum completeness (default 50%) gets no score and no band.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kpi.catalogue import (
+    SCORE_PILLARS,
+    Band,
+    Catalogue,
+    CatalogueError,
+    bands_from,
+    catalogue,
+    validate_skor,
+)
+from kpi.compute import Filters, aggregate, resolve_targets
+from kpi.periods import Period, parse_period
+from kpi.store import Store
+
+SETTINGS_KEY = "skor"
+BAND_IDS: tuple[str, ...] = ("merah", "kuning", "hijau")
+
+
+def default_settings(cat: Catalogue | None = None) -> dict[str, Any]:
+    return (cat or catalogue()).skor_defaults()
+
+
+def get_settings(store: Store, cat: Catalogue | None = None) -> dict[str, Any]:
+    """The score settings in use: the stored ones over the catalogue's defaults."""
+    merged = default_settings(cat)
+    stored = store.get_setting(SETTINGS_KEY, None)
+    if isinstance(stored, dict):
+        merged.update(stored)
+    return merged
+
+
+def save_settings(store: Store, settings: Mapping[str, Any], cat: Catalogue | None = None) -> None:
+    """Validate and store the score settings; raise CatalogueError listing every problem."""
+    cat = cat or catalogue()
+    merged = default_settings(cat)
+    merged.update(dict(settings))
+    issues = validate_skor(merged, cat.ids, SETTINGS_KEY)
+    if issues:
+        raise CatalogueError(issues)
+    store.set_setting(SETTINGS_KEY, merged)
+
+
+def restore_defaults(store: Store) -> None:
+    """Back to the catalogue's defaults for the score and the coaching rules (one click)."""
+    from kpi.coaching import SETTINGS_KEY as COACHING_KEY
+
+    store.delete_setting(SETTINGS_KEY)
+    store.delete_setting(COACHING_KEY)
+
+
+def bands_of(settings: Mapping[str, Any]) -> tuple[Band, ...]:
+    issues: list[Any] = []
+    return tuple(
+        sorted(bands_from(settings.get("bands"), SETTINGS_KEY, issues), key=lambda b: b.dari)
+    )
+
+
+def band_of(value: float | None, bands: Sequence[Band]) -> str | None:
+    """The band of a value: half-open [dari, sampai), the last band closed at its top."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    ordered = sorted(bands, key=lambda b: b.dari)
+    for i, b in enumerate(ordered):
+        last = i == len(ordered) - 1
+        if b.dari <= value < b.sampai or (last and value == b.sampai):
+            return b.id
+    return None
+
+
+def band_series(values: pd.Series, bands: Sequence[Band]) -> pd.Series:
+    return pd.Series(
+        [band_of(v, bands) for v in values.astype(float)], index=values.index, dtype=object
+    )
+
+
+def components(settings: Mapping[str, Any]) -> dict[str, list[str]]:
+    comps = settings.get("komponen") or {}
+    return {p: list(comps.get(p) or []) for p in SCORE_PILLARS}
+
+
+def component_ids(settings: Mapping[str, Any]) -> list[str]:
+    return list(dict.fromkeys(c for cs in components(settings).values() for c in cs))
+
+
+def subscores(values: pd.DataFrame, bench: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
+    """min(100, 100 x value / benchmark) per component; empty without value or benchmark > 0."""
+    out = pd.DataFrame(index=values.index)
+    for c in ids:
+        v = values[c].astype(float)
+        b = bench[c].astype(float).where(bench[c].astype(float) > 0)
+        out[c] = np.minimum(100.0, np.maximum(0.0, 100.0 * v / b))
+    return out
+
+
+def combine(
+    subs: pd.DataFrame,
+    kelengkapan: pd.Series,
+    settings: Mapping[str, Any],
+) -> pd.DataFrame:
+    """Pillar scores, the composite score and its band from the component sub-scores."""
+    comps = components(settings)
+    weights = settings.get("bobot") or {}
+    out = pd.DataFrame(index=subs.index)
+    num = pd.Series(0.0, index=subs.index)
+    den = pd.Series(0.0, index=subs.index)
+    for pillar in SCORE_PILLARS:
+        cols = [c for c in comps[pillar] if c in subs.columns]
+        pillar_score = (
+            subs[cols].mean(axis=1, skipna=True) if cols else pd.Series(np.nan, index=subs.index)
+        )
+        out[f"skor_{pillar}"] = pillar_score
+        w = float(weights.get(pillar, 0) or 0)
+        has = pillar_score.notna() & (w > 0)
+        num = num + np.where(has, w * pillar_score.fillna(0.0), 0.0)
+        den = den + np.where(has, w, 0.0)
+    skor = (num / den.where(den > 0)).astype(float)
+    minimum = float(settings.get("kelengkapan_minimum", 50))
+    eligible = kelengkapan.astype(float).fillna(0.0) >= minimum
+    out["skor"] = skor.where(eligible)
+    out["band"] = band_series(out["skor"], bands_of(settings))
+    return out
+
+
+def benchmarks(
+    store: Store,
+    units: pd.DataFrame,
+    peers: pd.DataFrame,
+    level: str,
+    period: Period,
+    ids: Sequence[str],
+    settings: Mapping[str, Any],
+    cat: Catalogue,
+) -> pd.DataFrame:
+    """The benchmark of each component for each unit: its target, else the peers' percentile."""
+    q = float(settings.get("persentil_pembanding", 90)) / 100.0
+    tgt = resolve_targets(store, units, level, ids, period.last.year, cat)
+    out = pd.DataFrame(index=units.index)
+    for c in ids:
+        t = tgt[c].to_numpy(dtype=float)
+        if cat[c].is_flow:
+            t = t * period.months / 12.0
+        if level == "perpustakaan":
+            pct = peers.groupby("jenis")[c].quantile(q)
+            from_peers = units["jenis"].map(pct).astype(float).to_numpy()
+        else:
+            value = peers[c].astype(float).quantile(q) if peers[c].notna().any() else np.nan
+            from_peers = np.full(len(units), value, dtype=float)
+        out[c] = np.where(np.isnan(t), from_peers, t)
+    return out
+
+
+def scored_table(
+    store: Store,
+    level: str,
+    period: Period | str,
+    filters: Filters | None,
+    kpi_ids: Sequence[str],
+    *,
+    settings: Mapping[str, Any] | None = None,
+    band_counts: bool = True,
+    cat: Catalogue | None = None,
+) -> pd.DataFrame:
+    """The KPI table with pillar scores, ``skor``, ``band`` and (areas) libraries per band."""
+    cat = cat or catalogue()
+    per = parse_period(period)
+    filters = filters or Filters()
+    s = dict(settings) if settings is not None else get_settings(store, cat)
+    comps = component_ids(s)
+    needed = list(dict.fromkeys([*kpi_ids, *comps, "kelengkapan"]))
+    table = aggregate(store, level, per, filters, needed, cat)
+    if level == "nasional":
+        peers = aggregate(store, "provinsi", per, filters.without_geography(), comps, cat)
+    elif filters.has_geography:
+        peers = aggregate(store, level, per, filters.without_geography(), comps, cat)
+    else:
+        peers = table
+    bench = benchmarks(store, table, peers, level, per, comps, s, cat)
+    subs = subscores(table, bench, comps)
+    scored = combine(subs, table["kelengkapan"], s)
+    out = pd.concat([table, scored], axis=1)
+    if band_counts and level != "perpustakaan":
+        libs = scored_table(store, "perpustakaan", per, filters, [], settings=s, cat=cat)
+        out = _add_band_counts(out, libs, level, s)
+    return out
+
+
+def _add_band_counts(
+    areas: pd.DataFrame, libs: pd.DataFrame, level: str, settings: Mapping[str, Any]
+) -> pd.DataFrame:
+    key = {"nasional": None, "provinsi": "kode_provinsi", "kabupaten_kota": "kode_kabupaten_kota"}[
+        level
+    ]
+    group = pd.Series("00", index=libs.index) if key is None else libs[key]
+    band = libs["band"].fillna("tanpa_skor")
+    counts = pd.crosstab(group, band)
+    ids = [b.id for b in bands_of(settings)] + ["tanpa_skor"]
+    counts = counts.reindex(columns=ids, fill_value=0)
+    counts.columns = [f"perpustakaan_{c}" for c in counts.columns]
+    merged = areas.merge(counts, left_on="kode", right_index=True, how="left")
+    for c in counts.columns:
+        merged[c] = merged[c].fillna(0).astype(int)
+    return merged
