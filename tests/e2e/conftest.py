@@ -1,0 +1,257 @@
+"""Browser tests: the real app served by Streamlit, driven by Debian's Chromium through Playwright.
+
+- ``app_url``: ``streamlit run app.py`` on a free loopback port, on a copy of the demo database
+  built once per session; stopped at the end of the session.
+- ``page``: a fresh browser context and page per test. Every request whose host is not the loopback
+  is aborted and recorded in ``blocked_requests``: the app must work with no network.
+- ``canvas_has_pixels``: whether canvases (plotly.js WebGL, MapLibre maps) drew anything.
+
+Playwright never downloads a browser here: it launches /usr/bin/chromium (``apt-get install
+chromium``; .ci/run does it). Without it, these tests are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Request, Route
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+SERVER_START_TIMEOUT = 90.0  # seconds until /_stcore/health answers "ok"
+FIRST_LOAD_TIMEOUT = 60_000  # ms: the first page load also warms the app's caches
+VIEWPORT = {"width": 1400, "height": 1000}
+
+# WebGL canvases (plotly's gl traces, MapLibre maps) are cleared once a frame is shown unless they
+# keep their drawing buffer; keeping it lets canvas_has_pixels read what was drawn.
+KEEP_WEBGL_BUFFER = """
+(() => {
+  const getContext = HTMLCanvasElement.prototype.getContext;
+  HTMLCanvasElement.prototype.getContext = function (type, attributes) {
+    if (typeof type === "string" && type.startsWith("webgl")) {
+      attributes = Object.assign({}, attributes, { preserveDrawingBuffer: true });
+    }
+    return getContext.call(this, type, attributes);
+  };
+})();
+"""
+
+_CANVAS_HAS_PIXELS_JS = """
+(selector) => {
+  for (const canvas of document.querySelectorAll(selector)) {
+    if (!(canvas instanceof HTMLCanvasElement) || !canvas.width || !canvas.height) continue;
+    const w = Math.min(canvas.width, 1024);
+    const h = Math.min(canvas.height, 1024);
+    const probe = document.createElement("canvas");
+    probe.width = w;
+    probe.height = h;
+    const ctx = probe.getContext("2d", { willReadFrequently: true });
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(canvas, 0, 0, w, h);
+    const data = new Uint32Array(ctx.getImageData(0, 0, w, h).data.buffer);
+    // fully transparent pixels count as one colour whatever their RGB
+    const norm = (px) => ((px >>> 24) === 0 ? 0 : px);
+    const first = norm(data[0]);
+    for (let i = 1; i < data.length; i++) {
+      if (norm(data[i]) !== first) return true;
+    }
+  }
+  return false;
+}
+"""
+
+
+def canvas_has_pixels(page: Page, selector: str) -> bool:
+    """True when one of the canvases matching ``selector`` drew something.
+
+    A canvas counts as blank when all its pixels are the same: all transparent, or one flat fill
+    such as the white background of a map whose layers did not draw. Reads the pixels in the page
+    (drawImage into a 2D canvas, then getImageData); WebGL canvases are readable because every
+    test page keeps their drawing buffer (see KEEP_WEBGL_BUFFER).
+    """
+    return bool(page.evaluate(_CANVAS_HAS_PIXELS_JS, selector))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e is a browser test (`pytest -m "not e2e"` leaves them out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _health(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # loopback only
+            return response.read().decode("utf-8", "replace").strip()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+@pytest.fixture(scope="session")
+def app_db(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's own copy of the demo database (built once per session in tests/conftest.py)."""
+    path = tmp_path_factory.mktemp("e2e-db") / "demo.duckdb"
+    shutil.copy(demo_db_template, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url(app_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve app.py with Streamlit on a free loopback port until the session ends."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("e2e-server") / "streamlit.log"
+    env = {
+        **os.environ,
+        "TPBIS_DB": str(app_db),
+        "PYTHONUNBUFFERED": "1",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--",
+        "--db",
+        str(app_db),
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while _health(f"{base}/_stcore/health") != "ok":
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{_tail(log)}")
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"streamlit did not answer on {base} within {SERVER_START_TIMEOUT:.0f} s:\n"
+                    f"{_tail(log)}"
+                )
+            time.sleep(0.25)  # polling the server's health endpoint, not waiting on the page
+        yield base + "/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium, shared by the session's tests."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"{CHROMIUM} is missing: browser tests need Debian's chromium "
+            "(apt-get install chromium; .ci/run installs it)"
+        )
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def blocked_requests() -> list[str]:
+    """URLs that the page asked for beyond the loopback, aborted by the page fixture."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, blocked_requests: list[str]) -> Iterator[Page]:
+    """A fresh context and page; any request to a host other than the loopback is aborted."""
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    context.add_init_script(KEEP_WEBGL_BUFFER)
+
+    def only_loopback(route: Route, request: Request) -> None:
+        url = urlsplit(request.url)
+        if url.scheme in ("data", "blob", "about") or url.hostname in LOOPBACK_HOSTS:
+            route.continue_()
+        else:
+            blocked_requests.append(request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", only_loopback)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture(name="canvas_has_pixels")
+def canvas_has_pixels_fixture() -> Callable[[Page, str], bool]:
+    """The canvas check as a fixture, for test modules: ``canvas_has_pixels(page, "canvas")``."""
+    return canvas_has_pixels
+
+
+def wait_for_app_run(page: Page, timeout: float = FIRST_LOAD_TIMEOUT) -> None:
+    """Wait until Streamlit is connected and its script run has finished."""
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+        '[data-test-script-state="notRunning"]',
+        state="attached",
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(name="wait_for_app_run")
+def wait_for_app_run_fixture() -> Callable[..., None]:
+    """wait_for_app_run(page): Streamlit connected and its script run finished."""
+    return wait_for_app_run
