@@ -17,6 +17,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("kpi.commands.demo", "load the demo program into a store"),
     "summary": ("kpi.commands.summary", "what the store holds"),
     "bench": ("kpi.commands.bench", "speed and memory against a same-run baseline"),
+    "kpis": ("kpi.commands.kpis", "the KPI table for a level and period"),
+    "priorities": ("kpi.commands.priorities", "coaching priorities with reasons"),
+    "quality": ("kpi.commands.quality", "completeness, timeliness and values to verify"),
 }
 
 

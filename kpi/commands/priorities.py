@@ -1,0 +1,118 @@
+"""python -m kpi priorities --db PATH [--period YYYY-MM] [--window 3|6|12]
+[--level perpustakaan|kabupaten_kota|provinsi] [--jenis JENIS] [--format json|csv|xlsx] [--out FILE]
+
+Level perpustakaan (default): one row per flagged library {"kode", "nama", "tingkat", "provinsi",
+"kabupaten_kota", "tier", "points", "quadrant", "reasons": [{"rule", "text_id", "text_en",
+"values"}]}. Level kabupaten_kota or provinsi: one row per area of the roll-up, ranked by the
+share of its libraries in prioritas_1 and 2, with the same keys (tier, points, quadrant and
+reasons are those of the area's own kab/kota or provincial library) and the counts per tier.
+--period is the window's last month (default: the last month in the store).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import pandas as pd
+
+from kpi.columns import JENIS_PERPUSTAKAAN
+from kpi.store import Store, resolve_db_path
+
+LIBRARY_KEYS = (
+    "kode",
+    "nama",
+    "tingkat",
+    "jenis",
+    "kode_provinsi",
+    "provinsi",
+    "kode_kabupaten_kota",
+    "kabupaten_kota",
+    "tier",
+    "points",
+    "quadrant",
+    "reasons",
+    "skor",
+    "band",
+    "kelengkapan",
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    p.add_argument("--period", help="the window's last month, YYYY-MM (default: the last month)")
+    p.add_argument("--window", type=int, choices=(3, 6, 12), help="months (default: setting, 12)")
+    p.add_argument(
+        "--level", choices=("perpustakaan", "kabupaten_kota", "provinsi"), default="perpustakaan"
+    )
+    p.add_argument("--jenis", choices=JENIS_PERPUSTAKAAN, help="only libraries of this level")
+    p.add_argument("--provinsi", help="only this province (code)")
+    p.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    p.add_argument("--out", help="output file (default: standard output; required for xlsx)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of xlsx/csv text")
+
+
+def build(args: argparse.Namespace, store: Store) -> tuple[pd.DataFrame, dict[str, Any]]:
+    from kpi import coaching, score
+    from kpi.compute import Filters
+
+    filters = Filters(provinsi=getattr(args, "provinsi", None), jenis=args.jenis)
+    frame = coaching.evaluate(store, args.period, args.window, filters)
+    settings = {
+        "jendela": frame.attrs.get("window"),
+        "pembinaan": frame.attrs.get("settings", coaching.get_settings(store)),
+        "skor": score.get_settings(store),
+    }
+    if args.level == "perpustakaan":
+        rows = coaching.priorities(frame)
+        rows["points"] = rows["points"].astype(int)
+        return rows[[c for c in LIBRARY_KEYS if c in rows.columns]], settings
+    roll = coaching.rollup(frame, args.level)
+    roll = roll.rename(
+        columns={
+            "sendiri_tier": "tier",
+            "sendiri_points": "points",
+            "sendiri_quadrant": "quadrant",
+            "sendiri_reasons": "reasons",
+            "sendiri_kode": "perpustakaan_sendiri",
+        }
+    ).drop(columns=["sendiri_nama"])
+    roll["reasons"] = roll["reasons"].map(lambda r: r if isinstance(r, list) else [])
+    roll["points"] = roll["points"].map(lambda p: None if pd.isna(p) else int(p))
+    first = ["kode", "nama", "tingkat", "provinsi", "kabupaten_kota", "tier", "points", "quadrant"]
+    first += ["reasons", "peringkat"]
+    rest = [c for c in roll.columns if c not in first]
+    return roll[first + rest], settings
+
+
+def run(args: argparse.Namespace) -> int:
+    from kpi import export
+    from kpi.periods import PeriodError
+
+    store = Store(resolve_db_path(args.db), read_only=True)
+    try:
+        try:
+            rows, settings = build(args, store)
+        except (PeriodError, ValueError) as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        contacts = None
+        if args.format == "xlsx" and args.level == "perpustakaan":
+            contacts = store.query(
+                "SELECT kode_perpustakaan AS kode, alamat, kontak_nama, kontak_telepon, "
+                "kontak_email FROM perpustakaan"
+            ).dropna(axis=1, how="all")
+    finally:
+        store.close()
+    if args.format == "json":
+        export.write_json(export.records(rows), args.out)
+    elif args.format == "csv":
+        flat = export.priorities_frame(rows, args.lang)
+        export.write_csv(flat, args.out if args.out else sys.stdout)
+    else:
+        if not args.out:
+            print("--out FILE is required for xlsx", file=sys.stderr)
+            return 2
+        export.write_priorities_xlsx(rows, settings, args.out, args.lang, contacts)
+    return 0

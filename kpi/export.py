@@ -1,0 +1,200 @@
+"""Exports to xlsx and csv that never produce a formula.
+
+A text cell that begins with =, +, - or @ (or a tab or carriage return, which some programs strip
+before reading the rest) is written as text: in xlsx as a string cell with the quote prefix, never
+as a formula; in csv prefixed with an apostrophe, so that spreadsheet programs show it as text.
+Numbers stay numbers (a negative number is not text and is written as a number).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+RISKY_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_risky(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(RISKY_PREFIXES)
+
+
+def csv_text(value: Any) -> Any:
+    """A cell value as written to csv: risky text gets a leading apostrophe."""
+    return "'" + value if is_risky(value) else value
+
+
+def plain(value: Any) -> Any:
+    """A cell value for a file: empty for NaN/None, JSON for lists and mappings."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        try:
+            return plain(value.item())
+        except (ValueError, AttributeError):
+            return value
+    return value
+
+
+def write_csv(frame: pd.DataFrame, out: str | Path | IO[str]) -> None:
+    """Write a frame as UTF-8 csv, with risky text cells prefixed by an apostrophe."""
+    if isinstance(out, str | Path):
+        with Path(out).open("w", encoding="utf-8", newline="") as fh:
+            write_csv(frame, fh)
+        return
+    writer = csv.writer(out)
+    writer.writerow([csv_text(str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        cells = []
+        for v in row:
+            p = plain(v)
+            cells.append("" if p is None else csv_text(p))
+        writer.writerow(cells)
+
+
+def csv_string(frame: pd.DataFrame) -> str:
+    buf = io.StringIO()
+    write_csv(frame, buf)
+    return buf.getvalue()
+
+
+def _put(ws: Any, row: int, col: int, value: Any) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    v = plain(value)
+    if isinstance(v, str):
+        v = ILLEGAL_CHARACTERS_RE.sub("", v)
+    cell = ws.cell(row=row, column=col)
+    if isinstance(v, date | datetime | int | float | bool) or v is None:
+        cell.value = v
+        return
+    text = str(v)
+    cell.value = text
+    # openpyxl would store "=..." as a formula: force a plain string cell
+    cell.data_type = "s"
+    if is_risky(text):
+        cell.quotePrefix = True
+
+
+def write_xlsx(sheets: Mapping[str, pd.DataFrame], out: str | Path | IO[bytes]) -> None:
+    """Write one sheet per frame; every text cell is a string cell, never a formula."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, frame in sheets.items():
+        ws = wb.create_sheet(title=str(name)[:31])
+        for j, c in enumerate(frame.columns, start=1):
+            _put(ws, 1, j, str(c))
+        for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+            for j, v in enumerate(row, start=1):
+                _put(ws, i, j, v)
+        ws.freeze_panes = "A2"
+    wb.save(out)
+
+
+def settings_frame(settings: Mapping[str, Any], prefix: str = "") -> pd.DataFrame:
+    """Nested settings as rows of (setting, value), e.g. ('pembinaan.R3.basis_minimum', 30)."""
+    rows: list[tuple[str, Any]] = []
+
+    def walk(obj: Any, path: str) -> None:
+        if isinstance(obj, Mapping):
+            for k, v in obj.items():
+                walk(v, f"{path}.{k}" if path else str(k))
+        elif isinstance(obj, list) and obj and all(isinstance(x, Mapping) for x in obj):
+            for i, x in enumerate(obj):
+                walk(x, f"{path}[{i}]")
+        else:
+            value = json.dumps(obj, ensure_ascii=False) if isinstance(obj, list) else obj
+            rows.append((path, value))
+
+    walk(settings, prefix)
+    return pd.DataFrame(rows, columns=["pengaturan", "nilai"])
+
+
+def priorities_frame(rows: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """The priority list flattened for a spreadsheet: one row per location, each reason in its
+    own column (text in ``lang``) with its numbers beside it, and all reasons in one cell."""
+    out = rows.drop(columns=[c for c in ("reasons",) if c in rows.columns]).copy()
+    rules = ["D", "R1", "R2", "R3", "R4", "R5", "R6", "Q"]
+    key = "text_en" if str(lang).startswith("en") else "text_id"
+    reasons = rows["reasons"] if "reasons" in rows.columns else pd.Series([[]] * len(rows))
+    out["alasan"] = [" | ".join(r[key] for r in (rs or [])) for rs in reasons]
+    for rule in rules:
+        texts, values = [], []
+        for rs in reasons:
+            hit = [r for r in (rs or []) if r["rule"] == rule]
+            texts.append("; ".join(r[key] for r in hit) or None)
+            values.append(
+                json.dumps([r["values"] for r in hit], ensure_ascii=False) if hit else None
+            )
+        out[f"alasan_{rule}"] = texts
+        out[f"angka_{rule}"] = values
+    return out
+
+
+def write_priorities_xlsx(
+    rows: pd.DataFrame,
+    settings: Mapping[str, Any],
+    out: str | Path | IO[bytes],
+    lang: str = "id",
+    contacts: pd.DataFrame | None = None,
+) -> None:
+    """The priority list for field teams, with a second sheet holding the settings used."""
+    from kpi import i18n
+
+    table = priorities_frame(rows, lang)
+    if contacts is not None and len(contacts):
+        table = table.merge(contacts, on="kode", how="left")
+    write_xlsx(
+        {
+            i18n.t("coaching.export.sheet_daftar", lang): table,
+            i18n.t("coaching.export.sheet_pengaturan", lang): settings_frame(settings),
+        },
+        out,
+    )
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts: NaN -> None, numpy scalars -> Python, integral floats of
+    count columns kept as floats unless the caller converts them."""
+    out: list[dict[str, Any]] = []
+    cols = list(frame.columns)
+    for row in frame.itertuples(index=False, name=None):
+        rec: dict[str, Any] = {}
+        for c, v in zip(cols, row, strict=True):
+            if isinstance(v, list | dict):
+                rec[c] = v
+                continue
+            p = plain(v)
+            if isinstance(p, datetime | date):
+                p = p.isoformat()
+            rec[c] = p
+        out.append(rec)
+    return out
+
+
+def write_json(data: Any, out: str | Path | None) -> None:
+    """JSON to a file, or to standard output when ``out`` is None."""
+    import sys
+
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
