@@ -1,0 +1,410 @@
+"""Step 6, plan (the dry run): what an import would add, change, leave unchanged or reject.
+
+``plan_import`` reads, maps, parses and validates every file and compares the accepted rows with
+the store, and writes nothing. Its result is data: per file and sheet the detected kind, header
+row, mapping and counts; the issues as a frame; the accepted records per table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from kpi.ingest import header as hdr
+from kpi.ingest.messages import Message, RefusalError, message
+from kpi.ingest.parse import CellIssue, ParsedSheet, extract, parse_columns
+from kpi.ingest.read import (
+    DEFAULT_MAX_MB,
+    DEFAULT_MAX_UNZIPPED_MB,
+    SETTING_MAX_MB,
+    SETTING_MAX_UNZIPPED_MB,
+    RawSheet,
+    Workbook,
+    read_file,
+)
+from kpi.ingest.validate import Reference, Validated, validate
+from kpi.store import DATA_TABLE_KEYS, Store
+
+ISSUE_COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "message_id", "message_en"]
+# the order sheets are validated in: the register first, so reports can name its libraries
+KIND_ORDER = {
+    "perpustakaan": 0,
+    "laporan_bulanan": 1,
+    "target": 1,
+    "penilaian_mandiri": 1,
+    "indikator_konteks": 1,
+}
+
+
+@dataclass
+class SheetPlan:
+    file: str
+    sheet: str
+    kind: str | None
+    header_row: int
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    skipped_rows: int = 0  # totals, notes, numbering rows left out
+    skipped: Message | None = None
+    header: hdr.HeaderResult | None = None
+
+    def as_json(self, lang: str = "en") -> dict[str, Any]:
+        reason = None
+        if self.skipped is not None:
+            reason = self.skipped.message_en if lang == "en" else self.skipped.message_id
+        return {
+            "sheet": self.sheet,
+            "kind": self.kind,
+            "header_row": self.header_row,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "skipped_reason": reason,
+        }
+
+
+@dataclass
+class FilePlan:
+    file: str
+    status: str  # "ok" or "refused"
+    message: Message | None = None
+    sheets: list[SheetPlan] = field(default_factory=list)
+    checksum: str = ""
+    size_bytes: int = 0
+    content: bytes = b""
+    format: str = ""
+
+
+@dataclass
+class TablePlan:
+    table: str
+    frame: pd.DataFrame  # accepted records: table columns plus _p_<column> "provided" flags
+    provided: list[str]
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class Plan:
+    files: list[FilePlan]
+    issues: pd.DataFrame
+    rejected_rows: pd.DataFrame  # file, sheet, row, data (JSON of the original row)
+    tables: dict[str, TablePlan]
+    accepted: int = 0
+    rejected: int = 0
+
+    @property
+    def added(self) -> int:
+        return sum(t.added for t in self.tables.values())
+
+    @property
+    def changed(self) -> int:
+        return sum(t.changed for t in self.tables.values())
+
+    @property
+    def unchanged(self) -> int:
+        return sum(t.unchanged for t in self.tables.values())
+
+    @property
+    def importable(self) -> bool:
+        """At least one file was read and one sheet recognised."""
+        return any(f.status == "ok" and any(s.kind for s in f.sheets) for f in self.files)
+
+    def exit_status(self) -> int:
+        if not self.importable:
+            return 2
+        refused = any(f.status == "refused" for f in self.files)
+        return 1 if self.rejected or refused else 0
+
+
+@dataclass
+class _SheetWork:
+    file: FilePlan
+    plan: SheetPlan
+    raw: RawSheet
+    parsed: ParsedSheet
+    validated: Validated | None = None
+    bad_rows: set[int] = field(default_factory=set)
+
+
+def table_columns(store: Store, table: str) -> dict[str, str]:
+    """column -> SQL type of a data table, batch_id left out."""
+    frame = store.query(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position",
+        [table],
+    )
+    return {
+        c: t
+        for c, t in zip(frame["column_name"], frame["data_type"], strict=True)
+        if c != "batch_id"
+    }
+
+
+def saved_mappings(store: Store) -> dict[str, tuple[str, dict[str, str]]]:
+    frame = store.query("SELECT tanda, jenis_sheet, pemetaan FROM pemetaan_kolom")
+    return {
+        str(t): (str(k), json.loads(m))
+        for t, k, m in zip(frame["tanda"], frame["jenis_sheet"], frame["pemetaan"], strict=True)
+    }
+
+
+def save_mapping(store: Store, signature: str, kind: str, mapping: dict[str, str]) -> None:
+    """Remember a sheet shape's mapping ({header: column, "" to ignore}) for the next file."""
+    with store.write() as cur:
+        cur.execute(
+            "INSERT OR REPLACE INTO pemetaan_kolom VALUES (?, ?, ?, now())",
+            [signature, kind, json.dumps(mapping, ensure_ascii=False)],
+        )
+
+
+def plan_import(
+    store: Store,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    manual: dict[tuple[str, str], dict[str, str]] | None = None,
+    kinds: dict[tuple[str, str], str] | None = None,
+    today: date | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> Plan:
+    """The dry run. ``manual``/``kinds``: per (file, sheet), the analyst's mapping and kind."""
+    max_mb = float(store.get_setting(SETTING_MAX_MB, DEFAULT_MAX_MB))
+    max_unzipped = float(store.get_setting(SETTING_MAX_UNZIPPED_MB, DEFAULT_MAX_UNZIPPED_MB))
+    saved = saved_mappings(store)
+    syn = hdr.load_synonyms()
+    ref = Reference.from_store(store, today)
+    file_plans: list[FilePlan] = []
+    work: list[_SheetWork] = []
+    for n, (name, data) in enumerate(files):
+        if progress:
+            progress(n / max(len(files), 1) * 0.6, name)
+        fp = FilePlan(file=name, status="ok", size_bytes=len(data), content=data)
+        file_plans.append(fp)
+        try:
+            wb: Workbook = read_file(name, data, max_mb, max_unzipped)
+        except RefusalError as exc:
+            fp.status, fp.message = "refused", exc.msg
+            continue
+        fp.checksum, fp.format = wb.checksum, wb.format
+        for raw in wb.sheets:
+            key = (name, raw.name)
+            head = hdr.find_header(raw, syn, saved, (manual or {}).get(key), (kinds or {}).get(key))
+            sp = SheetPlan(name, raw.name, head.kind, head.header_row, header=head)
+            fp.sheets.append(sp)
+            if not any(any(c not in (None, "") for c in r) for r in raw.rows):
+                sp.skipped = message("sheet_kosong")
+                continue
+            if head.kind is None:
+                if head.near_kind and head.missing:
+                    sp.skipped = message(
+                        "sheet_kolom_wajib", jenis=head.near_kind, kolom=", ".join(head.missing)
+                    )
+                else:
+                    sp.skipped = message("sheet_tanpa_judul")
+                continue
+            parsed = parse_columns(head.kind, extract(raw, head))
+            sp.rows, sp.skipped_rows = len(parsed.file_rows), parsed.skipped_rows
+            work.append(_SheetWork(fp, sp, raw, parsed))
+        if not any(s.kind for s in fp.sheets):
+            fp.status, fp.message = "refused", message("tidak_dikenali")
+    if progress:
+        progress(0.7, "")
+    # validate: the register first, and its good rows join the reference for the reports
+    for w in sorted(work, key=lambda w: KIND_ORDER[w.plan.kind or ""]):
+        w.validated = validate(w.plan.kind or "", w.parsed, ref, w.raw.name)
+        w.bad_rows = {c.row for c in w.validated.issues}
+        if w.plan.kind == "perpustakaan":
+            rec = w.validated.records
+            for i in range(len(w.parsed.file_rows)):
+                if i not in w.bad_rows:
+                    ref.add_library(
+                        rec["kode_perpustakaan"][i],
+                        rec["nama_perpustakaan"][i],
+                        rec["kode_wilayah"][i] or "",
+                        rec.get("penduduk", [None] * (i + 1))[i],
+                    )
+    _reject_duplicates(work)
+    tables = _table_plans(store, work)
+    issues, rejected_rows = _reports(work)
+    accepted = rejected = 0
+    for w in work:
+        w.plan.rejected = len(w.bad_rows)
+        w.plan.accepted = w.plan.rows - w.plan.rejected
+        accepted += w.plan.accepted
+        rejected += w.plan.rejected
+    plan = Plan(file_plans, issues, rejected_rows, tables, accepted, rejected)
+    diff(store, plan)
+    if progress:
+        progress(1.0, "")
+    return plan
+
+
+def _reject_duplicates(work: list[_SheetWork]) -> None:
+    """A key reported twice in one import: the first row stands, later ones are rejected."""
+    seen: dict[str, dict[tuple[Any, ...], tuple[int, str]]] = {}
+    for w in work:
+        val = w.validated
+        if val is None:
+            continue
+        keys = DATA_TABLE_KEYS[val.table]
+        first = seen.setdefault(val.table, {})
+        cols = [val.records[k] for k in keys]
+        for j, row in enumerate(val.record_row):
+            if row in w.bad_rows:
+                continue
+            key = tuple(c[j] for c in cols)
+            if any(k is None for k in key):
+                continue
+            if key in first:
+                baris, sheet = first[key]
+                if (baris, sheet) == (w.parsed.file_rows[row], w.raw.name):
+                    continue
+                val.issues.append(
+                    CellIssue(
+                        row,
+                        keys[0],
+                        key[0],
+                        message("duplikat", baris_pertama=baris, sheet_pertama=sheet),
+                    )
+                )
+                w.bad_rows.add(row)
+            else:
+                first[key] = (w.parsed.file_rows[row], w.raw.name)
+
+
+def _typed(values: list[Any], sql_type: str) -> Any:
+    if sql_type in ("BIGINT", "INTEGER"):
+        return pd.array(values, dtype="Int64")
+    if sql_type == "DOUBLE":
+        return pd.array(values, dtype="Float64")
+    if sql_type == "BOOLEAN":
+        return pd.array(values, dtype="boolean")
+    if sql_type == "DATE":
+        return pd.to_datetime(pd.Series(values, dtype="object"))
+    return pd.array([None if x is None else str(x) for x in values], dtype="object")
+
+
+def _table_plans(store: Store, work: list[_SheetWork]) -> dict[str, TablePlan]:
+    parts: dict[str, list[pd.DataFrame]] = {}
+    provided_all: dict[str, list[str]] = {}
+    types: dict[str, dict[str, str]] = {}
+    for w in work:
+        val = w.validated
+        if val is None:
+            continue
+        cols = types.setdefault(val.table, table_columns(store, val.table))
+        keep = [j for j, r in enumerate(val.record_row) if r not in w.bad_rows]
+        if not keep:
+            continue
+        all_kept = len(keep) == len(val.record_row)
+        data: dict[str, Any] = {}
+        for c, t in cols.items():
+            if c in val.records:
+                vals = val.records[c] if all_kept else [val.records[c][j] for j in keep]
+            else:
+                vals = [None] * len(keep)
+            data[c] = _typed(vals, t)
+        for c in cols:
+            data[f"_p_{c}"] = c in val.provided or c in DATA_TABLE_KEYS[val.table]
+        parts.setdefault(val.table, []).append(pd.DataFrame(data))
+        prov = provided_all.setdefault(val.table, [])
+        prov.extend(c for c in val.provided if c not in prov)
+    return {
+        t: TablePlan(t, pd.concat(frames, ignore_index=True), provided_all[t])
+        for t, frames in parts.items()
+    }
+
+
+def _reports(work: list[_SheetWork]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows: list[tuple[Any, ...]] = []
+    rejected: list[tuple[Any, ...]] = []
+    for w in work:
+        if w.validated is None:
+            continue
+        fr = w.parsed.file_rows
+        headers = [
+            c.header or f"kolom_{c.index + 1}"
+            for c in (w.plan.header.columns if w.plan.header else [])
+        ]
+        for c in sorted(w.validated.issues, key=lambda c: c.row):
+            rows.append(
+                (
+                    w.file.file,
+                    w.raw.name,
+                    fr[c.row],
+                    w.parsed.headers.get(c.column, c.column),
+                    _shown(c.value),
+                    c.msg.rule,
+                    c.msg.message_id,
+                    c.msg.message_en,
+                )
+            )
+        for r in sorted(w.bad_rows):
+            cells = w.raw.rows[w.parsed.raw_index[r]]
+            original = {
+                h: _shown(cells[i]) if i < len(cells) else "" for i, h in enumerate(headers)
+            }
+            rejected.append(
+                (w.file.file, w.raw.name, fr[r], json.dumps(original, ensure_ascii=False))
+            )
+    issues = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    issues["row"] = issues["row"].astype("int64")
+    rej = pd.DataFrame(rejected, columns=["file", "sheet", "row", "data"])
+    return issues, rej
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def merged_select(table: str, cols: dict[str, str], src: str = "src") -> str:
+    """The import's rows laid over the stored ones: a column the sheet did not provide keeps
+    its stored value. Adds _is_new and _is_changed."""
+    keys = DATA_TABLE_KEYS[table]
+    on = " AND ".join(f"e.{k} = CAST(n.{k} AS {cols[k]})" for k in keys)
+    merged = ", ".join(
+        f"CASE WHEN n._p_{c} OR e.{keys[0]} IS NULL THEN CAST(n.{c} AS {t}) ELSE e.{c} END AS {c}"
+        for c, t in cols.items()
+    )
+    changed = " OR ".join(
+        f"(n._p_{c} AND CAST(n.{c} AS {t}) IS DISTINCT FROM e.{c})"
+        for c, t in cols.items()
+        if c not in keys
+    )
+    return (
+        f"SELECT {merged}, e.{keys[0]} IS NULL AS _is_new, "
+        f"(e.{keys[0]} IS NOT NULL AND ({changed or 'false'})) AS _is_changed "
+        f"FROM {src} n LEFT JOIN {table} e ON {on}"
+    )
+
+
+def diff(store: Store, plan: Plan) -> None:
+    """Count what each table's records would add, change or leave unchanged (reads only)."""
+    cur = store.cursor()
+    for tp in plan.tables.values():
+        cols = table_columns(store, tp.table)
+        name = f"plan_src_{tp.table}"
+        cur.register(name, tp.frame)
+        try:
+            row = cur.execute(
+                f"SELECT count(*) FILTER (WHERE _is_new), count(*) FILTER (WHERE _is_changed), "
+                f"count(*) FILTER (WHERE NOT _is_new AND NOT _is_changed) "
+                f"FROM ({merged_select(tp.table, cols, name)})"
+            ).fetchall()[0]
+        finally:
+            cur.unregister(name)
+        assert row is not None
+        tp.added, tp.changed, tp.unchanged = int(row[0]), int(row[1]), int(row[2])

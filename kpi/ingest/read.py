@@ -1,0 +1,228 @@
+"""Step 1, read: bytes of an uploaded file -> its sheets as rows of raw cells, or a refusal.
+
+Refusals come first and cheap, from the first bytes and (for zip containers) the zip directory,
+before any parsing: not a spreadsheet, corrupt, password-protected, too large, inflating beyond a
+safe size, empty. Workbooks are read with python-calamine (xlsx, xlsm, xls, ods); csv with the
+standard library after sniffing the encoding and the delimiter.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kpi.ingest.messages import RefusalError
+
+DEFAULT_MAX_MB = 50.0
+# an .xlsx is a zip: its declared uncompressed size is checked against this before parsing
+DEFAULT_MAX_UNZIPPED_MB = 600.0
+# settings keys (store.settings) that override the defaults
+SETTING_MAX_MB = "impor.batas_ukuran_mb"
+SETTING_MAX_UNZIPPED_MB = "impor.batas_terurai_mb"
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+_BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc")
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """One sheet as read: ``rows[i]`` is row ``i + 1`` of the file, as the analyst numbers it."""
+
+    name: str
+    rows: list[list[Any]]
+    # merged cells as (first_row, first_col, last_row, last_col), 0-based, inclusive
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Workbook:
+    file_name: str
+    format: str  # xlsx, xls, ods, csv
+    sheets: list[RawSheet]
+    checksum: str  # sha256 of the bytes
+    size_bytes: int
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_size(data: bytes, max_mb: float = DEFAULT_MAX_MB) -> None:
+    if len(data) == 0:
+        raise RefusalError("kosong")
+    if len(data) > max_mb * 1024 * 1024:
+        raise RefusalError(
+            "terlalu_besar", ukuran=f"{len(data) / 1024 / 1024:.1f}", batas=f"{max_mb:g}"
+        )
+
+
+def sniff_format(name: str, data: bytes, max_unzipped_mb: float = DEFAULT_MAX_UNZIPPED_MB) -> str:
+    """The file's real format from its bytes (never from its name alone), or a refusal."""
+    head = data[:8]
+    if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
+        return _sniff_zip(data, max_unzipped_mb)
+    if head.startswith(OLE_MAGIC):
+        # an encrypted xlsx is an OLE container holding EncryptionInfo + EncryptedPackage
+        if (
+            "EncryptedPackage".encode("utf-16-le") in data
+            or "EncryptionInfo".encode("utf-16-le") in data[: 65536 * 8]
+        ):
+            raise RefusalError("berpassword")
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            return "xls"
+        raise RefusalError("bukan_spreadsheet")
+    if any(head.startswith(m) for m in _BINARY_MAGICS):
+        raise RefusalError("bukan_spreadsheet")
+    sample = data[:65536]
+    if b"\x00" in sample:
+        raise RefusalError("bukan_spreadsheet")
+    lowered = sample.lstrip().lower()
+    if lowered.startswith(b"<!doctype html") or lowered.startswith(b"<html"):
+        raise RefusalError("bukan_spreadsheet")
+    return "csv"
+
+
+def _sniff_zip(data: bytes, max_unzipped_mb: float) -> str:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise RefusalError("rusak", detail=str(exc)) from exc
+    declared = sum(i.file_size for i in infos)
+    if declared > max_unzipped_mb * 1024 * 1024:
+        raise RefusalError(
+            "terurai_terlalu_besar",
+            ukuran=f"{declared / 1024 / 1024:,.0f}",
+            batas=f"{max_unzipped_mb:g}",
+        )
+    names = {i.filename for i in infos}
+    if "mimetype" in names:
+        try:
+            mimetype = zf.read("mimetype")[:100]
+            manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise RefusalError("rusak", detail=str(exc)) from exc
+        if b"spreadsheet" not in mimetype:
+            raise RefusalError("bukan_spreadsheet")
+        if b"encryption-data" in manifest:
+            raise RefusalError("berpassword")
+        return "ods"
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        if "xl/workbook.bin" in names:
+            return "xlsb"
+        return "xlsx"
+    if "[Content_Types].xml" in names:
+        raise RefusalError("bukan_spreadsheet")  # a Word or PowerPoint file
+    if not infos:
+        raise RefusalError("kosong")
+    raise RefusalError("bukan_spreadsheet")
+
+
+def read_file(
+    name: str,
+    data: bytes,
+    max_mb: float = DEFAULT_MAX_MB,
+    max_unzipped_mb: float = DEFAULT_MAX_UNZIPPED_MB,
+) -> Workbook:
+    """Read every sheet of an uploaded file; ``RefusalError`` for a file that cannot be used."""
+    check_size(data, max_mb)
+    fmt = sniff_format(name, data, max_unzipped_mb)
+    sheets = read_csv(data) if fmt == "csv" else read_workbook(data)
+    if not any(_has_data(s.rows) for s in sheets):
+        raise RefusalError("kosong")
+    return Workbook(
+        file_name=Path(name).name,
+        format=fmt,
+        sheets=sheets,
+        checksum=checksum(data),
+        size_bytes=len(data),
+    )
+
+
+def _has_data(rows: list[list[Any]]) -> bool:
+    return any(any(c is not None and c != "" for c in row) for row in rows)
+
+
+def read_workbook(data: bytes) -> list[RawSheet]:
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except pc.PasswordError as exc:
+        raise RefusalError("berpassword") from exc
+    except Exception as exc:  # calamine's errors for broken zips, XML and BIFF records
+        text = str(exc)
+        if "password" in text.lower() or "encrypt" in text.lower():
+            raise RefusalError("berpassword") from exc
+        raise RefusalError("rusak", detail=text[:200]) from exc
+    sheets: list[RawSheet] = []
+    try:
+        for meta in wb.sheets_metadata:
+            if str(meta.typ).split(".")[-1] not in ("WorkSheet", "Worksheet"):
+                continue  # chart sheets, dialogs, macros
+            sheet = wb.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            try:
+                ranges = sheet.merged_cell_ranges or []
+            except Exception:  # not every format knows merged cells
+                ranges = []
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in ranges]
+            sheets.append(RawSheet(name=meta.name, rows=rows, merged=merged))
+    except pc.PasswordError as exc:
+        raise RefusalError("berpassword") from exc
+    except RefusalError:
+        raise
+    except Exception as exc:
+        text = str(exc)
+        if "password" in text.lower() or "encrypt" in text.lower():
+            raise RefusalError("berpassword") from exc
+        raise RefusalError("rusak", detail=text[:200]) from exc
+    finally:
+        wb.close()
+    return sheets
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter (comma, semicolon, tab or pipe) that splits the first lines most evenly."""
+    lines = [ln for ln in text[:65536].splitlines()[:60] if ln.strip()]
+    if not lines:
+        return ","
+    best, best_score = ",", (-1, -1)
+    for delim in (",", ";", "\t", "|"):
+        counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        wide = [c for c in counts if c >= 2]
+        if not wide:
+            continue
+        modal = max(set(wide), key=wide.count)
+        score = (sum(1 for c in counts if c == modal), modal)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def read_csv(data: bytes) -> list[RawSheet]:
+    text = decode_text(data)
+    delim = sniff_delimiter(text)
+    try:
+        rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    except csv.Error as exc:
+        raise RefusalError("rusak", detail=str(exc)) from exc
+    return [RawSheet(name="csv", rows=rows)]

@@ -1,0 +1,393 @@
+"""Parse cell values as analysts type them: numbers, counts, periods, dates, years, codes.
+
+Each parser takes a raw cell (whatever the reader gave: str, float, int, bool, date, datetime or
+None) and returns the parsed value, ``None`` for "not reported", or ``INVALID``. They are plain
+functions over single cells with a fast path for the common types, so a column of 50,000 cells
+parses in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+from typing import Any, Final
+
+
+class _Invalid:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+INVALID: Final = _Invalid()
+
+DASHES = {"-", "–", "—", "−", "--", "---"}
+NOT_REPORTED = {
+    "n/a",
+    "na",
+    "#n/a",
+    "t/a",
+    "tidak ada data",
+    "tdk ada data",
+    "belum ada data",
+    "null",
+    "none",
+    "nan",
+    "",
+}
+
+_NUM_CLEAN = re.compile(r"[\s\u00a0\u202f']")
+_CURRENCY = re.compile(r"^(rp\.?|idr)", re.IGNORECASE)
+_PLAIN = re.compile(r"^\d+$")
+_THOUSANDS_DOT = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^[1-9]\d{0,2}(,\d{3})+$")
+_ID_DECIMAL = re.compile(r"^([1-9]\d{0,2}(\.\d{3})*|0|\d+),\d+$")
+_EN_DECIMAL = re.compile(r"^([1-9]\d{0,2}(,\d{3})*|0|\d+)\.\d+$")
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?e[+-]?\d+$", re.IGNORECASE)
+
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def is_empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return value.strip() == ""
+    return False
+
+
+def parse_number(value: Any) -> float | None | _Invalid:
+    """1.234 / 1,234 / 1.234,5 / 1,234.5 / "Rp 2.500.000" / "-" (zero) / empty (None)."""
+    t = type(value)
+    if t is float:
+        return None if math.isnan(value) else value
+    if t is int:
+        return float(value)
+    if value is None:
+        return None
+    if t is bool:
+        return INVALID
+    if not isinstance(value, str):
+        return INVALID
+    s = _NUM_CLEAN.sub("", value)
+    if not s:
+        return None
+    low = s.lower()
+    if low in DASHES:
+        return 0.0
+    if low in NOT_REPORTED or value.strip().lower() in NOT_REPORTED:
+        return None
+    s = _CURRENCY.sub("", s)
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1]
+    if s[:1] in ("-", "−", "–"):
+        negative, s = True, s[1:]
+    elif s[:1] == "+":
+        s = s[1:]
+    if s.endswith(",-") or s.endswith(".-"):  # "Rp 2.500.000,-"
+        s = s[:-2]
+    if not s:
+        return INVALID
+    number = _parse_unsigned(s)
+    if number is INVALID or number is None:
+        return INVALID
+    return -number if negative else number
+
+
+def _parse_unsigned(s: str) -> float | _Invalid:
+    if _PLAIN.match(s):
+        return float(s)
+    has_dot, has_comma = "." in s, "," in s
+    if has_dot and has_comma:
+        if s.rfind(",") > s.rfind("."):  # 1.234,5 (Indonesian)
+            if _ID_DECIMAL.match(s):
+                return float(s.replace(".", "").replace(",", "."))
+            return INVALID
+        if _EN_DECIMAL.match(s):  # 1,234.5 (English)
+            return float(s.replace(",", ""))
+        return INVALID
+    if has_dot:
+        if _THOUSANDS_DOT.match(s):  # 1.234 and 1.234.567: thousands (the contract's reading)
+            return float(s.replace(".", ""))
+        if _EN_DECIMAL.match(s):
+            return float(s)
+        if _SCIENTIFIC.match(s):
+            return float(s)
+        return INVALID
+    if has_comma:
+        if _THOUSANDS_COMMA.match(s):
+            return float(s.replace(",", ""))
+        if _ID_DECIMAL.match(s):
+            return float(s.replace(",", "."))
+        return INVALID
+    if _SCIENTIFIC.match(s):
+        return float(s)
+    return INVALID
+
+
+def parse_bool(value: Any) -> bool | None | _Invalid:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return {1: True, 0: False}.get(value, INVALID)  # type: ignore[arg-type]
+    s = fold(str(value))
+    if not s:
+        return None
+    if s in {"ya", "y", "yes", "ada", "tersedia", "true", "1", "benar", "v", "x", "iya"}:
+        return True
+    if s in {"tidak", "tdk", "t", "no", "n", "tidak ada", "false", "0", "salah", "belum"}:
+        return False
+    if s in DASHES or s in NOT_REPORTED:
+        return None
+    return INVALID
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, punctuation as single spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+# ---------------------------------------------------------------------------------------------
+# months, periods and dates
+
+MONTH_NAMES: dict[str, int] = {}
+for _i, _names in enumerate(
+    [
+        ("januari", "january", "jan"),
+        ("februari", "pebruari", "february", "feb", "peb"),
+        ("maret", "march", "mar"),
+        ("april", "apr"),
+        ("mei", "may"),
+        ("juni", "june", "jun"),
+        ("juli", "july", "jul"),
+        ("agustus", "august", "agu", "agt", "ags", "agus", "aug", "agst"),
+        ("september", "sep", "sept", "spt"),
+        ("oktober", "october", "okt", "oct"),
+        ("november", "nov", "nop", "nopember"),
+        ("desember", "december", "des", "dec"),
+    ],
+    start=1,
+):
+    for _n in _names:
+        MONTH_NAMES[_n] = _i
+
+
+def parse_month(value: Any) -> int | None | _Invalid:
+    """A month as 8, "08", "Agustus", "Agu", "August", "Aug"."""
+    if is_empty(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 1 <= value <= 12:
+            return int(value)
+        return INVALID
+    s = fold(str(value))
+    if s.isdigit():
+        m = int(s)
+        return m if 1 <= m <= 12 else INVALID
+    if s.endswith(" 0") and s[:-2].isdigit():  # "8.0"
+        m = int(s[:-2])
+        return m if 1 <= m <= 12 else INVALID
+    return MONTH_NAMES.get(s, INVALID)
+
+
+def _year(text: str) -> int | None:
+    if len(text) == 4:
+        return int(text)
+    if len(text) == 2:
+        return 2000 + int(text)
+    return None
+
+
+def excel_serial_to_date(serial: float) -> date:
+    return EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+_RE_YM = re.compile(r"^(\d{4})[-/.\s](\d{1,2})$")
+_RE_MY = re.compile(r"^(\d{1,2})[-/.\s](\d{4})$")
+_RE_YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t].*)?$")
+_RE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:\s.*)?$")
+_RE_NAME_Y = re.compile(r"^([a-z]+)[\s\-/.,']*('?\d{4}|'?\d{2})$")
+_RE_Y_NAME = re.compile(r"^(\d{4})[\s\-/.,]*([a-z]+)$")
+_RE_D_NAME_Y = re.compile(r"^(\d{1,2})[\s\-/.]+([a-z]+)[\s\-/.,]+(\d{4}|\d{2})$")
+_RE_YYYYMM = re.compile(r"^(\d{4})(\d{2})$")
+
+
+def _month_date(year: int, month: int) -> date | _Invalid:
+    if 1 <= month <= 12 and 1900 <= year <= 2200:
+        return date(year, month, 1)
+    return INVALID
+
+
+def parse_period(value: Any) -> date | None | _Invalid:
+    """A month as the first day: 2023-08, 08/2023, Agu 2023, Agustus 2023, Aug-23, a date."""
+    if isinstance(value, datetime):
+        return date(value.year, value.month, 1)
+    if isinstance(value, date):
+        return date(value.year, value.month, 1)
+    if is_empty(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        v = float(value)
+        if not v.is_integer():
+            return INVALID
+        if 100000 <= v <= 999999:  # 202308
+            return _month_date(int(v) // 100, int(v) % 100)
+        if 20000 <= v <= 80000:  # an Excel date serial that reached us as a number
+            d = excel_serial_to_date(v)
+            return date(d.year, d.month, 1)
+        return INVALID
+    s = str(value).strip().lower()
+    if m := _RE_YM.match(s):
+        return _month_date(int(m[1]), int(m[2]))
+    if m := _RE_MY.match(s):
+        return _month_date(int(m[2]), int(m[1]))
+    if m := _RE_YMD.match(s):
+        return _month_date(int(m[1]), int(m[2]))
+    if m := _RE_DMY.match(s):
+        y = _year(m[3])
+        return INVALID if y is None else _month_date(y, int(m[2]))
+    if m := _RE_YYYYMM.match(s):
+        return _month_date(int(m[1]), int(m[2]))
+    if m := _RE_NAME_Y.match(s.replace("’", "'")):
+        month = MONTH_NAMES.get(m[1])
+        y = _year(m[2].lstrip("'"))
+        if month and y:
+            return _month_date(y, month)
+    if m := _RE_Y_NAME.match(s):
+        month = MONTH_NAMES.get(m[2])
+        if month:
+            return _month_date(int(m[1]), month)
+    if m := _RE_D_NAME_Y.match(s):
+        month = MONTH_NAMES.get(m[2])
+        y = _year(m[3])
+        if month and y:
+            return _month_date(y, month)
+    return INVALID
+
+
+def parse_date(value: Any) -> date | None | _Invalid:
+    """A day, day first as Indonesians write it: 15/08/2023, 15-08-23, 15 Agustus 2023."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if is_empty(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        v = float(value)
+        if 20000 <= v <= 80000:
+            return excel_serial_to_date(v)
+        return INVALID
+    s = str(value).strip().lower()
+    try:
+        if m := _RE_YMD.match(s):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _RE_DMY.match(s):
+            y = _year(m[3])
+            return INVALID if y is None else date(y, int(m[2]), int(m[1]))
+        if m := _RE_D_NAME_Y.match(s):
+            month = MONTH_NAMES.get(m[2])
+            y = _year(m[3])
+            if month and y:
+                return date(y, month, int(m[1]))
+    except ValueError:
+        return INVALID
+    return INVALID
+
+
+def parse_year(value: Any) -> int | None | _Invalid:
+    if isinstance(value, datetime | date):
+        return value.year
+    if is_empty(value):
+        return None
+    if isinstance(value, str):
+        s = value.strip()
+        if re.fullmatch(r"\d{4}(\.0+)?", s):
+            y = int(s[:4])
+        else:
+            return INVALID
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not float(value).is_integer():
+            return INVALID
+        y = int(value)
+    else:
+        return INVALID
+    return y if 1900 <= y <= 2200 else INVALID
+
+
+_RE_HALF = re.compile(r"^(\d{4})\s*[-/ ]?\s*(s|sem|semester|h)\s*([12])$")
+_RE_HALF_REV = re.compile(r"^(s|sem|semester|h)\s*([12])\s*[-/ ]?\s*(\d{4})$")
+
+
+def parse_half_year(value: Any) -> tuple[int, int | None] | None | _Invalid:
+    """A year (2023) or a half-year (2023-S2, S2 2023, Semester 2 2023) -> (year, semester)."""
+    if is_empty(value):
+        return None
+    y = parse_year(value)
+    if isinstance(y, int):
+        return (y, None)
+    s = fold(str(value))
+    s = s.replace("semester ", "s").replace("sem ", "s")
+    compact = s.replace(" ", "")
+    if m := re.fullmatch(r"(\d{4})(s|h)([12])", compact):
+        return (int(m[1]), int(m[3]))
+    if m := re.fullmatch(r"(s|h)([12])(\d{4})", compact):
+        return (int(m[3]), int(m[2]))
+    return INVALID
+
+
+def parse_text(value: Any) -> str | None:
+    """Text as typed; a number that is a whole number becomes its digits ("5201", not 5201.0)."""
+    if value is None:
+        return None
+    t = type(value)
+    if t is str:
+        s = value.strip()
+        return s or None
+    if t is float:
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if t is int:
+        return str(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip() or None
+
+
+def parse_code(value: Any) -> str | None:
+    """A library code: text kept as typed, a number restored to its digits, "5201.0" -> "5201"."""
+    s = parse_text(value)
+    if s is None:
+        return None
+    if s.endswith(".0") and s[:-2].isdigit():
+        s = s[:-2]
+    return s
+
+
+def parse_area_code(value: Any) -> str | None | _Invalid:
+    """A Kemendagri code, with or without dots, as digits: "52.01" / 5201 / 5201.0 -> "5201"."""
+    s = parse_code(value)
+    if s is None:
+        return None
+    digits = s.replace(".", "").replace(" ", "")
+    if not digits.isdigit() or len(digits) not in (2, 4, 6, 10):
+        return INVALID
+    return digits
