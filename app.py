@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from kpi.ui import layout, state
+from kpi.ui import filters, layout, state
 
 st.set_page_config(page_title="Dasbor KPI TPBIS", page_icon="📚", layout="wide")
 
@@ -28,6 +28,7 @@ try:
     state.ensure_demo(store)
     layout.sidebar(store)
     page = st.navigation(PAGES)
+    filters.sidebar()
     layout.demo_banner(store)
     page.run()
 except Exception:  # a user never sees a traceback; the log keeps it for the team

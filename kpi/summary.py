@@ -55,3 +55,43 @@ def summary(store: Store) -> dict[str, Any]:
         "demo": store.has_demo(),
         "schema_version": store.schema_version(),
     }
+
+
+def filter_options(store: Store) -> dict[str, Any]:
+    """What the sidebar filters can offer: partner areas, cohorts, support types, months."""
+    prov = store.query(
+        """
+        SELECT DISTINCT p.kode_provinsi AS kode, w.nama
+        FROM perpustakaan p JOIN wilayah w ON w.kode = p.kode_provinsi
+        ORDER BY w.nama
+        """
+    )
+    kab = store.query(
+        """
+        SELECT DISTINCT p.kode_kabupaten_kota AS kode, p.kode_provinsi, w.nama
+        FROM perpustakaan p JOIN wilayah w ON w.kode = p.kode_kabupaten_kota
+        ORDER BY w.nama
+        """
+    )
+    cohorts = store.query(
+        "SELECT DISTINCT tahun_bergabung AS y FROM perpustakaan "
+        "WHERE tahun_bergabung IS NOT NULL ORDER BY 1"
+    )
+    support = store.query(
+        "SELECT DISTINCT jenis_dukungan AS d FROM perpustakaan "
+        "WHERE jenis_dukungan IS NOT NULL ORDER BY 1"
+    )
+    months = store.query(
+        "SELECT strftime(min(periode), '%Y-%m') AS first, strftime(max(periode), '%Y-%m') AS last "
+        "FROM laporan_bulanan"
+    ).iloc[0]
+    return {
+        "provinsi": dict(zip(prov["kode"], prov["nama"], strict=True)),
+        "kabupaten_kota": {
+            str(r.kode): (str(r.nama), str(r.kode_provinsi)) for r in kab.itertuples()
+        },
+        "tahun_bergabung": [int(y) for y in cohorts["y"]],
+        "jenis_dukungan": [str(d) for d in support["d"]],
+        "first_month": None if months["first"] is None else str(months["first"]),
+        "last_month": None if months["last"] is None else str(months["last"]),
+    }

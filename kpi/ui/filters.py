@@ -1,0 +1,211 @@
+"""The sidebar filters every page shares, kept in the URL so a link opens the same view.
+
+URL parameters: periode (2025-08, 2025-Q3, 2025-S2, 2025 or 2025-01..2025-12), provinsi, kab,
+jenis, angkatan, dukungan, lang. The period defaults to the 12 months ending at the last reported
+month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from kpi import i18n
+from kpi.columns import JENIS_PERPUSTAKAAN
+from kpi.compute import Filters
+from kpi.periods import Period, PeriodError, add_months, parse_period, window
+from kpi.store import open_store
+from kpi.summary import filter_options
+from kpi.ui import state
+
+# session key -> URL parameter
+_PARAMS = {
+    "f_periode": "periode",
+    "f_provinsi": "provinsi",
+    "f_kab": "kab",
+    "f_jenis": "jenis",
+    "f_angkatan": "angkatan",
+    "f_dukungan": "dukungan",
+}
+PERIOD_KINDS = ("rentang", "bulan", "triwulan", "semester", "tahun")
+
+
+@dataclass(frozen=True)
+class View:
+    """The filters in force: the period, which libraries, and the last month in the store."""
+
+    period: Period
+    filters: Filters
+    last_month: date | None
+
+    @property
+    def periode(self) -> str:
+        return self.period.label
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _options(db: str, data_version: int) -> dict:
+    del data_version
+    return filter_options(open_store(db))
+
+
+def _sync_url() -> None:
+    for key, param in _PARAMS.items():
+        value = st.session_state.get(key)
+        if value in (None, ""):
+            st.query_params.pop(param, None)
+        else:
+            st.query_params[param] = str(value)
+    st.query_params["lang"] = state.lang()
+
+
+def _init_from_url() -> None:
+    if st.session_state.get("_filters_init"):
+        return
+    for key, param in _PARAMS.items():
+        if param in st.query_params and key not in st.session_state:
+            st.session_state[key] = st.query_params[param]
+    st.session_state["_filters_init"] = True
+
+
+def period_choices(kind: str, first: str, last: str) -> list[str]:
+    """Period labels of one kind between two months (newest first)."""
+    f, lm = parse_period(first).first, parse_period(last).first
+    out: list[str] = []
+    if kind == "bulan":
+        d = lm
+        while d >= f:
+            out.append(f"{d.year}-{d.month:02d}")
+            d = add_months(d, -1)
+    elif kind == "triwulan":
+        out = [f"{y}-Q{q}" for y in range(lm.year, f.year - 1, -1) for q in (4, 3, 2, 1)]
+    elif kind == "semester":
+        out = [f"{y}-S{h}" for y in range(lm.year, f.year - 1, -1) for h in (2, 1)]
+    elif kind == "tahun":
+        out = [str(y) for y in range(lm.year, f.year - 1, -1)]
+    else:  # rolling windows ending at the last month
+        out = [window(lm, n).label for n in (12, 6, 3, 24, 36)]
+    if kind in ("triwulan", "semester"):
+        out = [p for p in out if parse_period(p).first <= lm and parse_period(p).last >= f]
+    return out
+
+
+def sidebar() -> View:
+    """Draw the filters in the sidebar and return what they select."""
+    _init_from_url()
+    store = state.store()
+    opts = _options(str(store.path), store.data_version())
+    tr = state.tr
+    last = opts["last_month"]
+    with st.sidebar:
+        st.markdown(f"**{tr('filter.title')}**")
+        if last is None:
+            period = window(date.today().replace(day=1), 12)
+        else:
+            current = st.session_state.get("f_periode")
+            try:
+                kind = parse_period(current).kind if current else "rentang"
+            except PeriodError:
+                kind, current = "rentang", None
+            kind = st.selectbox(
+                tr("filter.period_kind"),
+                PERIOD_KINDS,
+                index=PERIOD_KINDS.index(kind),
+                format_func=lambda k: tr(f"filter.kind.{k}"),
+                key="f_kind",
+            )
+            choices = period_choices(kind, opts["first_month"], last)
+            if current not in choices:
+                st.session_state["f_periode"] = choices[0]
+            st.selectbox(
+                tr("filter.period"),
+                choices,
+                format_func=lambda p: _period_label(p),
+                key="f_periode",
+            )
+            period = parse_period(st.session_state["f_periode"])
+
+        provinces = opts["provinsi"]
+        if st.session_state.get("f_provinsi") not in (None, "", *provinces):
+            st.session_state["f_provinsi"] = ""
+        prov = st.selectbox(
+            tr("filter.provinsi"),
+            ["", *provinces],
+            format_func=lambda k: provinces.get(k, tr("filter.all")),
+            key="f_provinsi",
+        )
+        kabs = {k: v[0] for k, v in opts["kabupaten_kota"].items() if prov and v[1] == prov}
+        if st.session_state.get("f_kab") not in (None, "", *kabs):
+            st.session_state["f_kab"] = ""
+        kab = st.selectbox(
+            tr("filter.kabupaten_kota"),
+            ["", *kabs],
+            format_func=lambda k: kabs.get(k, tr("filter.all")),
+            key="f_kab",
+            disabled=not prov,
+        )
+        jenis = st.selectbox(
+            tr("filter.jenis"),
+            ["", *JENIS_PERPUSTAKAAN],
+            format_func=lambda j: tr(f"jenis.{j}") if j else tr("filter.all"),
+            key="f_jenis",
+        )
+        cohorts = [str(y) for y in opts["tahun_bergabung"]]
+        if st.session_state.get("f_angkatan") not in (None, "", *cohorts):
+            st.session_state["f_angkatan"] = ""
+        cohort = st.selectbox(
+            tr("filter.angkatan"),
+            ["", *cohorts],
+            format_func=lambda y: y or tr("filter.all"),
+            key="f_angkatan",
+        )
+        support = opts["jenis_dukungan"]
+        if st.session_state.get("f_dukungan") not in (None, "", *support):
+            st.session_state["f_dukungan"] = ""
+        dukungan = st.selectbox(
+            tr("filter.dukungan"),
+            ["", *support],
+            format_func=lambda d: tr(f"dukungan.{d}") if d else tr("filter.all"),
+            key="f_dukungan",
+        )
+    _sync_url()
+    view = View(
+        period=period,
+        filters=Filters(
+            provinsi=prov or None,
+            kabupaten_kota=kab or None,
+            jenis=jenis or None,
+            tahun_bergabung=int(cohort) if cohort else None,
+            jenis_dukungan=dukungan or None,
+        ),
+        last_month=None if last is None else parse_period(last).first,
+    )
+    st.session_state["_view"] = view
+    return view
+
+
+def current() -> View:
+    """The filters drawn by app.py in this run (pages call this, never draw their own)."""
+    view = st.session_state.get("_view")
+    return view if view is not None else sidebar()
+
+
+def _period_label(label: str) -> str:
+    """'2025-08' -> 'Agustus 2025'; '2025-Q3' -> 'Triwulan III 2025'; ranges as 'Jan 2025 – ...'."""
+    lang = state.lang()
+    p = parse_period(label)
+    if p.kind == "bulan":
+        return i18n.format_month(p.first, lang)
+    if p.kind == "triwulan":
+        return state.tr(
+            "filter.quarter",
+            q=("I", "II", "III", "IV")[(p.first.month - 1) // 3],
+            y=str(p.first.year),
+        )
+    if p.kind == "semester":
+        return state.tr("filter.semester", s=(p.first.month - 1) // 6 + 1, y=str(p.first.year))
+    if p.kind == "tahun":
+        return str(p.first.year)
+    return f"{i18n.format_month(p.first, lang)} – {i18n.format_month(p.last, lang)}"
