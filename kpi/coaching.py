@@ -164,8 +164,10 @@ def _first_report(store: Store, filters: Filters, last: date) -> pd.Series:
 
 
 def _region_names(store: Store) -> dict[str, str]:
-    names = store.query("SELECT kode, nama FROM wilayah")
-    return dict(zip(names["kode"], names["nama"], strict=True))
+    names = store.query(
+        "SELECT kode, nama FROM wilayah WHERE tingkat IN ('provinsi', 'kabupaten_kota')"
+    )
+    return dict(zip(names["kode"].tolist(), names["nama"].tolist(), strict=True))
 
 
 def evaluate(
@@ -286,27 +288,50 @@ def evaluate(
     r6_gap = float((s.get("R6") or {}).get("selisih_minimum", 30))
     period_label = win.label
 
+    # plain Python values per library, by position (pandas row access is slow)
+    kodes = [str(k) for k in idx.tolist()]
+    v_fails = fails_d.to_numpy(dtype=bool).tolist()
+    v_expected = expected.to_numpy(dtype=float).tolist()
+    v_reported = reported.to_numpy(dtype=float).tolist()
+    v_complete = complete.to_numpy(dtype=float).tolist()
+    v_tail = tail_reported.to_numpy(dtype=float).tolist()
+    v_skor = libs["skor"].to_numpy(dtype=float).tolist()
+    v_band = libs["band"].tolist()
+    v_prov = libs["kode_provinsi"].astype(object).tolist()
+    v_judged = judged_growth.to_numpy(dtype=bool).tolist()
+    v_cume = cume.to_numpy(dtype=float).tolist()
+    v_zero = zero_run.to_numpy(dtype=int).tolist()
+    v_ciel = ciel_index.to_numpy(dtype=float).tolist()
+    v_x = x.to_numpy(dtype=float).tolist()
+    v_y = y.to_numpy(dtype=float).tolist()
+    v_prev = skor_prev.to_numpy(dtype=float).tolist()
+    gr = gr.reindex(idx)
+    v_gr = {
+        c: gr[c].to_numpy(dtype=float).tolist()
+        for k in r3_ids
+        for c in (k, f"{k}__kini", f"{k}__lalu")
+    }
+
     tiers: list[str | None] = []
     points: list[float] = []
     quadrants: list[str | None] = []
     reasons: list[list[dict[str, Any]]] = []
-    for kode in idx:
-        row = libs.loc[kode]
+    for i, kode in enumerate(kodes):
         rs: list[dict[str, Any]] = []
-        if fails_d[kode]:
-            n_missing = int(expected[kode] - reported[kode])
+        if v_fails[i]:
+            n_missing = int(v_expected[i] - v_reported[i])
             rs.append(
                 reason(
                     "D",
                     {
                         "n": n_missing,
-                        "m": int(expected[kode]),
-                        "kelengkapan": _num(complete[kode]),
-                        "dilaporkan_bulan_terakhir": int(tail_reported[kode]),
+                        "m": int(v_expected[i]),
+                        "kelengkapan": _num(v_complete[i]),
+                        "dilaporkan_bulan_terakhir": int(v_tail[i]),
                         "bulan_terakhir": last_n,
                         "periode": period_label,
                     },
-                    {"n": n_missing, "m": int(expected[kode])},
+                    {"n": n_missing, "m": int(v_expected[i])},
                 )
             )
             tiers.append("pelaporan")
@@ -315,10 +340,10 @@ def evaluate(
             reasons.append(rs)
             continue
         rules_hit: set[str] = set()
-        skor = row["skor"]
-        if not _nan(skor) and row["band"] == lowest_band:
+        skor = v_skor[i]
+        if not _nan(skor) and v_band[i] == lowest_band:
             rules_hit.add("R1")
-            rs.append(reason("R1", {"s": _num(skor), "band": row["band"], "periode": period_label}))
+            rs.append(reason("R1", {"s": _num(skor), "band": v_band[i], "periode": period_label}))
         for kpi_id, cap, akt, tgt in ach_by_lib.get(kode, []):
             rules_hit.add("R2")
             rs.append(
@@ -334,9 +359,9 @@ def evaluate(
                     {"kpi": {"id": cat[kpi_id].nama_id, "en": cat[kpi_id].nama_en}, "p": _num(cap)},
                 )
             )
-        if judged_growth[kode] and kode in gr.index:
+        if v_judged[i]:
             for kpi_id in r3_ids:
-                change = gr.at[kode, kpi_id]
+                change = v_gr[kpi_id][i]
                 if not _nan(change) and change <= r3_max:
                     rules_hit.add("R3")
                     rs.append(
@@ -345,8 +370,8 @@ def evaluate(
                             {
                                 "kpi": kpi_id,
                                 "p": _num(change),
-                                "kini": _num(gr.at[kode, f"{kpi_id}__kini"], 0),
-                                "lalu": _num(gr.at[kode, f"{kpi_id}__lalu"], 0),
+                                "kini": _num(v_gr[f"{kpi_id}__kini"][i], 0),
+                                "lalu": _num(v_gr[f"{kpi_id}__lalu"][i], 0),
                                 "periode": f"{add_months(end, -2):%Y-%m}..{end:%Y-%m}",
                             },
                             {
@@ -355,10 +380,10 @@ def evaluate(
                             },
                         )
                     )
-        cd = cume[kode]
+        cd = v_cume[i]
         if not _nan(cd) and cd <= r4_share + 1e-12:
             rules_hit.add("R4")
-            prov = names.get(str(row["kode_provinsi"]), str(row["kode_provinsi"]))
+            prov = names.get(str(v_prov[i]), str(v_prov[i]))
             rs.append(
                 reason(
                     "R4",
@@ -366,14 +391,14 @@ def evaluate(
                     {"provinsi": prov},
                 )
             )
-        if zero_run[kode] >= r5_n:
+        if v_zero[i] >= r5_n:
             rules_hit.add("R5")
-            rs.append(reason("R5", {"n": int(zero_run[kode]), "periode": period_label}))
-        ci = ciel_index[kode]
+            rs.append(reason("R5", {"n": int(v_zero[i]), "periode": period_label}))
+        ci = v_ciel[i]
         if not _nan(ci) and not _nan(skor) and ci - skor >= r6_gap:
             rules_hit.add("R6")
             rs.append(reason("R6", {"ciel": _num(ci), "s": _num(skor), "selisih": _num(ci - skor)}))
-        quad = quadrant_of(x[kode], y[kode]) if judged_growth[kode] else None
+        quad = quadrant_of(v_x[i], v_y[i]) if v_judged[i] else None
         if quad == "prioritas":
             rules_hit.add("Q")
             rs.append(
@@ -381,8 +406,8 @@ def evaluate(
                     "Q",
                     {
                         "s": _num(skor),
-                        "median": _num(skor - x[kode]),
-                        "s_tahun_lalu": _num(skor_prev[kode]),
+                        "median": _num(skor - v_x[i]),
+                        "s_tahun_lalu": _num(v_prev[i]),
                     },
                 )
             )
@@ -399,9 +424,9 @@ def evaluate(
             "tingkat": "perpustakaan",
             "jenis": libs["jenis"].to_numpy(),
             "kode_provinsi": libs["kode_provinsi"].to_numpy(),
-            "provinsi": libs["kode_provinsi"].map(names).to_numpy(),
+            "provinsi": [names.get(str(k)) for k in v_prov],
             "kode_kabupaten_kota": libs["kode_kabupaten_kota"].to_numpy(),
-            "kabupaten_kota": libs["kode_kabupaten_kota"].map(names).to_numpy(),
+            "kabupaten_kota": [names.get(str(k)) for k in libs["kode_kabupaten_kota"].tolist()],
             "tier": tiers,
             "points": points,
             "quadrant": quadrants,

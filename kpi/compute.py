@@ -11,6 +11,7 @@ column list; every value from a user is a parameter.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -405,24 +406,37 @@ def resolve_targets(
     cat = cat or catalogue()
     ids = list(kpi_ids)
     t = targets(store, ids, tahun)
-    out = pd.DataFrame(index=units["kode"].astype(str))
+    kodes = [str(k) for k in units["kode"].tolist()]
+    provs = (
+        [str(k) for k in units["kode_provinsi"].tolist()]
+        if "kode_provinsi" in units.columns
+        else [""] * len(kodes)
+    )
+    out = pd.DataFrame(index=pd.Index(kodes, dtype=object))
+    rows = list(
+        zip(
+            t["kpi"].tolist(),
+            t["tingkat"].tolist(),
+            t["kode"].tolist(),
+            t["nilai"].tolist(),
+            strict=True,
+        )
+    )
     for kpi_id in ids:
-        tk = t[t["kpi"] == kpi_id]
+        by: dict[tuple[str, str], float] = {
+            (tingkat, kode): float(nilai) for k, tingkat, kode, nilai in rows if k == kpi_id
+        }
+        nat = next((v for (tingkat, _), v in by.items() if tingkat == "nasional"), math.nan)
         if level == "nasional":
-            nat = tk[tk["tingkat"] == "nasional"]["nilai"]
-            out[kpi_id] = float(nat.iloc[0]) if len(nat) else float("nan")
+            out[kpi_id] = [nat] * len(kodes)
             continue
-        own = tk[tk["tingkat"] == level].set_index("kode")["nilai"]
-        value = out.index.to_series().map(own).astype(float)
+        values = [by.get((level, k), math.nan) for k in kodes]
         if level == "perpustakaan" and not cat[kpi_id].is_flow and cat[kpi_id].agregasi != "stok":
-            prov = tk[tk["tingkat"] == "provinsi"].set_index("kode")["nilai"]
-            nat = tk[tk["tingkat"] == "nasional"]["nilai"]
-            by_prov = units["kode_provinsi"].map(prov).astype(float)
-            by_prov.index = out.index
-            value = value.fillna(by_prov)
-            if len(nat):
-                value = value.fillna(float(nat.iloc[0]))
-        out[kpi_id] = value.to_numpy()
+            values = [
+                v if not math.isnan(v) else by.get(("provinsi", p), nat)
+                for v, p in zip(values, provs, strict=True)
+            ]
+        out[kpi_id] = values
     out.index.name = "kode"
     return out
 
