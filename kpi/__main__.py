@@ -20,6 +20,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kpis": ("kpi.commands.kpis", "the KPI table for a level and period"),
     "priorities": ("kpi.commands.priorities", "coaching priorities with reasons"),
     "quality": ("kpi.commands.quality", "completeness, timeliness and values to verify"),
+    "import": ("kpi.commands.import_", "import spreadsheets (dry run, report, batch)"),
+    "batches": ("kpi.commands.batches", "the import batches"),
+    "undo": ("kpi.commands.undo", "undo an import batch"),
+    "context": ("kpi.commands.context", "stored context indicators (IPLM, TGM ...)"),
 }
 
 

@@ -1,0 +1,65 @@
+"""python -m kpi context --db PATH [--indicator NAME] [--year Y] --format json|csv
+
+The stored context indicators (IPLM, TGM ...) per area: kode, nama, tingkat, indikator, tahun,
+nilai (kode is the area's Kemendagri code, without dots).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from typing import Any
+
+from kpi.store import Store, resolve_db_path
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    p.add_argument("--indicator", help="only this indicator (IPLM, TGM ...), any case")
+    p.add_argument("--year", type=int, help="only this year")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+
+
+def context_rows(
+    store: Store, indicator: str | None = None, year: int | None = None
+) -> list[dict[str, Any]]:
+    frame = store.query(
+        """
+        SELECT k.kode_wilayah AS kode, w.nama, k.tingkat, k.indikator, k.tahun, k.nilai
+        FROM indikator_konteks k LEFT JOIN wilayah w ON w.kode = k.kode_wilayah
+        WHERE ($ind IS NULL OR upper(k.indikator) = upper($ind))
+          AND ($year IS NULL OR k.tahun = $year)
+        ORDER BY k.indikator, k.tahun, k.kode_wilayah
+        """,
+        {"ind": indicator, "year": year},
+    )
+    return [
+        {
+            "kode": r.kode,
+            "nama": r.nama,
+            "tingkat": r.tingkat,
+            "indikator": r.indikator,
+            "tahun": int(r.tahun),
+            "nilai": None if r.nilai != r.nilai else float(r.nilai),
+        }
+        for r in frame.itertuples(index=False)
+    ]
+
+
+def run(args: argparse.Namespace) -> int:
+    store = Store(resolve_db_path(args.db))
+    try:
+        rows = context_rows(store, args.indicator, args.year)
+    finally:
+        store.close()
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=["kode", "nama", "tingkat", "indikator", "tahun", "nilai"]
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+    return 0

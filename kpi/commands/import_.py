@@ -1,0 +1,131 @@
+"""python -m kpi import FILE [FILE ...] --db PATH [--dry-run] [--json] [--lang id|en]
+
+Exit status: 0 everything accepted; 1 accepted rows landed (or would, in a dry run) but some
+rows were rejected or a file was refused; 2 nothing could be imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kpi.store import Store, resolve_db_path
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE", help="xlsx, xlsm, xls, ods or csv files")
+    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of messages")
+    p.add_argument("--user", help="who imports (recorded in the batch)")
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
+
+
+def report(
+    plan: Any, batch_id: str | None, dry_run: bool, lang: str, counts: Any
+) -> dict[str, Any]:
+    def text(msg: Any) -> str | None:
+        if msg is None:
+            return None
+        return msg.message_en if lang == "en" else msg.message_id
+
+    col = "message_en" if lang == "en" else "message_id"
+    issues = [
+        {
+            "file": r.file,
+            "sheet": r.sheet,
+            "row": int(r.row),
+            "column": r.column,
+            "value": r.value,
+            "rule": r.rule,
+            "message": getattr(r, col),
+        }
+        for r in plan.issues.itertuples(index=False)
+    ]
+    return {
+        "batch_id": batch_id,
+        "dry_run": dry_run,
+        "accepted": plan.accepted,
+        "rejected": plan.rejected,
+        "added": counts.added,
+        "changed": counts.changed,
+        "unchanged": counts.unchanged,
+        "files": [
+            {
+                "file": f.file,
+                "status": f.status,
+                "message": text(f.message),
+                "sheets": [s.as_json(lang) for s in f.sheets],
+            }
+            for f in plan.files
+        ],
+        "issues": issues,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from kpi.ingest import commit, plan_import
+    from kpi.ingest.messages import message
+    from kpi.ingest.plan import FilePlan
+
+    files: list[tuple[str, bytes]] = []
+    unreadable: list[str] = []
+    for path in args.files:
+        data = _read(path)
+        if data is None:
+            unreadable.append(path)
+        else:
+            files.append((Path(path).name, data))
+    store = Store(resolve_db_path(args.db))
+    try:
+        plan = plan_import(store, files)
+        for path in unreadable:
+            plan.files.append(
+                FilePlan(Path(path).name, "refused", message("rusak", detail="file not found"))
+            )
+        batch_id = None
+        counts: Any = plan
+        if plan.importable and not args.dry_run:
+            result = commit(store, plan, user=args.user)
+            batch_id, counts = result.batch_id, result
+    finally:
+        store.close()
+    out = report(plan, batch_id, args.dry_run, args.lang, counts)
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, default=str))
+    else:
+        _print_human(out)
+    return plan.exit_status()
+
+
+def _print_human(out: dict[str, Any]) -> None:
+    w = sys.stdout.write
+    for f in out["files"]:
+        w(f"{f['file']}: {f['status']}" + (f" - {f['message']}" if f["message"] else "") + "\n")
+        for s in f["sheets"]:
+            if s["kind"]:
+                w(
+                    f"  [{s['sheet']}] {s['kind']}, header row {s['header_row']}: "
+                    f"{s['rows']} rows, {s['accepted']} accepted, {s['rejected']} rejected\n"
+                )
+            else:
+                w(f"  [{s['sheet']}] skipped: {s['skipped_reason']}\n")
+    for i in out["issues"][:50]:
+        w(f"  {i['file']} / {i['sheet']} row {i['row']}, {i['column']}: {i['message']}\n")
+    if len(out["issues"]) > 50:
+        w(f"  ... {len(out['issues']) - 50} more\n")
+    mode = "dry run" if out["dry_run"] else f"batch {out['batch_id']}"
+    w(
+        f"{mode}: accepted {out['accepted']}, rejected {out['rejected']}, added {out['added']}, "
+        f"changed {out['changed']}, unchanged {out['unchanged']}\n"
+    )

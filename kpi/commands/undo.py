@@ -1,0 +1,32 @@
+"""python -m kpi undo BATCH_ID --db PATH: remove what a batch added, restore what it replaced."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from kpi.store import Store, resolve_db_path
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("batch_id", metavar="BATCH_ID")
+    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kpi.ingest import undo
+
+    store = Store(resolve_db_path(args.db))
+    try:
+        result = undo(store, args.batch_id)  # StoreError -> exit 2 with the message
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(result.__dict__))
+    else:
+        print(
+            f"{result.batch_id}: undone, {result.removed} rows removed, "
+            f"{result.restored} earlier rows restored"
+        )
+    return 0
