@@ -7,7 +7,8 @@
 - ``canvas_has_pixels``: whether canvases (plotly.js WebGL, MapLibre maps) drew anything.
 
 Playwright never downloads a browser here: it launches /usr/bin/chromium (``apt-get install
-chromium``; .ci/run does it). Without it, these tests are skipped with that reason.
+chromium``; .ci/run does it). Without it, these tests are skipped with that reason (under CI=true
+they fail instead: CI installs it).
 """
 
 from __future__ import annotations
@@ -191,10 +192,13 @@ def app_url(app_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def browser() -> Iterator[Browser]:
     """Debian's headless Chromium, shared by the session's tests."""
     if not CHROMIUM.exists():
-        pytest.skip(
+        reason = (
             f"{CHROMIUM} is missing: browser tests need Debian's chromium "
             "(apt-get install chromium; .ci/run installs it)"
         )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)  # CI installs it: a missing browser there is a broken CI run
+        pytest.skip(reason)
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(
