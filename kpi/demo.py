@@ -265,8 +265,8 @@ def _monthly(rng: np.random.Generator, reg: pd.DataFrame) -> pd.DataFrame:
     active = month_idx[None, :] >= start[:, None]
 
     # reporting: a two-state chain per library, persistent gaps, worse in remote places
-    p_stay = np.where(remote, 0.86, 0.95)
-    p_back = np.where(remote, 0.35, 0.55)
+    p_stay = np.where(remote, 0.9, 0.965)
+    p_back = np.where(remote, 0.4, 0.6)
     never = rng.random(n_lib) < np.where(remote, 0.07, 0.025)
     never &= is_desa
     reporting = np.zeros((n_lib, n_mon), dtype=bool)
@@ -463,6 +463,9 @@ def _targets(rng: np.random.Generator, reg: pd.DataFrame, monthly: pd.DataFrame)
     rows = []
     provinces = sorted(reg["kode_provinsi"].unique())
     ambition = dict(zip(provinces, rng.uniform(0.95, 1.6, size=len(provinces)), strict=True))
+    rate_amb = dict(
+        zip(["", *provinces], rng.uniform(0.85, 1.25, size=len(provinces) + 1), strict=True)
+    )
     for tahun in range(2019, 2027):
         ref = m[m["tahun"] == min(tahun - 1, 2025)]
         for tingkat, kode, part, amb in [("nasional", "", ref, 1.1)] + [
@@ -470,21 +473,17 @@ def _targets(rng: np.random.Generator, reg: pd.DataFrame, monthly: pd.DataFrame)
         ]:
             if part.empty:
                 continue
-            months = max(part.groupby("kode_perpustakaan").size().mean(), 1.0)
-            libraries = part["kode_perpustakaan"].nunique()
             rows.append(
                 ("kunjungan", tingkat, kode, tahun, round(part["kunjungan"].sum() * amb, -2))
             )
             rows.append(("kegiatan", tingkat, kode, tahun, round(part["kegiatan"].sum() * amb)))
             rows.append(("peserta", tingkat, kode, tahun, round(part["peserta"].sum() * amb, -1)))
+            # a rate target applies to each library of the area: set it from the village
+            # libraries (most of them), so that larger libraries do not raise the bar
+            desa = part[part["kode_perpustakaan"].str.startswith("DES-")]
+            rate = desa["kegiatan"].sum() / max(len(desa), 1)
             rows.append(
-                (
-                    "kegiatan_per_bulan",
-                    tingkat,
-                    kode,
-                    tahun,
-                    round(part["kegiatan"].sum() / (libraries * months) * amb, 1),
-                )
+                ("kegiatan_per_bulan", tingkat, kode, tahun, round(rate * rate_amb[kode], 1))
             )
             rows.append(("kelengkapan", tingkat, kode, tahun, 90.0))
     return pd.DataFrame(rows, columns=["kpi", "tingkat", "kode", "tahun", "nilai"])
