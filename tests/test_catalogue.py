@@ -1,0 +1,130 @@
+"""The KPI catalogue: the project's file loads, and bad definitions are reported with their id."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kpi.catalogue import CATALOGUE_PATH, CatalogueError, load, parse
+
+# every KPI of shared/design/kpi-catalogue.md
+DESIGN_IDS = {
+    "kunjungan",
+    "kunjungan_per_1000",
+    "anggota",
+    "cakupan_anggota",
+    "peminjaman",
+    "pinjaman_per_anggota",
+    "kesiapan_tik",
+    "pemanfaatan_tik",
+    "kegiatan",
+    "kegiatan_per_bulan",
+    "peserta",
+    "peserta_per_kegiatan",
+    "porsi_perempuan",
+    "rasio_manfaat",
+    "kisah_sukses",
+    "advokasi",
+    "kemitraan",
+    "anggaran_per_kapita",
+    "replikasi",
+    "publikasi",
+    "kelengkapan",
+    "ketepatan",
+}
+
+
+def raw() -> dict[str, Any]:
+    return yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+
+
+def kpi_raw(data: dict[str, Any], kpi_id: str) -> dict[str, Any]:
+    return next(k for k in data["kpi"] if k["id"] == kpi_id)
+
+
+def test_project_catalogue_loads_with_every_design_kpi() -> None:
+    cat = load()
+    assert set(cat.ids) >= DESIGN_IDS
+    assert set(cat.utama) == DESIGN_IDS
+    k = cat["kunjungan_per_1000"]
+    assert k.factor == 1000 and k.numerator.column == "kunjungan"
+    assert k.denominator is not None and k.denominator.agg == "penduduk_bulan"
+    assert cat["porsi_perempuan"].direction == "konteks"
+    assert cat["kunjungan"].is_flow and not cat["kegiatan_per_bulan"].is_flow
+    assert cat["replikasi"].jenis == ("provinsi", "kabupaten_kota")
+    assert "Januari setelah tahun bergabung" in cat["kelengkapan"].definisi_id
+    assert cat.skor_defaults()["bobot"] == {"informasi": 35, "pelibatan": 40, "advokasi": 25}
+    assert cat.pembinaan_defaults()["R3"]["perubahan_maksimum"] == -20
+
+
+def test_objects_are_frozen() -> None:
+    k = load()["kunjungan"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        k.factor = 2  # type: ignore[misc]
+
+
+def test_defaults_are_copies() -> None:
+    cat = load()
+    d = cat.skor_defaults()
+    d["bobot"]["informasi"] = 0
+    assert cat.skor_defaults()["bobot"]["informasi"] == 35
+
+
+def test_unknown_column_and_bad_direction_are_all_reported() -> None:
+    data = raw()
+    kpi_raw(data, "kunjungan")["numerator"]["column"] = "pengunjung"
+    kpi_raw(data, "peserta")["direction"] = "atas"
+    with pytest.raises(CatalogueError) as err:
+        parse(data)
+    issues = {(i.kpi, i.message) for i in err.value.issues}
+    assert any(k == "kunjungan" and "pengunjung" in m for k, m in issues)
+    assert any(k == "peserta" and "direction" in m for k, m in issues)
+    assert "kunjungan" in str(err.value) and "peserta" in str(err.value)
+
+
+def test_overlapping_and_gapped_bands() -> None:
+    data = raw()
+    kpi_raw(data, "kelengkapan")["bands"] = [
+        {"id": "merah", "dari": 0, "sampai": 60},
+        {"id": "kuning", "dari": 50, "sampai": 80},
+        {"id": "hijau", "dari": 80, "sampai": 100},
+    ]
+    kpi_raw(data, "ketepatan")["bands"] = [
+        {"id": "merah", "dari": 0, "sampai": 40},
+        {"id": "kuning", "dari": 50, "sampai": 100},
+    ]
+    with pytest.raises(CatalogueError) as err:
+        parse(data)
+    messages = [str(i) for i in err.value.issues]
+    assert any(m.startswith("kelengkapan:") and "overlap" in m for m in messages)
+    assert any(m.startswith("ketepatan:") and "gap" in m for m in messages)
+
+
+def test_score_bands_and_components_are_validated() -> None:
+    data = raw()
+    data["skor"]["bands"] = [
+        {"id": "merah", "dari": 0, "sampai": 50},
+        {"id": "hijau", "dari": 60, "sampai": 100},
+    ]
+    data["skor"]["komponen"]["informasi"].append("tidak_ada")
+    with pytest.raises(CatalogueError) as err:
+        parse(data)
+    text = str(err.value)
+    assert "skor" in text and "gap" in text and "tidak_ada" in text
+
+
+def test_missing_fields_and_unknown_aggregation(tmp_path: Path) -> None:
+    data = copy.deepcopy(raw())
+    broken = kpi_raw(data, "publikasi")
+    del broken["nama_en"]
+    broken["numerator"] = {"agg": "rata_rata", "column": "publikasi"}
+    path = tmp_path / "k.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(CatalogueError) as err:
+        load(path)
+    assert [i.kpi for i in err.value.issues].count("publikasi") == 2
