@@ -170,75 +170,87 @@ def _region_names(store: Store) -> dict[str, str]:
     return dict(zip(names["kode"].tolist(), names["nama"].tolist(), strict=True))
 
 
-def evaluate(
+def rule_inputs(
     store: Store,
-    period: str | date | None = None,
-    window_months: int | None = None,
+    end: date,
+    window_months: int,
     filters: Filters | None = None,
     *,
     settings: Mapping[str, Any] | None = None,
     cat: Catalogue | None = None,
 ) -> pd.DataFrame:
-    """Every library of the filter with its rules, points, tier, quadrant and reasons.
+    """Per library, every figure the rules look at (all computed in DuckDB, a few queries).
 
-    Columns: kode, nama, tingkat, jenis, kode_provinsi, provinsi, kode_kabupaten_kota,
-    kabupaten_kota, tier (None when no flag), points, quadrant, reasons (list of dicts), and the
-    figures behind them (skor, band, kelengkapan, ...). ``attrs["window"]`` holds the window.
+    Columns: kode, nama, jenis, kode_provinsi, provinsi, kode_kabupaten_kota, kabupaten_kota,
+    bulan_diharapkan, bulan_dilaporkan, kelengkapan (window), diharapkan_akhir and
+    dilaporkan_akhir (the last months of rule D), skor, band, skor_tahun_lalu, median_sejawat
+    (median score of the same jenis), persentil_sejawat (cume_dist of the score within province
+    and jenis), bulan_tanpa_kegiatan (longest run of reported kegiatan = 0), ciel,
+    bulan_melapor (months from the first report to the window's end), ``<kpi>_yoy``,
+    ``<kpi>_kini``, ``<kpi>_lalu`` for the R3 KPIs, and capaian (list of (kpi, percent, actual,
+    pro-rated target) for the KPIs with a target).
     """
     cat = cat or catalogue()
     s = dict(settings) if settings is not None else get_settings(store, cat)
     filters = filters or Filters()
-    if period is None:
-        end = last_month(store)
-        if end is None:
-            return pd.DataFrame(columns=["kode", "tier", "points", "quadrant", "reasons"])
-    else:
-        end = parse_period(period).last
-    n_months = int(window_months or s.get("jendela_bulan", 12))
-    win = window(end, n_months)
+    win = window(end, window_months)
     skor_settings = get_score_settings(store, cat)
-    bands = bands_of(skor_settings)
-    lowest_band = bands[0].id if bands else "merah"
 
     libs = scored_table(store, "perpustakaan", win, filters, [], settings=skor_settings, cat=cat)
     libs = libs.set_index("kode", drop=False)
     idx = libs.index
+    names = _region_names(store)
+    out = pd.DataFrame(
+        {
+            "kode": [str(k) for k in idx.tolist()],
+            "nama": libs["nama"].tolist(),
+            "jenis": libs["jenis"].tolist(),
+            "kode_provinsi": libs["kode_provinsi"].tolist(),
+            "provinsi": [names.get(str(k)) for k in libs["kode_provinsi"].tolist()],
+            "kode_kabupaten_kota": libs["kode_kabupaten_kota"].tolist(),
+            "kabupaten_kota": [names.get(str(k)) for k in libs["kode_kabupaten_kota"].tolist()],
+        },
+        index=idx,
+    )
+    out["bulan_diharapkan"] = libs["bulan_diharapkan"].fillna(0).astype(float)
+    out["bulan_dilaporkan"] = libs["bulan_dilaporkan"].fillna(0).astype(float)
+    out["kelengkapan"] = libs["kelengkapan"].astype(float)
 
-    # D: reporting first
-    d_cfg = s.get("D") or {}
-    last_n = int(d_cfg.get("bulan_terakhir", 2))
+    last_n = int((s.get("D") or {}).get("bulan_terakhir", 2))
     tail = aggregate(
         store, "perpustakaan", window(end, last_n), filters, ["kelengkapan"], cat
     ).set_index("kode")
-    tail_expected = tail["bulan_diharapkan"].reindex(idx).fillna(0)
-    tail_reported = tail["bulan_dilaporkan"].reindex(idx).fillna(0)
-    expected = libs["bulan_diharapkan"].fillna(0)
-    reported = libs["bulan_dilaporkan"].fillna(0)
-    complete = libs["kelengkapan"]
-    min_complete = float(d_cfg.get("kelengkapan_minimum", 80))
-    fails_d = ((tail_expected > 0) & (tail_reported == 0)) | (
-        (expected > 0) & (complete.fillna(0) < min_complete)
-    )
+    out["diharapkan_akhir"] = tail["bulan_diharapkan"].reindex(idx).fillna(0).astype(float)
+    out["dilaporkan_akhir"] = tail["bulan_dilaporkan"].reindex(idx).fillna(0).astype(float)
 
-    # growth is judged only for libraries reporting for at least N months before the end
+    out["skor"] = libs["skor"].astype(float)
+    out["band"] = libs["band"]
+    prev = scored_table(
+        store, "perpustakaan", win.previous_year(), filters, [], settings=skor_settings, cat=cat
+    ).set_index("kode")
+    out["skor_tahun_lalu"] = prev["skor"].reindex(idx).astype(float)
+    scored = libs["skor"].notna()
+    median = libs[scored].groupby("jenis")["skor"].median()
+    out["median_sejawat"] = libs["jenis"].map(median).astype(float)
+    out["persentil_sejawat"] = (
+        libs[scored]
+        .groupby(["kode_provinsi", "jenis"])["skor"]
+        .rank(method="max", pct=True)
+        .reindex(idx)
+        .astype(float)
+    )
+    out["bulan_tanpa_kegiatan"] = (
+        _longest_zero_run(store, win, filters).reindex(idx).fillna(0).astype(int)
+    )
+    c = ciel(store, "perpustakaan", Period("bulan", end, end), filters).set_index("kode")
+    out["ciel"] = c["ciel"].reindex(idx).astype(float)
+
     first = _first_report(store, filters, end).reindex(idx)
-    min_age = int(s.get("bulan_bergabung_minimum", 6))
-    age = first.map(
-        lambda d: months_between(pd.Timestamp(d).date(), end) - 1 if pd.notna(d) else -1
-    )
-    judged_growth = age >= min_age
+    out["bulan_melapor"] = [
+        months_between(pd.Timestamp(d).date(), end) - 1 if pd.notna(d) else -1
+        for d in first.tolist()
+    ]
 
-    # R2 inputs: achievement year to date for pillar KPIs that have a target this year
-    tahun_targets = targets(store, cat.ids, end.year)
-    r2_ids = sorted(
-        k for k in set(tahun_targets["kpi"]) if k in cat and cat[k].pillar in SCORE_PILLARS
-    )
-    ach = (
-        achievement(store, "perpustakaan", Period("bulan", end, end), filters, r2_ids, cat)
-        if r2_ids
-        else pd.DataFrame(columns=["kode", "kpi", "aktual", "target", "target_prorata", "capaian"])
-    )
-    # R3 inputs
     r3 = s.get("R3") or {}
     r3_ids = list(r3.get("kpi", ["kunjungan", "kegiatan"]))
     gr = growth(
@@ -250,75 +262,83 @@ def evaluate(
         float(r3.get("basis_minimum", 30)),
         cat,
     ).set_index("kode")
-    # R4: cume_dist within province and jenis
-    scored = libs["skor"].notna()
-    cume = (
-        libs[scored]
-        .groupby(["kode_provinsi", "jenis"])["skor"]
-        .rank(method="max", pct=True)
-        .reindex(idx)
+    gr = gr.reindex(idx)
+    for k in r3_ids:
+        out[f"{k}_yoy"] = gr[k].astype(float)
+        out[f"{k}_kini"] = gr[f"{k}__kini"].astype(float)
+        out[f"{k}_lalu"] = gr[f"{k}__lalu"].astype(float)
+
+    tahun_targets = targets(store, cat.ids, end.year)
+    r2_ids = sorted(
+        k for k in set(tahun_targets["kpi"]) if k in cat and cat[k].pillar in SCORE_PILLARS
     )
-    # R5
-    zero_run = _longest_zero_run(store, win, filters).reindex(idx).fillna(0).astype(int)
-    # R6
-    c = ciel(store, "perpustakaan", Period("bulan", end, end), filters).set_index("kode")
-    ciel_index = c["ciel"].reindex(idx)
-    # Q: score against the peer median and a year earlier
-    prev = scored_table(
-        store, "perpustakaan", win.previous_year(), filters, [], settings=skor_settings, cat=cat
-    ).set_index("kode")
-    skor_prev = prev["skor"].reindex(idx)
-    median = libs[scored].groupby("jenis")["skor"].median()
-    x = libs["skor"] - libs["jenis"].map(median).astype(float)
-    y = libs["skor"] - skor_prev
+    capaian: dict[str, list[tuple[str, float, float, float]]] = {}
+    if r2_ids:
+        ach = achievement(store, "perpustakaan", Period("bulan", end, end), filters, r2_ids, cat)
+        for row in ach.itertuples(index=False):
+            if not _nan(row.capaian):
+                capaian.setdefault(str(row.kode), []).append(
+                    (str(row.kpi), float(row.capaian), float(row.aktual), float(row.target_prorata))
+                )
+    out["capaian"] = [capaian.get(k, []) for k in out["kode"].tolist()]
+    out.attrs["window"] = win.label
+    out.attrs["end"] = end
+    out.attrs["r3"] = r3_ids
+    return out.reset_index(drop=True)
 
-    names = _region_names(store)
-    ach_by_lib: dict[str, list[tuple[str, float, float, float]]] = {}
-    r2_min = float((s.get("R2") or {}).get("capaian_minimum", 60))
-    for row in ach.itertuples(index=False):
-        if not _nan(row.capaian) and row.capaian < r2_min:
-            ach_by_lib.setdefault(str(row.kode), []).append(
-                (str(row.kpi), float(row.capaian), float(row.aktual), float(row.target_prorata))
-            )
 
+def apply_rules(
+    inputs: pd.DataFrame,
+    settings: Mapping[str, Any],
+    *,
+    lowest_band: str = "merah",
+    cat: Catalogue | None = None,
+) -> pd.DataFrame:
+    """Rules D, R1-R6 and Q on the figures of ``rule_inputs``: adds tier, points, quadrant and
+    reasons (a pure function of its inputs and the settings)."""
+    cat = cat or catalogue()
+    s = settings
+    end: date = inputs.attrs.get("end") or date.today()
+    period_label = str(inputs.attrs.get("window", ""))
+    r3_ids = list(inputs.attrs.get("r3") or (s.get("R3") or {}).get("kpi", []))
+    d_cfg = s.get("D") or {}
+    last_n = int(d_cfg.get("bulan_terakhir", 2))
+    min_complete = float(d_cfg.get("kelengkapan_minimum", 80))
+    min_age = int(s.get("bulan_bergabung_minimum", 6))
     pts = {r: float((s.get(r) or {}).get("poin", 0)) for r in RULES}
-    r3_max = float(r3.get("perubahan_maksimum", -20))
+    r2_min = float((s.get("R2") or {}).get("capaian_minimum", 60))
+    r3_max = float((s.get("R3") or {}).get("perubahan_maksimum", -20))
     r4_share = float((s.get("R4") or {}).get("persen_terbawah", 20)) / 100.0
     r5_n = int((s.get("R5") or {}).get("bulan_berturut", 3))
     r6_gap = float((s.get("R6") or {}).get("selisih_minimum", 30))
-    period_label = win.label
 
-    # plain Python values per library, by position (pandas row access is slow)
-    kodes = [str(k) for k in idx.tolist()]
-    v_fails = fails_d.to_numpy(dtype=bool).tolist()
-    v_expected = expected.to_numpy(dtype=float).tolist()
-    v_reported = reported.to_numpy(dtype=float).tolist()
-    v_complete = complete.to_numpy(dtype=float).tolist()
-    v_tail = tail_reported.to_numpy(dtype=float).tolist()
-    v_skor = libs["skor"].to_numpy(dtype=float).tolist()
-    v_band = libs["band"].tolist()
-    v_prov = libs["kode_provinsi"].astype(object).tolist()
-    v_judged = judged_growth.to_numpy(dtype=bool).tolist()
-    v_cume = cume.to_numpy(dtype=float).tolist()
-    v_zero = zero_run.to_numpy(dtype=int).tolist()
-    v_ciel = ciel_index.to_numpy(dtype=float).tolist()
-    v_x = x.to_numpy(dtype=float).tolist()
-    v_y = y.to_numpy(dtype=float).tolist()
-    v_prev = skor_prev.to_numpy(dtype=float).tolist()
-    gr = gr.reindex(idx)
+    def col(name: str) -> list[Any]:
+        return inputs[name].tolist() if name in inputs.columns else [None] * len(inputs)
+
+    v_expected = [float(v or 0) for v in col("bulan_diharapkan")]
+    v_reported = [float(v or 0) for v in col("bulan_dilaporkan")]
+    v_complete = col("kelengkapan")
+    v_tail_exp = [float(v or 0) for v in col("diharapkan_akhir")]
+    v_tail_rep = [float(v or 0) for v in col("dilaporkan_akhir")]
+    v_skor, v_band, v_prev = col("skor"), col("band"), col("skor_tahun_lalu")
+    v_median, v_cume = col("median_sejawat"), col("persentil_sejawat")
+    v_zero, v_ciel, v_age = col("bulan_tanpa_kegiatan"), col("ciel"), col("bulan_melapor")
+    v_prov = col("provinsi")
+    v_cap = col("capaian")
     v_gr = {
-        c: gr[c].to_numpy(dtype=float).tolist()
-        for k in r3_ids
-        for c in (k, f"{k}__kini", f"{k}__lalu")
+        f"{k}{suffix}": col(f"{k}{suffix}") for k in r3_ids for suffix in ("_yoy", "_kini", "_lalu")
     }
 
     tiers: list[str | None] = []
     points: list[float] = []
     quadrants: list[str | None] = []
     reasons: list[list[dict[str, Any]]] = []
-    for i, kode in enumerate(kodes):
+    for i in range(len(inputs)):
         rs: list[dict[str, Any]] = []
-        if v_fails[i]:
+        complete = v_complete[i]
+        silent_tail = v_tail_exp[i] > 0 and v_tail_rep[i] == 0
+        low = v_expected[i] > 0 and (_nan(complete) or float(complete) < min_complete)
+        if silent_tail or low:
             n_missing = int(v_expected[i] - v_reported[i])
             rs.append(
                 reason(
@@ -326,8 +346,8 @@ def evaluate(
                     {
                         "n": n_missing,
                         "m": int(v_expected[i]),
-                        "kelengkapan": _num(v_complete[i]),
-                        "dilaporkan_bulan_terakhir": int(v_tail[i]),
+                        "kelengkapan": _num(complete),
+                        "dilaporkan_bulan_terakhir": int(v_tail_rep[i]),
                         "bulan_terakhir": last_n,
                         "periode": period_label,
                     },
@@ -339,51 +359,52 @@ def evaluate(
             quadrants.append(None)
             reasons.append(rs)
             continue
-        rules_hit: set[str] = set()
+        hit: set[str] = set()
         skor = v_skor[i]
         if not _nan(skor) and v_band[i] == lowest_band:
-            rules_hit.add("R1")
+            hit.add("R1")
             rs.append(reason("R1", {"s": _num(skor), "band": v_band[i], "periode": period_label}))
-        for kpi_id, cap, akt, tgt in ach_by_lib.get(kode, []):
-            rules_hit.add("R2")
-            rs.append(
-                reason(
-                    "R2",
-                    {
-                        "kpi": kpi_id,
-                        "p": _num(cap),
-                        "aktual": _num(akt, 2),
-                        "target_prorata": _num(tgt, 2),
-                        "periode": f"{end.year}-01..{end.year}-{end.month:02d}",
-                    },
-                    {"kpi": {"id": cat[kpi_id].nama_id, "en": cat[kpi_id].nama_en}, "p": _num(cap)},
+        for kpi_id, cap, akt, tgt in v_cap[i] or []:
+            if cap < r2_min:
+                hit.add("R2")
+                name = {"id": cat[kpi_id].nama_id, "en": cat[kpi_id].nama_en}
+                rs.append(
+                    reason(
+                        "R2",
+                        {
+                            "kpi": kpi_id,
+                            "p": _num(cap),
+                            "aktual": _num(akt, 2),
+                            "target_prorata": _num(tgt, 2),
+                            "periode": f"{end.year}-01..{end.year}-{end.month:02d}",
+                        },
+                        {"kpi": name, "p": _num(cap)},
+                    )
                 )
-            )
-        if v_judged[i]:
+        judged = v_age[i] is not None and not _nan(v_age[i]) and v_age[i] >= min_age
+        if judged:
             for kpi_id in r3_ids:
-                change = v_gr[kpi_id][i]
+                change = v_gr[f"{kpi_id}_yoy"][i]
                 if not _nan(change) and change <= r3_max:
-                    rules_hit.add("R3")
+                    hit.add("R3")
+                    name = {"id": cat[kpi_id].nama_id, "en": cat[kpi_id].nama_en}
                     rs.append(
                         reason(
                             "R3",
                             {
                                 "kpi": kpi_id,
                                 "p": _num(change),
-                                "kini": _num(v_gr[f"{kpi_id}__kini"][i], 0),
-                                "lalu": _num(v_gr[f"{kpi_id}__lalu"][i], 0),
+                                "kini": _num(v_gr[f"{kpi_id}_kini"][i], 0),
+                                "lalu": _num(v_gr[f"{kpi_id}_lalu"][i], 0),
                                 "periode": f"{add_months(end, -2):%Y-%m}..{end:%Y-%m}",
                             },
-                            {
-                                "kpi": {"id": cat[kpi_id].nama_id, "en": cat[kpi_id].nama_en},
-                                "p": _num(abs(change)),
-                            },
+                            {"kpi": name, "p": _num(abs(change))},
                         )
                     )
         cd = v_cume[i]
         if not _nan(cd) and cd <= r4_share + 1e-12:
-            rules_hit.add("R4")
-            prov = names.get(str(v_prov[i]), str(v_prov[i]))
+            hit.add("R4")
+            prov = str(v_prov[i]) if v_prov[i] is not None else ""
             rs.append(
                 reason(
                     "R4",
@@ -391,57 +412,67 @@ def evaluate(
                     {"provinsi": prov},
                 )
             )
-        if v_zero[i] >= r5_n:
-            rules_hit.add("R5")
-            rs.append(reason("R5", {"n": int(v_zero[i]), "periode": period_label}))
+        zero = v_zero[i]
+        if not _nan(zero) and zero >= r5_n:
+            hit.add("R5")
+            rs.append(reason("R5", {"n": int(zero), "periode": period_label}))
         ci = v_ciel[i]
         if not _nan(ci) and not _nan(skor) and ci - skor >= r6_gap:
-            rules_hit.add("R6")
+            hit.add("R6")
             rs.append(reason("R6", {"ciel": _num(ci), "s": _num(skor), "selisih": _num(ci - skor)}))
-        quad = quadrant_of(v_x[i], v_y[i]) if v_judged[i] else None
+        quad = None
+        if judged and not _nan(skor) and not _nan(v_median[i]) and not _nan(v_prev[i]):
+            quad = quadrant_of(skor - v_median[i], skor - v_prev[i])
         if quad == "prioritas":
-            rules_hit.add("Q")
+            hit.add("Q")
             rs.append(
                 reason(
                     "Q",
-                    {
-                        "s": _num(skor),
-                        "median": _num(skor - v_x[i]),
-                        "s_tahun_lalu": _num(v_prev[i]),
-                    },
+                    {"s": _num(skor), "median": _num(v_median[i]), "s_tahun_lalu": _num(v_prev[i])},
                 )
             )
-        total = sum(pts[r] for r in rules_hit)
+        total = sum(pts[r] for r in hit)
         tiers.append(tier_of(total, s))
         points.append(total)
         quadrants.append(quad)
         reasons.append(rs)
+    out = inputs.copy()
+    out["tier"] = tiers
+    out["points"] = pd.Series(points, index=out.index, dtype=float)
+    out["quadrant"] = quadrants
+    out["reasons"] = reasons
+    return out
 
-    out = pd.DataFrame(
-        {
-            "kode": idx.to_numpy(),
-            "nama": libs["nama"].to_numpy(),
-            "tingkat": "perpustakaan",
-            "jenis": libs["jenis"].to_numpy(),
-            "kode_provinsi": libs["kode_provinsi"].to_numpy(),
-            "provinsi": [names.get(str(k)) for k in v_prov],
-            "kode_kabupaten_kota": libs["kode_kabupaten_kota"].to_numpy(),
-            "kabupaten_kota": [names.get(str(k)) for k in libs["kode_kabupaten_kota"].tolist()],
-            "tier": tiers,
-            "points": points,
-            "quadrant": quadrants,
-            "reasons": reasons,
-            "skor": libs["skor"].to_numpy(),
-            "band": libs["band"].to_numpy(),
-            "skor_tahun_lalu": skor_prev.to_numpy(),
-            "kelengkapan": complete.to_numpy(),
-            "bulan_dilaporkan": reported.to_numpy(),
-            "bulan_diharapkan": expected.to_numpy(),
-            "ciel": ciel_index.to_numpy(),
-        }
-    )
-    out["points"] = out["points"].astype(float)
-    out.attrs["window"] = win.label
+
+def evaluate(
+    store: Store,
+    period: str | date | None = None,
+    window_months: int | None = None,
+    filters: Filters | None = None,
+    *,
+    settings: Mapping[str, Any] | None = None,
+    cat: Catalogue | None = None,
+) -> pd.DataFrame:
+    """Every library of the filter with its rules, points, tier, quadrant and reasons.
+
+    Columns: those of ``rule_inputs`` plus tingkat, tier (None when no flag), points, quadrant
+    and reasons (list of {"rule", "text_id", "text_en", "values"}). ``attrs`` holds the window
+    and the settings used.
+    """
+    cat = cat or catalogue()
+    s = dict(settings) if settings is not None else get_settings(store, cat)
+    if period is None:
+        end = last_month(store)
+        if end is None:
+            return pd.DataFrame(columns=["kode", "tier", "points", "quadrant", "reasons"])
+    else:
+        end = parse_period(period).last
+    n_months = int(window_months or s.get("jendela_bulan", 12))
+    inputs = rule_inputs(store, end, n_months, filters, settings=s, cat=cat)
+    bands = bands_of(get_score_settings(store, cat))
+    out = apply_rules(inputs, s, lowest_band=bands[0].id if bands else "merah", cat=cat)
+    out.insert(2, "tingkat", "perpustakaan")
+    out.attrs.update(inputs.attrs)
     out.attrs["settings"] = s
     return out
 
