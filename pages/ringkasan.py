@@ -3,6 +3,9 @@
 import streamlit as st
 
 from kpi.ui import overview, state
+from kpi.ui.shell import page_guard
+
+page_guard()
 
 store = state.store()
 lang = state.lang()

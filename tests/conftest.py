@@ -7,8 +7,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 
 from kpi.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _apptest_runs_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every AppTest run go through app.py, as the real server does.
+
+    The page scripts sit in the top-level pages/ folder, which Streamlit takes for a legacy (v1)
+    multipage folder until app.py's st.navigation has run once in the process. A server clears
+    that flag for good at the first run (and kpi.ui.shell.page_guard covers a first visit that
+    opens a page URL directly). AppTest, however, resets the flag before every run, so from the
+    second run on it would run the page script alone, or lose a click to page_guard's rerun.
+    This clears the flag the way the server does.
+    """
+    original_init = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture

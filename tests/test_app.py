@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from kpi.store import DEFAULT_DB_ENV, open_store
@@ -18,25 +17,6 @@ from kpi.store import DEFAULT_DB_ENV, open_store
 APP = Path(__file__).resolve().parents[1] / "app.py"
 FIRST_RUN_TIMEOUT = 180  # the first run of an empty store builds the whole demo
 RUN_TIMEOUT = 60
-
-
-@pytest.fixture(autouse=True)
-def _navigation_not_pages_folder(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run app.py on every AppTest run, as the real server does.
-
-    The app navigates with st.navigation, and its page scripts sit in a folder named pages/.
-    AppTest resets PagesManager.uses_pages_directory before each run, so Streamlit takes pages/ for
-    a legacy (v1) pages folder and, from the second run on, runs pages/ringkasan.py by itself,
-    without app.py's sidebar, banner and buttons. The server clears that flag process-wide at the
-    app's first st.navigation call; this does the same for AppTest.
-    """
-    original_init = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 def _app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
