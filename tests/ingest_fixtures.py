@@ -96,9 +96,7 @@ def messy_monthly_xlsx() -> bytes:
     return xlsx_bytes(wb)
 
 
-def monthly_rows(
-    rows: list[tuple[str, str, Any]], indicator: str = "Kunjungan"
-) -> list[list[Any]]:
+def monthly_rows(rows: list[tuple[str, str, Any]], indicator: str = "Kunjungan") -> list[list[Any]]:
     """[kode, periode, value] rows under a plain header."""
     return [["Kode Perpustakaan", "Periode", indicator], *[list(r) for r in rows]]
 

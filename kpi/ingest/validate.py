@@ -484,7 +484,8 @@ def _score_scale(header: str, values: list[Any]) -> int:
     if re.search(r"\b1 5\b", f):
         return 5
     present = [x for x in values if x is not None]
-    return 100 if present and max(present) > 5 else 5
+    # most values above 5: the 0-100 scale (a few stray ones above 5 are errors on 1-5)
+    return 100 if present and sum(x > 5 for x in present) * 2 > len(present) else 5
 
 
 def validate_self_assessment(p: ParsedSheet, ref: Reference) -> Validated:

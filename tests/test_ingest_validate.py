@@ -1,0 +1,207 @@
+"""Validation per cell, with the analyst's own row numbers and columns, in both languages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import ingest_fixtures as fx
+from kpi.ingest import plan_import
+from kpi.ingest.plan import ISSUE_COLUMNS
+from kpi.store import Store
+
+TODAY = date(2025, 6, 15)
+
+
+@pytest.fixture
+def store(tmp_store: Store) -> Store:
+    fx.seed_register(tmp_store)
+    return tmp_store
+
+
+def issues_of(store: Store, rows: list[list[object]], name: str = "x.xlsx") -> list[dict]:
+    plan = plan_import(store, [(name, fx.workbook({"Data": rows}))], today=TODAY)
+    assert list(plan.issues.columns) == ISSUE_COLUMNS
+    return plan.issues.to_dict("records")
+
+
+def test_messy_export_is_read_as_the_analyst_means_it(store: Store) -> None:
+    plan = plan_import(store, [("messy.xlsx", fx.messy_monthly_xlsx())], today=TODAY)
+    assert plan.issues.empty
+    frame = plan.tables["laporan_bulanan"].frame.set_index("kode_perpustakaan")
+    assert frame.loc["P-001", "kunjungan"] == 1234
+    assert frame.loc["P-002", "kunjungan"] == 2345
+    assert frame.loc["P-002", "kegiatan"] == 0  # "-" is zero
+    assert frame.loc["3201", "peserta"] == 120  # a code stored as a number
+    assert frame.loc["P-002", "anggaran_daerah"] == pytest.approx(1_250_000.5)
+    assert frame.loc["P-001", "tanggal_lapor"].date() == date(2023, 9, 5)  # day first
+    assert set(frame["periode"].dt.date) == {date(2023, 8, 1)}
+    assert frame.loc["3201", "anggaran_daerah"] is pd_na()
+
+
+def pd_na() -> object:
+    import pandas as pd
+
+    return pd.NA
+
+
+def test_cell_rules_name_row_and_column(store: Store) -> None:
+    issues = issues_of(
+        store,
+        [
+            ["Kode Perpustakaan", "Periode", "Kunjungan", "Kegiatan"],
+            ["P-001", "2023-08", "-5", "1"],  # row 2: negative
+            ["P-001", "2023-09", "2,5", "1"],  # row 3: fractional count
+            ["P-001", "2026-01", "5", "1"],  # row 4: future
+            ["P-001", "2017-12", "5", "1"],  # row 5: before the program
+            ["P-001", "bulan lalu", "5", "1"],  # row 6: not a period
+            ["P-001", "2023-10", "banyak", "1"],  # row 7: not a number
+            ["P-009", "2023-10", "5", "1"],  # row 8: unknown library
+            ["P-002", "2023-10", "5", "1"],  # row 9: fine
+        ],
+    )
+    got = {(i["row"], i["rule"]) for i in issues}
+    assert got == {
+        (2, "negatif"),
+        (3, "pecahan"),
+        (4, "periode_masa_depan"),
+        (5, "periode_sebelum_2018"),
+        (6, "periode"),
+        (7, "angka"),
+        (8, "perpustakaan_tidak_dikenal"),
+    }
+    by_row = {i["row"]: i for i in issues}
+    assert by_row[7]["column"] == "Kunjungan"
+    assert by_row[7]["value"] == "banyak"
+    assert "bukan angka" in by_row[7]["message_id"]
+    assert "not a number" in by_row[7]["message_en"]
+
+
+def test_unknown_library_gets_suggestions(store: Store) -> None:
+    (issue,) = issues_of(
+        store, [["Kode Perpustakaan", "Periode", "Kunjungan"], ["P-01", "2023-08", 1]]
+    )
+    assert issue["rule"] == "perpustakaan_tidak_dikenal"
+    assert "P-001" in issue["message_en"]
+
+
+def test_library_by_name_and_area(store: Store) -> None:
+    plan = plan_import(
+        store,
+        [
+            (
+                "nama.xlsx",
+                fx.workbook(
+                    {
+                        "Data": [
+                            ["Nama Perpustakaan", "Kabupaten", "Periode", "Kunjungan"],
+                            ["Perpustakaan Desa Karadenan", "Kab. Bogor", "Agustus 2023", 10],
+                            ["Perpustakaan Desa Entah", "Kab. Bogor", "Agustus 2023", 10],
+                        ]
+                    }
+                ),
+            )
+        ],
+        today=TODAY,
+    )
+    assert plan.tables["laporan_bulanan"].frame["kode_perpustakaan"].tolist() == ["P-002"]
+    assert plan.issues["rule"].tolist() == ["perpustakaan_tidak_dikenal"]
+
+
+def test_register_areas_by_name_ambiguous_and_unknown(store: Store) -> None:
+    issues = issues_of(
+        store,
+        [
+            ["Kode Perpustakaan", "Nama Perpustakaan", "Jenis", "Provinsi", "Kabupaten/Kota"],
+            ["K-1", "Perpustakaan Kota Bogor", "kabupaten_kota", "Jawa Barat", "Kota Bogor"],
+            ["K-2", "Perpustakaan Bogor", "kabupaten_kota", "Jawa Barat", "Bogor"],
+            ["K-3", "Perpustakaan Atlantis", "kabupaten_kota", "Jawa Barat", "Atlantis"],
+            ["K-4", "Perpustakaan X", "desa", "", ""],
+        ],
+    )
+    got = {(i["row"], i["rule"]) for i in issues}
+    assert got == {(3, "wilayah_ambigu"), (4, "wilayah_tidak_dikenal"), (5, "wilayah_kosong")}
+    ambiguous = next(i for i in issues if i["row"] == 3)
+    assert "3201" in ambiguous["message_en"] and "3271" in ambiguous["message_en"]
+
+
+def test_implausible_counts(store: Store) -> None:
+    (issue,) = issues_of(
+        store, [["Kode Perpustakaan", "Periode", "Peserta"], ["P-001", "2023-08", 9_000_000]]
+    )
+    assert issue["rule"] == "tidak_wajar"
+
+
+def test_duplicates_within_an_import(store: Store) -> None:
+    issues = issues_of(
+        store,
+        [
+            ["Kode Perpustakaan", "Periode", "Kunjungan"],
+            ["P-001", "2023-08", 1],
+            ["P-001", "Agustus 2023", 2],
+        ],
+    )
+    assert [(i["row"], i["rule"]) for i in issues] == [(3, "duplikat")]
+
+
+def test_self_assessment_scales(store: Store) -> None:
+    plan = plan_import(
+        store,
+        [
+            (
+                "ciel.xlsx",
+                fx.workbook(
+                    {
+                        "CIEL": [
+                            ["Kode Perpustakaan", "Periode", "Kreativitas", "Inovasi (0-100)"],
+                            ["P-001", "2023-S2", 5, 80],
+                            ["P-002", 2024, 1, 20],
+                            ["3201", "2024-S1", 7, 20],
+                        ]
+                    }
+                ),
+            )
+        ],
+        today=TODAY,
+    )
+    frame = plan.tables["penilaian_mandiri"].frame.set_index("kode_perpustakaan")
+    assert frame.loc["P-001", "kreativitas"] == 100.0
+    assert frame.loc["P-002", "kreativitas"] == 0.0
+    assert frame.loc["P-001", "inovasi"] == 80.0
+    assert frame.loc["P-001", "semester"] == 2
+    assert plan.issues["rule"].tolist() == ["skor"]
+
+
+def test_targets_and_context(store: Store) -> None:
+    plan = plan_import(
+        store,
+        [
+            (
+                "target.xlsx",
+                fx.workbook(
+                    {
+                        "Target": [
+                            ["KPI", "Tingkat", "Kode", "Tahun", "Nilai"],
+                            ["kunjungan", "nasional", None, 2025, "1.000.000"],
+                            ["kunjungan", "provinsi", "32", 2025, 50000],
+                            ["kegiatan", "perpustakaan", "P-001", 2025, 24],
+                        ],
+                        "IPLM": [
+                            ["Kode Provinsi", "Nama Provinsi", "Nilai IPLM", "Satuan", "Tahun"],
+                            ["32", "Jawa Barat", "70,25", "indeks", 2024],
+                            [None, "DKI Jakarta", "75,1", "indeks", 2024],
+                        ],
+                    }
+                ),
+            )
+        ],
+        today=TODAY,
+    )
+    assert plan.issues.empty, plan.issues.to_dict("records")
+    target = plan.tables["target"].frame
+    assert target["kode"].tolist() == ["", "32", "P-001"]
+    ctx = plan.tables["indikator_konteks"].frame
+    assert ctx["kode_wilayah"].tolist() == ["32", "31"]
+    assert ctx["indikator"].tolist() == ["IPLM", "IPLM"]
+    assert ctx["nilai"].tolist() == [70.25, 75.1]
