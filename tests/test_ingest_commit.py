@@ -6,10 +6,10 @@ import importlib
 import io
 from datetime import date
 
+import ingest_fixtures as fx
 import pandas as pd
 import pytest
 
-import ingest_fixtures as fx
 from kpi.ingest import commit, plan_import, undo
 from kpi.ingest.rejected import batch_rejected_excel
 from kpi.store import Store, StoreError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ingest_fixtures as fx
+
 from kpi.ingest.header import find_header, load_synonyms
 from kpi.ingest.parse import extract
 from kpi.ingest.read import RawSheet, read_file

@@ -7,9 +7,9 @@ import time
 import zipfile
 from pathlib import Path
 
+import ingest_fixtures as fx
 import pytest
 
-import ingest_fixtures as fx
 from kpi.ingest.messages import RefusalError
 from kpi.ingest.read import OLE_MAGIC, decode_text, read_file, sniff_delimiter
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import ingest_fixtures as fx
 import pytest
 
-import ingest_fixtures as fx
 from kpi.ingest import plan_import
 from kpi.ingest.plan import ISSUE_COLUMNS
 from kpi.store import Store

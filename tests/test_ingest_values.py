@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kpi.i18n import MONTHS
 from kpi.ingest.values import (
     INVALID,
     parse_area_code,
@@ -19,7 +20,6 @@ from kpi.ingest.values import (
     parse_number,
     parse_period,
 )
-from kpi.i18n import MONTHS
 
 
 def id_format(n: int) -> str:
