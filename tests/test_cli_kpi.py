@@ -1,0 +1,175 @@
+"""The kpis, priorities and quality commands: JSON shapes and formats, on a small store and on
+the demo (where every coaching rule must flag at least one library)."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from test_compute import CIEL, LIBS, REPORTS, TARGETS, build_store
+
+from kpi.__main__ import main
+from kpi.store import Store
+
+PRIORITY_KEYS = {
+    "kode",
+    "nama",
+    "tingkat",
+    "provinsi",
+    "kabupaten_kota",
+    "tier",
+    "points",
+    "quadrant",
+    "reasons",
+}
+TIERS = {"pelaporan", "prioritas_1", "prioritas_2", "pantau"}
+QUADRANTS = {"teladan", "waspada", "berkembang", "prioritas", None}
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "cli.duckdb"
+    build_store(path, LIBS, REPORTS, TARGETS, CIEL).close()
+    return path
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_kpis_json_shape(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = run_json(
+        capsys, "kpis", "--db", str(db), "--level", "provinsi", "--period", "2024-01..2024-02"
+    )
+    assert [r["kode"] for r in rows] == ["52", "53"]
+    ntb = rows[0]
+    assert {"kode", "nama", "tingkat", "skor", "band", "kelengkapan", "kunjungan"} <= set(ntb)
+    assert ntb["nama"] == "Nusa Tenggara Barat" and ntb["tingkat"] == "provinsi"
+    assert ntb["kunjungan"] == 1370
+    assert ntb["kelengkapan"] == pytest.approx(40.0)
+    assert ntb["band"] is None  # 40% complete: no score
+    nat = run_json(
+        capsys,
+        "kpis",
+        "--db",
+        str(db),
+        "--level",
+        "nasional",
+        "--period",
+        "2024-Q1",
+        "--kpi",
+        "kunjungan,kegiatan_per_bulan",
+    )
+    assert len(nat) == 1 and nat[0]["kode"] == "00"
+    assert nat[0]["kunjungan"] == 1420
+    assert "anggota" not in nat[0]
+
+
+def test_kpis_filters_and_library_codes(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = run_json(
+        capsys,
+        "kpis",
+        "--db",
+        str(db),
+        "--level",
+        "perpustakaan",
+        "--period",
+        "2024-02",
+        "--provinsi",
+        "52",
+        "--jenis",
+        "desa_kelurahan",
+        "--kpi",
+        "kunjungan",
+    )
+    assert [r["kode"] for r in rows] == ["A", "B", "C", "J"]
+    assert rows[0]["kunjungan"] == 200 and rows[1]["kunjungan"] is None
+
+
+def test_kpis_csv_and_xlsx(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "k.csv"
+    argv = ["kpis", "--db", str(db), "--level", "kabupaten_kota", "--period", "2024"]
+    assert main([*argv, "--format", "csv", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["kode"] for r in rows] == ["5201", "5202", "5301"]
+    xlsx = tmp_path / "k.xlsx"
+    assert main([*argv, "--format", "xlsx", "--out", str(xlsx)]) == 0
+    ws = load_workbook(xlsx).active
+    assert ws.cell(row=1, column=1).value == "kode"
+
+
+def test_bad_period_is_a_clean_error(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["kpis", "--db", str(db), "--level", "provinsi", "--period", "2024-Q7"])
+    assert code == 2
+    assert "2024-Q7" in capsys.readouterr().err
+
+
+def test_priorities_and_quality_json_shape(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = run_json(capsys, "priorities", "--db", str(db), "--period", "2024-02", "--window", "3")
+    assert rows, "the small store has libraries that need reporting coaching"
+    for r in rows:
+        assert set(r) >= PRIORITY_KEYS
+        assert r["tier"] in TIERS and r["quadrant"] in QUADRANTS
+        for reason in r["reasons"]:
+            assert set(reason) == {"rule", "text_id", "text_en", "values"}
+    c = next(r for r in rows if r["kode"] == "C")
+    assert c["tier"] == "pelaporan" and c["reasons"][0]["rule"] == "D"
+    roll = run_json(
+        capsys, "priorities", "--db", str(db), "--period", "2024-02", "--level", "provinsi"
+    )
+    assert {r["kode"] for r in roll} == {"52", "53"}
+    assert all(set(r) >= PRIORITY_KEYS for r in roll)
+    q = run_json(capsys, "quality", "--db", str(db), "--period", "2024-02")
+    assert set(q) >= {"periode", "kelengkapan", "nilai_verifikasi", "tidak_pernah_melapor"}
+    assert {r["kode"] for r in q["tidak_pernah_melapor"]} == {"C", "P"}
+
+
+# ------------------------------------------------------------------------------------------
+# the demo
+
+needs_places = pytest.mark.skipif(
+    importlib.util.find_spec("kpi.places") is None,
+    reason="kpi/places.py (the gazetteer the demo needs) is not there yet",
+)
+
+
+@needs_places
+def test_demo_every_rule_flags_a_library(
+    demo_store: Store, demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kpi import coaching
+
+    frame = coaching.evaluate(demo_store)
+    hits = Counter(r["rule"] for rs in frame["reasons"] for r in rs)
+    for rule in coaching.RULES:
+        assert hits[rule] >= 1, f"rule {rule} flags no library on the demo"
+    assert set(frame["tier"].dropna()) == TIERS
+    demo_store.close()
+
+    rows = run_json(capsys, "priorities", "--db", str(demo_db))
+    assert len(rows) == int(frame["tier"].notna().sum())
+    assert all(set(r) >= PRIORITY_KEYS and r["tier"] in TIERS for r in rows)
+    kab = run_json(capsys, "priorities", "--db", str(demo_db), "--level", "kabupaten_kota")
+    assert len(kab) > 300 and all(set(r) >= PRIORITY_KEYS for r in kab)
+    table = run_json(
+        capsys, "kpis", "--db", str(demo_db), "--level", "provinsi", "--period", "2025"
+    )
+    assert len(table) == 34
+    assert all({"kode", "nama", "tingkat", "skor", "band", "kelengkapan"} <= set(r) for r in table)
+    q = run_json(capsys, "quality", "--db", str(demo_db))
+    assert q["nilai_verifikasi"] and set(q["nilai_verifikasi"][0]) == {
+        "kode",
+        "periode",
+        "kolom",
+        "nilai",
+        "nilai_tipikal",
+        "skor_z",
+        "batch_id",
+    }
