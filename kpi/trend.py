@@ -1,0 +1,95 @@
+"""Monthly series of any catalogue KPI per unit of a level, over the months of a period.
+
+Each month's value is exactly the KPI table's value for that single month (the same SQL from
+kpi.compute.aggregate_sql, so a ratio is a ratio of sums, a stock takes the month's report, a
+cumulative KPI runs over the whole history up to that month). The months are put together in one
+query (UNION ALL, each month with its own parameters) so that DuckDB runs one statement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from kpi.catalogue import Catalogue, catalogue
+from kpi.compute import LEVELS, Filters, _add_names, _kpis, aggregate_sql
+from kpi.periods import Period, parse_period
+from kpi.store import Store
+
+# the period parameters of aggregate_sql, renamed per month
+_PERIOD_PARAM = re.compile(r"\$(first|last)\b")
+
+COLUMNS: tuple[str, ...] = (
+    "periode",
+    "kode",
+    "nama",
+    "nilai",
+    "perpustakaan",
+    "perpustakaan_melapor",
+    "perpustakaan_nilai",
+    "kelengkapan_laporan",
+)
+
+
+def monthly(
+    store: Store,
+    kpi: str,
+    level: str,
+    period: Period | str,
+    filters: Filters | None = None,
+    units: Iterable[str] | None = None,
+    cat: Catalogue | None = None,
+) -> pd.DataFrame:
+    """One row per month of ``period`` and unit of ``level``.
+
+    Columns: periode (first day of the month, a Timestamp), kode, nama, nilai (the KPI),
+    perpustakaan (libraries covered), perpustakaan_melapor (libraries with a report that month),
+    perpustakaan_nilai (libraries that contributed to the value), kelengkapan_laporan (percent).
+    ``units`` keeps only those unit codes (for a few chosen lines). A month with no value for a
+    unit has an empty ``nilai`` (never 0).
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
+    cat = cat or catalogue()
+    (k,) = _kpis(cat, [kpi])
+    per = parse_period(period)
+    filters = filters or Filters()
+    wanted = None if units is None else [str(u) for u in units]
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    for i, month in enumerate(per.month_list()):
+        sql, p = aggregate_sql(level, Period("bulan", month, month), filters, [k])
+        sql = _PERIOD_PARAM.sub(lambda m, i=i: f"${m.group(1)}_{i}", sql)
+        params[f"first_{i}"] = p.pop("first")
+        params[f"last_{i}"] = p.pop("last")
+        params.update(p)  # the filter values are the same for every month
+        parts.append(
+            f"SELECT CAST($first_{i} AS DATE) AS periode, q.kode, "
+            f"q.perpustakaan, q.perpustakaan_melapor, q.kelengkapan_laporan, "
+            f"q.{k.id} AS nilai, q.{k.id}__perpustakaan AS perpustakaan_nilai "
+            f"FROM ({sql}) q"
+        )
+    where = ""
+    if wanted is not None:
+        where = "WHERE kode IN (SELECT unnest($units))"
+        params["units"] = wanted
+    frame = store.query(
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) t {where} ORDER BY kode, periode",
+        params,
+    )
+    frame["periode"] = pd.to_datetime(frame["periode"])
+    if level == "perpustakaan":
+        names = store.query(
+            "SELECT kode_perpustakaan AS kode, nama_perpustakaan AS nama FROM perpustakaan"
+        )
+        mapping = dict(zip(names["kode"], names["nama"], strict=True))
+        frame.insert(2, "nama", frame["kode"].map(mapping))
+    else:
+        frame = _add_names(store, frame, level)
+        frame = frame[["periode", "kode", "nama", *frame.columns.drop(["periode", "kode", "nama"])]]
+    frame["nilai"] = frame["nilai"].astype(float)
+    frame["kelengkapan_laporan"] = frame["kelengkapan_laporan"].astype(float)
+    return frame[list(COLUMNS)].reset_index(drop=True)
