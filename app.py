@@ -21,6 +21,7 @@ PAGES = [
         default=True,
         url_path="ringkasan",
     ),
+    st.Page("pages/impor.py", title=state.tr("page.impor"), icon="📥", url_path="impor"),
 ]
 
 try:

@@ -1,0 +1,365 @@
+"""The Impor data page's Streamlit parts: upload, dry-run report, mapping, commit, history."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kpi.ingest import commit, plan_import, save_mapping, undo
+from kpi.ingest.history import list_batches
+from kpi.ingest.kinds import KINDS, column_names
+from kpi.ingest.plan import Plan
+from kpi.ingest.rejected import batch_rejected_excel, plan_rejected_excel
+from kpi.ingest.template import build_template
+from kpi.store import Store, StoreError
+from kpi.ui import state
+
+log = logging.getLogger("tpbis")
+UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"]
+
+
+def _show_error(exc: Exception) -> None:
+    if isinstance(exc, StoreError):
+        st.error(exc.message_en if state.lang() == "en" else exc.message_id)
+        return
+    log.exception("import page")
+    st.error(state.tr("impor.error", pesan=str(exc)[:300]))
+
+
+def _msg(m: Any) -> str:
+    if m is None:
+        return ""
+    return m.message_en if state.lang() == "en" else m.message_id
+
+
+def _sheet_key(file: str, sheet: str) -> str:
+    return f"{file}::{sheet}"
+
+
+@st.cache_data(show_spinner=False)
+def _template() -> bytes:
+    return build_template()
+
+
+def render(store: Store) -> None:
+    st.title(state.tr("impor.title"))
+    st.caption(state.tr("impor.intro"))
+    flash = st.session_state.pop("impor_flash", None)
+    if flash:
+        st.success(flash)
+    _demo_section(store)
+    tab_upload, tab_history, tab_template = st.tabs(
+        [
+            state.tr("impor.tab_upload"),
+            state.tr("impor.tab_history"),
+            state.tr("impor.tab_template"),
+        ]
+    )
+    with tab_upload:
+        try:
+            _upload_section(store)
+        except Exception as exc:  # a user never sees a traceback
+            _show_error(exc)
+    with tab_history:
+        try:
+            _history_section(store)
+        except Exception as exc:
+            _show_error(exc)
+    with tab_template:
+        st.write(state.tr("impor.template_help"))
+        st.download_button(
+            state.tr("impor.template_download"),
+            data=_template(),
+            file_name="templat_impor_tpbis.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="impor_template",
+        )
+
+
+def _demo_section(store: Store) -> None:
+    if not store.has_demo():
+        return
+    with st.container(border=True):
+        st.markdown(f"**{state.tr('impor.demo_title')}**: {state.tr('impor.demo_help')}")
+        if st.button(state.tr("impor.demo_clear"), key="impor_clear_demo"):
+            from kpi.demo import clear_demo
+
+            try:
+                clear_demo(store)
+            except Exception as exc:
+                _show_error(exc)
+                return
+            st.cache_data.clear()
+            st.session_state["impor_flash"] = state.tr("impor.demo_cleared")
+            st.rerun()
+
+
+# ---------------------------------------------------------------------------------------------
+# upload, dry run, commit
+
+
+def _get_plan(store: Store, files: list[tuple[str, bytes]]) -> Plan:
+    manual: dict[str, dict[str, str]] = st.session_state.setdefault("impor_manual", {})
+    kinds: dict[str, str] = st.session_state.setdefault("impor_kinds", {})
+    ident = hashlib.sha256(
+        json.dumps(
+            [
+                [(n, hashlib.sha256(d).hexdigest()) for n, d in files],
+                manual,
+                kinds,
+                store.data_version(),
+            ],
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()
+    cached = st.session_state.get("impor_plan")
+    if cached is not None and cached[0] == ident:
+        return cached[1]  # type: ignore[no-any-return]
+    bar = st.progress(0.0, text=state.tr("impor.checking"))
+
+    def progress(fraction: float, name: str) -> None:
+        text = state.tr("impor.reading", nama=name) if name else state.tr("impor.checking")
+        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+    manual_t = {tuple(k.split("::", 1)): v for k, v in manual.items()}
+    kinds_t = {tuple(k.split("::", 1)): v for k, v in kinds.items()}
+    plan = plan_import(store, files, manual=manual_t, kinds=kinds_t, progress=progress)  # type: ignore[arg-type]
+    bar.empty()
+    st.session_state["impor_plan"] = (ident, plan)
+    return plan
+
+
+def _upload_section(store: Store) -> None:
+    n = st.session_state.get("impor_upload_n", 0)
+    uploaded = st.file_uploader(
+        state.tr("impor.upload"),
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        help=state.tr("impor.upload_help"),
+        key=f"impor_upload_{n}",
+    )
+    if not uploaded:
+        return
+    files = [(u.name, u.getvalue()) for u in uploaded]
+    plan = _get_plan(store, files)
+    for f in plan.files:
+        _file_block(store, f)
+    _report(plan)
+    if not plan.importable:
+        st.warning(state.tr("impor.nothing"))
+        return
+    st.caption(state.tr("impor.commit_help"))
+    if st.button(state.tr("impor.commit"), type="primary", key="impor_commit"):
+        result = commit(store, plan)
+        st.session_state["impor_flash"] = state.tr(
+            "impor.committed",
+            batch=result.batch_id,
+            added=result.added,
+            changed=result.changed,
+            unchanged=result.unchanged,
+            rejected=result.rejected,
+        )
+        st.session_state["impor_upload_n"] = n + 1
+        for key in ("impor_plan", "impor_manual", "impor_kinds"):
+            st.session_state.pop(key, None)
+        st.rerun()
+
+
+def _file_block(store: Store, f: Any) -> None:
+    if f.status == "refused":
+        st.error(f"**{state.tr('impor.refused', nama=f.file)}**: {_msg(f.message)}")
+        return
+    st.markdown(f"#### {state.tr('impor.file_ok', nama=f.file)}")
+    for s in f.sheets:
+        label = f"{state.tr('impor.sheet', sheet=s.sheet)} · " + (
+            s.kind if s.kind else state.tr("impor.kind_none")
+        )
+        with st.expander(
+            label,
+            expanded=bool(s.kind and s.rejected)
+            or (s.kind is None and bool(s.header and s.header.columns)),
+        ):
+            if s.skipped is not None:
+                st.info(f"{state.tr('impor.skipped')}: {_msg(s.skipped)}")
+            else:
+                cols = st.columns(4)
+                cols[0].metric(state.tr("impor.header_row"), s.header_row)
+                cols[1].metric(state.tr("impor.rows"), state.num(s.rows))
+                cols[2].metric(state.tr("impor.accepted"), state.num(s.accepted))
+                cols[3].metric(state.tr("impor.rejected"), state.num(s.rejected))
+                if s.skipped_rows:
+                    st.caption(state.tr("impor.skipped_rows", n=s.skipped_rows))
+            if s.header is not None and s.header.columns:
+                _mapping_editor(store, f.file, s)
+
+
+def _mapping_editor(store: Store, file: str, s: Any) -> None:
+    head = s.header
+    key = _sheet_key(file, s.sheet)
+    wkey = hashlib.sha1(key.encode()).hexdigest()[:10]
+    kind_now = s.kind or head.near_kind
+    options_kind = [""] + list(KINDS)
+    chosen_kind = st.selectbox(
+        state.tr("impor.kind"),
+        options_kind,
+        index=options_kind.index(kind_now) if kind_now in options_kind else 0,
+        key=f"impor_kind_{wkey}",
+    )
+    st.caption(state.tr("impor.mapping_help"))
+    unmapped = head.unmapped()
+    if unmapped:
+        st.caption(state.tr("impor.unmapped", kolom=", ".join(unmapped)))
+    names = sorted(column_names(chosen_kind)) if chosen_kind else []
+    frame = pd.DataFrame(
+        {
+            "header": [c.header for c in head.columns if c.header],
+            "column": [c.column or "" for c in head.columns if c.header],
+            "source": [c.source for c in head.columns if c.header],
+        }
+    )
+    edited = st.data_editor(
+        frame,
+        key=f"impor_map_{wkey}",
+        hide_index=True,
+        disabled=["header", "source"],
+        column_config={
+            "header": st.column_config.TextColumn(state.tr("impor.col_header")),
+            "column": st.column_config.SelectboxColumn(
+                state.tr("impor.col_column"), options=["", *names]
+            ),
+            "source": st.column_config.TextColumn(state.tr("impor.col_source")),
+        },
+        use_container_width=True,
+    )
+    mapping = {
+        str(h): ("" if c is None or (isinstance(c, float) and c != c) else str(c))
+        for h, c in zip(edited["header"], edited["column"], strict=True)
+    }
+    left, right = st.columns(2)
+    if left.button(state.tr("impor.apply_mapping"), key=f"impor_apply_{wkey}"):
+        st.session_state.setdefault("impor_manual", {})[key] = mapping
+        if chosen_kind:
+            st.session_state.setdefault("impor_kinds", {})[key] = chosen_kind
+        st.rerun()
+    if right.button(
+        state.tr("impor.save_mapping"), key=f"impor_save_{wkey}", disabled=not chosen_kind
+    ):
+        save_mapping(store, head.signature, chosen_kind, mapping)
+        st.success(state.tr("impor.mapping_saved"))
+
+
+def _report(plan: Plan) -> None:
+    st.subheader(state.tr("impor.report"))
+    cols = st.columns(5)
+    cols[0].metric(state.tr("impor.accepted"), state.num(plan.accepted))
+    cols[1].metric(state.tr("impor.rejected"), state.num(plan.rejected))
+    cols[2].metric(state.tr("impor.added"), state.num(plan.added))
+    cols[3].metric(state.tr("impor.changed"), state.num(plan.changed))
+    cols[4].metric(state.tr("impor.unchanged"), state.num(plan.unchanged))
+    issues = plan.issues
+    if issues.empty:
+        if plan.importable:
+            st.success(state.tr("impor.no_issues"))
+        return
+    message_col = "message_en" if state.lang() == "en" else "message_id"
+    f1, f2, f3, f4 = st.columns(4)
+    files = f1.multiselect(state.tr("impor.filter_file"), sorted(issues["file"].unique()))
+    sheets = f2.multiselect(state.tr("impor.filter_sheet"), sorted(issues["sheet"].unique()))
+    rules = f3.multiselect(state.tr("impor.filter_rule"), sorted(issues["rule"].unique()))
+    text = f4.text_input(state.tr("impor.filter_text"))
+    shown = issues
+    if files:
+        shown = shown[shown["file"].isin(files)]
+    if sheets:
+        shown = shown[shown["sheet"].isin(sheets)]
+    if rules:
+        shown = shown[shown["rule"].isin(rules)]
+    if text:
+        hay = shown[message_col].str.contains(text, case=False, regex=False) | shown[
+            "value"
+        ].astype(str).str.contains(text, case=False, regex=False)
+        shown = shown[hay]
+    st.caption(state.tr("impor.issues_count", n=len(shown), total=len(issues)))
+    view = shown[["file", "sheet", "row", "column", "value", "rule", message_col]].rename(
+        columns={
+            "file": state.tr("impor.col_file"),
+            "sheet": state.tr("impor.col_sheet"),
+            "row": state.tr("impor.col_row"),
+            "column": state.tr("impor.col_column_file"),
+            "value": state.tr("impor.col_value"),
+            "rule": state.tr("impor.col_rule"),
+            message_col: state.tr("impor.col_message"),
+        }
+    )
+    st.dataframe(view, hide_index=True, use_container_width=True)
+    st.download_button(
+        state.tr("impor.download_rejected"),
+        data=plan_rejected_excel(plan.issues, plan.rejected_rows, state.lang()),
+        file_name="baris_ditolak.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="impor_download_rejected",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# history and undo
+
+
+def _history_section(store: Store) -> None:
+    batches = [b for b in list_batches(store)]
+    if not batches:
+        st.info(state.tr("impor.history_empty"))
+        return
+    frame = pd.DataFrame(
+        {
+            state.tr("impor.batch"): [b["batch_id"] for b in batches],
+            state.tr("impor.created_at"): [b["created_at"] for b in batches],
+            state.tr("impor.files"): [", ".join(b["files"]) for b in batches],
+            state.tr("impor.accepted"): [b["accepted"] for b in batches],
+            state.tr("impor.rejected"): [b["rejected"] for b in batches],
+            state.tr("impor.added"): [b["added"] for b in batches],
+            state.tr("impor.changed"): [b["changed"] for b in batches],
+            state.tr("impor.status"): [
+                state.tr("impor.status_undone" if b["undone"] else "impor.status_committed")
+                for b in batches
+            ],
+            state.tr("impor.user"): [b["user"] or "" for b in batches],
+        }
+    )
+    st.dataframe(frame, hide_index=True, use_container_width=True)
+    choices = [b["batch_id"] for b in batches if b["source"] == "impor"]
+    if not choices:
+        return
+    chosen = st.selectbox(state.tr("impor.choose_batch"), choices, key="impor_batch")
+    info = next(b for b in batches if b["batch_id"] == chosen)
+    left, right = st.columns(2)
+    if not info["undone"]:
+        with left.popover(state.tr("impor.undo")):
+            st.caption(state.tr("impor.undo_help"))
+            if st.button(state.tr("impor.undo_confirm"), type="primary", key="impor_undo"):
+                try:
+                    result = undo(store, chosen)
+                except StoreError as exc:
+                    _show_error(exc)
+                else:
+                    st.session_state["impor_flash"] = state.tr(
+                        "impor.undone",
+                        batch=result.batch_id,
+                        removed=result.removed,
+                        restored=result.restored,
+                    )
+                    st.session_state.pop("impor_plan", None)
+                    st.rerun()
+    if info["rejected"]:
+        right.download_button(
+            state.tr("impor.batch_rejected"),
+            data=batch_rejected_excel(store, chosen, state.lang()),
+            file_name=f"ditolak_{chosen}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="impor_batch_rejected",
+        )

@@ -1,0 +1,73 @@
+"""AppTest: the Impor data page uploads files, shows the dry run and commits them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ingest_fixtures as fx
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi.demo import clear_demo
+from kpi.store import Store, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "page.duckdb"
+    store = Store(path)
+    clear_demo(store)  # an empty store that does not load the demo
+    store.close()
+    monkeypatch.setenv("TPBIS_DB", str(path))
+    return path
+
+
+def test_upload_dry_run_and_commit(db: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/impor.py")
+    at.run()
+    assert not at.exception
+    assert len(at.file_uploader) == 1
+    mixed = fx.workbook(
+        {"Laporan": fx.monthly_rows([("P-001", "Agustus 2023", "1.234"), ("P-404", "2023-08", 1)])}
+    )
+    at.file_uploader[0].set_value(
+        [
+            ("register.csv", fx.register_csv(), "text/csv"),
+            ("laporan.xlsx", mixed, "application/octet-stream"),
+        ]
+    )
+    at.run()
+    assert not at.exception
+    assert not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Diterima"] == "4"
+    assert metrics["Ditolak"] == "1"
+    assert any(d.label.startswith("Unduh baris yang ditolak") for d in at.get("download_button"))
+    # nothing is written by the dry run
+    store = open_store(db)
+    assert store.scalar("SELECT count(*) FROM laporan_bulanan") == 0
+
+    at.button(key="impor_commit").click()
+    at.run()
+    assert not at.exception
+    assert any("Tersimpan sebagai batch" in s.value for s in at.success)
+    assert store.scalar("SELECT count(*) FROM perpustakaan") == 3
+    assert store.scalar("SELECT kunjungan FROM laporan_bulanan") == 1234
+    assert store.scalar("SELECT count(*) FROM rejected_row") == 1
+    # the batch is in the history with its undo action
+    assert at.selectbox(key="impor_batch").value.startswith("impor-")
+
+
+def test_refused_file_shows_a_message(db: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/impor.py")
+    at.run()
+    at.file_uploader[0].set_value(("foto.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "image/png"))
+    at.run()
+    assert not at.exception
+    assert any("bukan spreadsheet" in e.value for e in at.error)
