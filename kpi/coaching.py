@@ -468,9 +468,17 @@ def evaluate(
     else:
         end = parse_period(period).last
     n_months = int(window_months or s.get("jendela_bulan", 12))
-    inputs = rule_inputs(store, end, n_months, filters, settings=s, cat=cat)
+    filters = filters or Filters()
+    # peers (R4, the quadrant's median) do not depend on a geographic filter: evaluate every
+    # library of the level and keep the filtered ones at the end
+    inputs = rule_inputs(store, end, n_months, filters.without_geography(), settings=s, cat=cat)
     bands = bands_of(get_score_settings(store, cat))
     out = apply_rules(inputs, s, lowest_band=bands[0].id if bands else "merah", cat=cat)
+    if filters.provinsi:
+        out = out[out["kode_provinsi"] == filters.provinsi]
+    if filters.kabupaten_kota:
+        out = out[out["kode_kabupaten_kota"] == filters.kabupaten_kota]
+    out = out.reset_index(drop=True)
     out.insert(2, "tingkat", "perpustakaan")
     out.attrs.update(inputs.attrs)
     out.attrs["settings"] = s

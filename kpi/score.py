@@ -220,3 +220,23 @@ def _add_band_counts(
     for c in counts.columns:
         merged[c] = merged[c].fillna(0).astype(int)
     return merged
+
+
+def ciel_gap(
+    store: Store,
+    level: str,
+    period: Period | str,
+    filters: Filters | None = None,
+    *,
+    cat: Catalogue | None = None,
+) -> pd.DataFrame:
+    """Self-assessment against measured performance: kode, ciel (0-100), the four dimensions,
+    skor, and selisih = ciel - skor (positive: rates itself above what its data shows)."""
+    from kpi.compute import ciel
+
+    per = parse_period(period)
+    table = scored_table(store, level, per, filters, [], band_counts=False, cat=cat)
+    c = ciel(store, level, per, filters)
+    out = c.merge(table[["kode", "skor", "band"]], on="kode", how="left")
+    out["selisih"] = out["ciel"] - out["skor"]
+    return out

@@ -171,3 +171,13 @@ def test_settings_change_and_restore(store: Store) -> None:
         score.save_settings(store, bad)
     score.restore_defaults(store)
     assert score.get_settings(store) == score.default_settings()
+
+
+def test_ciel_gap(store: Store) -> None:
+    gap = rows(score.ciel_gap(store, "perpustakaan", "2024-01..2024-02"))
+    # A's CIEL from 2023-S2 is 65; its score with the default components is whatever the
+    # table says: the gap is their difference
+    table = rows(score.scored_table(store, "perpustakaan", "2024-01..2024-02", None, []))
+    assert gap["A"]["ciel"] == pytest.approx(65.0)
+    assert gap["A"]["selisih"] == pytest.approx(65.0 - table["A"]["skor"])
+    assert set(gap) == {"A"}
