@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kpi.catalogue import MONTHLY_MEASURES, Catalogue, Kpi, Measure, catalogue
@@ -406,13 +407,13 @@ def resolve_targets(
     cat = cat or catalogue()
     ids = list(kpi_ids)
     t = targets(store, ids, tahun)
-    kodes = [str(k) for k in units["kode"].tolist()]
+    kodes = pd.Series(units["kode"].astype(str).to_numpy(dtype=object))
     provs = (
-        [str(k) for k in units["kode_provinsi"].tolist()]
+        pd.Series(units["kode_provinsi"].astype(str).to_numpy(dtype=object))
         if "kode_provinsi" in units.columns
-        else [""] * len(kodes)
+        else pd.Series([""] * len(kodes), dtype=object)
     )
-    out = pd.DataFrame(index=pd.Index(kodes, dtype=object))
+    out = pd.DataFrame(index=pd.Index(kodes.to_numpy(), dtype=object))
     rows = list(
         zip(
             t["kpi"].tolist(),
@@ -423,19 +424,29 @@ def resolve_targets(
         )
     )
     for kpi_id in ids:
-        by: dict[tuple[str, str], float] = {
-            (tingkat, kode): float(nilai) for k, tingkat, kode, nilai in rows if k == kpi_id
-        }
-        nat = next((v for (tingkat, _), v in by.items() if tingkat == "nasional"), math.nan)
+        by_level: dict[str, dict[str, float]] = {}
+        for k, tingkat, kode, nilai in rows:
+            if k == kpi_id:
+                by_level.setdefault(tingkat, {})[kode] = float(nilai)
+        nat = next(iter(by_level.get("nasional", {}).values()), math.nan)
         if level == "nasional":
-            out[kpi_id] = [nat] * len(kodes)
+            out[kpi_id] = np.full(len(kodes), nat, dtype=float)
             continue
-        values = [by.get((level, k), math.nan) for k in kodes]
+        own = by_level.get(level, {})
+        values = (
+            kodes.map(own).to_numpy(dtype=float)
+            if own
+            else np.full(len(kodes), math.nan, dtype=float)
+        )
         if level == "perpustakaan" and not cat[kpi_id].is_flow and cat[kpi_id].agregasi != "stok":
-            values = [
-                v if not math.isnan(v) else by.get(("provinsi", p), nat)
-                for v, p in zip(values, provs, strict=True)
-            ]
+            prov = by_level.get("provinsi", {})
+            fallback = (
+                provs.map(prov).to_numpy(dtype=float)
+                if prov
+                else np.full(len(kodes), math.nan, dtype=float)
+            )
+            fallback = np.where(np.isnan(fallback), nat, fallback)
+            values = np.where(np.isnan(values), fallback, values)
         out[kpi_id] = values
     out.index.name = "kode"
     return out

@@ -88,9 +88,15 @@ def band_of(value: float | None, bands: Sequence[Band]) -> str | None:
 
 
 def band_series(values: pd.Series, bands: Sequence[Band]) -> pd.Series:
-    return pd.Series(
-        [band_of(v, bands) for v in values.astype(float)], index=values.index, dtype=object
-    )
+    """``band_of`` for a whole column (vectorised)."""
+    ordered = sorted(bands, key=lambda b: b.dari)
+    v = values.to_numpy(dtype=float)
+    out = np.full(len(v), None, dtype=object)
+    for i, b in enumerate(ordered):
+        last = i == len(ordered) - 1
+        inside = (v >= b.dari) & ((v < b.sampai) | (last & (v == b.sampai)))
+        out[inside] = b.id
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def components(settings: Mapping[str, Any]) -> dict[str, list[str]]:
