@@ -1,0 +1,335 @@
+"""What candidate score and coaching settings would change, computed without saving them.
+
+The settings page edits the "skor" settings (kpi.score) and the "pembinaan" settings
+(kpi.coaching) and shows, before anything is saved, how many libraries would move band (for the
+view's period) and tier (for the coaching window ending at the period's last month).
+
+The score side reuses kpi.score.scored_table with the candidate settings. The coaching side
+reuses kpi.coaching.rule_inputs and apply_rules; rule_inputs always scores with the *stored*
+score settings, so when the candidate score settings differ, the score columns of its inputs
+(skor, band, skor_tahun_lalu, median_sejawat, persentil_sejawat) are recomputed here from the
+candidate scores in the same way (``rescore_inputs``) before the rules are applied.
+
+``check_settings`` validates a candidate before it is saved and returns every problem as a
+message key of data/i18n (``pengaturan.err.*``) with its values, so the page speaks the user's
+language and saves nothing while a problem remains.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from kpi import coaching, score
+from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
+from kpi.compute import Filters
+from kpi.periods import Period, parse_period, window
+from kpi.store import Store
+
+NO_BAND = "tanpa_skor"
+NO_TIER = "tanpa_tanda"
+BAND_ORDER: tuple[str, ...] = (*score.BAND_IDS, NO_BAND)
+TIER_ORDER: tuple[str, ...] = (*coaching.TIERS, NO_TIER)
+WINDOWS: tuple[int, ...] = (3, 6, 12)
+
+
+# -- band edges ----------------------------------------------------------------------------------
+
+
+def band_edges(settings: Mapping[str, Any]) -> tuple[float, float]:
+    """The two inner edges of the three bands: (merah -> kuning, kuning -> hijau)."""
+    bands = score.bands_of(settings)
+    if len(bands) < 3:
+        return 50.0, 80.0
+    return float(bands[1].dari), float(bands[2].dari)
+
+
+def bands_with_edges(lower: float, upper: float, top: float = 100.0) -> list[dict[str, Any]]:
+    """merah [0, lower), kuning [lower, upper), hijau [upper, top] as stored in the settings."""
+    return [
+        {"id": "merah", "dari": 0.0, "sampai": float(lower)},
+        {"id": "kuning", "dari": float(lower), "sampai": float(upper)},
+        {"id": "hijau", "dari": float(upper), "sampai": float(top)},
+    ]
+
+
+# -- validation ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem of a candidate setting: a message key (pengaturan.err.<key>) and its values."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def _number(v: Any) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return None
+    f = float(v)
+    return None if math.isnan(f) else f
+
+
+def check_settings(
+    skor: Mapping[str, Any], pembinaan: Mapping[str, Any], cat: Catalogue | None = None
+) -> list[Problem]:
+    """Every problem of candidate score and coaching settings (empty when they can be saved)."""
+    cat = cat or catalogue()
+    out: list[Problem] = []
+    bobot = skor.get("bobot") or {}
+    weights = [_number(bobot.get(p, 0)) for p in SCORE_PILLARS]
+    if any(w is None or w < 0 for w in weights):
+        out.append(Problem("bobot_negatif"))
+    else:
+        total = sum(w or 0.0 for w in weights)
+        if abs(total - 100.0) > 1e-6:
+            out.append(Problem("bobot_jumlah", {"jumlah": total}))
+    komponen = skor.get("komponen") or {}
+    for p, w in zip(SCORE_PILLARS, weights, strict=True):
+        comps = list(komponen.get(p) or [])
+        if (w or 0) > 0 and not comps:
+            out.append(Problem("komponen_kosong", {"pilar": p}))
+        unknown = [c for c in comps if c not in cat]
+        if unknown:
+            out.append(Problem("komponen_tidak_dikenal", {"pilar": p, "kpi": ", ".join(unknown)}))
+    pct = _number(skor.get("persentil_pembanding"))
+    if pct is None or not 0 < pct <= 100:
+        out.append(Problem("persentil"))
+    minimum = _number(skor.get("kelengkapan_minimum"))
+    if minimum is None or not 0 <= minimum <= 100:
+        out.append(Problem("kelengkapan", {"nama": "kelengkapan_minimum"}))
+    bands = score.bands_of(skor)
+    if [b.id for b in bands] != list(score.BAND_IDS) or not (
+        bands[0].dari < bands[1].dari < bands[2].dari < bands[2].sampai
+        and bands[0].sampai == bands[1].dari
+        and bands[1].sampai == bands[2].dari
+    ):
+        out.append(Problem("batas_pita"))
+
+    s = pembinaan
+    if int(_number(s.get("jendela_bulan")) or 0) not in WINDOWS:
+        out.append(Problem("jendela"))
+    d = s.get("D") or {}
+    last_n = _number(d.get("bulan_terakhir"))
+    if last_n is None or not 1 <= last_n <= (_number(s.get("jendela_bulan")) or 12):
+        out.append(Problem("bulan_terakhir"))
+    d_min = _number(d.get("kelengkapan_minimum"))
+    if d_min is None or not 0 <= d_min <= 100:
+        out.append(Problem("kelengkapan", {"nama": "D"}))
+    for rule in coaching.RULES[1:]:
+        poin = _number((s.get(rule) or {}).get("poin"))
+        if poin is None or poin < 0:
+            out.append(Problem("poin", {"aturan": rule}))
+    tier = s.get("tier") or {}
+    p1, p2, pantau = (_number(tier.get(k)) for k in ("prioritas_1", "prioritas_2", "pantau"))
+    if p1 is None or p2 is None or pantau is None or not p1 > p2 > pantau > 0:
+        out.append(Problem("tier"))
+    return out
+
+
+# -- moves ---------------------------------------------------------------------------------------
+
+
+def _label(v: Any, none_label: str) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return none_label
+    return str(v)
+
+
+def moves(before: Iterable[Any], after: Iterable[Any], order: Sequence[str], none_label: str):
+    """The units that changed class: one row per (dari, ke) pair with its count (jumlah),
+    in the order of ``order`` (empty values count as ``none_label``)."""
+    b = [_label(v, none_label) for v in before]
+    a = [_label(v, none_label) for v in after]
+    pairs = pd.DataFrame({"dari": b, "ke": a})
+    changed = pairs[pairs["dari"] != pairs["ke"]]
+    if changed.empty:
+        return pd.DataFrame({"dari": [], "ke": [], "jumlah": []}).astype({"jumlah": int})
+    counted = changed.groupby(["dari", "ke"]).size().rename("jumlah").reset_index()
+    rank = {k: i for i, k in enumerate(order)}
+    counted["_d"] = counted["dari"].map(rank).fillna(len(rank))
+    counted["_k"] = counted["ke"].map(rank).fillna(len(rank))
+    counted = counted.sort_values(["_d", "_k"]).drop(columns=["_d", "_k"])
+    return counted.reset_index(drop=True).astype({"jumlah": int})
+
+
+def counts(values: Iterable[Any], order: Sequence[str], none_label: str) -> pd.Series:
+    """How many units are in each class of ``order`` (empty values as ``none_label``)."""
+    labels = pd.Series([_label(v, none_label) for v in values], dtype=object)
+    return labels.value_counts().reindex(list(order), fill_value=0).astype(int)
+
+
+# -- rescoring the coaching inputs ---------------------------------------------------------------
+
+
+def rescore_inputs(
+    inputs: pd.DataFrame, libs_now: pd.DataFrame, libs_prev: pd.DataFrame
+) -> pd.DataFrame:
+    """The rule inputs with their score columns taken from other scores (as rule_inputs does):
+    skor and band from ``libs_now`` (the window), skor_tahun_lalu from ``libs_prev`` (a year
+    earlier), median_sejawat (median score of the same jenis) and persentil_sejawat (cume_dist
+    of the score within province and jenis) among the scored libraries of ``libs_now``."""
+    out = inputs.copy()
+    now = libs_now.set_index("kode")
+    kodes = out["kode"].astype(str)
+    out["skor"] = kodes.map(now["skor"].astype(float)).astype(float).to_numpy()
+    out["band"] = pd.Series(
+        [None if pd.isna(v) else str(v) for v in kodes.map(now["band"])],
+        index=out.index,
+        dtype=object,
+    )
+    prev = libs_prev.set_index("kode")["skor"].astype(float)
+    out["skor_tahun_lalu"] = kodes.map(prev).astype(float).to_numpy()
+    scored = now[now["skor"].notna()]
+    median = scored.groupby("jenis")["skor"].median()
+    out["median_sejawat"] = out["jenis"].map(median).astype(float).to_numpy()
+    cume = scored.groupby(["kode_provinsi", "jenis"])["skor"].rank(method="max", pct=True)
+    out["persentil_sejawat"] = kodes.map(cume.astype(float)).astype(float).to_numpy()
+    return out
+
+
+# -- the preview ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Per library: band and tier now and under the candidate settings."""
+
+    bands: pd.DataFrame  # kode, band_kini, band_baru
+    tiers: pd.DataFrame  # kode, tier_kini, tier_baru
+
+    @property
+    def libraries(self) -> int:
+        return len(self.bands)
+
+    def band_moves(self) -> pd.DataFrame:
+        return moves(self.bands["band_kini"], self.bands["band_baru"], BAND_ORDER, NO_BAND)
+
+    def tier_moves(self) -> pd.DataFrame:
+        return moves(self.tiers["tier_kini"], self.tiers["tier_baru"], TIER_ORDER, NO_TIER)
+
+    @property
+    def band_moved(self) -> int:
+        return int(self.band_moves()["jumlah"].sum())
+
+    @property
+    def tier_moved(self) -> int:
+        return int(self.tier_moves()["jumlah"].sum())
+
+    def band_counts(self) -> pd.DataFrame:
+        """Libraries per band now (kini) and under the candidate (baru), index BAND_ORDER."""
+        return pd.DataFrame(
+            {
+                "kini": counts(self.bands["band_kini"], BAND_ORDER, NO_BAND),
+                "baru": counts(self.bands["band_baru"], BAND_ORDER, NO_BAND),
+            }
+        )
+
+    def tier_counts(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "kini": counts(self.tiers["tier_kini"], TIER_ORDER, NO_TIER),
+                "baru": counts(self.tiers["tier_baru"], TIER_ORDER, NO_TIER),
+            }
+        )
+
+
+def settings_key(settings: Mapping[str, Any]) -> str:
+    """A canonical text of settings (equal settings, equal text): a cache key."""
+    return json.dumps(settings, sort_keys=True, default=str)
+
+
+def same_settings(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+
+
+def band_table(
+    store: Store,
+    period: Period | str,
+    filters: Filters | None,
+    skor: Mapping[str, Any],
+    cat: Catalogue | None = None,
+) -> pd.DataFrame:
+    """kode and band of every library of the filter over ``period`` under the score settings."""
+    cat = cat or catalogue()
+    per = parse_period(period)
+    libs = score.scored_table(
+        store, "perpustakaan", per, filters or Filters(), [], settings=skor, cat=cat
+    )
+    return pd.DataFrame({"kode": libs["kode"].astype(str).to_numpy(), "band": libs["band"]})
+
+
+def tier_table(
+    store: Store,
+    period: Period | str,
+    filters: Filters | None,
+    skor: Mapping[str, Any],
+    pembinaan: Mapping[str, Any],
+    cat: Catalogue | None = None,
+) -> pd.DataFrame:
+    """kode and tier of every library of the filter under the settings, the coaching window
+    (``jendela_bulan`` of ``pembinaan``) ending at the period's last month."""
+    cat = cat or catalogue()
+    filters = filters or Filters()
+    end = parse_period(period).last
+    months = int(pembinaan.get("jendela_bulan", 12))
+    inputs = coaching.rule_inputs(store, end, months, filters, settings=pembinaan, cat=cat)
+    if not same_settings(skor, score.get_settings(store, cat)):
+        win = window(end, months)
+        libs = score.scored_table(store, "perpustakaan", win, filters, [], settings=skor, cat=cat)
+        prev = score.scored_table(
+            store, "perpustakaan", win.previous_year(), filters, [], settings=skor, cat=cat
+        )
+        attrs = dict(inputs.attrs)
+        inputs = rescore_inputs(inputs, libs, prev)
+        inputs.attrs.update(attrs)
+    bands = score.bands_of(skor)
+    lowest = bands[0].id if bands else "merah"
+    ruled = coaching.apply_rules(inputs, pembinaan, lowest_band=lowest, cat=cat)
+    return pd.DataFrame({"kode": ruled["kode"].astype(str).to_numpy(), "tier": ruled["tier"]})
+
+
+def compare(
+    bands_now: pd.DataFrame,
+    bands_new: pd.DataFrame,
+    tiers_now: pd.DataFrame,
+    tiers_new: pd.DataFrame,
+) -> Preview:
+    """Put the tables of band_table and tier_table under two settings side by side."""
+    bands = bands_now.rename(columns={"band": "band_kini"}).merge(
+        bands_new.rename(columns={"band": "band_baru"}), on="kode", how="outer"
+    )
+    tiers = tiers_now.rename(columns={"tier": "tier_kini"}).merge(
+        tiers_new.rename(columns={"tier": "tier_baru"}), on="kode", how="outer"
+    )
+    return Preview(bands=bands.reset_index(drop=True), tiers=tiers.reset_index(drop=True))
+
+
+def preview(
+    store: Store,
+    period: Period | str,
+    filters: Filters | None,
+    skor: Mapping[str, Any],
+    pembinaan: Mapping[str, Any],
+    cat: Catalogue | None = None,
+) -> Preview:
+    """Band (over ``period``) and tier (window ending at its last month) of every library of the
+    filter, under the stored settings and under the candidate ``skor`` and ``pembinaan``."""
+    cat = cat or catalogue()
+    skor_now = score.get_settings(store, cat)
+    pembinaan_now = coaching.get_settings(store, cat)
+    bands_now = band_table(store, period, filters, skor_now, cat)
+    tiers_now = tier_table(store, period, filters, skor_now, pembinaan_now, cat)
+    same_skor = same_settings(skor, skor_now)
+    bands_new = bands_now if same_skor else band_table(store, period, filters, skor, cat)
+    if same_skor and same_settings(pembinaan, pembinaan_now):
+        tiers_new = tiers_now
+    else:
+        tiers_new = tier_table(store, period, filters, skor, pembinaan, cat)
+    return compare(bands_now, bands_new, tiers_now, tiers_new)
