@@ -177,6 +177,7 @@ def rule_inputs(
     filters: Filters | None = None,
     *,
     settings: Mapping[str, Any] | None = None,
+    score_settings: Mapping[str, Any] | None = None,
     cat: Catalogue | None = None,
 ) -> pd.DataFrame:
     """Per library, every figure the rules look at (all computed in DuckDB, a few queries).
@@ -188,13 +189,19 @@ def rule_inputs(
     and jenis), bulan_tanpa_kegiatan (longest run of reported kegiatan = 0), ciel,
     bulan_melapor (months from the first report to the window's end), ``<kpi>_yoy``,
     ``<kpi>_kini``, ``<kpi>_lalu`` for the R3 KPIs, and capaian (list of (kpi, percent, actual,
-    pro-rated target) for the KPIs with a target).
+    pro-rated target) for the KPIs with a target). ``score_settings`` (default: the stored
+    ones) scores the libraries, so candidate settings can be previewed without saving them.
     """
     cat = cat or catalogue()
     s = dict(settings) if settings is not None else get_settings(store, cat)
-    filters = filters or Filters()
+    wanted = filters or Filters()
+    # peers (R4, the quadrant's median) do not depend on a geographic filter: every library of
+    # the other filters is evaluated, and the geographic filter keeps its rows at the end
+    filters = wanted.without_geography()
     win = window(end, window_months)
-    skor_settings = get_score_settings(store, cat)
+    skor_settings = (
+        dict(score_settings) if score_settings is not None else get_score_settings(store, cat)
+    )
 
     libs = scored_table(store, "perpustakaan", win, filters, [], settings=skor_settings, cat=cat)
     libs = libs.set_index("kode", drop=False)
@@ -281,10 +288,15 @@ def rule_inputs(
                     (str(row.kpi), float(row.capaian), float(row.aktual), float(row.target_prorata))
                 )
     out["capaian"] = [capaian.get(k, []) for k in out["kode"].tolist()]
+    if wanted.provinsi:
+        out = out[out["kode_provinsi"] == wanted.provinsi]
+    if wanted.kabupaten_kota:
+        out = out[out["kode_kabupaten_kota"] == wanted.kabupaten_kota]
+    out = out.reset_index(drop=True)
     out.attrs["window"] = win.label
     out.attrs["end"] = end
     out.attrs["r3"] = r3_ids
-    return out.reset_index(drop=True)
+    return out
 
 
 def apply_rules(
@@ -468,17 +480,9 @@ def evaluate(
     else:
         end = parse_period(period).last
     n_months = int(window_months or s.get("jendela_bulan", 12))
-    filters = filters or Filters()
-    # peers (R4, the quadrant's median) do not depend on a geographic filter: evaluate every
-    # library of the level and keep the filtered ones at the end
-    inputs = rule_inputs(store, end, n_months, filters.without_geography(), settings=s, cat=cat)
+    inputs = rule_inputs(store, end, n_months, filters, settings=s, cat=cat)
     bands = bands_of(get_score_settings(store, cat))
     out = apply_rules(inputs, s, lowest_band=bands[0].id if bands else "merah", cat=cat)
-    if filters.provinsi:
-        out = out[out["kode_provinsi"] == filters.provinsi]
-    if filters.kabupaten_kota:
-        out = out[out["kode_kabupaten_kota"] == filters.kabupaten_kota]
-    out = out.reset_index(drop=True)
     out.insert(2, "tingkat", "perpustakaan")
     out.attrs.update(inputs.attrs)
     out.attrs["settings"] = s
