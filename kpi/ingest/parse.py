@@ -57,17 +57,34 @@ class ParsedSheet:
     headers: dict[str, str] = field(default_factory=dict)  # column -> header as in the file
 
 
-def _is_blank(cell: Any) -> bool:
-    return cell is None or cell == "" or (isinstance(cell, float) and math.isnan(cell))
+_TOTAL_INITIALS = frozenset("jJtTgGsSrRaA")
 
 
 def _row_kind(row: list[Any]) -> str:
     """'data', 'blank', 'total', 'note' or 'numbering'."""
-    filled = [c for c in row if not _is_blank(c)]
+    filled = [c for c in row if c != "" and c is not None]
     if not filled:
         return "blank"
+    first = filled[0]
+    if (
+        len(filled) > 3
+        and type(first) is str
+        and first[:1] not in _TOTAL_INITIALS
+        and not _NUMBERING.match(first)
+    ):
+        second, third = filled[1], filled[2]
+        if not (type(second) is str and second[:1] in _TOTAL_INITIALS) and not (
+            type(third) is str and third[:1] in _TOTAL_INITIALS
+        ):
+            return "data"  # the common case, decided without folding any text
+    return _row_kind_slow(filled)
+
+
+def _row_kind_slow(filled: list[Any]) -> str:
+    if all(isinstance(c, float) and math.isnan(c) for c in filled):
+        return "blank"
     for cell in filled[:3]:
-        if isinstance(cell, str):
+        if isinstance(cell, str) and len(cell) < 40:
             f = v.fold(cell)
             if f in TOTAL_WORDS or f.startswith(("jumlah ", "total ", "grand total")):
                 return "total"
@@ -101,9 +118,14 @@ def extract(sheet: RawSheet, header: HeaderResult) -> ParsedSheet:
             raw_index.append(i)
         elif kind != "blank":
             skipped += 1
+    selected = [rows[i] for i in raw_index]
+    width = max((len(r) for r in selected), default=0)
+    if any(len(r) != width for r in selected):  # csv rows can be ragged
+        selected = [list(r) + [None] * (width - len(r)) for r in selected]
+    columns = list(zip(*selected, strict=True)) if selected else []
     raw: dict[str, list[Any]] = {}
     for col, idx in mapping.items():
-        raw[col] = [rows[i][idx] if idx < len(rows[i]) else None for i in raw_index]
+        raw[col] = list(columns[idx]) if idx < width else [None] * len(selected)
     headers = {c.column: c.header for c in header.columns if c.column}
     return ParsedSheet(
         file_rows=file_rows,

@@ -309,8 +309,9 @@ def _periods(p: ParsedSheet, issues: list[CellIssue], ref: Reference) -> list[da
         col = "bulan" if "bulan" in p.columns else "tahun"
     current = ref.in_current_month()
     bad_cells = {(c.row, c.column) for c in issues}
+    shown_col = p.raw.get(col, [None] * n)
     for i, d in enumerate(periods):
-        shown = p.raw.get(col, [None] * n)[i]
+        shown = shown_col[i]
         if d is None:
             if (i, col) not in bad_cells and (i, "tahun") not in bad_cells:
                 issues.append(CellIssue(i, col, shown, message("wajib", kolom="periode")))

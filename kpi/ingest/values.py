@@ -157,9 +157,13 @@ def parse_bool(value: Any) -> bool | None | _Invalid:
 
 def fold(text: str) -> str:
     """Lower case, no accents, punctuation as single spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(_NON_ALNUM.sub(" ", text.lower()).split())
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 # ---------------------------------------------------------------------------------------------
