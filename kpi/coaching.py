@@ -504,6 +504,11 @@ def rollup(frame: pd.DataFrame, level: str) -> pd.DataFrame:
     if level not in ("provinsi", "kabupaten_kota"):
         raise ValueError("roll-up is to provinsi or kabupaten_kota")
     key = f"kode_{level}"
+    if key not in frame.columns or frame.empty:
+        cols = ["kode", "nama", "tingkat", "provinsi", "kabupaten_kota", "peringkat"]
+        cols += ["sendiri_kode", "sendiri_tier", "sendiri_points", "sendiri_quadrant"]
+        cols += ["sendiri_reasons", "sendiri_nama", "jumlah_perpustakaan"]
+        return pd.DataFrame(columns=cols)
     data = frame[frame[key].notna()]
     counts = pd.crosstab(data[key], data["tier"].fillna("tanpa_flag"))
     counts = counts.reindex(columns=[*TIERS, "tanpa_flag"], fill_value=0)
