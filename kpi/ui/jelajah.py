@@ -1,0 +1,435 @@
+"""Jelajah KPI: any catalogue KPI by any level over the view's period.
+
+Figure builders (``ranking_bars``, ``trend_lines``, ``distribution``) and the table builder
+(``table_frame``) are pure functions of small frames; ``render`` draws the page with Streamlit.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from kpi import export, i18n, trend
+from kpi.catalogue import PILLARS, Catalogue, Kpi, catalogue
+from kpi.compute import LEVELS, Filters, aggregate
+from kpi.store import open_store
+from kpi.ui import data, state
+from kpi.ui.charts import _layout
+from kpi.ui.data import FilterKey, filter_key
+from kpi.ui.filters import View
+
+BAR_COLOUR = "#1b4f72"
+LINE_COLOURS = (
+    "#1b4f72",
+    "#d35400",
+    "#117a65",
+    "#7d3c98",
+    "#b7950b",
+    "#2e86c1",
+    "#a93226",
+    "#566573",
+)
+TOP_N = 15
+MAX_LINES = 8
+
+
+def kpi_choices(cat: Catalogue) -> list[str]:
+    """KPI ids grouped by pillar (the catalogue's pillar order), catalogue order within one."""
+    order = {p: i for i, p in enumerate(PILLARS)}
+    return [k.id for k in sorted(cat.kpis, key=lambda k: order.get(k.pillar, len(order)))]
+
+
+def kpi_label(k: Kpi, lang: str) -> str:
+    return f"{i18n.t(f'jelajah.pilar.{k.pillar}', lang)} · {k.nama(lang)}"
+
+
+def unit_label(k: Kpi, lang: str) -> str:
+    key = f"jelajah.unit.{k.unit}"
+    text = i18n.t(key, lang)
+    return k.unit if text == key else text
+
+
+def band_label(band: object, lang: str) -> str:
+    if not isinstance(band, str) or not band:
+        return i18n.t("kpi.band.tanpa_skor", lang)
+    return i18n.t(f"kpi.band.{band}", lang)
+
+
+def _fmt(value: object, lang: str, decimals: int) -> str:
+    return i18n.format_number(value, lang, decimals)
+
+
+def _values(frame: pd.DataFrame, k: Kpi) -> pd.DataFrame:
+    """kode, nama, nilai (float), band of the units that have a value."""
+    out = pd.DataFrame(
+        {
+            "kode": frame["kode"].astype(str),
+            "nama": frame["nama"].fillna(frame["kode"]).astype(str),
+            "nilai": pd.to_numeric(frame[k.id], errors="coerce").astype(float),
+            "band": frame["band"] if "band" in frame.columns else None,
+        }
+    )
+    return out[out["nilai"].notna()]
+
+
+def ranking_bars(
+    frame: pd.DataFrame, k: Kpi, lang: str, n: int = TOP_N, lowest: bool = False
+) -> go.Figure:
+    """Units sorted by the KPI, the highest first (or the lowest first), at most ``n`` bars.
+
+    Each bar's hover names the unit, its value and the band of its Skor KPI TPBIS.
+    """
+    vals = _values(frame, k).sort_values(["nilai", "nama"], ascending=[lowest, True])
+    vals = vals.head(n)
+    fmt = f",.{k.decimals}f"
+    fig = go.Figure(
+        go.Bar(
+            x=vals["nilai"],
+            y=vals["nama"],
+            orientation="h",
+            marker_color=BAR_COLOUR,
+            text=[_fmt(v, lang, k.decimals) for v in vals["nilai"]],
+            textposition="auto",
+            customdata=[[band_label(b, lang)] for b in vals["band"]],
+            hovertemplate=(
+                f"%{{y}}: %{{x:{fmt}}} {unit_label(k, lang)}<br>"
+                f"{i18n.t('kpi.band', lang)}: %{{customdata[0]}}<extra></extra>"
+            ),
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(tickformat=fmt, title=unit_label(k, lang), rangemode="tozero")
+    fig = _layout(fig, lang)
+    fig.update_layout(height=max(260, 24 * len(vals) + 80), showlegend=False)
+    return fig
+
+
+def trend_lines(series: pd.DataFrame, k: Kpi, lang: str) -> go.Figure:
+    """One line per unit over the months (``series`` from kpi.trend.monthly)."""
+    fmt = f",.{k.decimals}f"
+    fig = go.Figure()
+    for i, (kode, rows) in enumerate(series.groupby("kode", sort=False)):
+        rows = rows.sort_values("periode")
+        name = str(rows["nama"].iloc[0]) if rows["nama"].notna().any() else str(kode)
+        fig.add_scatter(
+            x=rows["periode"],
+            y=rows["nilai"],
+            mode="lines+markers",
+            name=name,
+            line={"color": LINE_COLOURS[i % len(LINE_COLOURS)]},
+            marker={"size": 5},
+            connectgaps=False,
+            hovertemplate=f"{name}<br>%{{x|%m/%Y}}: %{{y:{fmt}}}<extra></extra>",
+        )
+    fig.update_xaxes(tickformat="%m/%Y", dtick="M1" if series["periode"].nunique() <= 12 else None)
+    fig.update_yaxes(tickformat=fmt, title=unit_label(k, lang), rangemode="tozero")
+    fig = _layout(fig, lang)
+    fig.update_layout(showlegend=True)
+    return fig
+
+
+def distribution(frame: pd.DataFrame, k: Kpi, lang: str) -> go.Figure:
+    """The spread of the KPI over the units: a box (median, quartiles) above a histogram."""
+    vals = _values(frame, k)
+    fmt = f",.{k.decimals}f"
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.22, 0.78])
+    fig.add_trace(
+        go.Box(
+            x=vals["nilai"],
+            name="",
+            marker_color=BAR_COLOUR,
+            boxpoints="outliers",
+            customdata=vals[["nama"]].to_numpy(),
+            hovertemplate=f"%{{customdata[0]}}: %{{x:{fmt}}}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Histogram(
+            x=vals["nilai"],
+            marker_color=BAR_COLOUR,
+            name=i18n.t("jelajah.units", lang),
+            hovertemplate=f"%{{x}}: %{{y:,.0f}} {i18n.t('jelajah.units', lang)}<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
+    fig.update_xaxes(tickformat=fmt, row=2, col=1, title=unit_label(k, lang))
+    fig.update_yaxes(showticklabels=False, row=1, col=1)
+    fig.update_yaxes(title=i18n.t("jelajah.units", lang), tickformat=",.0f", row=2, col=1)
+    fig = _layout(fig, lang)
+    fig.update_layout(showlegend=False, bargap=0.05)
+    return fig
+
+
+def table_frame(frame: pd.DataFrame, k: Kpi, lang: str) -> pd.DataFrame:
+    """The table shown and exported: one row per unit, the KPI first, then completeness, the
+    libraries behind the value, the Skor KPI TPBIS and its band (named). Highest value first,
+    units without a value last. Column headers in ``lang``; numbers stay numbers."""
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    out = pd.DataFrame(
+        {
+            t("jelajah.col.kode"): frame["kode"].astype(str),
+            t("jelajah.col.nama"): frame["nama"].fillna(frame["kode"]).astype(str),
+        }
+    )
+    if "jenis" in frame.columns:
+        out[t("jelajah.col.jenis")] = [
+            i18n.t(f"jenis.{j}", lang) if isinstance(j, str) else None for j in frame["jenis"]
+        ]
+    out[f"{k.nama(lang)} ({unit_label(k, lang)})"] = pd.to_numeric(
+        frame[k.id], errors="coerce"
+    ).astype(float)
+    out[t("jelajah.col.kelengkapan")] = frame["kelengkapan_laporan"].astype(float)
+    contributing = f"{k.id}__perpustakaan"
+    if contributing in frame.columns:
+        out[t("jelajah.col.perpustakaan_nilai")] = frame[contributing].astype("Int64")
+    out[t("jelajah.col.perpustakaan")] = frame["perpustakaan"].astype("Int64")
+    if "skor" in frame.columns:
+        out[t("kpi.skor")] = frame["skor"].astype(float)
+        out[t("kpi.band")] = [band_label(b, lang) for b in frame["band"]]
+    value_col = out.columns[3 if "jenis" in frame.columns else 2]
+    out = out.sort_values(value_col, ascending=False, na_position="last", kind="stable")
+    return out.reset_index(drop=True)
+
+
+def table_formats(table: pd.DataFrame, k: Kpi, lang: str) -> dict[str, Callable[[object], str]]:
+    """Per-column formatters for the shown table (numbers in the language's format)."""
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    decimals = {
+        f"{k.nama(lang)} ({unit_label(k, lang)})": k.decimals,
+        t("jelajah.col.kelengkapan"): 1,
+        t("jelajah.col.perpustakaan_nilai"): 0,
+        t("jelajah.col.perpustakaan"): 0,
+        t("kpi.skor"): 1,
+    }
+    return {c: (lambda v, d=d: _fmt(v, lang, d)) for c, d in decimals.items() if c in table.columns}
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    buf = io.BytesIO()
+    export.write_xlsx(sheets, buf)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# cached data and drawing
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _monthly(
+    db: str,
+    version: int,
+    kpi: str,
+    level: str,
+    periode: str,
+    fkey: FilterKey,
+    units: tuple[str, ...] | None,
+) -> pd.DataFrame:
+    del version
+    return trend.monthly(open_store(db), kpi, level, periode, Filters(*fkey), units)
+
+
+def monthly(kpi: str, level: str, view: View, units: Sequence[str] | None) -> pd.DataFrame:
+    store = state.store()
+    return _monthly(
+        str(store.path),
+        store.data_version(),
+        kpi,
+        level,
+        view.periode,
+        filter_key(view.filters),
+        None if units is None else tuple(units),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _total(db: str, version: int, kpi: str, periode: str, fkey: FilterKey) -> pd.DataFrame:
+    del version
+    return aggregate(open_store(db), "nasional", periode, Filters(*fkey), [kpi])
+
+
+def total(kpi: str, view: View) -> pd.DataFrame:
+    """The KPI over every library in the view's filters (no score needed, so no benchmarks)."""
+    store = state.store()
+    return _total(
+        str(store.path), store.data_version(), kpi, view.periode, filter_key(view.filters)
+    )
+
+
+def _definition(k: Kpi, total: pd.DataFrame, lang: str) -> None:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    st.markdown(f"**{k.nama(lang)}**")
+    st.caption(k.definisi(lang))
+    st.markdown(
+        f"- {t('jelajah.def.unit')}: {unit_label(k, lang)}\n"
+        f"- {t('jelajah.def.arah')}: {t(f'jelajah.arah.{k.direction}')}\n"
+        f"- {t('jelajah.def.agregasi')}: {t(f'jelajah.agregasi.{k.agregasi}')}\n"
+        f"- {t('jelajah.def.pilar')}: {t(f'jelajah.pilar.{k.pillar}')}"
+    )
+    if total.empty:
+        return
+    row = total.iloc[0]
+    st.metric(
+        t("jelajah.aggregate"),
+        f"{_fmt(row[k.id], lang, k.decimals)}",
+        help=unit_label(k, lang),
+    )
+    covered = int(row["perpustakaan"])
+    used = int(row.get(f"{k.id}__perpustakaan", 0) or 0)
+    st.metric(
+        t("jelajah.completeness"),
+        i18n.format_percent(row["kelengkapan_laporan"], lang),
+        help=t(
+            "jelajah.completeness_help",
+            dilaporkan=_fmt(row["bulan_dilaporkan"], lang, 0),
+            diharapkan=_fmt(row["bulan_diharapkan"], lang, 0),
+        ),
+    )
+    st.caption(t("jelajah.libraries_behind", n=_fmt(used, lang, 0), m=_fmt(covered, lang, 0)))
+
+
+def render(view: View, lang: str) -> None:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    cat = catalogue()
+    choices = kpi_choices(cat)
+    c_kpi, c_level = st.columns([2, 1])
+    kpi_id = c_kpi.selectbox(
+        t("jelajah.kpi"),
+        choices,
+        format_func=lambda i: kpi_label(cat[i], lang),
+        key="jelajah_kpi",
+    )
+    level = c_level.selectbox(
+        t("jelajah.tingkat"),
+        LEVELS,
+        index=LEVELS.index("provinsi"),
+        format_func=lambda lv: t(f"jelajah.tingkat.{lv}"),
+        key="jelajah_tingkat",
+    )
+    k = cat[kpi_id]
+    table = data.kpi_table(level, view, (kpi_id,))
+    whole = table if level == "nasional" else total(kpi_id, view)
+
+    main, side = st.columns([3, 1], gap="large")
+    with side:
+        _definition(k, whole, lang)
+    with main:
+        has_value = kpi_id in table.columns and table[kpi_id].notna().any()
+        if table.empty or not has_value:
+            st.info(t("jelajah.empty", kpi=k.nama(lang)))
+            return
+        tabs = st.tabs(
+            [
+                t("jelajah.tab.bars"),
+                t("jelajah.tab.lines"),
+                t("jelajah.tab.dist"),
+                t("jelajah.tab.table"),
+            ]
+        )
+        with tabs[0]:
+            _bars(table, k, lang)
+        with tabs[1]:
+            _lines(table, k, level, view, lang)
+        with tabs[2]:
+            st.plotly_chart(distribution(table, k, lang), width="stretch", key="jelajah_dist")
+            st.caption(t("jelajah.dist_help", n=_fmt(int(table[kpi_id].notna().sum()), lang, 0)))
+        with tabs[3]:
+            _table(table, k, level, view, lang)
+
+
+def _bars(table: pd.DataFrame, k: Kpi, lang: str) -> None:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    n_units = int(table[k.id].notna().sum())
+    lowest = False
+    n = n_units
+    if n_units > TOP_N * 2:
+        a, b = st.columns(2)
+        lowest = (
+            a.radio(
+                t("jelajah.bars.which"),
+                ["top", "bottom"],
+                format_func=lambda w: t(f"jelajah.bars.{w}"),
+                horizontal=True,
+                key="jelajah_bars_which",
+            )
+            == "bottom"
+        )
+        n = int(
+            b.number_input(
+                t("jelajah.bars.n"), min_value=5, max_value=100, value=TOP_N, key="jelajah_bars_n"
+            )
+        )
+    st.plotly_chart(ranking_bars(table, k, lang, n, lowest), width="stretch", key="jelajah_bars")
+    shown = min(n, n_units)
+    st.caption(t("jelajah.bars.caption", n=_fmt(shown, lang, 0), m=_fmt(n_units, lang, 0)))
+
+
+def _lines(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> None:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    units: list[str] = []
+    if level != "nasional":
+        ranked = _values(table, k).sort_values("nilai", ascending=False)
+        names = dict(zip(ranked["kode"], ranked["nama"], strict=True))
+        units = st.multiselect(
+            t("jelajah.lines.units"),
+            list(names),
+            format_func=lambda kode: names.get(kode, kode),
+            max_selections=MAX_LINES,
+            placeholder=t("jelajah.lines.placeholder"),
+            key=f"jelajah_units_{level}",
+        )
+    if units:
+        series = monthly(k.id, level, view, units)
+    else:
+        series = monthly(k.id, "nasional", view, None)
+        series = series.assign(nama=t("jelajah.lines.total"))
+    if series["nilai"].notna().any():
+        st.plotly_chart(trend_lines(series, k, lang), width="stretch", key="jelajah_lines")
+    else:
+        st.info(t("jelajah.lines.empty"))
+    st.caption(t("jelajah.lines.help"))
+
+
+def _table(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> None:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    shown = table_frame(table, k, lang)
+    st.dataframe(
+        shown.style.format(table_formats(shown, k, lang), na_rep="–"),
+        hide_index=True,
+        width="stretch",
+        key="jelajah_table",
+    )
+    name = f"jelajah_{k.id}_{level}_{view.periode.replace('..', '_')}"
+    sheet = t("jelajah.sheet")
+    a, b = st.columns(2)
+    a.download_button(
+        t("jelajah.download_xlsx"),
+        data=lambda: xlsx_bytes({sheet: shown}),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/download:",
+        key="jelajah_xlsx",
+    )
+    b.download_button(
+        t("jelajah.download_csv"),
+        data=lambda: export.csv_string(shown),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="jelajah_csv",
+    )
+
+
+def subtitle(view: View, lang: str) -> str:
+    from kpi.ui.filters import _period_label
+
+    return i18n.t("jelajah.subtitle", lang, periode=_period_label(view.periode))
