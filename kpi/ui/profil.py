@@ -1,0 +1,735 @@
+"""The Profil page: one province, kab/kota or library, its data cached per data version, its
+figure builders (pure: frame -> figure) and its drawing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from kpi import compute, i18n
+from kpi import profile as prof
+from kpi.catalogue import catalogue
+from kpi.compute import Filters
+from kpi.periods import Period, add_months
+from kpi.store import open_store
+from kpi.ui import data, state
+from kpi.ui.charts import BAND_COLOURS, _layout
+from kpi.ui.filters import View
+from kpi.ui.maps import TIER_COLOURS
+
+TREND_MONTHS = 36
+HISTORY_POINTS = 4  # the window ends of the flag history (the period end and earlier quarters)
+TREND_COLUMNS: tuple[str, ...] = ("kunjungan", "peminjaman", "kegiatan", "peserta")
+PEER_COLUMNS: tuple[str, ...] = (
+    "skor",
+    "kelengkapan_laporan",
+    "kunjungan_per_1000",
+    "cakupan_anggota",
+    "kegiatan_per_bulan",
+    "peserta_per_kegiatan",
+    "rasio_manfaat",
+)
+STAGE_NAMES: tuple[str, ...] = ("Aware", "Appeal", "Ask", "Act", "Advocate")
+LINE = "#1b4f72"
+NO_SCORE = "#c8c8c8"
+
+
+def _t(lang: str):
+    return lambda key, **kw: i18n.t(key, lang, **kw)
+
+
+def _finite(v: Any) -> bool:
+    try:
+        return v is not None and not math.isnan(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure builders (pure)
+
+
+def trend_figure(
+    series: pd.DataFrame, column: str, title: str, lang: str, period: Period | None = None
+) -> go.Figure:
+    """One monthly series of the place; the view's period shaded. Unreported months are gaps."""
+    fig = go.Figure(
+        go.Scatter(
+            x=series["periode"],
+            y=series[column],
+            mode="lines+markers",
+            marker={"size": 4},
+            line={"color": LINE},
+            name=title,
+            connectgaps=False,
+            hovertemplate="%{x|%m/%Y}: %{y:,.0f}<extra></extra>",
+        )
+    )
+    if period is not None:
+        fig.add_vrect(
+            x0=pd.Timestamp(period.first) - pd.Timedelta(days=15),
+            x1=pd.Timestamp(period.last) + pd.Timedelta(days=15),
+            fillcolor="#85c1e9",
+            opacity=0.18,
+            line_width=0,
+        )
+    fig.update_xaxes(tickformat="%m/%Y")
+    fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
+    fig = _layout(fig, lang, title=title)
+    fig.update_layout(height=250, showlegend=False)
+    return fig
+
+
+def band_counts_figure(counts: Mapping[str, int], labels: Mapping[str, str], lang: str):
+    """Libraries per band as one stacked horizontal bar, each band named in the legend."""
+    fig = go.Figure()
+    for band in ("merah", "kuning", "hijau", "tanpa_skor"):
+        n = int(counts.get(band, 0) or 0)
+        fig.add_bar(
+            x=[n],
+            y=[""],
+            orientation="h",
+            name=f"{labels[band]}: {i18n.format_number(n, lang)}",
+            marker_color=BAND_COLOURS.get(band, NO_SCORE),
+            text=[i18n.format_number(n, lang)] if n else None,
+            textposition="inside",
+            hovertemplate=f"{labels[band]}: %{{x:,.0f}}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(tickformat=",.0f")
+    fig = _layout(fig, lang)
+    fig.update_layout(height=150)
+    return fig
+
+
+def peer_figure(
+    table: pd.DataFrame, kode: str, column: str, title: str, place_label: str, lang: str
+) -> go.Figure:
+    """The peers' values as a box with every point, the place as a large marker, the median
+    line; hover names each peer.
+    """
+    own = table[table["kode"].astype(str) == str(kode)]
+    peers = table[(table["kode"].astype(str) != str(kode)) & table[column].notna()]
+    fig = go.Figure()
+    fig.add_box(
+        x=peers[column].astype(float),
+        y=[title] * len(peers),
+        orientation="h",
+        boxpoints="all",
+        jitter=0.5,
+        pointpos=0,
+        marker={"color": "#85c1e9", "size": 6},
+        line={"color": "#2e86c1"},
+        fillcolor="rgba(133,193,233,0.15)",
+        name=i18n.t("profil.peers.peers", lang),
+        text=peers["nama"].astype(str) if "nama" in peers.columns else None,
+        hovertemplate="%{text}: %{x:,.1f}<extra></extra>",
+    )
+    if len(own) and _finite(own[column].iloc[0]):
+        fig.add_scatter(
+            x=[float(own[column].iloc[0])],
+            y=[title],
+            mode="markers",
+            marker={"symbol": "diamond", "size": 16, "color": "#b2182b", "line": {"width": 1}},
+            name=place_label,
+            hovertemplate=f"{place_label}: %{{x:,.1f}}<extra></extra>",
+        )
+    fig.update_xaxes(tickformat=",.1f")
+    fig.update_yaxes(showticklabels=False)
+    fig = _layout(fig, lang)
+    fig.update_layout(height=220)
+    return fig
+
+
+def funnel_figure(values: Sequence[float], labels: Sequence[str], lang: str) -> go.Figure:
+    """The 5A stages as a funnel (counts of the period; stages need not be nested)."""
+    fig = go.Figure(
+        go.Funnel(
+            y=list(labels),
+            x=[0 if not _finite(v) else float(v) for v in values],
+            text=[i18n.format_number(v, lang) for v in values],
+            textinfo="text",
+            marker={
+                "color": ["#1b4f72", "#2e86c1", "#5dade2", "#85c1e9", "#aed6f1"][-len(values) :]
+            },
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig = _layout(fig, lang)
+    fig.update_layout(height=300)
+    return fig
+
+
+def ciel_figure(
+    dims: Mapping[str, float],
+    labels: Mapping[str, str],
+    skor: float | None,
+    names: Mapping[str, str],
+    lang: str,
+) -> go.Figure:
+    """The four CIEL dimensions (0-100) as a radar, and the measured score as a dashed ring."""
+    keys = list(dims)
+    theta = [labels[k] for k in keys]
+    r = [float(dims[k]) if _finite(dims[k]) else 0.0 for k in keys]
+    fig = go.Figure()
+    fig.add_scatterpolar(
+        r=[*r, r[0]],
+        theta=[*theta, theta[0]],
+        fill="toself",
+        name=names["ciel"],
+        line={"color": "#2e86c1"},
+        hovertemplate="%{theta}: %{r:,.1f}<extra></extra>",
+    )
+    if _finite(skor):
+        ring = [float(skor)] * (len(theta) + 1)  # type: ignore[arg-type]
+        fig.add_scatterpolar(
+            r=ring,
+            theta=[*theta, theta[0]],
+            mode="lines",
+            name=names["skor"],
+            line={"color": "#b2182b", "dash": "dash"},
+            hovertemplate=f"{names['skor']}: %{{r:,.1f}}<extra></extra>",
+        )
+    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickformat": ",.0f"}})
+    fig = _layout(fig, lang)
+    fig.update_layout(height=360)
+    return fig
+
+
+def tier_history_figure(history: pd.DataFrame, labels: Mapping[str, str], lang: str):
+    """An area's libraries per coaching tier at each window end (stacked bars, tiers named)."""
+    x = [i18n.format_month(d, lang) for d in history["akhir"]]
+    fig = go.Figure()
+    for tier in ("pelaporan", "prioritas_1", "prioritas_2", "pantau", "tanpa_tanda"):
+        fig.add_bar(
+            x=x,
+            y=history[f"jumlah_{tier}"],
+            name=labels[tier],
+            marker_color=TIER_COLOURS[tier],
+            hovertemplate=f"{labels[tier]}: %{{y:,.0f}}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(tickformat=",.0f")
+    fig.update_xaxes(type="category")
+    return _layout(fig, lang)
+
+
+def band_badge(band: str | None, label: str) -> str:
+    """A coloured, named chip for a band (the name carries it without colour)."""
+    colour = BAND_COLOURS.get(band or "", NO_SCORE)
+    text = "#1f1f1f" if band in ("kuning", None) else "#ffffff"
+    return (
+        f'<span style="background:{colour};color:{text};padding:0.2em 0.6em;'
+        f'border-radius:0.4em;font-weight:600">{label}</span>'
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Data, cached per data version
+
+
+def _db() -> tuple[str, int]:
+    store = state.store()
+    return str(store.path), store.data_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _index(db: str, version: int) -> pd.DataFrame:
+    del version
+    return prof.library_index(open_store(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _place(db: str, version: int, tingkat: str, kode: str) -> dict[str, Any] | None:
+    del version
+    return prof.find_place(open_store(db), tingkat, kode)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _series(
+    db: str, version: int, place: tuple[str, str], first: date, last: date, fkey: tuple
+) -> pd.DataFrame:
+    del version
+    p = {"tingkat": place[0], "kode": place[1]}
+    return prof.monthly_series(open_store(db), p, first, last, Filters(*fkey))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _funnel(db: str, version: int, level: str, periode: str, fkey: tuple) -> pd.DataFrame:
+    del version
+    return compute.funnel_5a(open_store(db), level, periode, Filters(*fkey))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _ciel(db: str, version: int, level: str, periode: str, fkey: tuple) -> pd.DataFrame:
+    del version
+    return compute.ciel(open_store(db), level, periode, Filters(*fkey))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _context(db: str, version: int, kodes: tuple[str, ...]) -> pd.DataFrame:
+    del version
+    return prof.context_indicators(open_store(db), kodes)
+
+
+def requested() -> tuple[str, str | None]:
+    """The place the URL asks for: (tingkat, kode or None)."""
+    tingkat = st.query_params.get("tingkat", "perpustakaan")
+    if tingkat not in prof.TINGKAT:
+        tingkat = "perpustakaan"
+    kode = st.query_params.get("kode")
+    return tingkat, (kode.strip() or None) if kode else None
+
+
+def place(tingkat: str, kode: str) -> dict[str, Any] | None:
+    db, version = _db()
+    return _place(db, version, tingkat, kode)
+
+
+def _open(tingkat: str, kode: str) -> None:
+    st.query_params["tingkat"] = tingkat
+    st.query_params["kode"] = kode
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing
+
+
+def picker(lang: str) -> None:
+    """Choose a level, then province -> kab/kota -> library; opening sets the URL's kode/tingkat."""
+    t = _t(lang)
+    db, version = _db()
+    idx = _index(db, version)
+    if idx.empty:
+        st.info(t("profil.empty.no_libraries_at_all"))
+        return
+    st.markdown(f"**{t('profil.picker.title')}**")
+    cols = st.columns(4)
+    tingkat = cols[0].selectbox(
+        t("profil.picker.tingkat"),
+        prof.TINGKAT,
+        format_func=lambda x: t(f"profil.tingkat.{x}"),
+        key="profil_tingkat",
+    )
+    provs = idx.dropna(subset=["kode_provinsi"]).drop_duplicates("kode_provinsi")
+    prov_names = dict(zip(provs["kode_provinsi"], provs["provinsi"].fillna(""), strict=True))
+    prov_names = dict(sorted(prov_names.items(), key=lambda kv: kv[1]))
+    prov = cols[1].selectbox(
+        t("filter.provinsi"),
+        list(prov_names),
+        format_func=lambda k: prov_names.get(k) or k,
+        key="profil_prov",
+    )
+    target: str | None = prov if tingkat == "provinsi" else None
+    if tingkat != "provinsi":
+        in_prov = idx[idx["kode_provinsi"] == prov]
+        kabs = in_prov.dropna(subset=["kode_kabupaten_kota"]).drop_duplicates("kode_kabupaten_kota")
+        kab_names = dict(
+            sorted(
+                zip(kabs["kode_kabupaten_kota"], kabs["kabupaten_kota"].fillna(""), strict=True),
+                key=lambda kv: kv[1],
+            )
+        )
+        kab_options = list(kab_names) if tingkat == "kabupaten_kota" else ["", *kab_names]
+        kab = cols[2].selectbox(
+            t("filter.kabupaten_kota"),
+            kab_options,
+            format_func=lambda k: kab_names.get(k) or t("filter.all"),
+            key="profil_kab",
+        )
+        if tingkat == "kabupaten_kota":
+            target = kab or None
+        else:
+            libs = in_prov if not kab else in_prov[in_prov["kode_kabupaten_kota"] == kab]
+            lib_names = dict(zip(libs["kode"], libs["nama"], strict=True))
+            target = cols[3].selectbox(
+                t("profil.picker.perpustakaan"),
+                list(lib_names),
+                format_func=lambda k: f"{lib_names.get(k, k)} ({k})",
+                key="profil_lib",
+                placeholder=t("profil.picker.search"),
+            )
+    if st.button(t("profil.picker.open"), type="primary", disabled=not target, key="profil_open"):
+        _open(tingkat, str(target))
+        st.rerun()
+
+
+def header(p: Mapping[str, Any], view: View, lang: str) -> None:
+    t = _t(lang)
+    st.title(t("profil.title_place", nama=p["nama"]))
+    where = [t(f"profil.tingkat.{p['tingkat']}")]
+    if p["tingkat"] != "provinsi" and p.get("kabupaten_kota") and p["tingkat"] == "perpustakaan":
+        where.append(str(p["kabupaten_kota"]))
+    if p["tingkat"] != "provinsi" and p.get("provinsi"):
+        where.append(str(p["provinsi"]))
+    st.caption(" · ".join([*where, t("profil.period", periode=_period_text(view.period, lang))]))
+    links = st.columns([1, 1, 1, 3])
+    if p["tingkat"] != "provinsi" and p.get("kode_provinsi"):
+        links[0].page_link(
+            "pages/profil.py",
+            label=t("profil.link.provinsi", nama=p.get("provinsi") or p["kode_provinsi"]),
+            query_params={"kode": p["kode_provinsi"], "tingkat": "provinsi"},
+            icon=":material/north_west:",
+        )
+    if p["tingkat"] == "perpustakaan" and p.get("kode_kabupaten_kota"):
+        links[1].page_link(
+            "pages/profil.py",
+            label=t("profil.link.kab", nama=p.get("kabupaten_kota") or p["kode_kabupaten_kota"]),
+            query_params={"kode": p["kode_kabupaten_kota"], "tingkat": "kabupaten_kota"},
+            icon=":material/north_west:",
+        )
+    if links[2].button(t("profil.picker.change"), key="profil_change"):
+        st.query_params.pop("kode", None)
+        st.query_params.pop("tingkat", None)
+        st.rerun()
+
+
+def _period_text(period: Period, lang: str) -> str:
+    if period.first == period.last:
+        return i18n.format_month(period.first, lang)
+    return f"{i18n.format_month(period.first, lang)} – {i18n.format_month(period.last, lang)}"
+
+
+def _level(p: Mapping[str, Any]) -> str:
+    return str(p["tingkat"])
+
+
+def render(p: Mapping[str, Any], view: View, lang: str) -> None:
+    """Every section of the profile, each with its own empty state."""
+    t = _t(lang)
+    if p["perpustakaan"] == 0:
+        st.info(t("profil.empty.no_libraries"))
+        return
+    table = data.kpi_table(_level(p), view, filters=prof.peer_filters(p, view.filters))
+    own = table[table["kode"].astype(str) == str(p["kode"])]
+    row = own.iloc[0] if len(own) else None
+    report_card(p, row, lang)
+    trends(p, view, lang)
+    peers(p, table, row, lang)
+    funnel(p, view, lang)
+    ciel(p, view, row, lang)
+    flag_history(p, view, lang)
+    context(p, view, lang)
+    if p["tingkat"] == "perpustakaan":
+        register(p, lang)
+
+
+def report_card(p: Mapping[str, Any], row: pd.Series | None, lang: str) -> None:
+    t = _t(lang)
+    st.subheader(t("profil.card.title"))
+    if row is None:
+        st.info(t("profil.empty.not_in_view"))
+        return
+    skor = row.get("skor")
+    band = row.get("band") if _finite(skor) else None
+    band_label = t(f"band.{band}") if band else t("kpi.band.tanpa_skor")
+    cols = st.columns([1.3, 1, 1, 1, 1.2])
+    cols[0].metric(t("kpi.skor"), state.num(skor, 1) if _finite(skor) else "–")
+    cols[0].markdown(band_badge(band, band_label), unsafe_allow_html=True)
+    for col, pillar in zip(cols[1:4], ("informasi", "pelibatan", "advokasi"), strict=True):
+        col.metric(t(f"kpi.pilar.{pillar}"), state.num(row.get(f"skor_{pillar}"), 1))
+    cols[4].metric(
+        t("kpi.kelengkapan"),
+        i18n.format_percent(row.get("kelengkapan_laporan"), lang),
+        help=t(
+            "profil.card.completeness_help",
+            dilaporkan=state.num(row.get("bulan_dilaporkan")),
+            diharapkan=state.num(row.get("bulan_diharapkan")),
+        ),
+    )
+    if not _finite(skor):
+        st.warning(t("profil.card.no_score"))
+    if p["tingkat"] != "perpustakaan":
+        counts = {
+            b: int(row.get(f"perpustakaan_{b}", 0) or 0)
+            for b in ("merah", "kuning", "hijau", "tanpa_skor")
+        }
+        labels = {b: t(f"kpi.band.{b}") for b in counts}
+        st.markdown(
+            t(
+                "profil.card.bands",
+                n=state.num(row.get("perpustakaan")),
+                melapor=state.num(row.get("perpustakaan_melapor")),
+            )
+        )
+        st.plotly_chart(
+            band_counts_figure(counts, labels, lang), width="stretch", key="profil_bands"
+        )
+
+
+def trends(p: Mapping[str, Any], view: View, lang: str) -> None:
+    t = _t(lang)
+    st.subheader(t("profil.trend.title", n=TREND_MONTHS))
+    db, version = _db()
+    last = view.period.last
+    first = add_months(last, -(TREND_MONTHS - 1))
+    fkey = data.filter_key(prof.place_filters(p, view.filters))
+    series = _series(db, version, (p["tingkat"], str(p["kode"])), first, last, fkey)
+    if series.empty or int(series["perpustakaan_melapor"].sum()) == 0:
+        st.info(t("profil.empty.no_reports"))
+        return
+    st.caption(t("profil.trend.caption"))
+    for start in range(0, len(TREND_COLUMNS), 2):
+        cols = st.columns(2)
+        for col, name in zip(cols, TREND_COLUMNS[start : start + 2], strict=False):
+            col.plotly_chart(
+                trend_figure(series, name, catalogue()[name].nama(lang), lang, view.period),
+                width="stretch",
+                key=f"profil_trend_{name}",
+            )
+
+
+def peers(p: Mapping[str, Any], table: pd.DataFrame, row: pd.Series | None, lang: str) -> None:
+    t = _t(lang)
+    st.subheader(t("profil.peers.title"))
+    if row is None:
+        st.info(t("profil.empty.not_in_view"))
+        return
+    if p["tingkat"] == "perpustakaan":
+        table = table[table["jenis"] == p.get("jenis")]
+    st.caption(t(f"profil.peers.who.{p['tingkat']}", provinsi=p.get("provinsi") or ""))
+    if len(table) < 2:
+        st.info(t("profil.empty.no_peers"))
+        return
+    cat = catalogue()
+    names = {c: _column_name(c, lang) for c in PEER_COLUMNS if c in table.columns}
+    lower = [c for c in names if c in cat and cat[c].direction == "turun"]
+    comp = prof.peer_comparison(table, str(p["kode"]), list(names), lower)
+    chosen = st.selectbox(
+        t("profil.peers.kpi"), list(names), format_func=names.__getitem__, key="profil_peer_kpi"
+    )
+    st.plotly_chart(
+        peer_figure(table, str(p["kode"]), chosen, names[chosen], str(p["nama"]), lang),
+        width="stretch",
+        key="profil_peer_fig",
+    )
+    shown = pd.DataFrame(
+        {
+            t("profil.peers.kpi"): [names[c] for c in comp["kolom"]],
+            t("profil.peers.value"): [
+                state.num(v, _decimals(c))
+                for c, v in zip(comp["kolom"], comp["nilai"], strict=True)
+            ],
+            t("profil.peers.median"): [
+                state.num(v, _decimals(c))
+                for c, v in zip(comp["kolom"], comp["median"], strict=True)
+            ],
+            t("profil.peers.rank"): [
+                t("profil.peers.rank_of", r=state.num(r), n=state.num(n)) if _finite(r) else "–"
+                for r, n in zip(comp["peringkat"], comp["n"], strict=True)
+            ],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _column_name(column: str, lang: str) -> str:
+    if column == "skor":
+        return i18n.t("kpi.skor", lang)
+    if column == "kelengkapan_laporan":
+        return i18n.t("kpi.kelengkapan", lang)
+    return catalogue()[column].nama(lang)
+
+
+def _decimals(column: str) -> int:
+    if column in ("skor", "kelengkapan_laporan"):
+        return 1
+    cat = catalogue()
+    return cat[column].decimals if column in cat else 1
+
+
+def _own_row(frame: pd.DataFrame, kode: str) -> pd.Series | None:
+    own = frame[frame["kode"].astype(str) == str(kode)]
+    return own.iloc[0] if len(own) else None
+
+
+def funnel(p: Mapping[str, Any], view: View, lang: str) -> None:
+    t = _t(lang)
+    st.subheader(t("profil.funnel.title"))
+    db, version = _db()
+    fkey = data.filter_key(prof.place_filters(p, view.filters))
+    row = _own_row(_funnel(db, version, _level(p), view.periode, fkey), str(p["kode"]))
+    cat = catalogue()
+    stages, conversions = cat.funnel_tahap, cat.funnel_konversi
+    reading = prof.funnel_reading({} if row is None else row.to_dict(), stages, conversions)
+    if row is None or not reading["has_data"]:
+        st.info(t("profil.empty.no_funnel"))
+        return
+    stage_name = dict(zip(stages, STAGE_NAMES, strict=True))
+    drawn = reading["stages"]
+    labels = [f"{stage_name[s]} · {cat[s].nama(lang)}" for s in drawn]
+    left, right = st.columns([3, 2])
+    left.plotly_chart(
+        funnel_figure([row[s] for s in drawn], labels, lang), width="stretch", key="profil_funnel"
+    )
+    with right:
+        for conv in conversions:
+            if conv not in row.index:
+                continue
+            st.metric(
+                cat[conv].nama(lang),
+                i18n.format_percent(row[conv], lang),
+                help=cat[conv].definisi(lang),
+            )
+        a, b = st.columns(2)
+        for col, ratio in ((a, "par"), (b, "bar")):
+            col.metric(
+                ratio.upper(),
+                i18n.format_percent(row.get(ratio), lang),
+                help=cat[ratio].definisi(lang) if ratio in cat else None,
+            )
+    if not reading["aware_reported"]:
+        st.caption(t("profil.funnel.no_aware"))
+    if reading["over_100"]:
+        st.caption(
+            t(
+                "profil.funnel.over_100",
+                konversi=", ".join(cat[c].nama(lang) for c in reading["over_100"]),
+            )
+        )
+
+
+def ciel(p: Mapping[str, Any], view: View, row: pd.Series | None, lang: str) -> None:
+    t = _t(lang)
+    st.subheader(t("profil.ciel.title"))
+    db, version = _db()
+    fkey = data.filter_key(prof.place_filters(p, view.filters))
+    c = _own_row(_ciel(db, version, _level(p), view.periode, fkey), str(p["kode"]))
+    if c is None or not _finite(c.get("ciel")):
+        st.info(t("profil.empty.no_ciel"))
+        return
+    skor = row.get("skor") if row is not None else None
+    dims = {d: c.get(d) for d in compute.CIEL_COLUMNS}
+    labels = {d: t(f"profil.ciel.{d}") for d in dims}
+    names = {"ciel": t("profil.ciel.index"), "skor": t("kpi.skor")}
+    left, right = st.columns([3, 2])
+    left.plotly_chart(
+        ciel_figure(dims, labels, skor if _finite(skor) else None, names, lang),
+        width="stretch",
+        key="profil_ciel",
+    )
+    right.metric(t("profil.ciel.index"), state.num(c["ciel"], 1))
+    right.metric(t("kpi.skor"), state.num(skor, 1) if _finite(skor) else "–")
+    gap, reading = prof.ciel_gap(c["ciel"], skor if _finite(skor) else None)
+    if reading is None:
+        right.info(t("profil.ciel.no_score"))
+    else:
+        right.markdown(t(f"profil.ciel.gap.{reading}", gap=state.num(abs(gap), 1)))
+    if p["tingkat"] != "perpustakaan":
+        st.caption(t("profil.ciel.area", n=state.num(c.get("perpustakaan_ciel"))))
+
+
+def flag_history(p: Mapping[str, Any], view: View, lang: str) -> None:
+    t = _t(lang)
+    st.subheader(t("profil.flags.title"))
+    ends = prof.quarter_ends(view.period.last, HISTORY_POINTS)
+    evaluations = {}
+    for end in ends:
+        v = View(period=Period("bulan", end, end), filters=Filters(), last_month=view.last_month)
+        # every library, no filter: the same cache as the priority page without filters
+        evaluations[end] = data.evaluation(v, filters=Filters())
+    history = prof.tier_history(evaluations, p)
+    tier_labels = {x: t(f"tier.{x}") for x in (*TIER_COLOURS,)}
+    st.caption(t("profil.flags.caption", n=state.num(len(ends))))
+    if p["tingkat"] == "perpustakaan":
+        shown = pd.DataFrame(
+            {
+                t("profil.flags.end"): [i18n.format_month(d, lang) for d in history["akhir"]],
+                t("profil.flags.tier"): [
+                    tier_labels.get(x, "–") if x else "–" for x in history["tier"]
+                ],
+                t("profil.flags.points"): [state.num(x) for x in history["points"]],
+                t("profil.flags.quadrant"): [
+                    t(f"coaching.quadrant.{q}") if q else "–" for q in history["quadrant"]
+                ],
+            }
+        )
+        st.dataframe(shown, hide_index=True, width="stretch")
+        latest = history.iloc[-1]
+        reasons = latest["reasons"] or []
+        st.markdown(
+            t(
+                "profil.flags.latest",
+                bulan=i18n.format_month(latest["akhir"], lang),
+                tier=tier_labels.get(latest["tier"], "–") if latest["tier"] else "–",
+            )
+        )
+        if reasons:
+            st.markdown("\n".join(f"- {r.get(f'text_{lang}', r.get('text_id'))}" for r in reasons))
+        else:
+            st.caption(t("profil.flags.no_reasons"))
+        return
+    if history["perpustakaan"].sum() == 0:
+        st.info(t("profil.empty.no_libraries"))
+        return
+    st.plotly_chart(
+        tier_history_figure(history, tier_labels, lang), width="stretch", key="profil_flags"
+    )
+    latest = history.iloc[-1]
+    st.markdown(
+        t(
+            "profil.flags.area_latest",
+            bulan=i18n.format_month(latest["akhir"], lang),
+            porsi=i18n.format_percent(latest["porsi_prioritas"], lang),
+            sendiri=tier_labels.get(latest["tier_sendiri"], "–") if latest["tier_sendiri"] else "–",
+        )
+    )
+
+
+def context(p: Mapping[str, Any], view: View, lang: str) -> None:
+    t = _t(lang)
+    st.subheader(t("profil.context.title"))
+    kodes = tuple(k for k in (p.get("kode_kabupaten_kota"), p.get("kode_provinsi")) if k)
+    db, version = _db()
+    frame = _context(db, version, kodes)
+    year = view.period.last.year
+    latest = prof.context_for_year(frame, year)
+    if latest.empty:
+        st.info(t("profil.empty.no_context"))
+        return
+    if p["tingkat"] == "perpustakaan":
+        st.caption(t("profil.context.of_province", provinsi=p.get("provinsi") or ""))
+    cols = st.columns(max(1, len(latest)))
+    for col, r in zip(cols, latest.itertuples(index=False), strict=False):
+        area = p.get("provinsi") if str(r.kode_wilayah) == p.get("kode_provinsi") else p["nama"]
+        band = prof.iplm_band(r.nilai) if str(r.indikator).upper() == "IPLM" else None
+        col.metric(
+            t("profil.context.metric", indikator=r.indikator, tahun=str(int(r.tahun)), area=area),
+            state.num(r.nilai, 1),
+            help=str(r.sumber) if r.sumber else None,
+        )
+        if band:
+            col.caption(t("profil.context.iplm_band", band=t(f"profil.iplm.{band}")))
+    if int(latest["tahun"].max()) < year:
+        st.caption(t("profil.context.older", tahun=str(year)))
+    st.caption(t("profil.context.note"))
+
+
+def register(p: Mapping[str, Any], lang: str) -> None:
+    t = _t(lang)
+    st.subheader(t("profil.register.title"))
+    rows = [
+        (t("profil.register.kode"), p["kode"]),
+        (t("profil.register.jenis"), t(f"jenis.{p['jenis']}") if p.get("jenis") else None),
+        (t("profil.register.angkatan"), p.get("tahun_bergabung")),
+        (
+            t("profil.register.dukungan"),
+            t(f"dukungan.{p['jenis_dukungan']}") if p.get("jenis_dukungan") else None,
+        ),
+        (t("profil.register.penduduk"), state.num(p["penduduk"]) if p.get("penduduk") else None),
+        (t("profil.register.alamat"), p.get("alamat")),
+        (t("profil.register.kontak_nama"), p.get("kontak_nama")),
+        (t("profil.register.kontak_telepon"), p.get("kontak_telepon")),
+        (t("profil.register.kontak_email"), p.get("kontak_email")),
+    ]
+    shown = [(k, str(v)) for k, v in rows if v not in (None, "")]
+    st.table(pd.DataFrame(shown, columns=[t("profil.register.field"), t("profil.register.value")]))
+    if not any(p.get(c) for c in ("kontak_nama", "kontak_telepon", "kontak_email")):
+        st.caption(t("profil.register.no_contact"))
