@@ -119,3 +119,19 @@ def test_refuses_empty_files() -> None:
     assert refusal("kosong.csv", b"") == "kosong"
     assert refusal("kosong.xlsx", fx.workbook({"Sheet1": []})) == "kosong"
     assert refusal("kosong2.csv", b"\n\n;;\n") == "kosong"
+
+
+def test_excel_sep_hint_line() -> None:
+    rows = read_file("x.csv", b"sep=;\nKode;Periode\nP-1;2023-08\n").sheets[0].rows
+    assert rows == [["Kode", "Periode"], ["P-1", "2023-08"]]
+
+
+def test_size_limit_is_a_setting(tmp_store) -> None:  # noqa: ANN001
+    from kpi.ingest import plan_import
+    from kpi.ingest.read import SETTING_MAX_MB
+
+    tmp_store.set_setting(SETTING_MAX_MB, 0.001)
+    plan = plan_import(tmp_store, [("besar.xlsx", fx.messy_monthly_xlsx())])
+    assert plan.files[0].status == "refused"
+    assert plan.files[0].message.rule == "terlalu_besar"
+    assert plan.exit_status() == 2

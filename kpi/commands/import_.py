@@ -75,6 +75,7 @@ def report(
 
 def run(args: argparse.Namespace) -> int:
     from kpi.ingest import commit, plan_import
+    from kpi.ingest.commit import current_user
     from kpi.ingest.messages import message
     from kpi.ingest.plan import FilePlan
 
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         batch_id = None
         counts: Any = plan
         if plan.importable and not args.dry_run:
-            result = commit(store, plan, user=args.user)
+            result = commit(store, plan, user=args.user or current_user())
             batch_id, counts = result.batch_id, result
     finally:
         store.close()

@@ -44,7 +44,9 @@ def current_user() -> str | None:
 def commit(
     store: Store, plan: Plan, user: str | None = None, note: str | None = None
 ) -> CommitResult:
-    """Write the plan as one import batch. Counts are recomputed inside the transaction."""
+    """Write the plan as one import batch. Counts are recomputed inside the transaction.
+
+    ``user``: who imports, when known (the command line passes the login name)."""
     if not plan.importable:
         raise StoreError(
             "Tidak ada yang dapat diimpor dari berkas ini.",
@@ -57,7 +59,7 @@ def commit(
         cur.execute(
             "INSERT INTO import_batch (batch_id, created_at, pengguna, sumber, status, accepted, "
             "rejected, catatan) VALUES (?, ?, ?, 'impor', 'committed', ?, ?, ?)",
-            [batch_id, now, user or current_user(), plan.accepted, plan.rejected, note],
+            [batch_id, now, user, plan.accepted, plan.rejected, note],
         )
         file_no = 0
         for f in plan.files:

@@ -220,7 +220,11 @@ def sniff_delimiter(text: str) -> str:
 
 def read_csv(data: bytes) -> list[RawSheet]:
     text = decode_text(data)
-    delim = sniff_delimiter(text)
+    first, _, rest = text.partition("\n")
+    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+        delim, text = first.strip()[4], rest  # Excel's "sep=;" hint line
+    else:
+        delim = sniff_delimiter(text)
     try:
         rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
     except csv.Error as exc:

@@ -37,6 +37,17 @@ def _msg(m: Any) -> str:
     return m.message_en if state.lang() == "en" else m.message_id
 
 
+def _user() -> str | None:
+    """The signed-in user's e-mail or name when the app has authentication, else unknown."""
+    try:
+        info = st.user
+        if getattr(info, "is_logged_in", False):
+            return str(info.get("email") or info.get("name") or "") or None
+    except Exception:  # no authentication configured
+        return None
+    return None
+
+
 def _sheet_key(file: str, sheet: str) -> str:
     return f"{file}::{sheet}"
 
@@ -155,7 +166,7 @@ def _upload_section(store: Store) -> None:
         return
     st.caption(state.tr("impor.commit_help"))
     if st.button(state.tr("impor.commit"), type="primary", key="impor_commit"):
-        result = commit(store, plan)
+        result = commit(store, plan, user=_user())
         st.session_state["impor_flash"] = state.tr(
             "impor.committed",
             batch=result.batch_id,
