@@ -21,6 +21,8 @@ PAGES = [
         default=True,
         url_path="ringkasan",
     ),
+    st.Page("pages/peta.py", title=state.tr("page.peta"), icon=":material/map:", url_path="peta"),
+    st.Page("pages/prioritas.py", title=state.tr("page.prioritas"), icon="🎯"),  # url: prioritas
     st.Page("pages/profil.py", title=state.tr("page.profil"), icon="🏛️", url_path="profil"),
     st.Page("pages/jelajah.py", title=state.tr("page.jelajah"), icon="🔎", url_path="jelajah"),
     st.Page("pages/impor.py", title=state.tr("page.impor"), icon="📥", url_path="impor"),

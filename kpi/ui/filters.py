@@ -61,7 +61,24 @@ def _sync_url() -> None:
     st.query_params["lang"] = state.lang()
 
 
+def request(**values: str) -> None:
+    """Change filters from a page (e.g. a province clicked on the map) and rerun.
+
+    Widgets' keys cannot be set once the widgets are drawn in a run, so the values wait in
+    session state and ``sidebar()`` applies them before drawing at the start of the next run.
+    ``values`` use the URL names: provinsi="52", kab="", periode="2025"...
+    """
+    by_param = {param: key for key, param in _PARAMS.items()}
+    st.session_state["_filters_pending"] = {by_param[k]: v for k, v in values.items()}
+    st.rerun()
+
+
 def _init_from_url() -> None:
+    pending = st.session_state.pop("_filters_pending", None)
+    if pending:
+        st.session_state.update(pending)
+        if "f_periode" in pending:
+            st.session_state.pop("f_kind", None)
     if st.session_state.get("_filters_init"):
         return
     for key, param in _PARAMS.items():
@@ -97,7 +114,12 @@ def sidebar() -> View:
     _init_from_url()
     store = state.store()
     opts = _options(str(store.path), store.data_version())
-    tr = state.tr
+    # format functions run later too (AppTest calls them outside the run): bind the language now
+    lang = state.lang()
+
+    def tr(key: str, **values: object) -> str:
+        return i18n.t(key, lang, **values)
+
     last = opts["last_month"]
     with st.sidebar:
         st.markdown(f"**{tr('filter.title')}**")
@@ -122,7 +144,7 @@ def sidebar() -> View:
             st.selectbox(
                 tr("filter.period"),
                 choices,
-                format_func=lambda p: _period_label(p),
+                format_func=lambda p: _period_label(p, lang),
                 key="f_periode",
             )
             period = parse_period(st.session_state["f_periode"])
@@ -192,20 +214,17 @@ def current() -> View:
     return view if view is not None else sidebar()
 
 
-def _period_label(label: str) -> str:
+def _period_label(label: str, lang: str) -> str:
     """'2025-08' -> 'Agustus 2025'; '2025-Q3' -> 'Triwulan III 2025'; ranges as 'Jan 2025 – ...'."""
-    lang = state.lang()
     p = parse_period(label)
     if p.kind == "bulan":
         return i18n.format_month(p.first, lang)
     if p.kind == "triwulan":
-        return state.tr(
-            "filter.quarter",
-            q=("I", "II", "III", "IV")[(p.first.month - 1) // 3],
-            y=str(p.first.year),
-        )
+        q = ("I", "II", "III", "IV")[(p.first.month - 1) // 3]
+        return i18n.t("filter.quarter", lang, q=q, y=str(p.first.year))
     if p.kind == "semester":
-        return state.tr("filter.semester", s=(p.first.month - 1) // 6 + 1, y=str(p.first.year))
+        half = str((p.first.month - 1) // 6 + 1)
+        return i18n.t("filter.semester", lang, s=half, y=str(p.first.year))
     if p.kind == "tahun":
         return str(p.first.year)
     return f"{i18n.format_month(p.first, lang)} – {i18n.format_month(p.last, lang)}"

@@ -18,7 +18,7 @@ from kpi import i18n, places
 from kpi.ui.charts import BAND_COLOURS
 
 CENTER = {"lat": -2.5, "lon": 118.0}
-ZOOM = 3.3
+ZOOM = 3.7
 NO_DATA_COLOUR = "#c8c8c8"
 # tiers of coaching priority: darker is more urgent (readable without colour too: named in legend)
 TIER_COLOURS = {
@@ -41,7 +41,7 @@ def _base_layout(fig: go.Figure, lang: str, online: bool, center: dict | None, z
             "zoom": zoom,
         },
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        height=560,
+        height=620,
         separators=",." if i18n.norm_lang(lang) == "id" else ".,",
         legend={
             "orientation": "h",
@@ -52,6 +52,40 @@ def _base_layout(fig: go.Figure, lang: str, online: bool, center: dict | None, z
         },
     )
     return fig
+
+
+def fit_zoom(lat: Sequence[float], lon: Sequence[float], width: int = 760, height: int = 520):
+    """Center and zoom that show all points (web-mercator tiles are 512 px wide at zoom 0)."""
+    la = np.asarray(lat, dtype=float)
+    lo = np.asarray(lon, dtype=float)
+    la, lo = la[~np.isnan(la)], lo[~np.isnan(lo)]
+    if la.size == 0:
+        return CENTER, ZOOM
+    span_lon = max(float(lo.max() - lo.min()), 0.05) * 1.3
+    span_lat = max(float(la.max() - la.min()), 0.05) * 1.3
+    zoom = min(
+        np.log2(width * 360.0 / (512.0 * span_lon)),
+        np.log2(height * 180.0 / (512.0 * span_lat)),
+        11.0,
+    )
+    center = {"lat": float((la.max() + la.min()) / 2), "lon": float((lo.max() + lo.min()) / 2)}
+    return center, float(zoom)
+
+
+def outline(kode_provinsi: str, lang: str, fill: str = "#eef2f5") -> go.Choroplethmap:
+    """One province's outline as a light background layer (a 2022 province: its parent's)."""
+    return go.Choroplethmap(
+        geojson=places.province_geojson(),
+        featureidkey="properties.kode",
+        locations=[places.geojson_kode(kode_provinsi)],
+        z=[0],
+        colorscale=[[0, fill], [1, fill]],
+        showscale=False,
+        marker={"line": {"color": "#9aa5b1", "width": 1}},
+        hoverinfo="skip",
+        showlegend=False,
+        name="",
+    )
 
 
 def _own_outline(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -203,7 +237,7 @@ def points(
     data[colour_by] = data[colour_by].where(data[colour_by].isin(list(colours)), "__none__")
     if size_col:
         s = data[size_col].astype(float).fillna(0)
-        data["_size"] = 6 + 18 * np.sqrt(s / max(float(s.max()), 1.0))
+        data["_size"] = 5 + 13 * np.sqrt(s / max(float(s.max()), 1.0))
     else:
         data["_size"] = 7
     categories = [*colours, "__none__"]
@@ -227,9 +261,12 @@ def points(
                 "opacity": 0.85,
             },
             name=name,
-            customdata=part[list(hover_cols)].to_numpy(),
+            # the kode rides last in customdata so that a selection knows the place
+            customdata=part[[*hover_cols, "kode"]].to_numpy()
+            if "kode" in part
+            else part[list(hover_cols)].to_numpy(),
             hovertemplate=template + "<extra>" + name + "</extra>",
         )
-    if center is None and not data.empty:
-        center = {"lat": float(data["latitude"].mean()), "lon": float(data["longitude"].mean())}
+    if center is None and zoom is None and not data.empty:
+        center, zoom = fit_zoom(data["latitude"], data["longitude"])
     return _base_layout(fig, lang, online, center, zoom if zoom is not None else ZOOM)

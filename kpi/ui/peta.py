@@ -1,0 +1,355 @@
+"""The map page (Peta): provinces coloured by a KPI, the score or the share of libraries in
+coaching priority; kab/kota as points; village libraries as points inside a chosen province.
+
+Everything draws offline (MapLibre on "white-bg" with the committed outlines); an online base
+map is an option for browsers that are online.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from kpi import coaching, i18n
+from kpi.catalogue import catalogue
+from kpi.compute import Filters
+from kpi.geo import area_points, library_points
+from kpi.store import open_store
+from kpi.ui import data, filters, maps, state
+from kpi.ui.filters import View
+
+SCORE = "skor"
+PRIORITY = "prioritas"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _library_points(db: str, version: int, fkey: tuple[Any, ...]) -> pd.DataFrame:
+    del version
+    return library_points(open_store(db), Filters(*fkey))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _area_points(db: str, version: int, tingkat: str, kodes: tuple[str, ...]) -> pd.DataFrame:
+    del version
+    return area_points(open_store(db), tingkat, list(kodes))
+
+
+def _reasons_text(reasons: Any, lang: str, limit: int = 3) -> str:
+    if not isinstance(reasons, list) or not reasons:
+        return ""
+    key = "text_en" if lang == "en" else "text_id"
+    lines = [str(r.get(key, "")) for r in reasons[:limit]]
+    more = len(reasons) - limit
+    if more > 0:
+        lines.append(f"(+{more})")
+    return "<br>".join(lines)
+
+
+def _tier_label(tier: Any, lang: str) -> str:
+    return i18n.t(f"tier.{tier}" if isinstance(tier, str) else "tier.tanpa_tanda", lang)
+
+
+def _band_label(band: Any, lang: str) -> str:
+    return i18n.t(f"band.{band}", lang) if isinstance(band, str) else i18n.t("peta.no_score", lang)
+
+
+def metric_options() -> list[str]:
+    """What the provinces can be coloured by: the score, the priority share, any main KPI."""
+    return [SCORE, PRIORITY, *catalogue().utama]
+
+
+def metric_label(metric: str, lang: str) -> str:
+    if metric == SCORE:
+        return i18n.t("peta.metric.skor", lang)
+    if metric == PRIORITY:
+        return i18n.t("peta.metric.prioritas", lang)
+    return catalogue()[metric].nama(lang)
+
+
+def province_frame(view: View, metric: str, lang: str) -> tuple[pd.DataFrame, int]:
+    """kode, nama, nilai, band and hover text per province; and the decimals of ``nilai``."""
+    national = View(view.period, view.filters.without_geography(), view.last_month)
+    table = data.kpi_table("provinsi", national)
+    evaluation = data.evaluation(national)
+    roll = (
+        coaching.rollup(evaluation, "provinsi").set_index("kode")
+        if not evaluation.empty
+        else pd.DataFrame()
+    )
+    frame = table[["kode", "nama", "skor", "band"]].copy()
+    frame["porsi_prioritas"] = frame["kode"].map(roll["porsi_prioritas"]) if len(roll) else np.nan
+    frame["jumlah_prioritas"] = frame["kode"].map(roll["jumlah_prioritas"]) if len(roll) else 0
+    if metric == SCORE:
+        frame["nilai"], decimals = frame["skor"], 1
+    elif metric == PRIORITY:
+        frame["nilai"], decimals = frame["porsi_prioritas"], 1
+    else:
+        frame["nilai"], decimals = table[metric], int(catalogue()[metric].decimals)
+    frame["skor_teks"] = [
+        i18n.t(
+            "peta.hover.skor",
+            lang,
+            skor=i18n.format_number(s, lang, 1),
+            band=_band_label(b, lang),
+        )
+        for s, b in zip(frame["skor"], frame["band"], strict=True)
+    ]
+    frame["prioritas_teks"] = [
+        i18n.t(
+            "peta.hover.prioritas",
+            lang,
+            n=i18n.format_number(n, lang),
+            p=i18n.format_number(p, lang, 1),
+        )
+        for n, p in zip(frame["jumlah_prioritas"].fillna(0), frame["porsi_prioritas"], strict=True)
+    ]
+    return frame, decimals
+
+
+def kabkota_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
+    """Kab/kota points: partner libraries, band, the kab/kota library's own tier, hover."""
+    table = data.kpi_table("kabupaten_kota", view)
+    if table.empty:
+        return table
+    evaluation = data.evaluation(view)
+    roll = (
+        coaching.rollup(evaluation, "kabupaten_kota").set_index("kode")
+        if not evaluation.empty
+        else pd.DataFrame()
+    )
+    store = state.store()
+    pts = _area_points(
+        str(store.path), store.data_version(), "kabupaten_kota", tuple(table["kode"])
+    ).set_index("kode")
+    out = table[["kode", "nama", "skor", "band", "perpustakaan"]].copy()
+    out["latitude"] = out["kode"].map(pts["latitude"])
+    out["longitude"] = out["kode"].map(pts["longitude"])
+    has_roll = len(roll) > 0
+    out["tier"] = out["kode"].map(roll["sendiri_tier"]) if has_roll else None
+    out["porsi_prioritas"] = out["kode"].map(roll["porsi_prioritas"]) if has_roll else np.nan
+    out["jumlah_prioritas"] = out["kode"].map(roll["jumlah_prioritas"]) if has_roll else 0
+    out["h_nama"] = "<b>" + out["nama"].astype(str) + "</b>"
+    out["h_skor"] = [
+        i18n.t(
+            "peta.hover.skor", lang, skor=i18n.format_number(s, lang, 1), band=_band_label(b, lang)
+        )
+        for s, b in zip(out["skor"], out["band"], strict=True)
+    ]
+    out["h_lib"] = [
+        i18n.t("peta.hover.libraries", lang, n=i18n.format_number(n, lang))
+        for n in out["perpustakaan"]
+    ]
+    out["h_prio"] = [
+        i18n.t(
+            "peta.hover.prioritas",
+            lang,
+            n=i18n.format_number(n, lang),
+            p=i18n.format_number(p, lang, 1),
+        )
+        for n, p in zip(out["jumlah_prioritas"].fillna(0), out["porsi_prioritas"], strict=True)
+    ]
+    out["h_tier"] = [
+        i18n.t("peta.hover.own_tier", lang, tier=_tier_label(t, lang)) for t in out["tier"]
+    ]
+    out["kategori"] = out["band"] if colour_by == "band" else out["tier"].fillna("tanpa_tanda")
+    return out
+
+
+def library_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
+    """Village (and other) libraries of the view as points, with score, band, tier, reasons."""
+    store = state.store()
+    from kpi.ui.data import filter_key
+
+    pts = _library_points(str(store.path), store.data_version(), filter_key(view.filters))
+    if pts.empty:
+        return pts
+    evaluation = data.evaluation(view).set_index("kode")
+    out = pts.copy()
+    for col in ("skor", "band", "tier", "reasons"):
+        out[col] = out["kode"].map(evaluation[col]) if col in evaluation else None
+    out["h_nama"] = "<b>" + out["nama"].astype(str) + "</b>"
+    out["h_skor"] = [
+        i18n.t(
+            "peta.hover.skor", lang, skor=i18n.format_number(s, lang, 1), band=_band_label(b, lang)
+        )
+        for s, b in zip(out["skor"], out["band"], strict=True)
+    ]
+    out["h_tier"] = [_tier_label(t, lang) for t in out["tier"]]
+    out["h_alasan"] = [_reasons_text(r, lang) for r in out["reasons"]]
+    out["kategori"] = out["band"] if colour_by == "band" else out["tier"].fillna("tanpa_tanda")
+    return out
+
+
+def national_figure(
+    prov: pd.DataFrame,
+    kab: pd.DataFrame,
+    metric: str,
+    decimals: int,
+    colour_by: str,
+    lang: str,
+    online: bool,
+) -> go.Figure:
+    """Provinces as a choropleth with the kab/kota points on top."""
+    fig = maps.province_choropleth(
+        prov,
+        metric_label(metric, lang),
+        lang,
+        decimals=decimals,
+        bands=metric == SCORE,
+        online=online,
+        extra_hover=("skor_teks", "prioritas_teks"),
+    )
+    if not kab.empty:
+        colours = maps_colours(colour_by)
+        pts = maps.points(
+            kab,
+            lang,
+            colour_by="kategori",
+            colours=colours,
+            label_prefix="band" if colour_by == "band" else "tier",
+            size_col="perpustakaan",
+            hover_cols=("h_nama", "h_skor", "h_lib", "h_prio", "h_tier"),
+        )
+        for trace in pts.data:
+            trace.legendgroup = "kab"
+            trace.legendgrouptitle = {"text": i18n.t("peta.kabkota_points", lang)}
+            fig.add_trace(trace)
+    return fig
+
+
+def province_figure(
+    kode_provinsi: str,
+    kab: pd.DataFrame,
+    libs: pd.DataFrame,
+    colour_by: str,
+    lang: str,
+    online: bool,
+) -> go.Figure:
+    """Inside one province: its outline, its libraries as small points and its kab/kota as
+    larger transparent ones."""
+    colours = maps_colours(colour_by)
+    prefix = "band" if colour_by == "band" else "tier"
+    fig = maps.points(
+        libs,
+        lang,
+        colour_by="kategori",
+        colours=colours,
+        label_prefix=prefix,
+        online=online,
+        hover_cols=("h_nama", "h_skor", "h_tier", "h_alasan"),
+    )
+    for trace in fig.data:
+        trace.legendgroup = "lib"
+        trace.legendgrouptitle = {"text": i18n.t("peta.library_points", lang)}
+    fig.add_trace(maps.outline(kode_provinsi, lang))
+    # the outline goes underneath the points
+    fig.data = (fig.data[-1], *fig.data[:-1])
+    if not kab.empty:
+        pts = maps.points(
+            kab,
+            lang,
+            colour_by="kategori",
+            colours=colours,
+            label_prefix=prefix,
+            size_col="perpustakaan",
+            hover_cols=("h_nama", "h_skor", "h_lib", "h_prio", "h_tier"),
+        )
+        for trace in pts.data:
+            trace.marker.symbol = "circle"
+            trace.marker.opacity = 0.45
+            trace.legendgroup = "kab"
+            trace.legendgrouptitle = {"text": i18n.t("peta.kabkota_points", lang)}
+            fig.add_trace(trace)
+    return fig
+
+
+def maps_colours(colour_by: str) -> dict[str, str]:
+    from kpi.ui.charts import BAND_COLOURS
+
+    return dict(BAND_COLOURS) if colour_by == "band" else dict(maps.TIER_COLOURS)
+
+
+def selected_place(event: Any) -> tuple[str, str] | None:
+    """(kode, kind) of the place clicked on the map: a province outline or a point."""
+    try:
+        points = event.selection.points  # type: ignore[union-attr]
+    except AttributeError:
+        return None
+    for p in points or []:
+        if p.get("location"):
+            return str(p["location"]), "provinsi"
+        custom = p.get("customdata")
+        if custom:
+            return str(custom[-1]), "titik"
+    return None
+
+
+def render(view: View, lang: str) -> None:
+    def t(key: str, **values: Any) -> str:  # bound to this run's language
+        return i18n.t(key, lang, **values)
+
+    st.title(t("peta.title"))
+    c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
+    metric = c1.selectbox(
+        t("peta.colour_provinces"),
+        metric_options(),
+        format_func=lambda m: metric_label(m, lang),
+        key="peta_metric",
+    )
+    colour_by = c2.radio(
+        t("peta.colour_points"),
+        ["band", "tier"],
+        format_func=lambda c: t(f"peta.colour_by.{c}"),
+        horizontal=True,
+        key="peta_colour_by",
+    )
+    online = c3.toggle(t("peta.online"), value=False, help=t("peta.online_help"), key="peta_online")
+
+    prov_code = view.filters.provinsi
+    if prov_code is None:
+        prov, decimals = province_frame(view, metric, lang)
+        if prov["nilai"].notna().sum() == 0 and prov["skor"].notna().sum() == 0:
+            st.info(t("peta.empty"))
+            return
+        kab = kabkota_frame(view, colour_by, lang)
+        fig = national_figure(prov, kab, metric, decimals, colour_by, lang, online)
+        st.caption(t("peta.hint_national"))
+    else:
+        kab = kabkota_frame(view, colour_by, lang)
+        libs = library_frame(view, colour_by, lang)
+        if libs.empty:
+            st.info(t("peta.empty"))
+            return
+        fig = province_figure(prov_code, kab, libs, colour_by, lang, online)
+        st.caption(t("peta.hint_province"))
+    event = st.plotly_chart(
+        fig,
+        key="peta_map",
+        on_select="rerun",
+        selection_mode="points",
+        config={"scrollZoom": True, "displaylogo": False},
+    )
+    st.caption(t("peta.papua_note"))
+    chosen = selected_place(event)
+    if chosen is None:
+        return
+    kode, kind = chosen
+    if kind == "provinsi":
+        if prov_code != kode:
+            # selecting a province filters the page (and every page) to it
+            filters.request(provinsi=kode, kab="")
+        tingkat = "provinsi"
+    elif kode.isdigit():
+        tingkat = "kabupaten_kota" if len(kode) == 4 else "provinsi"
+    else:
+        tingkat = "perpustakaan"
+    st.page_link(
+        "pages/profil.py",
+        label=t("peta.open_profile", kode=kode),
+        icon=":material/person_search:",
+        query_params={"kode": kode, "tingkat": tingkat},
+    )

@@ -1,0 +1,98 @@
+"""AppTest of the map page: it renders, its layers are there, filters and language apply."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi.store import DEFAULT_DB_ENV
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def _run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    lang = params.pop("lang", None)
+    for key, value in params.items():
+        at.query_params[key] = value
+    if lang:
+        at.session_state["lang"] = lang
+    at.switch_page("pages/peta.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def _arr(value: object) -> list:
+    """A data array of the figure's JSON (plotly writes numpy arrays as base64 typed arrays)."""
+    if isinstance(value, dict) and "bdata" in value:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)  # type: ignore[call-overload]
+
+
+def _figure(at: AppTest) -> dict:
+    charts = at.get("plotly_chart")
+    assert charts, "the map is missing"
+    return json.loads(charts[0].proto.spec)
+
+
+def test_national_map_has_provinces_points_and_no_data_class(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _run(demo_db, monkeypatch)
+    assert at.title[0].value == "Peta"
+    fig = _figure(at)
+    types = {t["type"] for t in fig["data"]}
+    assert {"choroplethmap", "scattermap"} <= types
+    assert fig["layout"]["map"]["style"] == "white-bg"
+    # every one of the 34 outlines is drawn, coloured or grey
+    drawn = [
+        loc for t in fig["data"] if t["type"] == "choroplethmap" for loc in _arr(t["locations"])
+    ]
+    assert len(drawn) == 34 and len(set(drawn)) == 34
+    names = {t.get("name") for t in fig["data"]}
+    assert "Tidak ada data" in names  # the demo's province whose libraries stopped reporting
+    kab_points = sum(
+        len(_arr(t["lat"]))
+        for t in fig["data"]
+        if t["type"] == "scattermap" and t.get("legendgroup")
+    )
+    assert kab_points == 399
+    assert any("Papua" in c.value for c in at.caption)
+
+
+def test_a_province_filter_shows_its_libraries(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _run(demo_db, monkeypatch, provinsi="52")
+    fig = _figure(at)
+    lib_points = sum(len(_arr(t["lat"])) for t in fig["data"] if t.get("legendgroup") == "lib")
+    from kpi.store import open_store
+
+    store = open_store(demo_db)  # the app's own store object for this file
+    expected = store.scalar("SELECT count(*) FROM perpustakaan WHERE kode_provinsi = '52'")
+    assert lib_points == expected
+    outline = [t for t in fig["data"] if t["type"] == "choroplethmap"]
+    assert _arr(outline[0]["locations"]) == ["52"]
+
+
+def test_colouring_by_priority_share_and_english(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _run(demo_db, monkeypatch, lang="en")
+    assert at.title[0].value == "Map"
+    at.selectbox(key="peta_metric").set_value("prioritas").run()
+    fig = _figure(at)
+    coloured = [t for t in fig["data"] if t["type"] == "choroplethmap" and "colorbar" in t]
+    assert coloured and "Priority" in coloured[0]["colorbar"]["title"]["text"]
+    values = [z for z in _arr(coloured[0]["z"]) if z == z]
+    assert all(0 <= z <= 100 for z in values)
