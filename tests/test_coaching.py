@@ -321,3 +321,19 @@ def test_rule_inputs_and_rules_from_reports(raw_store: Store) -> None:
     assert pd.isna(by.loc["L4", "kegiatan_yoy"])
     prio = coaching.priorities(out)
     assert prio["tier"].notna().all()
+
+
+def test_settings_are_stored_and_restorable(raw_store: Store) -> None:
+    from kpi import score
+
+    s = coaching.get_settings(raw_store)
+    assert s == coaching.default_settings()
+    coaching.save_settings(raw_store, {"R5": {"bulan_berturut": 4}, "jendela_bulan": 6})
+    changed = coaching.get_settings(raw_store)
+    assert changed["R5"] == {"bulan_berturut": 4, "poin": 2}  # merged rule by rule
+    assert changed["jendela_bulan"] == 6
+    out = coaching.evaluate(raw_store, "2024-12")
+    assert out.attrs["window"] == "2024-07..2024-12"
+    assert "R5" not in {r["rule"] for rs in out["reasons"] for r in rs}
+    score.restore_defaults(raw_store)
+    assert coaching.get_settings(raw_store) == coaching.default_settings()
