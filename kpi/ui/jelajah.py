@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 from kpi import export, i18n, trend
 from kpi.catalogue import PILLARS, Catalogue, Kpi, catalogue
 from kpi.compute import LEVELS, Filters, aggregate
+from kpi.periods import Period
 from kpi.store import open_store
 from kpi.ui import data, state
 from kpi.ui.charts import _layout
@@ -429,7 +430,20 @@ def _table(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> No
     )
 
 
-def subtitle(view: View, lang: str) -> str:
-    from kpi.ui.filters import _period_label
+def period_label(period: Period, lang: str) -> str:
+    """'Agustus 2025', 'Triwulan III 2025', '2025' or 'Januari 2025 – Desember 2025'."""
+    if period.kind == "bulan":
+        return i18n.format_month(period.first, lang)
+    if period.kind == "triwulan":
+        q = ("I", "II", "III", "IV")[(period.first.month - 1) // 3]
+        return i18n.t("filter.quarter", lang, q=q, y=str(period.first.year))
+    if period.kind == "semester":
+        half = str((period.first.month - 1) // 6 + 1)
+        return i18n.t("filter.semester", lang, s=half, y=str(period.first.year))
+    if period.kind == "tahun":
+        return str(period.first.year)
+    return f"{i18n.format_month(period.first, lang)} – {i18n.format_month(period.last, lang)}"
 
-    return i18n.t("jelajah.subtitle", lang, periode=_period_label(view.periode))
+
+def subtitle(view: View, lang: str) -> str:
+    return i18n.t("jelajah.subtitle", lang, periode=period_label(view.period, lang))

@@ -1,0 +1,120 @@
+"""AppTest of the Jelajah KPI page through app.py on a copy of the demo database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi.store import DEFAULT_DB_ENV
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+PAGE = "pages/jelajah.py"
+AGGREGATE_ID = "Nilai agregat (semua unit dalam filter)"
+AGGREGATE_EN = "Aggregate value (all units in the filter)"
+
+
+def _app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.switch_page(PAGE)
+    return at
+
+
+def _clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _charts(at: AppTest) -> list:
+    return list(at.get("plotly_chart"))
+
+
+def test_renders_the_ranking_trend_distribution_and_table(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch).run()
+    _clean(at)
+    assert at.title[0].value == "Jelajah KPI"
+    assert at.selectbox(key="jelajah_kpi").value == "kunjungan"
+    assert at.selectbox(key="jelajah_tingkat").value == "provinsi"
+    assert len(_charts(at)) == 3  # ranking, monthly trend, distribution
+    assert len(at.dataframe) == 1
+    table = at.dataframe[0].value
+    assert len(table) == 34  # every province of the demo
+    assert "Kunjungan (orang)" in table.columns
+    metrics = _metrics(at)
+    assert metrics[AGGREGATE_ID] not in ("", "–")
+    assert metrics["Kelengkapan laporan agregat"].endswith("%")
+    # the definition in words beside the charts
+    assert any("kunjungan" in c.value.lower() for c in at.caption)
+    # the national value is the sum of the provinces' values (a flow)
+    total = float(metrics[AGGREGATE_ID].replace(".", "").replace(",", "."))
+    assert total == pytest.approx(table["Kunjungan (orang)"].sum())
+
+
+def test_changing_kpi_and_level_changes_the_table(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch).run()
+    before = _metrics(at)[AGGREGATE_ID]
+    at.selectbox(key="jelajah_kpi").set_value("kunjungan_per_1000").run()
+    _clean(at)
+    after = _metrics(at)[AGGREGATE_ID]
+    assert after != before and "," in after  # one decimal, Indonesian format
+    at.selectbox(key="jelajah_tingkat").set_value("kabupaten_kota").run()
+    _clean(at)
+    assert len(at.dataframe[0].value) > 300
+    assert len(_charts(at)) == 3
+
+
+def test_a_filter_changes_the_numbers(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = _app(demo_db, monkeypatch).run()
+    ntb = _app(demo_db, monkeypatch)
+    ntb.query_params["provinsi"] = "52"
+    ntb.run()
+    _clean(ntb)
+    assert len(ntb.dataframe[0].value) == 1  # only NTB at province level
+    assert _metrics(ntb)[AGGREGATE_ID] != _metrics(whole)[AGGREGATE_ID]
+
+
+def test_choosing_units_draws_their_lines(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(demo_db, monkeypatch).run()
+    units = at.multiselect(key="jelajah_units_provinsi")
+    units.set_value(["52", "53"]).run()
+    _clean(at)
+    lines = [c.proto.spec for c in _charts(at) if "lines+markers" in c.proto.spec]
+    assert len(lines) == 1, "no line chart"
+    names = [trace["name"] for trace in json.loads(lines[0])["data"]]
+    assert sorted(names) == ["Nusa Tenggara Barat", "Nusa Tenggara Timur"]
+
+
+def test_the_language_switch_changes_the_labels(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch)
+    at.session_state["lang"] = "en"
+    at.run()
+    _clean(at)
+    assert at.title[0].value == "KPI explorer"
+    assert "Visits (people)" in at.dataframe[0].value.columns
+    value = _metrics(at)[AGGREGATE_EN]
+    assert "," in value and "." not in value  # 37,668,039: English thousands separator
+
+
+def test_no_data_for_the_filter_says_what_to_do(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch)
+    at.query_params["jenis"] = "desa_kelurahan"  # replikasi is for kab/kota and provincial ones
+    at.run()
+    at.selectbox(key="jelajah_kpi").set_value("replikasi").run()
+    _clean(at)
+    assert not _charts(at)
+    assert any("Belum ada data" in i.value for i in at.info), [i.value for i in at.info]
