@@ -205,3 +205,42 @@ def test_targets_and_context(store: Store) -> None:
     assert ctx["kode_wilayah"].tolist() == ["32", "31"]
     assert ctx["indikator"].tolist() == ["IPLM", "IPLM"]
     assert ctx["nilai"].tolist() == [70.25, 75.1]
+
+
+def test_target_kpis_are_checked_against_the_catalogue(store: Store) -> None:
+    plan = plan_import(
+        store,
+        [
+            (
+                "target.xlsx",
+                fx.workbook(
+                    {
+                        "Target": [
+                            ["KPI", "Tingkat", "Kode", "Tahun", "Nilai"],
+                            ["Kunjungan per 1.000 penduduk per bulan", "nasional", None, 2025, 900],
+                            ["peserta", "nasional", None, 2025, 10],
+                            ["kunjungn", "nasional", None, 2025, 10],
+                        ]
+                    }
+                ),
+            )
+        ],
+        today=TODAY,
+    )
+    assert plan.tables["target"].frame["kpi"].tolist() == ["kunjungan_per_1000", "peserta"]
+    (issue,) = plan.issues.to_dict("records")
+    assert issue["rule"] == "kpi_tidak_dikenal" and "kunjungan" in issue["message_en"]
+
+
+def test_context_long_form_names_the_indicator(store: Store) -> None:
+    plan = plan_import(
+        store,
+        [
+            (
+                "tgm.csv",
+                b"kode_provinsi,indikator,nilai,tahun\n32,Tingkat Gemar Membaca,66.5,2024\n",
+            )
+        ],
+        today=TODAY,
+    )
+    assert plan.tables["indikator_konteks"].frame["indikator"].tolist() == ["TGM"]

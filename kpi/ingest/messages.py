@@ -129,6 +129,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Skor {nilai} di luar rentang 1-5 atau 0-100.",
         "Score {nilai} is outside the range 1-5 or 0-100.",
     ),
+    "kpi_tidak_dikenal": (
+        "KPI '{nilai}' tidak ada di katalog.{saran}",
+        "KPI '{nilai}' is not in the catalogue.{saran_en}",
+    ),
     "koordinat": (
         "Koordinat {nilai} di luar Indonesia.",
         "Coordinate {nilai} is outside Indonesia.",

@@ -16,6 +16,7 @@ from typing import Any
 
 from kpi.columns import CIEL_DIMENSIONS, STRATEGY_SELF_RATINGS
 from kpi.ingest import values as v
+from kpi.ingest.header import load_synonyms
 from kpi.ingest.kinds import AREA_NAME_COLUMNS, CONTEXT_INDICATORS, MONTHLY_INDICATORS
 from kpi.ingest.messages import message, suggestions_text
 from kpi.ingest.parse import CellIssue, ParsedSheet
@@ -417,14 +418,43 @@ def validate_register(p: ParsedSheet, ref: Reference) -> Validated:
     return Validated("perpustakaan", records, list(range(n)), provided, issues)
 
 
+def kpi_names() -> dict[str, str]:
+    """Folded KPI id, Indonesian and English name, and indicator column -> KPI id or column."""
+    from kpi.columns import INDICATOR_COLUMNS
+
+    names = {v.fold(c.replace("_", " ")): c for c in INDICATOR_COLUMNS}
+    try:
+        from kpi.catalogue import catalogue
+
+        for k in catalogue().kpis:
+            for label in (k.id.replace("_", " "), k.nama_id, k.nama_en):
+                names.setdefault(v.fold(label), k.id)
+    except Exception:  # without a loadable catalogue, any KPI id is taken as written
+        return {}
+    return names
+
+
 def validate_target(p: ParsedSheet, ref: Reference) -> Validated:
     issues = list(p.issues)
     n = len(p.file_rows)
     for c in ("kpi", "tahun"):
         _required(p, c, issues)
-    kpi = [
-        re.sub(r"[^0-9a-z]+", "_", v.fold(k)).strip("_") if k else None for k in p.columns["kpi"]
-    ]
+    known = kpi_names()
+    kpi: list[str | None] = []
+    for i, k in enumerate(p.columns["kpi"]):
+        if not k:
+            kpi.append(None)
+            continue
+        folded = v.fold(k)
+        if not known or folded in known:
+            kpi.append(known.get(folded, re.sub(r"[^0-9a-z]+", "_", folded).strip("_")))
+            continue
+        close = difflib.get_close_matches(folded, list(known), n=3, cutoff=0.7)
+        s_id, s_en = suggestions_text([(known[c], c) for c in close])
+        issues.append(
+            CellIssue(i, "kpi", k, message("kpi_tidak_dikenal", nilai=k, saran=s_id, saran_en=s_en))
+        )
+        kpi.append(None)
     kode_in = p.columns.get("kode", [None] * n)
     tingkat_in = p.columns.get("tingkat", [None] * n)
     kode: list[str | None] = []
@@ -572,6 +602,7 @@ def validate_context(p: ParsedSheet, ref: Reference, sheet_name: str) -> Validat
         value_cols.append((None, "nilai"))
     indikator_col = p.columns.get("indikator")
     default_name = v.fold(sheet_name).upper().replace(" ", "_") or "NILAI"
+    syn = load_synonyms()
     satuan = p.columns.get("satuan", [None] * n)
     records: dict[str, list[Any]] = {
         "kode_wilayah": [],
@@ -588,6 +619,9 @@ def validate_context(p: ParsedSheet, ref: Reference, sheet_name: str) -> Validat
             if x is None and len(value_cols) > 1:
                 continue
             ind = name or (indikator_col[i] if indikator_col else None) or default_name
+            known = syn.match(str(ind)) if not name else None
+            if known in CONTEXT_INDICATORS:  # "Tingkat Gemar Membaca" -> TGM
+                ind = CONTEXT_INDICATORS[known]
             records["kode_wilayah"].append(kode[i])
             records["tingkat"].append(_tingkat(kode[i]) if kode[i] else None)
             records["indikator"].append(str(ind).strip().upper() if len(str(ind)) <= 6 else ind)
