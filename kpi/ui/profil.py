@@ -13,11 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import compute, i18n
+from kpi import coaching, compute, i18n
 from kpi import profile as prof
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
-from kpi.periods import Period, add_months
+from kpi.periods import Period, add_months, parse_period
 from kpi.store import open_store
 from kpi.ui import data, state
 from kpi.ui.charts import BAND_COLOURS, _layout
@@ -279,6 +279,22 @@ def _context(db: str, version: int, kodes: tuple[str, ...]) -> pd.DataFrame:
     return prof.context_indicators(open_store(db), kodes)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _history(
+    db: str, version: int, place: tuple[str, str], ends: tuple[date, ...], months: int
+) -> pd.DataFrame:
+    """The place's flags at each window end. Each evaluation covers every library with no
+    filter (data.evaluation's cache, shared with the priority page and every other profile);
+    only the place's small history is cached here, so a revisit does not reload them.
+    """
+    del db, version  # cache keys only
+    evaluations = {}
+    for end in ends:
+        v = View(period=Period("bulan", end, end), filters=Filters(), last_month=end)
+        evaluations[end] = data.evaluation(v, months=months, filters=Filters())
+    return prof.tier_history(evaluations, {"tingkat": place[0], "kode": place[1]})
+
+
 def requested() -> tuple[str, str | None]:
     """The place the URL asks for: (tingkat, kode or None)."""
     tingkat = st.query_params.get("tingkat", "perpustakaan")
@@ -468,22 +484,34 @@ def trends(p: Mapping[str, Any], view: View, lang: str) -> None:
     t = _t(lang)
     st.subheader(t("profil.trend.title", n=TREND_MONTHS))
     db, version = _db()
-    last = view.period.last
-    first = add_months(last, -(TREND_MONTHS - 1))
     fkey = data.filter_key(prof.place_filters(p, view.filters))
-    series = _series(db, version, (p["tingkat"], str(p["kode"])), first, last, fkey)
-    if series.empty or int(series["perpustakaan_melapor"].sum()) == 0:
+    figures = _trend_figures(db, version, (p["tingkat"], str(p["kode"])), view.periode, fkey, lang)
+    if figures is None:
         st.info(t("profil.empty.no_reports"))
         return
     st.caption(t("profil.trend.caption"))
     for start in range(0, len(TREND_COLUMNS), 2):
         cols = st.columns(2)
         for col, name in zip(cols, TREND_COLUMNS[start : start + 2], strict=False):
-            col.plotly_chart(
-                trend_figure(series, name, catalogue()[name].nama(lang), lang, view.period),
-                width="stretch",
-                key=f"profil_trend_{name}",
-            )
+            col.plotly_chart(figures[name], width="stretch", key=f"profil_trend_{name}")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _trend_figures(
+    db: str, version: int, place: tuple[str, str], periode: str, fkey: tuple, lang: str
+) -> dict[str, go.Figure] | None:
+    """The trend figures of a place (None without any report): built once per data version."""
+    period = parse_period(periode)
+    last = period.last
+    first = add_months(last, -(TREND_MONTHS - 1))
+    series = _series(db, version, place, first, last, fkey)
+    if series.empty or int(series["perpustakaan_melapor"].sum()) == 0:
+        return None
+    cat = catalogue()
+    return {
+        name: trend_figure(series, name, cat[name].nama(lang), lang, period)
+        for name in TREND_COLUMNS
+    }
 
 
 def peers(p: Mapping[str, Any], table: pd.DataFrame, row: pd.Series | None, lang: str) -> None:
@@ -630,14 +658,12 @@ def flag_history(p: Mapping[str, Any], view: View, lang: str) -> None:
     t = _t(lang)
     st.subheader(t("profil.flags.title"))
     ends = prof.quarter_ends(view.period.last, HISTORY_POINTS)
-    evaluations = {}
-    for end in ends:
-        v = View(period=Period("bulan", end, end), filters=Filters(), last_month=view.last_month)
-        # every library, no filter: the same cache as the priority page without filters
-        evaluations[end] = data.evaluation(v, filters=Filters())
-    history = prof.tier_history(evaluations, p)
+    months = int(coaching.get_settings(state.store()).get("jendela_bulan", 12))
+    db, version = _db()
+    with st.spinner(t("profil.flags.loading")):
+        history = _history(db, version, (p["tingkat"], str(p["kode"])), tuple(ends), months)
     tier_labels = {x: t(f"tier.{x}") for x in (*TIER_COLOURS,)}
-    st.caption(t("profil.flags.caption", n=state.num(len(ends))))
+    st.caption(t("profil.flags.caption", n=state.num(len(ends)), m=state.num(months)))
     if p["tingkat"] == "perpustakaan":
         shown = pd.DataFrame(
             {
