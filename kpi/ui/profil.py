@@ -4,6 +4,7 @@ figure builders (pure: frame -> figure) and its drawing.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -227,7 +228,7 @@ def band_badge(band: str | None, label: str) -> str:
     text = "#1f1f1f" if band in ("kuning", None) else "#ffffff"
     return (
         f'<span style="background:{colour};color:{text};padding:0.2em 0.6em;'
-        f'border-radius:0.4em;font-weight:600">{label}</span>'
+        f'border-radius:0.4em;font-weight:600">{html.escape(label)}</span>'
     )
 
 

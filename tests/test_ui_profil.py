@@ -1,0 +1,134 @@
+"""The Profil page's figure builders on small frames (no Streamlit run needed)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from kpi.periods import Period
+from kpi.ui import profil
+from kpi.ui.charts import BAND_COLOURS
+from kpi.ui.maps import TIER_COLOURS
+
+
+def _series() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "periode": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"]),
+            "kunjungan": [10.0, math.nan, 30.0],
+            "perpustakaan_melapor": [1, 0, 1],
+        }
+    )
+
+
+@pytest.mark.parametrize(("lang", "separators"), [("id", ",."), ("en", ".,")])
+def test_trend_figure_keeps_gaps_and_shades_the_period(lang: str, separators: str) -> None:
+    period = Period("rentang", date(2025, 2, 1), date(2025, 3, 1))
+    fig = profil.trend_figure(_series(), "kunjungan", "Kunjungan", lang, period)
+    trace = fig.data[0]
+    assert list(trace.y[:1]) == [10.0] and math.isnan(trace.y[1])  # a gap, not 0
+    assert trace.connectgaps is False
+    assert fig.layout.separators == separators
+    assert fig.layout.title.text == "Kunjungan"
+    (shade,) = fig.layout.shapes
+    assert pd.Timestamp(shade.x0) < pd.Timestamp("2025-02-01") < pd.Timestamp(shade.x1)
+    assert pd.Timestamp(shade.x1) > pd.Timestamp("2025-03-01")
+    assert not profil.trend_figure(_series(), "kunjungan", "K", lang).layout.shapes
+
+
+def test_band_counts_figure_names_every_band_in_its_colour() -> None:
+    labels = {"merah": "Merah", "kuning": "Kuning", "hijau": "Hijau", "tanpa_skor": "Tanpa skor"}
+    counts = {"merah": 3, "kuning": 1200, "hijau": 0, "tanpa_skor": 2}
+    fig = profil.band_counts_figure(counts, labels, "id")
+    assert [t.name for t in fig.data] == [
+        "Merah: 3",
+        "Kuning: 1.200",
+        "Hijau: 0",
+        "Tanpa skor: 2",
+    ]
+    assert [t.marker.color for t in fig.data[:3]] == [
+        BAND_COLOURS["merah"],
+        BAND_COLOURS["kuning"],
+        BAND_COLOURS["hijau"],
+    ]
+    assert [t.x[0] for t in fig.data] == [3, 1200, 0, 2]
+    assert fig.layout.barmode == "stack"
+    en = profil.band_counts_figure(counts, labels, "en")
+    assert en.data[1].name == "Kuning: 1,200"
+
+
+def test_peer_figure_separates_the_place_from_its_peers() -> None:
+    table = pd.DataFrame(
+        {
+            "kode": ["a", "b", "c", "d"],
+            "nama": ["A", "B", "C", "D"],
+            "skor": [50.0, 70.0, math.nan, 90.0],
+        }
+    )
+    fig = profil.peer_figure(table, "a", "skor", "Skor", "Desa A", "id")
+    box, own = fig.data
+    assert box.type == "box" and sorted(box.x) == [70.0, 90.0]  # peers with a value, not "a"
+    assert list(box.text) == ["B", "D"]
+    assert own.type == "scatter" and list(own.x) == [50.0] and own.name == "Desa A"
+    no_value = profil.peer_figure(table, "c", "skor", "Skor", "Desa C", "id")
+    assert len(no_value.data) == 1 and sorted(no_value.data[0].x) == [50.0, 70.0, 90.0]
+
+
+def test_funnel_figure_shows_values_in_the_language() -> None:
+    fig = profil.funnel_figure([2571.0, 100.0, math.nan], ["Appeal", "Ask", "Act"], "id")
+    (trace,) = fig.data
+    assert trace.type == "funnel"
+    assert list(trace.y) == ["Appeal", "Ask", "Act"]
+    assert list(trace.x) == [2571.0, 100.0, 0]
+    assert list(trace.text) == ["2.571", "100", "–"]  # a missing stage is a dash, not 0
+    assert len(trace.marker.color) == 3
+
+
+def test_ciel_figure_closes_the_radar_and_draws_the_score_ring() -> None:
+    dims = {"kreativitas": 60.0, "inovasi": 50.0, "kewirausahaan": math.nan, "kepemimpinan": 70.0}
+    labels = {k: k.title() for k in dims}
+    names = {"ciel": "Indeks CIEL", "skor": "Skor KPI TPBIS"}
+    fig = profil.ciel_figure(dims, labels, 42.0, names, "id")
+    radar, ring = fig.data
+    assert list(radar.r) == [60.0, 50.0, 0.0, 70.0, 60.0]  # closed polygon
+    assert list(radar.theta)[0] == list(radar.theta)[-1] == "Kreativitas"
+    assert radar.name == "Indeks CIEL"
+    assert set(ring.r) == {42.0} and ring.name == "Skor KPI TPBIS"
+    assert tuple(fig.layout.polar.radialaxis.range) == (0, 100)
+    assert len(profil.ciel_figure(dims, labels, None, names, "id").data) == 1
+
+
+def test_tier_history_figure_stacks_tiers_by_window_end() -> None:
+    history = pd.DataFrame(
+        {
+            "akhir": [date(2025, 9, 1), date(2025, 12, 1)],
+            "jumlah_pelaporan": [1, 0],
+            "jumlah_prioritas_1": [2, 3],
+            "jumlah_prioritas_2": [0, 1],
+            "jumlah_pantau": [4, 4],
+            "jumlah_tanpa_tanda": [5, 4],
+        }
+    )
+    labels = {t: t.upper() for t in TIER_COLOURS}
+    fig = profil.tier_history_figure(history, labels, "id")
+    assert [t.name for t in fig.data] == [
+        "PELAPORAN",
+        "PRIORITAS_1",
+        "PRIORITAS_2",
+        "PANTAU",
+        "TANPA_TANDA",
+    ]
+    assert list(fig.data[0].x) == ["September 2025", "Desember 2025"]
+    assert list(fig.data[1].y) == [2, 3]
+    assert fig.data[1].marker.color == TIER_COLOURS["prioritas_1"]
+    assert fig.layout.barmode == "stack"
+
+
+def test_band_badge_names_the_band_in_its_colour() -> None:
+    red = profil.band_badge("merah", "Merah (< 50)")
+    assert BAND_COLOURS["merah"] in red and "Merah (&lt; 50)" in red  # escaped, never markup
+    assert "#1f1f1f" in profil.band_badge("kuning", "Kuning")  # dark text on yellow
+    assert profil.NO_SCORE in profil.band_badge(None, "Tanpa skor")
