@@ -18,7 +18,7 @@ from typing import Any
 SUITES: dict[str, str] = {
     "import": "kpi.bench.ingest",
     "kpi": "kpi.bench.engine",
-    "pages": "kpi.bench.pages",
+    "pages": "kpi.ui.bench_pages",
 }
 
 

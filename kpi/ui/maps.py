@@ -74,10 +74,11 @@ def fit_zoom(lat: Sequence[float], lon: Sequence[float], width: int = 760, heigh
 
 def outline(kode_provinsi: str, lang: str, fill: str = "#eef2f5") -> go.Choroplethmap:
     """One province's outline as a light background layer (a 2022 province: its parent's)."""
+    kode = places.geojson_kode(kode_provinsi)
     return go.Choroplethmap(
-        geojson=places.province_geojson(),
+        geojson=_subset(places.province_geojson(), [kode]),
         featureidkey="properties.kode",
-        locations=[places.geojson_kode(kode_provinsi)],
+        locations=[kode],
         z=[0],
         colorscale=[[0, fill], [1, fill]],
         showscale=False,
@@ -86,6 +87,16 @@ def outline(kode_provinsi: str, lang: str, fill: str = "#eef2f5") -> go.Chorople
         showlegend=False,
         name="",
     )
+
+
+def _subset(geo: dict, kodes: Sequence[str]) -> dict:
+    """Only the outlines a trace draws: every outline travels to the browser once, not once
+    per trace (the whole set is ~230 KB)."""
+    wanted = set(kodes)
+    return {
+        "type": "FeatureCollection",
+        "features": [f for f in geo["features"] if f["properties"]["kode"] in wanted],
+    }
 
 
 def _own_outline(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -156,7 +167,7 @@ def province_choropleth(
                 continue
             data, template = hover(part)
             fig.add_choroplethmap(
-                geojson=geo,
+                geojson=_subset(geo, part["kode"]),
                 featureidkey="properties.kode",
                 locations=part["kode"],
                 z=np.ones(len(part)),
@@ -171,7 +182,7 @@ def province_choropleth(
     elif not present.empty:
         data, template = hover(present)
         fig.add_choroplethmap(
-            geojson=geo,
+            geojson=_subset(geo, present["kode"]),
             featureidkey="properties.kode",
             locations=present["kode"],
             z=present["nilai"],
@@ -185,7 +196,7 @@ def province_choropleth(
     if not missing.empty:
         data, template = hover(missing.fillna({c: "" for c in extra_hover}))
         fig.add_choroplethmap(
-            geojson=geo,
+            geojson=_subset(geo, missing["kode"]),
             featureidkey="properties.kode",
             locations=missing["kode"],
             z=np.zeros(len(missing)),

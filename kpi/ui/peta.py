@@ -18,8 +18,10 @@ from kpi import coaching, i18n
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.geo import area_points, library_points
+from kpi.periods import parse_period
 from kpi.store import open_store
 from kpi.ui import data, filters, maps, state
+from kpi.ui.data import filter_key
 from kpi.ui.filters import View
 
 SCORE = "skor"
@@ -162,8 +164,6 @@ def kabkota_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
 def library_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     """Village (and other) libraries of the view as points, with score, band, tier, reasons."""
     store = state.store()
-    from kpi.ui.data import filter_key
-
     pts = _library_points(str(store.path), store.data_version(), filter_key(view.filters))
     if pts.empty:
         return pts
@@ -273,6 +273,34 @@ def maps_colours(colour_by: str) -> dict[str, str]:
     return dict(BAND_COLOURS) if colour_by == "band" else dict(maps.TIER_COLOURS)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _figure(
+    db: str,
+    version: int,
+    periode: str,
+    fkey: tuple[Any, ...],
+    metric: str,
+    colour_by: str,
+    lang: str,
+    online: bool,
+) -> go.Figure | None:
+    """The map for a view, built once per data version (None when there is nothing to draw)."""
+    del db, version  # cache keys: the data.* calls below read the current store
+    view = View(parse_period(periode), Filters(*fkey), None)
+    prov_code = view.filters.provinsi
+    if prov_code is None:
+        prov, decimals = province_frame(view, metric, lang)
+        if prov["nilai"].notna().sum() == 0 and prov["skor"].notna().sum() == 0:
+            return None
+        kab = kabkota_frame(view, colour_by, lang)
+        return national_figure(prov, kab, metric, decimals, colour_by, lang, online)
+    kab = kabkota_frame(view, colour_by, lang)
+    libs = library_frame(view, colour_by, lang)
+    if libs.empty:
+        return None
+    return province_figure(prov_code, kab, libs, colour_by, lang, online)
+
+
 def selected_place(event: Any) -> tuple[str, str] | None:
     """(kode, kind) of the place clicked on the map: a province outline or a point."""
     try:
@@ -310,22 +338,21 @@ def render(view: View, lang: str) -> None:
     online = c3.toggle(t("peta.online"), value=False, help=t("peta.online_help"), key="peta_online")
 
     prov_code = view.filters.provinsi
-    if prov_code is None:
-        prov, decimals = province_frame(view, metric, lang)
-        if prov["nilai"].notna().sum() == 0 and prov["skor"].notna().sum() == 0:
-            st.info(t("peta.empty"))
-            return
-        kab = kabkota_frame(view, colour_by, lang)
-        fig = national_figure(prov, kab, metric, decimals, colour_by, lang, online)
-        st.caption(t("peta.hint_national"))
-    else:
-        kab = kabkota_frame(view, colour_by, lang)
-        libs = library_frame(view, colour_by, lang)
-        if libs.empty:
-            st.info(t("peta.empty"))
-            return
-        fig = province_figure(prov_code, kab, libs, colour_by, lang, online)
-        st.caption(t("peta.hint_province"))
+    store = state.store()
+    fig = _figure(
+        str(store.path),
+        store.data_version(),
+        view.periode,
+        filter_key(view.filters),
+        metric,
+        colour_by,
+        lang,
+        online,
+    )
+    if fig is None:
+        st.info(t("peta.empty"))
+        return
+    st.caption(t("peta.hint_national" if prov_code is None else "peta.hint_province"))
     event = st.plotly_chart(
         fig,
         key="peta_map",

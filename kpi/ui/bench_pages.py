@@ -1,0 +1,104 @@
+"""Benchmark of the pages: ``python -m kpi bench pages [--scale N]``.
+
+Server-side time of every page with Streamlit's AppTest on the demo: the first view (caches
+empty) and a revisit with the same filters (cached per data version). The baseline, measured in
+the same run, is AppTest running a one-line page: the framework's own cost, the floor.
+Targets (issue 5): under 1.5 s on first view, under 300 ms revisited.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "app.py"
+FIRST_TARGET, REVISIT_TARGET = 1.5, 0.3
+
+
+def page_files() -> list[str]:
+    """The pages app.py navigates to, in its order."""
+    import re
+
+    return re.findall(r'st\.Page\(\s*"(pages/[a-z_]+\.py)"', APP.read_text(encoding="utf-8"))
+
+
+def _timed_run(at: Any) -> float:
+    t0 = time.perf_counter()
+    at.run()
+    seconds = time.perf_counter() - t0
+    if at.exception:
+        raise RuntimeError(f"page raised: {[e.value for e in at.exception]}")
+    return seconds
+
+
+def measure(db: str) -> list[dict[str, Any]]:
+    """In a child process: first view and revisit of every page, and the baseline."""
+    import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    # AppTest resets Streamlit's legacy pages-folder flag on every run; a server clears it once
+    original_init = PagesManager.__init__
+
+    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init  # type: ignore[method-assign]
+    os.environ["TPBIS_DB"] = db
+
+    base = []
+    for _ in range(3):
+        at = AppTest.from_string("import streamlit as st\nst.write('ok')", default_timeout=60)
+        base.append(_timed_run(at))
+    baseline = min(base)
+
+    # warm the process once (imports, the store, the gazetteer), as a running server is
+    warm = AppTest.from_file(str(APP), default_timeout=120)
+    _timed_run(warm)
+
+    rows = []
+    for page in page_files():
+        st.cache_data.clear()
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        at.switch_page(page)
+        first = _timed_run(at)
+        revisit = min(_timed_run(at) for _ in range(3))
+        name = Path(page).stem
+        rows.append(
+            {
+                "name": f"page {name}: first view",
+                "seconds": first,
+                "baseline": "AppTest of a one-line page",
+                "baseline_seconds": baseline,
+                "ratio": first / baseline,
+                "target": FIRST_TARGET,
+            }
+        )
+        rows.append(
+            {
+                "name": f"page {name}: revisit",
+                "seconds": revisit,
+                "baseline": "AppTest of a one-line page",
+                "baseline_seconds": baseline,
+                "ratio": revisit / baseline,
+                "target": REVISIT_TARGET,
+            }
+        )
+    return rows
+
+
+def run(workdir: Path, scale: int) -> list[dict[str, Any]]:
+    from kpi.bench import in_child
+
+    db = workdir / f"pages-x{scale}.duckdb"
+    if not db.exists():
+        in_child("kpi.bench.engine:build", path=str(db), scale=scale)
+    out = in_child("kpi.ui.bench_pages:measure", db=str(db))
+    rows = out["result"]
+    for row in rows:
+        row["peak_mb"] = out["peak_mb"]
+    return rows
