@@ -1,0 +1,365 @@
+"""Kualitas data: completeness and timeliness by area, libraries that never reported, values to
+verify. Builders (``completeness_chart`` and the ``*_table`` functions) are pure functions of small
+frames; ``render`` draws the page with Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from kpi import export, i18n, quality
+from kpi.columns import MONTHLY_COLUMNS
+from kpi.compute import Filters
+from kpi.periods import Period, window
+from kpi.store import open_store
+from kpi.ui import data, state
+from kpi.ui.charts import BAND_COLOURS, _layout
+from kpi.ui.data import FilterKey, filter_key
+from kpi.ui.filters import View
+from kpi.ui.jelajah import period_label, xlsx_bytes
+
+RULE_D = 80.0  # coaching rule D: completeness under 80% needs reporting coaching
+CHART_LIMIT = 40  # kab/kota: the chart shows the lowest ones, the table all of them
+TIMELINESS_COLOUR = "#34495e"
+AREA_LEVELS: tuple[str, ...] = ("provinsi", "kabupaten_kota")
+Z_THRESHOLD = 3.5
+
+
+def profile_url(kode: object, tingkat: str) -> str:
+    """The Profil page's address for a unit, relative to the app's root."""
+    return f"profil?kode={str(kode).replace('.', '')}&tingkat={tingkat}"
+
+
+def column_label(column: str, lang: str) -> str:
+    for c in MONTHLY_COLUMNS:
+        if c.name == column:
+            return c.label_en if i18n.norm_lang(lang) == "en" else c.label_id
+    return column
+
+
+def quality_period(period: Period) -> Period:
+    """The months kpi.quality measures: a single month stands for the 12 months ending there."""
+    return window(period.last, 12) if period.kind == "bulan" else period
+
+
+def completeness_chart(frame: pd.DataFrame, lang: str, limit: int | None = None) -> go.Figure:
+    """Completeness per area, lowest first, coloured (and named) by rule D's 80% line, with
+    timeliness as markers beside each bar. ``limit`` keeps only the lowest areas."""
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    rows = frame.dropna(subset=["kelengkapan"]).sort_values(["kelengkapan", "nama"])
+    if limit is not None:
+        rows = rows.head(limit)
+    names = rows["nama"].fillna(rows["kode"]).astype(str)
+    fig = go.Figure()
+    below = rows["kelengkapan"] < RULE_D
+    for mask, colour, key in (
+        (below, BAND_COLOURS["merah"], "kualitas.chart.below"),
+        (~below, BAND_COLOURS["hijau"], "kualitas.chart.above"),
+    ):
+        part = rows[mask]
+        fig.add_bar(
+            x=part["kelengkapan"],
+            y=names[mask],
+            orientation="h",
+            name=t(key),
+            marker_color=colour,
+            customdata=part[["bulan_dilaporkan", "bulan_diharapkan"]].to_numpy(),
+            hovertemplate=(
+                f"%{{y}}<br>{t('kualitas.col.kelengkapan')}: %{{x:,.1f}}% "
+                "(%{customdata[0]:,.0f} / %{customdata[1]:,.0f})<extra></extra>"
+            ),
+        )
+    fig.add_scatter(
+        x=rows["ketepatan"],
+        y=names,
+        mode="markers",
+        name=t("kualitas.col.ketepatan"),
+        marker={"symbol": "diamond", "size": 8, "color": TIMELINESS_COLOUR},
+        hovertemplate=f"%{{y}}<br>{t('kualitas.col.ketepatan')}: %{{x:,.1f}}%<extra></extra>",
+    )
+    fig.add_vline(
+        x=RULE_D,
+        line_dash="dash",
+        line_color="#555",
+        annotation_text=t("kualitas.chart.rule_d"),
+        annotation_position="top",
+    )
+    fig.update_yaxes(
+        autorange="reversed", type="category", categoryorder="array", categoryarray=list(names)
+    )
+    fig.update_xaxes(range=[0, 100], title=t("kualitas.chart.axis"), ticksuffix="%")
+    fig = _layout(fig, lang)
+    fig.update_layout(barmode="overlay", height=max(320, 20 * len(rows) + 100))
+    return fig
+
+
+def completeness_table(frame: pd.DataFrame, level: str, lang: str) -> pd.DataFrame:
+    """Areas lowest completeness first; numbers stay numbers; a link to each area's profile."""
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    rows = frame.sort_values(["kelengkapan", "nama"], na_position="first", kind="stable")
+    return pd.DataFrame(
+        {
+            t("kualitas.col.kode"): rows["kode"].astype(str),
+            t("kualitas.col.nama"): rows["nama"].astype(str),
+            t("kualitas.col.perpustakaan"): rows["perpustakaan"].astype("Int64"),
+            t("kualitas.col.melapor"): rows["perpustakaan_melapor"].astype("Int64"),
+            t("kualitas.col.dilaporkan"): rows["bulan_dilaporkan"].astype(float),
+            t("kualitas.col.diharapkan"): rows["bulan_diharapkan"].astype(float),
+            t("kualitas.col.kelengkapan"): rows["kelengkapan"].astype(float),
+            t("kualitas.col.ketepatan"): rows["ketepatan"].astype(float),
+            t("kualitas.col.profil"): [profile_url(k, level) for k in rows["kode"]],
+        }
+    ).reset_index(drop=True)
+
+
+def never_table(frame: pd.DataFrame, areas: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """Libraries with no monthly report at all, with their place and a profile link."""
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+
+    def area(kode: object) -> str | None:
+        return areas.get(str(kode)) if isinstance(kode, str) and kode else None
+
+    return pd.DataFrame(
+        {
+            t("kualitas.col.kode"): frame["kode"].astype(str),
+            t("kualitas.col.nama"): frame["nama"].astype(str),
+            t("kualitas.col.jenis"): [i18n.t(f"jenis.{j}", lang) for j in frame["jenis"]],
+            t("kualitas.col.provinsi"): [area(k) for k in frame["kode_provinsi"]],
+            t("kualitas.col.kabupaten_kota"): [area(k) for k in frame["kode_kabupaten_kota"]],
+            t("kualitas.col.tahun_bergabung"): frame["tahun_bergabung"].astype("Int64"),
+            t("kualitas.col.batch"): frame["batch_id"],
+            t("kualitas.col.profil"): [profile_url(k, "perpustakaan") for k in frame["kode"]],
+        }
+    ).reset_index(drop=True)
+
+
+def verify_table(frame: pd.DataFrame, libraries: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """Values to verify: library, month, column, value, typical value, modified z-scores, batch."""
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    return pd.DataFrame(
+        {
+            t("kualitas.col.kode"): frame["kode"].astype(str),
+            t("kualitas.col.nama"): [libraries.get(str(k)) for k in frame["kode"]],
+            t("kualitas.col.bulan"): [i18n.format_month(p, lang) for p in frame["periode"]],
+            t("kualitas.col.kolom"): [column_label(c, lang) for c in frame["kolom"]],
+            t("kualitas.col.nilai"): frame["nilai"].astype(float),
+            t("kualitas.col.nilai_tipikal"): frame["nilai_tipikal"].astype(float),
+            t("kualitas.col.skor_z"): frame["skor_z"].astype(float),
+            t("kualitas.col.skor_z_sejawat"): frame["skor_z_sejawat"].astype(float),
+            t("kualitas.col.batch"): frame["batch_id"],
+            t("kualitas.col.profil"): [profile_url(k, "perpustakaan") for k in frame["kode"]],
+        }
+    ).reset_index(drop=True)
+
+
+def formats(
+    table: pd.DataFrame, lang: str, decimals: Mapping[str, int]
+) -> dict[str, Callable[[object], str]]:
+    """Formatters for the shown table: every listed column in the language's number format."""
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    return {
+        t(key): (lambda v, d=d: i18n.format_number(v, lang, d))
+        for key, d in decimals.items()
+        if t(key) in table.columns
+    }
+
+
+NUMBER_DECIMALS = {
+    "kualitas.col.perpustakaan": 0,
+    "kualitas.col.melapor": 0,
+    "kualitas.col.dilaporkan": 0,
+    "kualitas.col.diharapkan": 0,
+    "kualitas.col.kelengkapan": 1,
+    "kualitas.col.ketepatan": 1,
+    "kualitas.col.tahun_bergabung": 0,
+    "kualitas.col.nilai": 0,
+    "kualitas.col.nilai_tipikal": 1,
+    "kualitas.col.skor_z": 1,
+    "kualitas.col.skor_z_sejawat": 1,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# cached data and drawing
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _never(db: str, version: int, fkey: FilterKey) -> pd.DataFrame:
+    del version
+    return quality.never_reported(open_store(db), Filters(*fkey))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _verify(db: str, version: int, periode: str, fkey: FilterKey) -> pd.DataFrame:
+    del version
+    return quality.values_to_verify(open_store(db), periode, Filters(*fkey), threshold=Z_THRESHOLD)
+
+
+def never_reported(view: View) -> pd.DataFrame:
+    store = state.store()
+    return _never(str(store.path), store.data_version(), filter_key(view.filters))
+
+
+def values_to_verify(view: View) -> pd.DataFrame:
+    store = state.store()
+    return _verify(str(store.path), store.data_version(), view.periode, filter_key(view.filters))
+
+
+def subtitle(view: View, lang: str) -> str:
+    return i18n.t(
+        "kualitas.subtitle", lang, periode=period_label(quality_period(view.period), lang)
+    )
+
+
+def _downloads(table: pd.DataFrame, name: str, sheet: str, lang: str, key: str) -> None:
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    a, b = st.columns(2)
+    a.download_button(
+        t("kualitas.download_xlsx"),
+        data=lambda: xlsx_bytes({sheet: table}),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{key}_xlsx",
+    )
+    b.download_button(
+        t("kualitas.download_csv"),
+        data=lambda: export.csv_string(table),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{key}_csv",
+    )
+
+
+def _show(table: pd.DataFrame, lang: str, key: str, height: int | None = None) -> None:
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    profil = t("kualitas.col.profil")
+    st.dataframe(
+        table.style.format(formats(table, lang, NUMBER_DECIMALS), na_rep="–"),
+        hide_index=True,
+        width="stretch",
+        height=height or "auto",
+        column_config={
+            profil: st.column_config.LinkColumn(profil, display_text=t("kualitas.open_profil"))
+        },
+        key=key,
+    )
+
+
+def render(view: View, lang: str) -> None:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    num = lambda v, d=0: i18n.format_number(v, lang, d)  # noqa: E731
+    stamp = f"{view.periode.replace('..', '_')}"
+
+    whole = data.completeness("nasional", view)
+    never = never_reported(view)
+    verify = values_to_verify(view)
+    c = st.columns(4)
+    if not whole.empty:
+        row = whole.iloc[0]
+        c[0].metric(
+            t("kualitas.metric.kelengkapan"),
+            i18n.format_percent(row["kelengkapan"], lang),
+            help=t(
+                "kualitas.metric.kelengkapan_help",
+                dilaporkan=num(row["bulan_dilaporkan"]),
+                diharapkan=num(row["bulan_diharapkan"]),
+            ),
+        )
+        c[1].metric(
+            t("kualitas.metric.ketepatan"),
+            i18n.format_percent(row["ketepatan"], lang),
+            help=t("kualitas.metric.ketepatan_help"),
+        )
+    c[2].metric(t("kualitas.metric.never"), num(len(never)))
+    c[3].metric(t("kualitas.metric.verify"), num(len(verify)))
+
+    # completeness and timeliness by area
+    st.subheader(t("kualitas.area.title"))
+    level = st.radio(
+        t("kualitas.area.level"),
+        AREA_LEVELS,
+        format_func=lambda lv: t(f"kualitas.level.{lv}"),
+        horizontal=True,
+        key="kualitas_level",
+    )
+    areas = data.completeness(level, view)
+    if areas.empty or areas["kelengkapan"].notna().sum() == 0:
+        st.info(t("kualitas.area.empty"))
+    else:
+        limit = CHART_LIMIT if len(areas) > CHART_LIMIT else None
+        st.plotly_chart(
+            completeness_chart(areas, lang, limit), width="stretch", key="kualitas_chart"
+        )
+        below = int((areas["kelengkapan"] < RULE_D).sum())
+        st.caption(
+            t("kualitas.area.caption", n=num(below), m=num(len(areas)))
+            + (" " + t("kualitas.area.limited", n=num(limit)) if limit else "")
+        )
+        table = completeness_table(areas, level, lang)
+        _show(table, lang, "kualitas_area_table", height=360)
+        _downloads(table, f"kelengkapan_{level}_{stamp}", t("kualitas.sheet.area"), lang, "dl_area")
+
+    # libraries that never reported
+    st.subheader(t("kualitas.never.title"))
+    st.caption(t("kualitas.never.help"))
+    if never.empty:
+        st.success(t("kualitas.never.none"))
+    else:
+        names = _area_names(view)
+        table = never_table(never, names, lang)
+        _show(table, lang, "kualitas_never_table", height=320)
+        _downloads(table, "belum_pernah_melapor", t("kualitas.sheet.never"), lang, "dl_never")
+        _profile_link(never, lang)
+
+    # values to verify
+    st.subheader(t("kualitas.verify.title"))
+    st.info(t("kualitas.verify.note", ambang=num(Z_THRESHOLD, 1)), icon=":material/fact_check:")
+    if verify.empty:
+        st.success(t("kualitas.verify.none"))
+    else:
+        libs = data.completeness("perpustakaan", view)
+        names = dict(zip(libs["kode"].astype(str), libs["nama"].astype(str), strict=True))
+        table = verify_table(verify, names, lang)
+        _show(table, lang, "kualitas_verify_table", height=360)
+        _downloads(
+            table, f"nilai_perlu_verifikasi_{stamp}", t("kualitas.sheet.verify"), lang, "dl_verify"
+        )
+
+
+def _area_names(view: View) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for level in AREA_LEVELS:
+        frame = data.completeness(level, view)
+        names.update(zip(frame["kode"].astype(str), frame["nama"].astype(str), strict=True))
+    return names
+
+
+def _profile_link(never: pd.DataFrame, lang: str) -> None:
+    """A chosen library's profile through st.page_link (the table's links open a new tab)."""
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    names = dict(zip(never["kode"].astype(str), never["nama"].astype(str), strict=True))
+    a, b = st.columns([3, 1], vertical_alignment="bottom")
+    kode = a.selectbox(
+        t("kualitas.never.choose"),
+        list(names),
+        format_func=lambda k: f"{names.get(k, k)} ({k})",
+        key="kualitas_never_choice",
+    )
+    try:
+        with b:
+            st.page_link(
+                "pages/profil.py",
+                label=t("kualitas.open_profil"),
+                icon=":material/arrow_forward:",
+                query_params={"kode": kode, "tingkat": "perpustakaan"},
+            )
+    except Exception:  # the Profil page is not registered in this app (yet)
+        b.caption(t("kualitas.no_profil"))
