@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import copy
 import math
+import string
 from collections.abc import Mapping
 from datetime import date
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -87,24 +89,43 @@ def quadrant_of(x: float | None, y: float | None) -> str | None:
     return "berkembang" if y >= 0 else "prioritas"
 
 
+_ID_SEPARATORS = str.maketrans({",": ".", ".": ","})
+
+
 def _text(v: Any, lang: str) -> str:
-    """A value as shown in a reason: numbers in the language's format, names in the language."""
+    """A value as shown in a reason: numbers in the language's format (as i18n.format_number,
+    one decimal unless whole), names in the language."""
     if isinstance(v, dict):
         return str(v.get(lang, v.get("id", "")))
     if isinstance(v, int | float) and not isinstance(v, bool):
-        decimals = 0 if float(v).is_integer() else 1
-        return i18n.format_number(v, lang, decimals)
+        x = float(v)
+        if x != x or x in (math.inf, -math.inf):
+            return "–"
+        text = f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
+        return text.translate(_ID_SEPARATORS) if lang == "id" else text
     return str(v)
 
 
 def _nan(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
+    if v is None:
+        return True
+    try:
+        return bool(v != v)
+    except TypeError:  # pd.NA
+        return True
 
 
 def _num(v: Any, decimals: int = 1) -> float | None:
     if _nan(v):
         return None
     return round(float(v), decimals)
+
+
+@cache
+def _template(rule: str, lang: str) -> tuple[str, tuple[str, ...]]:
+    """The reason's text in a language (data/i18n) and the names of its placeholders."""
+    text = i18n.t(f"coaching.reason.{rule}", lang)
+    return text, tuple(f for _, f, _, _ in string.Formatter().parse(text) if f)
 
 
 def reason(
@@ -114,8 +135,10 @@ def reason(
     tv = text_values or values
     out: dict[str, Any] = {"rule": rule}
     for lang in ("id", "en"):
-        formatted = {k: _text(v, lang) for k, v in tv.items()}
-        out[f"text_{lang}"] = i18n.t(f"coaching.reason.{rule}", lang, **formatted)
+        text, fields = _template(rule, lang)
+        if fields:
+            text = text.format(**{f: _text(tv.get(f, ""), lang) for f in fields})
+        out[f"text_{lang}"] = text
     out["values"] = values
     return out
 
@@ -327,18 +350,23 @@ def apply_rules(
     def col(name: str) -> list[Any]:
         return inputs[name].tolist() if name in inputs.columns else [None] * len(inputs)
 
+    def num(name: str) -> list[float]:
+        if name not in inputs.columns:
+            return [math.nan] * len(inputs)
+        return pd.to_numeric(inputs[name], errors="coerce").to_numpy(dtype=float).tolist()
+
     v_expected = [float(v or 0) for v in col("bulan_diharapkan")]
     v_reported = [float(v or 0) for v in col("bulan_dilaporkan")]
-    v_complete = col("kelengkapan")
+    v_complete = num("kelengkapan")
     v_tail_exp = [float(v or 0) for v in col("diharapkan_akhir")]
     v_tail_rep = [float(v or 0) for v in col("dilaporkan_akhir")]
-    v_skor, v_band, v_prev = col("skor"), col("band"), col("skor_tahun_lalu")
-    v_median, v_cume = col("median_sejawat"), col("persentil_sejawat")
-    v_zero, v_ciel, v_age = col("bulan_tanpa_kegiatan"), col("ciel"), col("bulan_melapor")
+    v_skor, v_band, v_prev = num("skor"), col("band"), num("skor_tahun_lalu")
+    v_median, v_cume = num("median_sejawat"), num("persentil_sejawat")
+    v_zero, v_ciel, v_age = num("bulan_tanpa_kegiatan"), num("ciel"), num("bulan_melapor")
     v_prov = col("provinsi")
     v_cap = col("capaian")
     v_gr = {
-        f"{k}{suffix}": col(f"{k}{suffix}") for k in r3_ids for suffix in ("_yoy", "_kini", "_lalu")
+        f"{k}{suffix}": num(f"{k}{suffix}") for k in r3_ids for suffix in ("_yoy", "_kini", "_lalu")
     }
 
     tiers: list[str | None] = []
