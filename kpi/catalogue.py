@@ -123,6 +123,8 @@ class Catalogue:
     funnel_konversi: tuple[str, ...]
     skor_default: Mapping[str, Any] = field(default_factory=dict)
     pembinaan_default: Mapping[str, Any] = field(default_factory=dict)
+    # the headline KPIs of the overview (Ringkasan), in order
+    ringkasan: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {k.id: k for k in self.kpis})
@@ -368,6 +370,10 @@ def parse(data: Mapping[str, Any]) -> Catalogue:
     for x in utama:
         if x not in ids:
             issues.append(Issue(x, "listed in 'utama' but not defined"))
+    ringkasan = tuple(str(x) for x in data.get("ringkasan") or [])
+    for x in ringkasan:
+        if x not in ids:
+            issues.append(Issue(x, "listed in 'ringkasan' but not defined"))
     funnel = data.get("funnel_5a") or {}
     tahap = tuple(str(x) for x in funnel.get("tahap", []))
     konversi = tuple(str(x) for x in funnel.get("konversi", []))
@@ -382,7 +388,7 @@ def parse(data: Mapping[str, Any]) -> Catalogue:
             issues.append(Issue(kpi_id, "listed in pembinaan.R3 but not defined"))
     if issues:
         raise CatalogueError(issues)
-    return Catalogue(tuple(kpis), utama, tahap, konversi, skor, pembinaan)
+    return Catalogue(tuple(kpis), utama, tahap, konversi, skor, pembinaan, ringkasan)
 
 
 def load(path: str | Path | None = None) -> Catalogue:

@@ -128,3 +128,12 @@ def test_missing_fields_and_unknown_aggregation(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError) as err:
         load(path)
     assert [i.kpi for i in err.value.issues].count("publikasi") == 2
+
+
+def test_overview_headlines_are_catalogue_kpis() -> None:
+    data = raw()
+    assert parse(data).ringkasan == ("kunjungan", "kegiatan", "peserta", "kelengkapan")
+    data["ringkasan"] = ["kunjungan", "pengunjung"]
+    with pytest.raises(CatalogueError) as err:
+        parse(data)
+    assert any(i.kpi == "pengunjung" and "ringkasan" in i.message for i in err.value.issues)
