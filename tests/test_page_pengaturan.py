@@ -1,0 +1,262 @@
+"""AppTest of the Pengaturan page: live preview, save, validation, restore, targets, boundaries,
+filters and language; and its figure builder on a small frame."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import boundaries, coaching, score
+from kpi.store import DEFAULT_DB_ENV, Store, open_store
+from kpi.ui import pengaturan
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+PAGE = "pages/pengaturan.py"
+
+
+def _app(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.switch_page(PAGE)
+    for k, v in params.items():
+        if k == "lang":
+            at.session_state["lang"] = v
+        else:
+            at.query_params[k] = v
+    return at
+
+
+def _clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _count(text: str) -> int:
+    return int(text.replace(".", "").replace(",", ""))
+
+
+def _chart_counts(at: AppTest, index: int = 0) -> dict[str, list[float]]:
+    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
+    return {trace["name"]: trace["y"] for trace in spec["data"]}
+
+
+def _frame(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table that has ``column`` (AppTest does not expose a dataframe's key)."""
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no table with {column!r}")
+
+
+def _store(db: Path) -> Store:
+    return open_store(db)
+
+
+def test_page_shows_settings_preview_and_targets(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch).run()
+    _clean(at)
+    assert at.title[0].value == "Pengaturan"
+    assert [t.label for t in at.tabs] == [
+        "Skor dan aturan pembinaan",
+        "Target",
+        "Batas kabupaten/kota",
+    ]
+    # the widgets start from the stored settings
+    assert at.number_input(key="pgw_bobot_informasi").value == 35
+    assert at.number_input(key="pgw_batas_merah").value == 50
+    assert at.number_input(key="pgw_tier_prioritas_1").value == 5
+    assert at.multiselect(key="pgw_komponen_informasi").value == [
+        "kunjungan_per_1000",
+        "pinjaman_per_anggota",
+        "kesiapan_tik",
+        "pemanfaatan_tik",
+    ]
+    # nothing changed yet: no library moves, and the page says how to see an effect
+    m = _metrics(at)
+    assert m["Perpustakaan pindah pita"] == "0"
+    assert m["Perpustakaan pindah tingkat pembinaan"] == "0"
+    assert any("Belum ada perubahan" in i.value for i in at.info)
+    # the two preview charts: libraries per band and per tier, now and proposed
+    assert len(at.get("plotly_chart")) == 2
+    bands = _chart_counts(at, 0)
+    assert set(bands) == {"Sekarang", "Usulan"} and bands["Sekarang"] == bands["Usulan"]
+    assert sum(bands["Sekarang"]) == 3938  # every library of the demo, with or without a score
+    # targets of the view's year: national first, one column per KPI
+    table = _frame(at, "Wilayah")
+    assert table.iloc[0]["Wilayah"] == "Nasional"
+    assert len(table) == 35  # national + 34 provinces
+    assert any("Impor data" in c.value for c in at.caption)
+    # no boundaries yet
+    assert any("Belum ada batas" in i.value for i in at.info)
+
+
+def test_changing_a_weight_previews_then_saves(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch).run()
+    _clean(at)
+    before = _store(demo_db).data_version()
+    at.number_input(key="pgw_bobot_informasi").set_value(60).run()
+    # 60 + 40 + 25 = 125: no preview, a clear message instead
+    assert any("harus 100, sekarang 125" in w.value for w in at.warning), at.warning
+    at.number_input(key="pgw_bobot_pelibatan").set_value(15).run()
+    _clean(at)
+    m = _metrics(at)
+    moved = _count(m["Perpustakaan pindah pita"])
+    assert moved > 0 and _count(m["Perpustakaan pindah tingkat pembinaan"]) > 0
+    bands = _chart_counts(at, 0)
+    assert bands["Sekarang"] != bands["Usulan"]
+    assert sum(bands["Sekarang"]) == sum(bands["Usulan"])
+    assert not _frame(at, "Dari").empty
+    # preview only: the store is untouched
+    assert score.get_settings(_store(demo_db))["bobot"]["informasi"] == 35
+    assert _store(demo_db).data_version() == before
+
+    at.button(key="pg_save").click().run()
+    _clean(at)
+    saved = score.get_settings(_store(demo_db))
+    assert saved["bobot"] == {"informasi": 60, "pelibatan": 15, "advokasi": 25}
+    assert _store(demo_db).data_version() > before  # every page's cache refreshes
+    assert any("disimpan" in s.value for s in at.success)
+    # the saved settings are now the current ones: nothing moves any more
+    assert at.number_input(key="pgw_bobot_informasi").value == 60
+    assert _metrics(at)["Perpustakaan pindah pita"] == "0"
+
+
+def test_invalid_settings_are_not_saved(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(demo_db, monkeypatch).run()
+    at.number_input(key="pgw_batas_merah").set_value(85).run()  # above the yellow -> green edge
+    at.number_input(key="pgw_tier_pantau").set_value(4).run()  # pantau 4 > prioritas_2 3
+    assert any("Batas pita harus naik" in w.value for w in at.warning)
+    before = _store(demo_db).data_version()
+    at.button(key="pg_save").click().run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "tidak disimpan" in errors and "Batas pita" in errors and "Batas tingkat" in errors
+    assert _store(demo_db).data_version() == before
+    assert _store(demo_db).get_setting(score.SETTINGS_KEY) is None
+
+
+def test_a_band_edge_and_coaching_points_move_libraries(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch).run()
+    at.number_input(key="pgw_batas_merah").set_value(60).run()
+    _clean(at)
+    moves = _frame(at, "Dari")  # the band moves come first
+    # raising the red edge only moves libraries from yellow to red
+    assert moves.iloc[:, 0].tolist() == ["Kuning"] and moves.iloc[:, 1].tolist() == ["Merah"]
+    band_moved = _count(_metrics(at)["Perpustakaan pindah pita"])
+    assert band_moved == _count(moves.iloc[0, 2])
+    at.number_input(key="pgw_Q_poin").set_value(0).run()
+    _clean(at)
+    tiers = _chart_counts(at, 1)
+    assert tiers["Sekarang"] != tiers["Usulan"]
+
+
+def test_restore_defaults_asks_then_restores(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(demo_db)
+    changed = score.get_settings(store)
+    changed["bobot"] = {"informasi": 50, "pelibatan": 30, "advokasi": 20}
+    score.save_settings(store, changed)
+    rules = coaching.get_settings(store)
+    rules["R1"]["poin"] = 4
+    coaching.save_settings(store, rules)
+
+    at = _app(demo_db, monkeypatch).run()
+    _clean(at)
+    assert at.number_input(key="pgw_bobot_informasi").value == 50
+    assert at.number_input(key="pgw_R1_poin").value == 4
+    at.button(key="pg_restore").click().run()
+    assert any("Kembalikan semua pengaturan" in w.value for w in at.warning)
+    assert score.get_settings(store)["bobot"]["informasi"] == 50  # not yet
+    at.button(key="pg_restore_no").click().run()
+    assert not any("Kembalikan semua pengaturan" in w.value for w in at.warning)
+    at.button(key="pg_restore").click().run()
+    at.button(key="pg_restore_yes").click().run()
+    _clean(at)
+    assert score.get_settings(store) == score.default_settings()
+    assert coaching.get_settings(store) == coaching.default_settings()
+    assert at.number_input(key="pgw_bobot_informasi").value == 35
+    assert at.number_input(key="pgw_R1_poin").value == 2
+    assert any("bawaan" in s.value for s in at.success)
+
+
+def test_the_filter_changes_the_numbers(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(demo_db, monkeypatch, provinsi="52").run()
+    _clean(at)
+    ntb = sum(_chart_counts(at, 0)["Sekarang"])
+    assert 0 < ntb < 3938
+    at.number_input(key="pgw_batas_hijau").set_value(70).run()
+    _clean(at)
+    assert 0 < _count(_metrics(at)["Perpustakaan pindah pita"]) <= ntb
+
+
+def test_english_labels(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(demo_db, monkeypatch, lang="en").run()
+    _clean(at)
+    assert at.title[0].value == "Settings"
+    assert "Libraries changing band" in _metrics(at)
+    assert set(_chart_counts(at, 0)) == {"Now", "Proposed"}
+    assert _frame(at, "Area").iloc[0]["Area"] == "National"
+    assert at.button(key="pg_restore").label == "Restore defaults"
+
+
+def test_targets_of_a_year_without_targets(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(demo_db, monkeypatch).run()
+    at.selectbox(key="pg_target_tahun").set_value(2018).run()
+    _clean(at)
+    assert any("Belum ada target untuk tahun 2018" in i.value for i in at.info)
+
+
+def test_stored_boundaries_are_shown_and_deleted(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    square = [[[116.1, -8.6], [116.2, -8.6], [116.2, -8.5], [116.1, -8.5], [116.1, -8.6]]]
+    report = boundaries.match_features(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"KDPKAB": "52.01"},
+                    "geometry": {"type": "Polygon", "coordinates": square},
+                }
+            ],
+        }
+    )
+    boundaries.save(_store(demo_db), report, "lobar.geojson")
+    at = _app(demo_db, monkeypatch).run()
+    _clean(at)
+    assert any("1 kabupaten/kota dari lobar.geojson" in s.value for s in at.success)
+    at.button(key="pg_batas_delete").click().run()
+    _clean(at)
+    assert boundaries.kabkota_geojson(_store(demo_db)) is None
+    assert any("dihapus" in s.value for s in at.success)
+
+
+def test_shift_bars_builder() -> None:
+    counts = pd.DataFrame({"kini": [3, 1234], "baru": [5, 1232]}, index=["merah", "kuning"])
+    labels = {"merah": "Merah", "kuning": "Kuning"}
+    fig = pengaturan.shift_bars(counts, labels, {"merah": "#b2182b"}, "id", "Judul")
+    now, new = fig.data
+    assert (now.name, new.name) == ("Sekarang", "Usulan")
+    assert list(now.x) == ["Merah", "Kuning"] and list(new.y) == [5, 1232]
+    assert list(now.text) == ["3", "1.234"]
+    assert list(new.marker.color) == ["#b2182b", pengaturan.NO_DATA_COLOUR]
+    assert now.marker.pattern.shape == "/"  # "now" is told apart without colour
+    assert fig.layout.separators == ",." and fig.layout.barmode == "group"
+    en = pengaturan.shift_bars(counts, labels, {}, "en")
+    assert en.data[0].name == "Now" and list(en.data[0].text) == ["3", "1,234"]
