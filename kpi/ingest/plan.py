@@ -264,7 +264,7 @@ def _reject_duplicates(work: list[_SheetWork]) -> None:
                 continue
             if key in first:
                 baris, sheet = first[key]
-                if (baris, sheet) == (w.parsed.file_rows[row], w.raw.name):
+                if (baris, sheet) == (w.parsed.file_rows[row], _where(w)):
                     continue
                 val.issues.append(
                     CellIssue(
@@ -276,7 +276,11 @@ def _reject_duplicates(work: list[_SheetWork]) -> None:
                 )
                 w.bad_rows.add(row)
             else:
-                first[key] = (w.parsed.file_rows[row], w.raw.name)
+                first[key] = (w.parsed.file_rows[row], _where(w))
+
+
+def _where(w: _SheetWork) -> str:
+    return f"{w.file.file}, sheet {w.raw.name}"
 
 
 def _typed(values: list[Any], sql_type: str) -> Any:

@@ -184,8 +184,10 @@ def _upload_section(store: Store) -> None:
 def _file_block(store: Store, f: Any) -> None:
     if f.status == "refused":
         st.error(f"**{state.tr('impor.refused', nama=f.file)}**: {_msg(f.message)}")
-        return
-    st.markdown(f"#### {state.tr('impor.file_ok', nama=f.file)}")
+        if not f.sheets:
+            return  # refused before reading: no sheet to map
+    else:
+        st.markdown(f"#### {state.tr('impor.file_ok', nama=f.file)}")
     for s in f.sheets:
         label = f"{state.tr('impor.sheet', sheet=s.sheet)} · " + (
             s.kind if s.kind else state.tr("impor.kind_none")
@@ -245,7 +247,7 @@ def _mapping_editor(store: Store, file: str, s: Any) -> None:
             ),
             "source": st.column_config.TextColumn(state.tr("impor.col_source")),
         },
-        use_container_width=True,
+        width="stretch",
     )
     mapping = {
         str(h): ("" if c is None or (isinstance(c, float) and c != c) else str(c))
@@ -307,7 +309,7 @@ def _report(plan: Plan) -> None:
             message_col: state.tr("impor.col_message"),
         }
     )
-    st.dataframe(view, hide_index=True, use_container_width=True)
+    st.dataframe(view, hide_index=True, width="stretch")
     st.download_button(
         state.tr("impor.download_rejected"),
         data=plan_rejected_excel(plan.issues, plan.rejected_rows, state.lang()),
@@ -342,7 +344,7 @@ def _history_section(store: Store) -> None:
             state.tr("impor.user"): [b["user"] or "" for b in batches],
         }
     )
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.dataframe(frame, hide_index=True, width="stretch")
     choices = [b["batch_id"] for b in batches if b["source"] == "impor"]
     if not choices:
         return
