@@ -71,3 +71,38 @@ def test_refused_file_shows_a_message(db: Path) -> None:
     at.run()
     assert not at.exception
     assert any("bukan spreadsheet" in e.value for e in at.error)
+
+
+def test_unknown_column_mapped_by_hand_and_saved(db: Path) -> None:
+    import hashlib
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/impor.py")
+    at.run()
+    unknown = fx.workbook(
+        {"L": [["Kode Perpustakaan", "Periode", "Pengunjung Pojok Baca"], ["P-001", "2023-08", 5]]}
+    )
+    at.file_uploader[0].set_value(
+        [
+            ("register.csv", fx.register_csv(), "text/csv"),
+            ("pojok.xlsx", unknown, "application/octet-stream"),
+        ]
+    )
+    at.run()
+    assert any("pojok.xlsx" in e.value for e in at.error)  # no recognised sheet yet
+    wkey = hashlib.sha1(b"pojok.xlsx::L").hexdigest()[:10]
+    at.session_state[f"impor_map_{wkey}"] = {
+        "edited_rows": {2: {"column": "kunjungan"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key=f"impor_apply_{wkey}").click()
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Diterima"] == "4"
+    at.button(key=f"impor_save_{wkey}").click()
+    at.run()
+    store = open_store(db)
+    assert store.scalar("SELECT jenis_sheet FROM pemetaan_kolom") == "laporan_bulanan"
