@@ -1,0 +1,232 @@
+"""The Kualitas data page: its builders on small frames, and AppTest runs of app.py on a copy of
+the demo database."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from kpi import export
+from kpi.store import DEFAULT_DB_ENV
+from kpi.ui import kualitas
+from kpi.ui.charts import BAND_COLOURS
+from kpi.ui.jelajah import xlsx_bytes
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+PAGE = "pages/kualitas.py"
+
+
+# ---------------------------------------------------------------------------------------------
+# builders
+
+
+def _areas() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "kode": ["52", "53", "11"],
+            "nama": ["NTB", "NTT", "Aceh"],
+            "tingkat": "provinsi",
+            "perpustakaan": [10, 8, 5],
+            "perpustakaan_melapor": [9, 4, 5],
+            "bulan_dilaporkan": [100.0, 40.0, 57.0],
+            "bulan_diharapkan": [120.0, 96.0, 60.0],
+            "kelengkapan": [83.3333, 41.6667, 95.0],
+            "ketepatan": [70.0, 20.0, 90.0],
+        }
+    )
+
+
+def test_completeness_chart_lowest_first_named_by_rule_d() -> None:
+    fig = kualitas.completeness_chart(_areas(), "id")
+    below, above, timely = fig.data
+    assert below.name == "Kelengkapan di bawah 80%" and list(below.y) == ["NTT"]
+    assert below.marker.color == BAND_COLOURS["merah"]
+    assert above.name == "Kelengkapan 80% atau lebih" and list(above.y) == ["NTB", "Aceh"]
+    assert above.marker.color == BAND_COLOURS["hijau"]
+    assert list(timely.y) == ["NTT", "NTB", "Aceh"]
+    assert list(timely.x) == [20.0, 70.0, 90.0]
+    assert list(fig.layout.yaxis.categoryarray) == ["NTT", "NTB", "Aceh"]
+    assert [s.x0 for s in fig.layout.shapes] == [80]
+    assert fig.layout.separators == ",."
+    limited = kualitas.completeness_chart(_areas(), "en", limit=2)
+    assert list(limited.data[2].y) == ["NTT", "NTB"]
+    assert limited.data[0].name == "Completeness under 80%"
+
+
+def test_completeness_table_lowest_first_with_profile_links() -> None:
+    table = kualitas.completeness_table(_areas(), "provinsi", "en")
+    assert list(table["Name"]) == ["NTT", "NTB", "Aceh"]
+    assert table["Completeness (%)"].iloc[0] == pytest.approx(41.6667)
+    assert table["Profile"].iloc[0] == "profil?kode=53&tingkat=provinsi"
+    fmt = kualitas.formats(table, "en", kualitas.NUMBER_DECIMALS)
+    assert fmt["Completeness (%)"](41.6667) == "41.7"
+    id_table = kualitas.completeness_table(_areas(), "provinsi", "id")
+    id_fmt = kualitas.formats(id_table, "id", kualitas.NUMBER_DECIMALS)
+    assert id_fmt["Bulan diharapkan"](1200.0) == "1.200"
+
+
+def test_verify_table_names_month_and_column_in_the_language() -> None:
+    frame = pd.DataFrame(
+        {
+            "kode": ["DES-1"],
+            "periode": ["2025-08"],
+            "kolom": ["kunjungan"],
+            "nilai": [9000.0],
+            "nilai_tipikal": [120.0],
+            "skor_z": [45.3],
+            "skor_z_sejawat": [math.nan],
+            "batch_id": ["b7"],
+        }
+    )
+    id_table = kualitas.verify_table(frame, {"DES-1": "Desa Satu"}, "id")
+    assert id_table.iloc[0].to_dict() == {
+        "Kode": "DES-1",
+        "Nama": "Desa Satu",
+        "Bulan": "Agustus 2025",
+        "Kolom": "Kunjungan",
+        "Nilai": 9000.0,
+        "Nilai tipikal": 120.0,
+        "Skor z termodifikasi": 45.3,
+        "Skor z terhadap sejawat": pytest.approx(math.nan, nan_ok=True),
+        "Batch impor": "b7",
+        "Profil": "profil?kode=DES-1&tingkat=perpustakaan",
+    }
+    en_table = kualitas.verify_table(frame.assign(kolom="mitra_baru"), {}, "en")
+    assert en_table["Month"].iloc[0] == "August 2025"
+    assert en_table["Column"].iloc[0] == "New partnerships"
+
+
+def test_never_table_and_its_downloads_are_formula_safe() -> None:
+    frame = pd.DataFrame(
+        {
+            "kode": ["DES-1", "KAB-5201"],
+            "nama": ["=cmd|' /C calc'!A0", "Kab Lombok Barat"],
+            "jenis": ["desa_kelurahan", "kabupaten_kota"],
+            "kode_provinsi": ["52", "52"],
+            "kode_kabupaten_kota": ["5201", "5201"],
+            "tahun_bergabung": [2021, 2019],
+            "batch_id": ["b1", "b1"],
+        }
+    )
+    table = kualitas.never_table(frame, {"52": "NTB", "5201": "Lombok Barat"}, "id")
+    assert list(table["Provinsi"]) == ["NTB", "NTB"]
+    assert list(table["Jenis perpustakaan"]) == [
+        "Perpustakaan desa/kelurahan",
+        "Perpustakaan kab/kota",
+    ]
+    ws = load_workbook(io.BytesIO(xlsx_bytes({"x": table})))["x"]
+    cell = ws["B2"]
+    assert cell.value == "=cmd|' /C calc'!A0" and cell.data_type == "s"
+    assert "'=cmd" in export.csv_string(table)
+
+
+# ---------------------------------------------------------------------------------------------
+# the page
+
+
+def _app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.switch_page(PAGE)
+    return at
+
+
+def _clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _chart(at: AppTest) -> dict:
+    charts = list(at.get("plotly_chart"))
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.spec)
+
+
+def test_page_shows_completeness_never_reported_and_values_to_verify(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch).run()
+    _clean(at)
+    assert at.title[0].value == "Kualitas data"
+    m = _metrics(at)
+    assert m["Kelengkapan laporan"].endswith("%") and m["Ketepatan waktu"].endswith("%")
+    never, verify = (
+        int(m["Belum pernah melapor"]),
+        int(m["Nilai perlu verifikasi"].replace(".", "")),
+    )
+    assert never > 0 and verify > 0
+    # the province chart: 34 bars split at 80%, timeliness markers, lowest first
+    spec = _chart(at)
+    bars = [tr for tr in spec["data"] if tr["type"] == "bar"]
+    assert sum(len(tr["y"]) for tr in bars) == 34
+    area, never_t, verify_t = (d.value for d in at.dataframe)
+    assert len(area) == 34
+    assert list(area["Kelengkapan (%)"]) == sorted(area["Kelengkapan (%)"])
+    assert len(never_t) == never and len(verify_t) == verify
+    assert never_t["Profil"].str.startswith("profil?kode=").all()
+    assert verify_t["Nama"].notna().all()
+    assert any("bukan alasan pembinaan" in i.value for i in at.info)
+    assert len(at.get("download_button")) == 6
+
+
+def test_kabupaten_kota_level_lists_all_and_charts_the_lowest(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch).run()
+    at.radio(key="kualitas_level").set_value("kabupaten_kota").run()
+    _clean(at)
+    assert len(at.dataframe[0].value) == 399
+    spec = _chart(at)
+    bars = [tr for tr in spec["data"] if tr["type"] == "bar"]
+    assert sum(len(tr["y"]) for tr in bars) == kualitas.CHART_LIMIT
+
+
+def test_a_filter_changes_the_numbers(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = _metrics(_app(demo_db, monkeypatch).run())
+    at = _app(demo_db, monkeypatch)
+    at.query_params["provinsi"] = "53"
+    at.run()
+    _clean(at)
+    ntb = _metrics(at)
+    assert ntb["Kelengkapan laporan"] != whole["Kelengkapan laporan"]
+    assert int(ntb["Belum pernah melapor"]) < int(whole["Belum pernah melapor"])
+    assert len(at.dataframe[0].value) == 1
+    assert (at.dataframe[1].value["Provinsi"] == "Nusa Tenggara Timur").all()
+
+
+def test_the_language_switch_changes_the_labels(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch)
+    at.session_state["lang"] = "en"
+    at.run()
+    _clean(at)
+    assert at.title[0].value == "Data quality"
+    assert "Reporting completeness" in _metrics(at)
+    assert "Completeness (%)" in at.dataframe[0].value.columns
+    assert any("not coaching reasons" in i.value for i in at.info)
+    names = {tr.get("name") for tr in _chart(at)["data"]}
+    assert "Completeness under 80%" in names or "Completeness 80% or more" in names
+
+
+def test_a_filter_where_every_library_reported_says_so(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch)
+    at.query_params["provinsi"] = "52"  # every NTB library of the demo has reported
+    at.run()
+    _clean(at)
+    assert _metrics(at)["Belum pernah melapor"] == "0"
+    assert any("sudah pernah melapor" in s.value for s in at.success)
+    assert len(at.dataframe) == 2  # areas and values to verify; no empty never-reported table
