@@ -59,9 +59,12 @@ def build(args: argparse.Namespace, store: Store) -> tuple[pd.DataFrame, dict[st
 
     filters = Filters(provinsi=getattr(args, "provinsi", None), jenis=args.jenis)
     frame = coaching.evaluate(store, args.period, args.window, filters)
+    used = dict(frame.attrs.get("settings") or coaching.get_settings(store))
+    if args.window:
+        used["jendela_bulan"] = int(args.window)
     settings = {
         "jendela": frame.attrs.get("window"),
-        "pembinaan": frame.attrs.get("settings", coaching.get_settings(store)),
+        "pembinaan": used,
         "skor": score.get_settings(store),
     }
     if args.level == "perpustakaan":
