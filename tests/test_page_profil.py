@@ -1,0 +1,190 @@
+"""AppTest of the Profil page through app.py, on a copy of the demo.
+
+The database copy is shared by the module's tests (none of them writes), so the engine's cached
+results are computed once; every test builds its own AppTest with its own URL and language.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import compute
+from kpi.periods import window
+from kpi.store import DEFAULT_DB_ENV, open_store
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+PAGE = "pages/profil.py"
+RUN_TIMEOUT = 120
+LIBRARY = "DES-5202022012"  # Perpustakaan Desa Bonjeruk, Lombok Tengah (NTB): reports, no Aware
+SECTIONS_ID = [
+    "Rapor",
+    "Tren 36 bulan sampai akhir periode",
+    "Dibanding sejawat",
+    "Corong 5A (MarkPlus)",
+    "Penilaian mandiri CIEL dibanding skor terukur",
+    "Riwayat tanda pembinaan",
+    "Indikator konteks",
+]
+
+
+@pytest.fixture(scope="module")
+def profil_db(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("profil") / "demo.duckdb"
+    shutil.copy(demo_db_template, path)
+    return path
+
+
+def _open(
+    db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    params: dict[str, str] | None = None,
+    lang: str | None = None,
+) -> AppTest:
+    monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
+    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    if lang:
+        at.session_state["lang"] = lang
+    at.switch_page(PAGE)
+    at.run()
+    _assert_clean(at)
+    return at
+
+
+def _assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _charts(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(parts)
+
+
+def test_without_a_place_the_picker_opens_a_profile(
+    profil_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _open(profil_db, monkeypatch)
+    assert at.title[0].value == "Profil"
+    assert _charts(at) == 0
+    at.selectbox(key="profil_tingkat").set_value("provinsi").run()
+    at.selectbox(key="profil_prov").set_value("52").run()
+    at.button(key="profil_open").click().run()
+    _assert_clean(at)
+    assert at.query_params["kode"] == ["52"] or at.query_params["kode"] == "52"
+    assert at.title[0].value == "Profil: Nusa Tenggara Barat"
+    assert [s.value for s in at.subheader] == SECTIONS_ID
+
+
+def test_a_library_profile_shows_every_section(
+    profil_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _open(profil_db, monkeypatch, {"kode": LIBRARY, "tingkat": "perpustakaan"})
+    assert at.title[0].value == "Profil: Perpustakaan Desa Bonjeruk"
+    assert [s.value for s in at.subheader] == [*SECTIONS_ID, "Data register"]
+    # 4 trends, the peers, the funnel and the CIEL radar
+    assert _charts(at) == 7
+
+    # the report card shows the engine's own score for the sidebar's default period
+    store = open_store(profil_db)
+    last = compute.last_month(store)
+    assert last is not None
+    table = compute.kpi_table(store, "perpustakaan", window(last, 12))
+    row = table[table["kode"] == LIBRARY].iloc[0]
+    expected = f"{row['skor']:.1f}".replace(".", ",")
+    assert _metrics(at)["Skor KPI TPBIS"] == expected
+
+    text = _texts(at)
+    assert "corong dimulai dari Appeal" in text  # this library reports no Aware
+    assert "Konversi di atas 100%" in text  # more participants than new members, not clipped
+    assert "Alasan terakhir" in text
+    assert "Indikator provinsi Nusa Tenggara Barat" in text
+    assert _metrics(at)["PAR"] == "–" and _metrics(at)["BAR"] == "–"
+    register = at.table[0].value
+    assert LIBRARY in register.iloc[:, 1].tolist()
+
+
+def test_area_profiles_count_libraries_per_band_and_tier(
+    profil_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _open(profil_db, monkeypatch, {"kode": "52.02", "tingkat": "kabupaten_kota"})
+    assert at.title[0].value == "Profil: Kabupaten Lombok Tengah"
+    # band counts, 4 trends, peers, funnel, CIEL, flag history
+    assert _charts(at) == 9
+    assert "**10** perpustakaan mitra" in _texts(at)
+    assert "Sejawat: kabupaten/kota lain di Nusa Tenggara Barat." in _texts(at)
+    assert not at.table  # no register for an area
+
+
+def test_an_unknown_code_says_so_and_offers_the_picker(
+    profil_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _open(profil_db, monkeypatch, {"kode": "DES-0000000000", "tingkat": "perpustakaan"})
+    assert any("DES-0000000000" in w.value for w in at.warning)
+    assert at.selectbox(key="profil_tingkat") is not None
+    assert _charts(at) == 0
+
+
+def test_places_without_libraries_or_reports_have_empty_states(
+    profil_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _open(profil_db, monkeypatch, {"kode": "93", "tingkat": "provinsi"})  # Papua Selatan
+    assert at.title[0].value == "Profil: Papua Selatan"
+    assert any("belum punya perpustakaan mitra" in i.value for i in at.info)
+    assert _charts(at) == 0
+
+    never = "DES-1406032002"  # a partner library that never sent a report
+    at = _open(profil_db, monkeypatch, {"kode": never, "tingkat": "perpustakaan"})
+    assert _metrics(at)["Skor KPI TPBIS"] == "–"
+    assert any("perlu pembinaan pelaporan" in w.value for w in at.warning)
+    infos = " ".join(i.value for i in at.info)
+    assert "Belum ada laporan bulanan" in infos
+    assert "Tidak ada angka 5A" in infos
+
+
+def test_a_filter_change_changes_the_numbers(
+    profil_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place = {"kode": "52", "tingkat": "provinsi"}
+    everyone = _open(profil_db, monkeypatch, place)
+    villages = _open(profil_db, monkeypatch, {**place, "jenis": "desa_kelurahan"})
+    assert "**58** perpustakaan mitra" in _texts(everyone)
+    assert "**58** perpustakaan mitra" not in _texts(villages)
+    assert _metrics(everyone)["Skor KPI TPBIS"] != _metrics(villages)["Skor KPI TPBIS"]
+
+    earlier = _open(profil_db, monkeypatch, {**place, "periode": "2023"})
+    # the same province over 2023: its own numbers (the pillar scores at least)
+    assert _metrics(everyone) != _metrics(earlier)
+    assert _metrics(everyone)["Pelibatan masyarakat"] != _metrics(earlier)["Pelibatan masyarakat"]
+    assert any("Desember 2023" in c.value for c in earlier.caption)
+
+
+def test_the_language_switch_changes_the_labels(
+    profil_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    params = {"kode": LIBRARY, "tingkat": "perpustakaan"}
+    at_id = _open(profil_db, monkeypatch, params)
+    at_en = _open(profil_db, monkeypatch, params, lang="en")
+    assert at_en.title[0].value == "Profile: Perpustakaan Desa Bonjeruk"
+    assert [s.value for s in at_en.subheader][:3] == [
+        "Report card",
+        "Trend over the 36 months to the period's end",
+        "Compared with peers",
+    ]
+    skor_id, skor_en = _metrics(at_id)["Skor KPI TPBIS"], _metrics(at_en)["TPBIS KPI score"]
+    assert skor_id.replace(",", ".") == skor_en and "," in skor_id
+    assert "Creativity" not in _texts(at_id)
+    assert "the funnel starts at Appeal" in _texts(at_en)
