@@ -95,3 +95,19 @@ def test_unknown_columns_are_listed_and_can_be_mapped_by_hand() -> None:
 def test_instructions_sheet_is_not_recognised() -> None:
     head = find_header(sheet([["Petunjuk pengisian"], ["Isi satu baris per perpustakaan."]]))
     assert head.kind is None
+
+
+def test_a_lone_cell_between_data_rows_is_kept_as_data() -> None:
+    raw = sheet(
+        [
+            ["Kode Perpustakaan", "Nama Perpustakaan", "Jenis", "Kode Wilayah"],
+            ["P-1", "Perpustakaan Desa Satu", "desa_kelurahan", "3201011001"],
+            ["", "Perpustakaan Desa Tanpa Kode Sama Sekali", "", ""],
+            ["P-3", "Perpustakaan Desa Tiga", "desa_kelurahan", "3201011002"],
+            ["Catatan: data sementara"],
+            ["Data dihimpun oleh Dinas Perpustakaan Provinsi"],
+        ]
+    )
+    parsed = extract(raw, find_header(raw))
+    assert parsed.file_rows == [2, 3, 4]
+    assert parsed.skipped_rows == 2

@@ -103,6 +103,13 @@ def _row_kind_slow(filled: list[Any]) -> str:
     return "data"
 
 
+def _note_prefix(row: list[Any]) -> bool:
+    filled = [c for c in row if c != "" and c is not None]
+    return (
+        bool(filled) and isinstance(filled[0], str) and v.fold(filled[0]).startswith(NOTE_PREFIXES)
+    )
+
+
 def extract(sheet: RawSheet, header: HeaderResult) -> ParsedSheet:
     """The data rows under the header, raw, column by column."""
     mapping = header.mapping()
@@ -111,8 +118,17 @@ def extract(sheet: RawSheet, header: HeaderResult) -> ParsedSheet:
     raw_index: list[int] = []
     skipped = 0
     rows = sheet.rows
-    for i in range(start, len(rows)):
-        kind = _row_kind(rows[i])
+    kinds = [_row_kind(rows[i]) for i in range(start, len(rows))]
+    data_at = [j for j, k in enumerate(kinds) if k == "data"]
+    last_data = data_at[-1] if data_at else -1
+    for j, kind in enumerate(kinds):
+        i = start + j
+        # a numbering row only just under the header, a long one-cell note only below the
+        # data: elsewhere such a row is data (and is rejected if it is incomplete)
+        if (kind == "numbering" and j > 1) or (
+            kind == "note" and j < last_data and not _note_prefix(rows[i])
+        ):
+            kind = "data"
         if kind == "data":
             file_rows.append(i + 1)
             raw_index.append(i)
