@@ -80,6 +80,10 @@ def test_refuses_corrupt_files() -> None:
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("xl/workbook.xml", "<not really")
     assert refusal("rusak2.xlsx", buf.getvalue()) == "rusak"
+    xls = (FIXTURES / "contoh.xls").read_bytes()
+    assert refusal("rusak.xls", xls[: len(xls) // 2]) == "rusak"
+    word = OLE_MAGIC + b"\x00" * 504 + "WordDocument".encode("utf-16-le")
+    assert refusal("surat.doc", word) == "bukan_spreadsheet"
 
 
 def test_refuses_password_protected_files() -> None:

@@ -74,9 +74,10 @@ def sniff_format(name: str, data: bytes, max_unzipped_mb: float = DEFAULT_MAX_UN
             or "EncryptionInfo".encode("utf-16-le") in data[: 65536 * 8]
         ):
             raise RefusalError("berpassword")
-        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-            return "xls"
-        raise RefusalError("bukan_spreadsheet")
+        for other in ("WordDocument", "PowerPoint Document", "__substg1.0_"):
+            if other.encode("utf-16-le") in data:
+                raise RefusalError("bukan_spreadsheet")  # Word, PowerPoint, Outlook
+        return "xls"  # a broken one is reported as corrupt when it is parsed
     if any(head.startswith(m) for m in _BINARY_MAGICS):
         raise RefusalError("bukan_spreadsheet")
     sample = data[:65536]
