@@ -117,6 +117,9 @@ def test_refuses_zip_bombs_from_the_directory() -> None:
     patched = bytearray(data)
     patched[pos + 24 : pos + 28] = (0xFFFFFFF0).to_bytes(4, "little")
     assert refusal("bom2.xlsx", bytes(patched)) == "terurai_terlalu_besar"
+    # and one that inflates 60 MB from a few kB: within the size limit, but a bomb by its ratio
+    patched[pos + 24 : pos + 28] = (60 * 1024 * 1024).to_bytes(4, "little")
+    assert refusal("bom3.xlsx", bytes(patched)) == "terurai_terlalu_besar"
 
 
 def test_refuses_empty_files() -> None:

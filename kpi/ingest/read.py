@@ -22,6 +22,7 @@ DEFAULT_MAX_MB = 50.0
 # an .xlsx is a zip: its declared uncompressed size is checked against this before parsing
 DEFAULT_MAX_UNZIPPED_MB = 600.0
 # settings keys (store.settings) that override the defaults
+MAX_RATIO = 100
 SETTING_MAX_MB = "impor.batas_ukuran_mb"
 SETTING_MAX_UNZIPPED_MB = "impor.batas_terurai_mb"
 
@@ -96,7 +97,9 @@ def _sniff_zip(data: bytes, max_unzipped_mb: float) -> str:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
         raise RefusalError("rusak", detail=str(exc)) from exc
     declared = sum(i.file_size for i in infos)
-    if declared > max_unzipped_mb * 1024 * 1024:
+    # a real workbook inflates 3 to 20 times; far beyond that on a large size is a zip bomb
+    bomb = declared > 50 * 1024 * 1024 and declared > MAX_RATIO * len(data)
+    if declared > max_unzipped_mb * 1024 * 1024 or bomb:
         raise RefusalError(
             "terurai_terlalu_besar",
             ukuran=f"{declared / 1024 / 1024:,.0f}",
