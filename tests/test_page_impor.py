@@ -60,6 +60,12 @@ def test_upload_dry_run_and_commit(db: Path) -> None:
     assert store.scalar("SELECT count(*) FROM rejected_row") == 1
     # the batch is in the history with its undo action
     assert at.selectbox(key="impor_batch").value.startswith("impor-")
+    at.button(key="impor_undo").click()
+    at.run()
+    assert not at.exception
+    assert any("dibatalkan" in s.value for s in at.success)
+    assert store.scalar("SELECT count(*) FROM laporan_bulanan") == 0
+    assert store.scalar("SELECT count(*) FROM perpustakaan") == 0
 
 
 def test_refused_file_shows_a_message(db: Path) -> None:
