@@ -244,3 +244,28 @@ def test_context_long_form_names_the_indicator(store: Store) -> None:
         today=TODAY,
     )
     assert plan.tables["indikator_konteks"].frame["indikator"].tolist() == ["TGM"]
+
+
+def test_month_column_holding_whole_periods(store: Store) -> None:
+    plan = plan_import(
+        store,
+        [
+            (
+                "bulan.xlsx",
+                fx.workbook(
+                    {
+                        "L": [
+                            ["Kode Perpustakaan", "Bulan", "Kunjungan"],
+                            ["P-001", "Agustus 2023", 5],
+                            ["P-002", "Sep-23", 6],
+                            ["3201", "Oktober", 7],  # no year: an error on that cell
+                        ]
+                    }
+                ),
+            )
+        ],
+        today=TODAY,
+    )
+    frame = plan.tables["laporan_bulanan"].frame
+    assert frame["periode"].dt.strftime("%Y-%m").tolist() == ["2023-08", "2023-09"]
+    assert [(i["row"], i["column"]) for i in plan.issues.to_dict("records")] == [(4, "Bulan")]

@@ -169,7 +169,7 @@ def kind_score(kind: str, cols: set[str]) -> tuple[bool, int, list[str]]:
     elif kind == "laporan_bulanan":
         if not library:
             missing.append("kode_perpustakaan")
-        if "periode" not in have and not {"tahun", "bulan"} <= have:
+        if "periode" not in have and "bulan" not in have:  # bulan may hold "Agustus 2023"
             missing.append("periode")
         indicators = have & set(MONTHLY_INDICATORS[1:])
         if not indicators:

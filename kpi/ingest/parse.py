@@ -207,6 +207,13 @@ def _choice(value: Any, spec: ColumnSpec) -> Any:
     return f if f in spec.choices else v.INVALID
 
 
+def _month_or_period(value: Any) -> Any:
+    month = v.parse_month(value)
+    if month is not v.INVALID:
+        return month
+    return v.parse_period(value)  # a date (the first of the month) or INVALID
+
+
 def parse_columns(kind: str, parsed: ParsedSheet) -> ParsedSheet:
     """Parse every mapped column with its type; cells that fail become issues."""
     specs = {c.name: c for c in COLUMNS[kind]}
@@ -214,6 +221,8 @@ def parse_columns(kind: str, parsed: ParsedSheet) -> ParsedSheet:
         spec = specs[col]
         if spec.type == "choice":
             out = [_choice(c, spec) for c in cells]
+        elif col == "bulan":  # a month, or a whole period written in the month column
+            out = [_month_or_period(c) for c in cells]
         else:
             fn = _PARSERS[spec.type]
             out = [fn(c) for c in cells]

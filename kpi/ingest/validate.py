@@ -304,7 +304,9 @@ def _periods(p: ParsedSheet, issues: list[CellIssue], ref: Reference) -> list[da
     else:
         tahun, bulan = p.columns.get("tahun", [None] * n), p.columns.get("bulan", [None] * n)
         periods = [
-            date(t, b, 1) if t is not None and b is not None else None
+            b
+            if isinstance(b, date)  # "Agustus 2023" in the month column
+            else (date(t, b, 1) if t is not None and b is not None else None)
             for t, b in zip(tahun, bulan, strict=True)
         ]
         col = "bulan" if "bulan" in p.columns else "tahun"
