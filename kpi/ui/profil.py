@@ -103,10 +103,9 @@ def band_counts_figure(counts: Mapping[str, int], labels: Mapping[str, str], lan
             textposition="inside",
             hovertemplate=f"{labels[band]}: %{{x:,.0f}}<extra></extra>",
         )
-    fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat=",.0f")
     fig = _layout(fig, lang)
-    fig.update_layout(height=150)
+    fig.update_layout(barmode="stack", height=150, legend={"traceorder": "normal"})
     return fig
 
 
@@ -200,7 +199,7 @@ def ciel_figure(
         )
     fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickformat": ",.0f"}})
     fig = _layout(fig, lang)
-    fig.update_layout(height=360)
+    fig.update_layout(height=380, margin={"l": 60, "r": 60, "t": 60, "b": 40})
     return fig
 
 
@@ -216,10 +215,11 @@ def tier_history_figure(history: pd.DataFrame, labels: Mapping[str, str], lang: 
             marker_color=TIER_COLOURS[tier],
             hovertemplate=f"{labels[tier]}: %{{y:,.0f}}<extra></extra>",
         )
-    fig.update_layout(barmode="stack")
     fig.update_yaxes(tickformat=",.0f")
     fig.update_xaxes(type="category")
-    return _layout(fig, lang)
+    fig = _layout(fig, lang)
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    return fig
 
 
 def band_badge(band: str | None, label: str) -> str:
@@ -387,7 +387,7 @@ def header(p: Mapping[str, Any], view: View, lang: str) -> None:
     if p["tingkat"] != "provinsi" and p.get("provinsi"):
         where.append(str(p["provinsi"]))
     st.caption(" · ".join([*where, t("profil.period", periode=_period_text(view.period, lang))]))
-    links = st.columns([1, 1, 1, 3])
+    links = st.columns([3, 3, 2, 1])
     if p["tingkat"] != "provinsi" and p.get("kode_provinsi"):
         links[0].page_link(
             "pages/profil.py",
@@ -593,7 +593,7 @@ def funnel(p: Mapping[str, Any], view: View, lang: str) -> None:
         return
     stage_name = dict(zip(stages, STAGE_NAMES, strict=True))
     drawn = reading["stages"]
-    labels = [f"{stage_name[s]} · {cat[s].nama(lang)}" for s in drawn]
+    labels = [_stage_label(stage_name[s], cat[s].nama(lang)) for s in drawn]
     left, right = st.columns([3, 2])
     left.plotly_chart(
         funnel_figure([row[s] for s in drawn], labels, lang), width="stretch", key="profil_funnel"
@@ -623,6 +623,11 @@ def funnel(p: Mapping[str, Any], view: View, lang: str) -> None:
                 konversi=", ".join(cat[c].nama(lang) for c in reading["over_100"]),
             )
         )
+
+
+def _stage_label(stage: str, name: str) -> str:
+    """'Appeal · Kunjungan'; a KPI name that already says its stage stays as it is."""
+    return name if stage.lower() in name.lower() else f"{stage} · {name}"
 
 
 def ciel(p: Mapping[str, Any], view: View, row: pd.Series | None, lang: str) -> None:
