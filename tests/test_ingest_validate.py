@@ -269,3 +269,21 @@ def test_month_column_holding_whole_periods(store: Store) -> None:
     frame = plan.tables["laporan_bulanan"].frame
     assert frame["periode"].dt.strftime("%Y-%m").tolist() == ["2023-08", "2023-09"]
     assert [(i["row"], i["column"]) for i in plan.issues.to_dict("records")] == [(4, "Bulan")]
+
+
+def test_self_assessment_with_year_and_semester_columns(store: Store) -> None:
+    plan = plan_import(
+        store,
+        [
+            (
+                "ciel.csv",
+                b"Kode Perpustakaan;Tahun;Semester;Kepemimpinan\nP-001;2024;II;4,5\n"
+                b"P-002;2024;Semester 1;3\n",
+            )
+        ],
+        today=TODAY,
+    )
+    assert plan.issues.empty, plan.issues.to_dict("records")
+    frame = plan.tables["penilaian_mandiri"].frame
+    assert frame["periode"].tolist() == ["2024-S2", "2024-S1"]
+    assert frame["kepemimpinan"].tolist() == [87.5, 50.0]

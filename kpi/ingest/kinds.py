@@ -26,6 +26,7 @@ ValueType = Literal[
     "year",
     "month",
     "half_year",  # a year or 2023-S2
+    "semester",  # 1 or 2
     "score",  # CIEL: 1-5 or 0-100
 ]
 
@@ -107,7 +108,7 @@ COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         *_AREA,
         _spec("periode", "half_year"),
         _spec("tahun", "year"),
-        _spec("semester", "month"),
+        _spec("semester", "semester"),
         *(_spec(c, "score") for c in CIEL_DIMENSIONS),
         *(_spec(c, "score") for c in STRATEGY_SELF_RATINGS),
     ),

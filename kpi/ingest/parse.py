@@ -165,6 +165,7 @@ _PARSERS = {
     "year": v.parse_year,
     "month": v.parse_month,
     "half_year": v.parse_half_year,
+    "semester": v.parse_semester,
     "score": v.parse_number,
 }
 _RULE_OF_TYPE = {
@@ -178,6 +179,7 @@ _RULE_OF_TYPE = {
     "year": "tahun",
     "month": "periode",
     "half_year": "periode",
+    "semester": "periode",
 }
 
 

@@ -355,6 +355,17 @@ def parse_half_year(value: Any) -> tuple[int, int | None] | None | _Invalid:
     return INVALID
 
 
+def parse_semester(value: Any) -> int | None | _Invalid:
+    """1 or 2: 1, "2", "II", "S1", "Semester 2", "ganjil" (first half), "genap" (second)."""
+    if is_empty(value):
+        return None
+    s = fold(str(value)).replace("semester", "").replace(" ", "")
+    s = s[1:] if s[:1] in ("s", "h") and len(s) > 1 else s
+    return {"1": 1, "10": 1, "i": 1, "ganjil": 1, "2": 2, "20": 2, "ii": 2, "genap": 2}.get(
+        s, INVALID
+    )
+
+
 def parse_text(value: Any) -> str | None:
     """Text as typed; a number that is a whole number becomes its digits ("5201", not 5201.0)."""
     if value is None:
