@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             )
         batch_id = None
         counts: Any = plan
-        if plan.importable and not args.dry_run:
+        if plan.importable and not args.dry_run and (plan.accepted or plan.rejected):
             result = commit(store, plan, user=args.user or current_user())
             batch_id, counts = result.batch_id, result
     finally:

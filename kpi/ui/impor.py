@@ -165,7 +165,8 @@ def _upload_section(store: Store) -> None:
         st.warning(state.tr("impor.nothing"))
         return
     st.caption(state.tr("impor.commit_help"))
-    if st.button(state.tr("impor.commit"), type="primary", key="impor_commit"):
+    empty = not (plan.accepted or plan.rejected)
+    if st.button(state.tr("impor.commit"), type="primary", key="impor_commit", disabled=empty):
         result = commit(store, plan, user=_user())
         st.session_state["impor_flash"] = state.tr(
             "impor.committed",
