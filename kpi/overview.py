@@ -1,111 +1,92 @@
-"""Figures for the overview (Ringkasan): headline monthly figures and reporting completeness.
-
-All aggregation happens in DuckDB; only small frames come back.
+"""Figures for the overview (Ringkasan): headline KPIs against a year earlier, the score bands
+of the libraries, the best and worst provinces. Aggregation happens in the KPI engine (DuckDB).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
+from kpi.catalogue import Catalogue, catalogue
+from kpi.compute import Filters, aggregate, growth
+from kpi.periods import Period
 from kpi.store import Store
 
-# the monthly inputs shown as headline figures on the overview (sums over reporting libraries)
-HEADLINE_COLUMNS: tuple[str, ...] = ("kunjungan", "kegiatan", "peserta", "anggota_baru")
+# ---------------------------------------------------------------------------------------------
+# The overview on the KPI engine: headline KPIs of the catalogue for a period and filters
 
 
 @dataclass(frozen=True)
-class Headline:
-    kolom: str
+class HeadlineKpi:
+    kpi: str
     nilai: float | None
-    nilai_tahun_lalu: float | None
-
-    @property
-    def perubahan(self) -> float | None:
-        """Change against the same month a year earlier, in percent (None without a base)."""
-        if self.nilai is None or not self.nilai_tahun_lalu:
-            return None
-        return 100.0 * (self.nilai - self.nilai_tahun_lalu) / self.nilai_tahun_lalu
+    nilai_lalu: float | None
+    perubahan: float | None  # percent for counts and rates, percentage points for % KPIs
+    poin: bool  # True when perubahan is in percentage points
+    kelengkapan: float | None
 
 
-def last_month(store: Store) -> date | None:
-    value = store.scalar("SELECT max(periode) FROM laporan_bulanan")
-    return value if value is None else pd.Timestamp(value).date()
+def _val(x: object) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)  # type: ignore[arg-type]
 
 
-def headlines(store: Store, month: date) -> list[Headline]:
-    """Sum of each headline input for ``month`` and for the same month a year earlier."""
-    sums = ", ".join(
-        f"sum({c}) FILTER (WHERE periode = $m) AS {c}, "
-        f"sum({c}) FILTER (WHERE periode = $m - INTERVAL 1 YEAR) AS {c}_lalu"
-        for c in HEADLINE_COLUMNS
-    )
-    row = store.query(
-        f"SELECT {sums} FROM laporan_bulanan "
-        "WHERE periode IN ($m, CAST($m - INTERVAL 1 YEAR AS DATE))",
-        {"m": month},
-    ).iloc[0]
+def headline_kpis(
+    store: Store, period: Period, filters: Filters | None = None, cat: Catalogue | None = None
+) -> list[HeadlineKpi]:
+    """The catalogue's headline KPIs (``ringkasan``) for the period, with the change against the
+    same period a year earlier.
 
-    def val(x: object) -> float | None:
-        return None if pd.isna(x) else float(x)  # type: ignore[arg-type]
-
-    return [Headline(c, val(row[c]), val(row[f"{c}_lalu"])) for c in HEADLINE_COLUMNS]
-
-
-def monthly_trend(store: Store, months: int = 36) -> pd.DataFrame:
-    """Monthly sums of the headline inputs and the number of reporting libraries."""
-    sums = ", ".join(f"sum({c}) AS {c}" for c in HEADLINE_COLUMNS)
-    return store.query(
-        f"""
-        SELECT periode, {sums}, count(*) AS perpustakaan_melapor
-        FROM laporan_bulanan
-        WHERE periode > (SELECT max(periode) FROM laporan_bulanan) - to_months(CAST($n AS INTEGER))
-        GROUP BY periode ORDER BY periode
-        """,
-        {"n": months},
-    )
-
-
-def completeness(store: Store, month: date, months: int = 12) -> pd.DataFrame:
-    """Reporting completeness per province over the ``months`` months ending at ``month``.
-
-    Expected library-months count from the January after the joining year (tahun_bergabung);
-    reported ones are the reports in the window on or after that month.
-    Returns kode_provinsi, nama, diharapkan, dilaporkan, kelengkapan (percent).
+    Flows compare like for like (compute.growth: only library-months reported in both years,
+    rolling 3 months for a single month, empty under the minimum base); a % KPI compares in
+    percentage points; other ratios compare the two periods' values.
     """
-    return store.query(
-        """
-        WITH bulan AS (
-            SELECT CAST(unnest(generate_series(
-                CAST($akhir AS DATE) - to_months(CAST($n AS INTEGER) - 1),
-                CAST($akhir AS DATE), INTERVAL 1 MONTH)) AS DATE) AS periode
-        ),
-        harap AS (
-            SELECT p.kode_perpustakaan, p.kode_provinsi, b.periode
-            FROM perpustakaan p JOIN bulan b
-              ON p.tahun_bergabung IS NULL OR b.periode >= make_date(p.tahun_bergabung + 1, 1, 1)
-        )
-        SELECT h.kode_provinsi, w.nama,
-               count(*) AS diharapkan,
-               count(l.kode_perpustakaan) AS dilaporkan,
-               100.0 * count(l.kode_perpustakaan) / count(*) AS kelengkapan
-        FROM harap h
-        LEFT JOIN laporan_bulanan l
-          ON l.kode_perpustakaan = h.kode_perpustakaan AND l.periode = h.periode
-        LEFT JOIN wilayah w ON w.kode = h.kode_provinsi
-        GROUP BY ALL ORDER BY kelengkapan DESC
-        """,
-        {"akhir": month, "n": months},
-    )
+    cat = cat or catalogue()
+    ids = list(cat.ringkasan)
+    filters = filters or Filters()
+    now = aggregate(store, "nasional", period, filters, ids, cat)
+    before = aggregate(store, "nasional", period.previous_year(), filters, ids, cat)
+    flows = [i for i in ids if cat[i].is_flow]
+    grow = growth(store, "nasional", period, filters, flows, cat=cat) if flows else pd.DataFrame()
+    out = []
+    for i in ids:
+        value = _val(now[i].iat[0]) if len(now) else None
+        previous = _val(before[i].iat[0]) if len(before) else None
+        percent_kpi = cat[i].unit == "%"
+        if cat[i].is_flow:
+            change = _val(grow[i].iat[0]) if len(grow) else None
+        elif value is None or previous is None:
+            change = None
+        elif percent_kpi:
+            change = value - previous
+        else:
+            change = 100.0 * (value - previous) / previous if previous else None
+        completeness = _val(now["kelengkapan_laporan"].iat[0]) if len(now) else None
+        out.append(HeadlineKpi(i, value, previous, change, percent_kpi, completeness))
+    return out
 
 
-def never_reported(store: Store) -> int:
-    """Libraries with no monthly report at all."""
-    return int(
-        store.scalar(
-            "SELECT count(*) FROM perpustakaan p WHERE NOT EXISTS "
-            "(SELECT 1 FROM laporan_bulanan l WHERE l.kode_perpustakaan = p.kode_perpustakaan)"
-        )
+def band_distribution(libraries: pd.DataFrame) -> pd.DataFrame:
+    """Libraries per band of their score, with the ones without a score (too little data).
+
+    ``libraries``: the perpustakaan-level KPI table with ``band``. Returns band, jumlah, porsi.
+    """
+    order = ["merah", "kuning", "hijau", None]
+    counts = libraries["band"].value_counts(dropna=False)
+    total = int(counts.sum())
+    rows = []
+    for band in order:
+        n = int(counts.get(band, 0)) if band else int(libraries["band"].isna().sum())
+        rows.append({"band": band, "jumlah": n, "porsi": 100.0 * n / total if total else None})
+    return pd.DataFrame(rows)
+
+
+def province_ranking(provinces: pd.DataFrame, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``n`` best and worst provinces by score (provinces without a score left out)."""
+    scored = provinces.dropna(subset=["skor"]).sort_values(
+        ["skor", "kode"], ascending=[False, True]
     )
+    cols = [c for c in ("kode", "nama", "skor", "band", "kelengkapan_laporan") if c in scored]
+    best = scored.head(n)[cols].reset_index(drop=True)
+    worst = scored.tail(n).iloc[::-1][cols].reset_index(drop=True)
+    return best, worst

@@ -8,36 +8,47 @@ from __future__ import annotations
 from typing import Any
 
 from kpi.columns import JENIS_PERPUSTAKAAN
+from kpi.compute import Filters
 from kpi.store import Store
 
 
-def summary(store: Store) -> dict[str, Any]:
-    """Counts of the partner areas and libraries present in the store, and the reported months."""
+def summary(store: Store, filters: Filters | None = None) -> dict[str, Any]:
+    """Counts of the partner areas and libraries present in the store (or in ``filters``), and
+    the reported months."""
+    params: dict[str, Any] = {}
+    where = (filters or Filters()).sql(params)
     areas = store.query(
-        """
+        f"""
         SELECT count(DISTINCT kode_provinsi) AS provinces,
                count(DISTINCT kode_kabupaten_kota) AS kabupaten_kota,
                count(DISTINCT kode_desa_kelurahan) AS desa_kelurahan,
                count(*) AS libraries_total
-        FROM perpustakaan
-        """
+        FROM perpustakaan p WHERE {where}
+        """,
+        params,
     ).iloc[0]
-    by_level = store.query("SELECT jenis, count(*) AS n FROM perpustakaan GROUP BY jenis")
+    by_level = store.query(
+        f"SELECT jenis, count(*) AS n FROM perpustakaan p WHERE {where} GROUP BY jenis", params
+    )
     levels = {j: 0 for j in JENIS_PERPUSTAKAAN}
     levels.update({str(r.jenis): int(r.n) for r in by_level.itertuples()})
     months = store.query(
-        """
+        f"""
         SELECT strftime(min(periode), '%Y-%m') AS first_period,
                strftime(max(periode), '%Y-%m') AS last_period,
                count(*) AS monthly_rows
-        FROM laporan_bulanan
-        """
+        FROM laporan_bulanan l
+        WHERE l.kode_perpustakaan IN (SELECT kode_perpustakaan FROM perpustakaan p WHERE {where})
+           OR $semua
+        """,
+        {**params, "semua": filters is None},
     ).iloc[0]
     cohorts = store.query(
-        """
-        SELECT tahun_bergabung, jenis, count(*) AS n FROM perpustakaan
-        WHERE tahun_bergabung IS NOT NULL GROUP BY ALL ORDER BY ALL
-        """
+        f"""
+        SELECT tahun_bergabung, jenis, count(*) AS n FROM perpustakaan p
+        WHERE tahun_bergabung IS NOT NULL AND {where} GROUP BY ALL ORDER BY ALL
+        """,
+        params,
     )
     by_cohort: dict[str, dict[str, int]] = {}
     for r in cohorts.itertuples():

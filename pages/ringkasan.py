@@ -1,18 +1,8 @@
-"""Ringkasan: coverage, headline monthly figures against a year earlier, trends, completeness."""
+"""Ringkasan: coverage, score bands, headline KPIs against a year earlier, trends, completeness,
+best and worst provinces, for the sidebar's filters."""
 
-import streamlit as st
-
-from kpi.ui import overview, state
+from kpi.ui import filters, overview, state
 from kpi.ui.shell import page_guard
 
 page_guard()
-
-store = state.store()
-lang = state.lang()
-view = overview.load(str(store.path), store.data_version(), lang)
-
-st.title(state.tr("overview.title"))
-if view is None:
-    st.info(state.tr("empty.no_data"))
-    st.stop()
-overview.render(view, lang)
+overview.render(filters.current(), state.lang())

@@ -24,6 +24,11 @@ def _layout(fig: go.Figure, lang: str, title: str | None = None) -> go.Figure:
     return fig
 
 
+def apply_layout(fig: go.Figure, lang: str, title: str | None = None) -> go.Figure:
+    """The house layout: white template, number separators of the language, tight margins."""
+    return _layout(fig, lang, title)
+
+
 def cohort_bars(by_cohort: dict[str, dict[str, int]], lang: str) -> go.Figure:
     """Libraries by cohort year (tahun bergabung), stacked by library level."""
     years = sorted(by_cohort)
@@ -41,22 +46,23 @@ def cohort_bars(by_cohort: dict[str, dict[str, int]], lang: str) -> go.Figure:
     return _layout(fig, lang)
 
 
-def trend_line(trend: pd.DataFrame, column: str, lang: str) -> go.Figure:
-    """One monthly series, titled with its name, numbers in the language's format."""
+def trend_series(series: pd.DataFrame, title: str, lang: str) -> go.Figure:
+    """One monthly series (columns periode, nilai), titled, in the language's number format."""
     fig = go.Figure(
         go.Scatter(
-            x=trend["periode"],
-            y=trend[column],
+            x=series["periode"],
+            y=series["nilai"],
             mode="lines+markers",
             marker={"size": 4},
             line={"color": "#1b4f72"},
-            name=i18n.t(f"kolom.{column}", lang),
-            hovertemplate="%{x|%m/%Y}: %{y:,.0f}<extra></extra>",
+            name=title,
+            connectgaps=False,
+            hovertemplate="%{x|%m/%Y}: %{y:,.1f}<extra></extra>",
         )
     )
     fig.update_xaxes(tickformat="%m/%Y")
     fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
-    fig = _layout(fig, lang, title=i18n.t(f"kolom.{column}", lang))
+    fig = _layout(fig, lang, title=title)
     fig.update_layout(height=260, showlegend=False)
     return fig
 

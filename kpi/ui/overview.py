@@ -1,54 +1,128 @@
-"""The overview page's data (cached per data version) and its drawing."""
+"""The overview page (Ringkasan): coverage, score bands, headline KPIs against a year earlier,
+trends, reporting completeness, best and worst provinces, for the sidebar's filters.
+
+Data comes from the KPI engine, cached per data version; this module only draws.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import i18n
+from kpi import i18n, quality, trend
 from kpi import overview as ov
+from kpi.catalogue import catalogue
+from kpi.compute import Filters
+from kpi.periods import Period, parse_period, window
 from kpi.store import open_store
 from kpi.summary import summary
-from kpi.ui import charts
+from kpi.ui import charts, data, state
+from kpi.ui.data import filter_key
+from kpi.ui.filters import View
 
 
 @dataclass(frozen=True)
 class OverviewData:
     summary: dict[str, Any]
-    month: date
-    headlines: list[ov.Headline]
-    trend: pd.DataFrame
-    completeness: pd.DataFrame
+    headlines: list[ov.HeadlineKpi]
+    trends: dict[str, pd.DataFrame]
     never_reported: int
+    bands: pd.DataFrame | None = None
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load(db: str, data_version: int, lang: str) -> OverviewData | None:
-    """Everything the overview shows; the data version in the key invalidates it on change."""
-    del data_version, lang  # cache keys only
+def _load(db: str, version: int, periode: str, fkey: tuple[Any, ...]) -> OverviewData | None:
+    """Everything but the KPI tables (those come from kpi.ui.data, shared with other pages)."""
+    del version  # cache key only
     store = open_store(db)
-    month = ov.last_month(store)
-    if month is None:
+    filters = Filters(*fkey)
+    period = parse_period(periode)
+    s = summary(store, filters)
+    if not s["monthly_rows"] and not s["libraries_total"]:
         return None
+    trends = {}
+    months36 = window(period.last, 36)
+    for kpi_id in catalogue().ringkasan:
+        series = trend.monthly(store, kpi_id, "nasional", months36, filters)
+        trends[kpi_id] = series[["periode", "nilai"]]
     return OverviewData(
-        summary=summary(store),
-        month=month,
-        headlines=ov.headlines(store, month),
-        trend=ov.monthly_trend(store),
-        completeness=ov.completeness(store, month),
-        never_reported=ov.never_reported(store),
+        summary=s,
+        headlines=ov.headline_kpis(store, period, filters),
+        trends=trends,
+        never_reported=len(quality.never_reported(store, filters)),
     )
 
 
-def render(view: OverviewData, lang: str) -> None:
-    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
-    num = lambda v, d=0: i18n.format_number(v, lang, d)  # noqa: E731
-    s = view.summary
-    st.caption(t("overview.period", bulan=i18n.format_month(view.month, lang)))
+def load(view: View) -> OverviewData | None:
+    store = state.store()
+    loaded = _load(str(store.path), store.data_version(), view.periode, filter_key(view.filters))
+    if loaded is None:
+        return None
+    libraries = data.kpi_table("perpustakaan", view, kpis=())
+    return replace(loaded, bands=ov.band_distribution(libraries))
+
+
+def band_bar(bands: pd.DataFrame, lang: str) -> go.Figure:
+    """One stacked bar: libraries per band, named, with the ones that have no score in grey."""
+    fig = go.Figure()
+    for row in bands.itertuples():
+        band = row.band if isinstance(row.band, str) else None
+        name = i18n.t(f"band.{band}", lang) if band else i18n.t("overview.no_score", lang)
+        colour = charts.BAND_COLOURS.get(band, "#c8c8c8") if band else "#c8c8c8"
+        fig.add_bar(
+            y=[""],
+            x=[row.jumlah],
+            name=name,
+            orientation="h",
+            marker_color=colour,
+            text=[
+                f"{i18n.format_number(row.jumlah, lang)} ({i18n.format_percent(row.porsi, lang)})"
+            ],
+            textposition="inside",
+            insidetextanchor="middle",
+            hovertemplate=f"{name}: %{{x:,}}<extra></extra>",
+        )
+    fig = charts.apply_layout(fig, lang)
+    fig.update_layout(
+        barmode="stack",
+        height=190,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.05, "x": 0, "traceorder": "normal"},
+        margin={"l": 0, "r": 0, "t": 10, "b": 10},
+    )
+    return fig
+
+
+def _delta(h: ov.HeadlineKpi, lang: str) -> str | None:
+    if h.perubahan is None:
+        return None
+    if h.poin:
+        text = i18n.format_number(h.perubahan, lang, 1)
+        sign = "" if text.startswith("-") else "+"
+        return f"{sign}{text} {i18n.t('overview.points', lang)}"
+    return i18n.format_change(h.perubahan, lang)
+
+
+def render(view: View, lang: str) -> None:
+    def t(key: str, **kw: Any) -> str:
+        return i18n.t(key, lang, **kw)
+
+    def num(value: Any, decimals: int = 0) -> str:
+        return i18n.format_number(value, lang, decimals)
+
+    st.title(t("overview.title"))
+    loaded = load(view)
+    if loaded is None:
+        st.info(t("empty.no_data"))
+        return
+    s = loaded.summary
+    period: Period = view.period
+    st.caption(t("overview.period", bulan=_period_text(period, lang)))
 
     st.subheader(t("overview.coverage"))
     c = st.columns(4)
@@ -66,47 +140,106 @@ def render(view: OverviewData, lang: str) -> None:
             desa=num(lv.get("desa_kelurahan", 0)),
         ),
     )
-    st.markdown(f"**{t('overview.cohort')}**")
-    st.plotly_chart(charts.cohort_bars(s["by_cohort"], lang), width="stretch")
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{t('overview.cohort')}**")
+        st.plotly_chart(charts.cohort_bars(s["by_cohort"], lang), width="stretch")
+    with right:
+        st.markdown(f"**{t('overview.bands')}**")
+        if loaded.bands is not None and loaded.bands["jumlah"].sum():
+            st.plotly_chart(band_bar(loaded.bands, lang), width="stretch")
+            st.caption(t("overview.bands_help"))
+        else:
+            st.info(t("overview.bands_empty"))
 
-    year_before = date(view.month.year - 1, view.month.month, 1)
-    st.subheader(t("overview.headline", bulan=i18n.format_month(view.month, lang)))
-    cols = st.columns(len(view.headlines))
-    for col, h in zip(cols, view.headlines, strict=True):
+    cat = catalogue()
+    st.subheader(t("overview.headline", bulan=_period_text(period, lang)))
+    cols = st.columns(len(loaded.headlines))
+    for col, h in zip(cols, loaded.headlines, strict=True):
+        k = cat[h.kpi]
+        value = num(h.nilai, int(k.decimals))
+        if k.unit == "%" and h.nilai is not None:
+            value = i18n.format_percent(h.nilai, lang, int(k.decimals))
         col.metric(
-            t(f"kolom.{h.kolom}"),
-            num(h.nilai),
-            delta=None if h.perubahan is None else i18n.format_change(h.perubahan, lang),
-            help=t("overview.headline_help", bulan_lalu=i18n.format_month(year_before, lang))
-            + f": {num(h.nilai_tahun_lalu)}",
+            k.nama(lang),
+            value,
+            delta=_delta(h, lang),
+            delta_color="normal" if k.direction != "turun" else "inverse",
+            help=k.definisi(lang)
+            + " "
+            + t("overview.headline_help", lalu=_period_text(period.previous_year(), lang)),
         )
 
     st.subheader(t("overview.trend"))
-    columns = [h.kolom for h in view.headlines]
-    for row_start in range(0, len(columns), 2):
-        for col, name in zip(st.columns(2), columns[row_start : row_start + 2], strict=False):
-            col.plotly_chart(charts.trend_line(view.trend, name, lang), width="stretch")
+    ids = list(loaded.trends)
+    for start in range(0, len(ids), 2):
+        for col, kpi_id in zip(st.columns(2), ids[start : start + 2], strict=False):
+            series = loaded.trends[kpi_id]
+            col.plotly_chart(
+                charts.trend_series(series, cat[kpi_id].nama(lang), lang), width="stretch"
+            )
 
     st.subheader(t("overview.completeness"))
-    comp = view.completeness
-    expected, reported = int(comp["diharapkan"].sum()), int(comp["dilaporkan"].sum())
-    start = date(view.month.year - 1, view.month.month, 1) + pd.DateOffset(months=1)
+    comp = data.completeness("provinsi", view)
+    head = next((h for h in loaded.headlines if h.kpi == "kelengkapan"), None)
     a, b = st.columns(2)
     a.metric(
-        t("overview.completeness_national"),
-        i18n.format_percent(100.0 * reported / expected if expected else None, lang),
+        t("overview.completeness_period"),
+        i18n.format_percent(head.nilai if head else None, lang),
         help=t(
             "overview.completeness_help",
-            dilaporkan=num(reported),
-            diharapkan=num(expected),
-            awal=i18n.format_month(start.date(), lang),
-            akhir=i18n.format_month(view.month, lang),
+            dilaporkan=num(comp["bulan_dilaporkan"].sum() if len(comp) else 0),
+            diharapkan=num(comp["bulan_diharapkan"].sum() if len(comp) else 0),
         ),
     )
     b.metric(
         t("overview.never_reported"),
-        num(view.never_reported),
+        num(loaded.never_reported),
         help=t("overview.never_reported_help"),
     )
-    if not comp.empty:
-        st.plotly_chart(charts.completeness_bars(comp, lang), width="stretch")
+    if len(comp) > 1:
+        st.plotly_chart(
+            charts.completeness_bars(
+                comp.rename(
+                    columns={"bulan_dilaporkan": "dilaporkan", "bulan_diharapkan": "diharapkan"}
+                ),
+                lang,
+            ),
+            width="stretch",
+        )
+
+    if view.filters.provinsi is None:
+        provinces = data.kpi_table("provinsi", view, kpis=())
+        best, worst = ov.province_ranking(provinces)
+        if len(best):
+            st.subheader(t("overview.ranking"))
+            l2, r2 = st.columns(2)
+            l2.markdown(f"**{t('overview.best')}**")
+            l2.dataframe(_ranking_table(best, lang), hide_index=True, width="stretch")
+            r2.markdown(f"**{t('overview.worst')}**")
+            r2.dataframe(_ranking_table(worst, lang), hide_index=True, width="stretch")
+
+
+def _ranking_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            i18n.t("overview.col.provinsi", lang): frame["nama"],
+            i18n.t("overview.col.skor", lang): [
+                i18n.format_number(v, lang, 1) for v in frame["skor"]
+            ],
+            i18n.t("overview.col.band", lang): [
+                i18n.t(f"band.{b}", lang) if isinstance(b, str) else "–" for b in frame["band"]
+            ],
+            i18n.t("overview.col.kelengkapan", lang): [
+                i18n.format_percent(v, lang) for v in frame.get("kelengkapan_laporan", [])
+            ],
+        }
+    )
+
+
+def _period_text(period: Period, lang: str) -> str:
+    if period.kind == "bulan":
+        return i18n.format_month(period.first, lang)
+    if period.first == period.last:
+        return i18n.format_month(period.first, lang)
+    return f"{i18n.format_month(period.first, lang)} – {i18n.format_month(period.last, lang)}"
