@@ -20,7 +20,7 @@ if place is None:
         )
     else:
         st.caption(state.tr("profil.intro"))
-    profil.picker(lang)
+    profil.picker(lang, view)
     st.stop()
 
 profil.header(place, view, lang)

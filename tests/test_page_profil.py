@@ -89,6 +89,23 @@ def test_without_a_place_the_picker_opens_a_profile(
     assert [s.value for s in at.subheader] == SECTIONS_ID
 
 
+def test_the_picker_starts_at_the_sidebar_province_and_opens_a_library(
+    profil_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _open(profil_db, monkeypatch, {"provinsi": "52"})
+    assert at.selectbox(key="profil_prov").value == "52"
+    assert at.button(key="profil_open").disabled  # no library chosen yet
+    at.selectbox(key="profil_kab").set_value("5202").run()
+    libs = at.selectbox(key="profil_lib").options
+    # the kab/kota's own library and its village libraries, searchable by name and code
+    assert len(libs) == 10 and all("-5202" in o for o in libs)
+    assert "Dinas Perpustakaan Kabupaten Lombok Tengah (KAB-5202)" in libs
+    at.selectbox(key="profil_lib").set_value(LIBRARY).run()
+    at.button(key="profil_open").click().run()
+    _assert_clean(at)
+    assert at.title[0].value == "Profil: Perpustakaan Desa Bonjeruk"
+
+
 def test_a_library_profile_shows_every_section(
     profil_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

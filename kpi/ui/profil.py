@@ -319,16 +319,28 @@ def _open(tingkat: str, kode: str) -> None:
 # Drawing
 
 
-def picker(lang: str) -> None:
-    """Choose a level, then province -> kab/kota -> library; opening sets the URL's kode/tingkat."""
+def _keep(key: str, options: Sequence[Any], default: Any = None) -> None:
+    """A picker choice that the new options no longer hold goes back to the default."""
+    if st.session_state.get(key) not in options:
+        if default in options:
+            st.session_state[key] = default
+        else:
+            st.session_state.pop(key, None)
+
+
+def picker(lang: str, view: View | None = None) -> None:
+    """Choose a level, then province -> kab/kota -> library (searchable by name or code);
+    opening sets the URL's kode and tingkat. Starts at the sidebar's province and kab/kota.
+    """
     t = _t(lang)
     db, version = _db()
     idx = _index(db, version)
     if idx.empty:
         st.info(t("profil.empty.no_libraries_at_all"))
         return
+    side = view.filters if view is not None else Filters()
     st.markdown(f"**{t('profil.picker.title')}**")
-    cols = st.columns(4)
+    cols = st.columns(3)
     tingkat = cols[0].selectbox(
         t("profil.picker.tingkat"),
         prof.TINGKAT,
@@ -336,8 +348,13 @@ def picker(lang: str) -> None:
         key="profil_tingkat",
     )
     provs = idx.dropna(subset=["kode_provinsi"]).drop_duplicates("kode_provinsi")
-    prov_names = dict(zip(provs["kode_provinsi"], provs["provinsi"].fillna(""), strict=True))
-    prov_names = dict(sorted(prov_names.items(), key=lambda kv: kv[1]))
+    prov_names = dict(
+        sorted(
+            zip(provs["kode_provinsi"], provs["provinsi"].fillna(""), strict=True),
+            key=lambda kv: kv[1],
+        )
+    )
+    _keep("profil_prov", list(prov_names), side.provinsi)
     prov = cols[1].selectbox(
         t("filter.provinsi"),
         list(prov_names),
@@ -355,6 +372,7 @@ def picker(lang: str) -> None:
             )
         )
         kab_options = list(kab_names) if tingkat == "kabupaten_kota" else ["", *kab_names]
+        _keep("profil_kab", kab_options, side.kabupaten_kota)
         kab = cols[2].selectbox(
             t("filter.kabupaten_kota"),
             kab_options,
@@ -366,9 +384,11 @@ def picker(lang: str) -> None:
         else:
             libs = in_prov if not kab else in_prov[in_prov["kode_kabupaten_kota"] == kab]
             lib_names = dict(zip(libs["kode"], libs["nama"], strict=True))
-            target = cols[3].selectbox(
+            _keep("profil_lib", list(lib_names))
+            target = st.selectbox(
                 t("profil.picker.perpustakaan"),
                 list(lib_names),
+                index=None,
                 format_func=lambda k: f"{lib_names.get(k, k)} ({k})",
                 key="profil_lib",
                 placeholder=t("profil.picker.search"),
