@@ -1,0 +1,174 @@
+"""The benchmark report: Markdown from the JSON of `python -m kpi bench --json`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kpi.bench import report
+
+MACHINE = {"cpus": 2, "python": "3.11.2", "platform": "Linux-6.1-x86_64-with-glibc2.36"}
+
+
+def _run(scale: int) -> dict:
+    """Rows shaped as each suite writes them (kpi.bench.ingest, kpi.bench.engine, bench_pages)."""
+    return {
+        "machine": MACHINE,
+        "missing_suites": [],
+        "rows": [
+            {
+                "suite": "import",
+                "scale": scale,
+                "name": f"import {50_000 * scale:,} rows: dry run + commit",
+                "seconds": 4.0,
+                "baseline": "pandas.read_excel(engine='openpyxl') alone",
+                "baseline_seconds": 14.0,
+                "ratio": 3.5,
+                "peak_mb": 612.4,
+                "target": "<= 10 s and >= 3x faster than the baseline",
+            },
+            {
+                "suite": "import",
+                "scale": scale,
+                "name": "import: dry run only",
+                "seconds": 2.5,
+                "baseline": None,
+                "baseline_seconds": None,
+                "ratio": None,
+                "peak_mb": None,
+                "target": None,
+            },
+            {
+                "suite": "kpi",
+                "scale": scale,
+                "name": "KPI table, 3938 libraries, 12 months",
+                "seconds": 0.41,
+                "baseline": "bare DuckDB sum of the same report rows",
+                "baseline_seconds": 0.05,
+                "ratio": 8.2,
+                "peak_mb": 300.0,
+                "target": "< 0.3 s",
+                "ok": False,
+            },
+            {
+                "suite": "pages",
+                "scale": scale,
+                "name": "page ringkasan: first view",
+                "seconds": 1.2,
+                "baseline": "AppTest of a one-line page",
+                "baseline_seconds": 0.02,
+                "ratio": 60.0,
+                "peak_mb": 500.0,
+                "target": 1.5,
+            },
+            {
+                "suite": "pages",
+                "scale": scale,
+                "name": "page peta: revisit",
+                "seconds": 0.45,
+                "baseline": "AppTest of a one-line page",
+                "baseline_seconds": 0.02,
+                "ratio": 22.5,
+                "peak_mb": 500.0,
+                "target": 0.3,
+            },
+        ],
+    }
+
+
+def test_targets_are_read_from_every_suite_shape() -> None:
+    rows = {r["name"]: r for r in _run(1)["rows"]}
+    assert report.meets_target(rows["import 50,000 rows: dry run + commit"]) is True
+    assert report.meets_target(rows["import: dry run only"]) is None
+    assert report.meets_target(rows["KPI table, 3938 libraries, 12 months"]) is False  # "ok"
+    assert report.meets_target(rows["page ringkasan: first view"]) is True
+    assert report.meets_target(rows["page peta: revisit"]) is False
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ({"seconds": 11.0, "ratio": 5.0, "target": "<= 10 s and >= 3x faster"}, False),
+        ({"seconds": 10.0, "ratio": 3.0, "target": "<= 10 s and >= 3x faster"}, True),
+        ({"seconds": 2.0, "ratio": 2.9, "target": "<= 10 s and >= 3x faster"}, False),
+        ({"seconds": 2.9, "peak_mb": 1600, "target": "< 3 s, < 1.5 GB"}, False),
+        ({"seconds": 2.9, "peak_mb": 1400, "target": "< 3 s, < 1.5 GB"}, True),
+        ({"seconds": 3.0, "peak_mb": 1400, "target": "< 3 s, < 1.5 GB"}, False),
+        ({"seconds": 1.0, "target": "something unreadable"}, None),
+    ],
+)
+def test_target_texts(row: dict, expected: bool | None) -> None:
+    assert report.meets_target(row) is expected
+
+
+def test_markdown_has_machine_command_and_every_measure(tmp_path: Path) -> None:
+    text = report.render([("b1.json", _run(1)), ("b10.json", _run(10))])
+    assert "## Scale 1" in text and "## Scale 10" in text
+    assert "2 CPUs, Python 3.11.2, Linux-6.1-x86_64-with-glibc2.36" in text
+    assert "`python -m kpi bench all --json bench-x1.json`" in text
+    assert "`python -m kpi bench all --scale 10 --json bench-x10.json`" in text
+    table_rows = [line for line in text.splitlines() if line.startswith("| ")]
+    # header + 5 rows per run, twice
+    assert len(table_rows) == 2 * (1 + 5)
+    first = next(r for r in table_rows if "import 50,000 rows" in r)
+    cells = [c.strip() for c in first.strip("|").split("|")]
+    assert cells[2] == "4.000"  # seconds
+    assert cells[4] == "14.000"  # baseline seconds beside it
+    assert cells[5] == "3.50 x faster than baseline"
+    assert cells[6] == "612"  # peak MB
+    assert cells[8] == "yes"
+    kpi = next(r for r in table_rows if "KPI table" in r)
+    assert kpi.rstrip().endswith("| **no** |")
+    assert "8.20 x baseline" in kpi
+    revisit = next(r for r in table_rows if "page peta: revisit" in r)
+    assert "< 0.3 s" in revisit and "**no**" in revisit
+    assert "Targets met: 2 of 4 (missed: KPI table, 3938 libraries, 12 months; page peta" in text
+    # the pipe in a cell would break the table
+    row = dict(_run(1)["rows"][0], name="a | b")
+    assert "a \\| b" in "\n".join(report.table({"rows": [row]}))
+
+
+def test_missing_suites_are_shown_not_hidden() -> None:
+    data = {"machine": MACHINE, "rows": _run(1)["rows"][:2], "missing_suites": ["pages"]}
+    text = report.render([("x.json", data)])
+    assert "| pages | (suite not available in this run) |" in text
+
+
+def test_command_line_writes_the_file(tmp_path: Path) -> None:
+    one, ten = tmp_path / "b1.json", tmp_path / "b10.json"
+    one.write_text(json.dumps(_run(1)))
+    ten.write_text(json.dumps(_run(10)))
+    out = tmp_path / "benchmarks.md"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kpi.bench.report",
+            str(one),
+            str(ten),
+            "--out",
+            str(out),
+            "--note",
+            "busy machine",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    assert text.startswith("# Benchmarks")
+    assert "busy machine" in text
+    assert text.index("## Scale 1") < text.index("## Scale 10")
+
+
+def test_a_file_that_is_not_a_bench_report_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"hello": 1}))
+    assert report.main([str(bad)]) == 2
+    with pytest.raises(ValueError):
+        report.load(bad)
