@@ -225,22 +225,19 @@ def parse_columns(kind: str, parsed: ParsedSheet) -> ParsedSheet:
             out = [_choice(c, spec) for c in cells]
         elif col == "bulan":  # a month, or a whole period written in the month column
             out = [_month_or_period(c) for c in cells]
+        elif spec.type in ("count", "number", "score"):
+            fn = _PARSERS[spec.type]
+            # numeric cells need no parsing: only text and empty cells go through the parser
+            out = [c if type(c) is float else fn(c) for c in cells]
         else:
             fn = _PARSERS[spec.type]
             out = [fn(c) for c in cells]
         rule = _RULE_OF_TYPE.get(spec.type, "pilihan")
-        for i, value in enumerate(out):
-            if value is v.INVALID:
-                shown = v.parse_text(cells[i])
-                parsed.issues.append(
-                    CellIssue(
-                        i,
-                        col,
-                        cells[i],
-                        message(rule, nilai=shown, pilihan=", ".join(spec.choices)),
-                    )
-                )
-                out[i] = None
+        for i in [i for i, value in enumerate(out) if value is v.INVALID]:
+            shown = v.parse_text(cells[i])
+            msg = message(rule, nilai=shown, pilihan=", ".join(spec.choices))
+            parsed.issues.append(CellIssue(i, col, cells[i], msg))
+            out[i] = None
         if spec.type == "count":
             out = _counts(col, out, cells, parsed)
         parsed.columns[col] = out
@@ -249,17 +246,11 @@ def parse_columns(kind: str, parsed: ParsedSheet) -> ParsedSheet:
 
 def _counts(col: str, out: list[Any], cells: list[Any], parsed: ParsedSheet) -> list[Any]:
     """Counts are whole and not negative."""
-    result: list[Any] = []
+    result: list[Any] = [None if x is None or not math.isfinite(x) else int(x) for x in out]
     for i, x in enumerate(out):
-        if x is None:
-            result.append(None)
+        if x is None or (x >= 0 and x == result[i]):
             continue
-        if x < 0:
-            parsed.issues.append(CellIssue(i, col, cells[i], message("negatif", nilai=cells[i])))
-            result.append(None)
-        elif not float(x).is_integer():
-            parsed.issues.append(CellIssue(i, col, cells[i], message("pecahan", nilai=cells[i])))
-            result.append(None)
-        else:
-            result.append(int(x))
+        rule = "negatif" if x < 0 else "pecahan"
+        parsed.issues.append(CellIssue(i, col, cells[i], message(rule, nilai=cells[i])))
+        result[i] = None
     return result
