@@ -24,8 +24,8 @@ PAGES = [
     st.Page("pages/peta.py", title=state.tr("page.peta"), icon=":material/map:", url_path="peta"),
     st.Page("pages/prioritas.py", title=state.tr("page.prioritas"), icon="🎯"),  # url: prioritas
     st.Page("pages/profil.py", title=state.tr("page.profil"), icon=":material/badge:"),
-    st.Page("pages/jelajah.py", title=state.tr("page.jelajah"), icon="🔎", url_path="jelajah"),
-    st.Page("pages/kualitas.py", title=state.tr("page.kualitas"), icon="🩺", url_path="kualitas"),
+    st.Page("pages/jelajah.py", title=state.tr("page.jelajah"), icon=":material/query_stats:"),
+    st.Page("pages/kualitas.py", title=state.tr("page.kualitas"), icon=":material/fact_check:"),
     st.Page("pages/impor.py", title=state.tr("page.impor"), icon="📥", url_path="impor"),
     st.Page("pages/pengaturan.py", title=state.tr("page.pengaturan"), icon="⚙️"),  # pengaturan
 ]

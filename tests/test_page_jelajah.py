@@ -12,8 +12,8 @@ from kpi.store import DEFAULT_DB_ENV
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 PAGE = "pages/jelajah.py"
-AGGREGATE_ID = "Nilai agregat (semua unit dalam filter)"
-AGGREGATE_EN = "Aggregate value (all units in the filter)"
+AGGREGATE_ID = "Nilai agregat"
+AGGREGATE_EN = "Aggregate value"
 
 
 def _app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
@@ -51,7 +51,7 @@ def test_renders_the_ranking_trend_distribution_and_table(
     assert "Kunjungan (orang)" in table.columns
     metrics = _metrics(at)
     assert metrics[AGGREGATE_ID] not in ("", "–")
-    assert metrics["Kelengkapan laporan agregat"].endswith("%")
+    assert metrics["Kelengkapan laporan"].endswith("%")
     # the definition in words beside the charts
     assert any("kunjungan" in c.value.lower() for c in at.caption)
     # the national value is the sum of the provinces' values (a flow)

@@ -280,7 +280,7 @@ def _definition(k: Kpi, total: pd.DataFrame, lang: str) -> None:
     st.metric(
         t("jelajah.aggregate"),
         f"{_fmt(row[k.id], lang, k.decimals)}",
-        help=unit_label(k, lang),
+        help=t("jelajah.aggregate_help", unit=unit_label(k, lang)),
     )
     covered = int(row["perpustakaan"])
     used = int(row.get(f"{k.id}__perpustakaan", 0) or 0)
