@@ -98,6 +98,7 @@ def test_library_by_name_and_area(store: Store) -> None:
                             ["Nama Perpustakaan", "Kabupaten", "Periode", "Kunjungan"],
                             ["Perpustakaan Desa Karadenan", "Kab. Bogor", "Agustus 2023", 10],
                             ["Perpustakaan Desa Entah", "Kab. Bogor", "Agustus 2023", 10],
+                            ["Pondok Rajeg", None, "Agustus 2023", 10],
                         ]
                     }
                 ),
@@ -105,7 +106,10 @@ def test_library_by_name_and_area(store: Store) -> None:
         ],
         today=TODAY,
     )
-    assert plan.tables["laporan_bulanan"].frame["kode_perpustakaan"].tolist() == ["P-002"]
+    assert plan.tables["laporan_bulanan"].frame["kode_perpustakaan"].tolist() == [
+        "P-002",
+        "P-001",
+    ]
     assert plan.issues["rule"].tolist() == ["perpustakaan_tidak_dikenal"]
 
 

@@ -35,7 +35,20 @@ PEOPLE_COUNTS = (
     "penerima_manfaat",
 )
 TINGKAT_OF_LENGTH = {2: "provinsi", 4: "kabupaten_kota", 6: "kecamatan", 10: "desa_kelurahan"}
-_NAME_NOISE = {"perpustakaan", "perpus", "perpusdes", "perpustakaan desa", "taman", "bacaan"}
+# words that do not tell one library from another ("Perpustakaan Desa Karadenan" = "Karadenan")
+_NAME_NOISE = {
+    "perpustakaan",
+    "perpus",
+    "perpusdes",
+    "perpuskel",
+    "desa",
+    "ds",
+    "kelurahan",
+    "kel",
+    "taman",
+    "bacaan",
+    "tbm",
+}
 
 
 def name_key(name: str) -> str:
