@@ -45,7 +45,7 @@ def _count(text: str) -> int:
 
 def _chart_counts(at: AppTest, index: int = 0) -> dict[str, list[float]]:
     spec = json.loads(at.get("plotly_chart")[index].proto.spec)
-    return {trace["name"]: trace["y"] for trace in spec["data"]}
+    return {trace["name"]: trace["x"] for trace in spec["data"]}
 
 
 def _frame(at: AppTest, column: str) -> pd.DataFrame:
@@ -83,8 +83,8 @@ def test_page_shows_settings_preview_and_targets(
     ]
     # nothing changed yet: no library moves, and the page says how to see an effect
     m = _metrics(at)
-    assert m["Perpustakaan pindah pita"] == "0"
-    assert m["Perpustakaan pindah tingkat pembinaan"] == "0"
+    assert m["Pindah pita"] == "0"
+    assert m["Pindah tingkat"] == "0"
     assert any("Belum ada perubahan" in i.value for i in at.info)
     # the two preview charts: libraries per band and per tier, now and proposed
     assert len(at.get("plotly_chart")) == 2
@@ -112,8 +112,8 @@ def test_changing_a_weight_previews_then_saves(
     at.number_input(key="pgw_bobot_pelibatan").set_value(15).run()
     _clean(at)
     m = _metrics(at)
-    moved = _count(m["Perpustakaan pindah pita"])
-    assert moved > 0 and _count(m["Perpustakaan pindah tingkat pembinaan"]) > 0
+    moved = _count(m["Pindah pita"])
+    assert moved > 0 and _count(m["Pindah tingkat"]) > 0
     bands = _chart_counts(at, 0)
     assert bands["Sekarang"] != bands["Usulan"]
     assert sum(bands["Sekarang"]) == sum(bands["Usulan"])
@@ -130,7 +130,7 @@ def test_changing_a_weight_previews_then_saves(
     assert any("disimpan" in s.value for s in at.success)
     # the saved settings are now the current ones: nothing moves any more
     assert at.number_input(key="pgw_bobot_informasi").value == 60
-    assert _metrics(at)["Perpustakaan pindah pita"] == "0"
+    assert _metrics(at)["Pindah pita"] == "0"
 
 
 def test_invalid_settings_are_not_saved(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -156,7 +156,7 @@ def test_a_band_edge_and_coaching_points_move_libraries(
     moves = _frame(at, "Dari")  # the band moves come first
     # raising the red edge only moves libraries from yellow to red
     assert moves.iloc[:, 0].tolist() == ["Kuning"] and moves.iloc[:, 1].tolist() == ["Merah"]
-    band_moved = _count(_metrics(at)["Perpustakaan pindah pita"])
+    band_moved = _count(_metrics(at)["Pindah pita"])
     assert band_moved == _count(moves.iloc[0, 2])
     at.number_input(key="pgw_Q_poin").set_value(0).run()
     _clean(at)
@@ -201,14 +201,14 @@ def test_the_filter_changes_the_numbers(demo_db: Path, monkeypatch: pytest.Monke
     assert 0 < ntb < 3938
     at.number_input(key="pgw_batas_hijau").set_value(70).run()
     _clean(at)
-    assert 0 < _count(_metrics(at)["Perpustakaan pindah pita"]) <= ntb
+    assert 0 < _count(_metrics(at)["Pindah pita"]) <= ntb
 
 
 def test_english_labels(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(demo_db, monkeypatch, lang="en").run()
     _clean(at)
     assert at.title[0].value == "Settings"
-    assert "Libraries changing band" in _metrics(at)
+    assert "Change band" in _metrics(at)
     assert set(_chart_counts(at, 0)) == {"Now", "Proposed"}
     assert _frame(at, "Area").iloc[0]["Area"] == "National"
     assert at.button(key="pg_restore").label == "Restore defaults"
@@ -253,7 +253,8 @@ def test_shift_bars_builder() -> None:
     fig = pengaturan.shift_bars(counts, labels, {"merah": "#b2182b"}, "id", "Judul")
     now, new = fig.data
     assert (now.name, new.name) == ("Sekarang", "Usulan")
-    assert list(now.x) == ["Merah", "Kuning"] and list(new.y) == [5, 1232]
+    assert list(now.y) == ["Merah", "Kuning"] and list(new.x) == [5, 1232]
+    assert now.orientation == "h" and fig.layout.yaxis.autorange == "reversed"
     assert list(now.text) == ["3", "1.234"]
     assert list(new.marker.color) == ["#b2182b", pengaturan.NO_DATA_COLOUR]
     assert now.marker.pattern.shape == "/"  # "now" is told apart without colour

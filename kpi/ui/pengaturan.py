@@ -107,8 +107,9 @@ def shift_bars(
     lang: str,
     title: str | None = None,
 ) -> go.Figure:
-    """Units per class now and under the proposal: two bars per class, the proposal solid and
-    "now" lighter and hatched (distinguishable without colour), classes named on the axis.
+    """Units per class now and under the proposal, as horizontal bars (class names stay
+    readable in a narrow column): two bars per class, the proposal solid and "now" lighter and
+    hatched (distinguishable without colour), the count written at each bar.
 
     counts: index = class ids, columns kini and baru (as Preview.band_counts).
     """
@@ -116,24 +117,34 @@ def shift_bars(
     colour = [colours.get(str(k), NO_DATA_COLOUR) for k in counts.index]
     fig = go.Figure()
     fig.add_bar(
-        x=names,
-        y=counts["kini"].tolist(),
+        y=names,
+        x=counts["kini"].tolist(),
+        orientation="h",
         name=i18n.t("pengaturan.preview.kini", lang),
         marker={"color": colour, "opacity": 0.45, "pattern": {"shape": "/"}},
         text=[i18n.format_number(v, lang) for v in counts["kini"]],
         textposition="outside",
+        cliponaxis=False,
     )
     fig.add_bar(
-        x=names,
-        y=counts["baru"].tolist(),
+        y=names,
+        x=counts["baru"].tolist(),
+        orientation="h",
         name=i18n.t("pengaturan.preview.baru", lang),
         marker={"color": colour},
         text=[i18n.format_number(v, lang) for v in counts["baru"]],
         textposition="outside",
+        cliponaxis=False,
     )
     _layout(fig, lang, title)
-    fig.update_layout(barmode="group", height=320, showlegend=True)
-    fig.update_yaxes(tickformat=",.0f", title=i18n.t("pengaturan.preview.jumlah", lang))
+    fig.update_layout(
+        barmode="group",
+        height=100 + 56 * len(names),
+        showlegend=True,
+        margin={"l": 10, "r": 50, "t": 70 if title else 30, "b": 10},
+    )
+    fig.update_xaxes(tickformat=",.0f", title=None)
+    fig.update_yaxes(autorange="reversed")
     return fig
 
 
@@ -151,7 +162,7 @@ def moves_frame(moves: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd
 
 def band_labels(lang: str) -> dict[str, str]:
     labels = {b: i18n.t(f"kpi.band.{b}", lang) for b in score.BAND_IDS}
-    labels[preview.NO_BAND] = i18n.t("kpi.band.tanpa_skor", lang)
+    labels[preview.NO_BAND] = i18n.t("pengaturan.preview.tanpa_skor", lang)
     return labels
 
 
@@ -260,18 +271,16 @@ def settings_form(lang: str) -> None:
     st.caption(t("pengaturan.skor.bobot_jumlah", jumlah=i18n.format_number(total, lang, 1)))
 
     st.markdown(f"**{t('pengaturan.skor.komponen')}**")
-    cols = st.columns(len(SCORE_PILLARS))
-    for col, p in zip(cols, SCORE_PILLARS, strict=True):
+    for p in SCORE_PILLARS:
         chosen = list(st.session_state[f"{W}komponen_{p}"])
         options = list(dict.fromkeys([*[k.id for k in cat.kpis if k.pillar == p], *chosen]))
-        with col:
-            st.multiselect(
-                t(f"kpi.pilar.{p}"),
-                options,
-                key=f"{W}komponen_{p}",
-                format_func=lambda k: cat[k].nama(lang) if k in cat else k,
-                help=t("pengaturan.skor.komponen_help"),
-            )
+        st.multiselect(
+            t(f"kpi.pilar.{p}"),
+            options,
+            key=f"{W}komponen_{p}",
+            format_func=lambda k: cat[k].nama(lang) if k in cat else k,
+            help=t("pengaturan.skor.komponen_help"),
+        )
 
     st.markdown(f"**{t('pengaturan.skor.pita')}**")
     cols = st.columns(4)
@@ -318,9 +327,9 @@ def settings_form(lang: str) -> None:
             key=f"{W}bergabung",
         )
     rules = list(RULE_PARAMS)
-    for start in range(0, len(rules), 4):
-        cols = st.columns(4)
-        for col, rule in zip(cols, rules[start : start + 4], strict=False):
+    for start in range(0, len(rules), 3):
+        cols = st.columns(3)
+        for col, rule in zip(cols, rules[start : start + 3], strict=False):
             with col, st.container(border=True):
                 st.markdown(f"**{t(f'pengaturan.rule.{rule}')}**")
                 for name, (lo, hi, step) in RULE_PARAMS[rule].items():
@@ -328,7 +337,7 @@ def settings_form(lang: str) -> None:
                 if rule != "D":
                     _number(t("pengaturan.pembinaan.poin"), f"{W}{rule}_poin", 0, 10, 1)
     st.markdown(f"**{t('pengaturan.tier.title')}**")
-    cols = st.columns(4)
+    cols = st.columns(3)
     for col, k in zip(cols, TIER_KEYS, strict=False):
         with col:
             _number(i18n.t(f"tier.{k}", lang), f"{W}tier_{k}", 0, 30, 1)
@@ -347,6 +356,14 @@ def problem_texts(problems: list[preview.Problem], lang: str) -> list[str]:
             values["jumlah"] = i18n.format_number(values["jumlah"], lang, 1)
         out.append(i18n.t(f"pengaturan.err.{p.key}", lang, **values))
     return out
+
+
+def period_text(view: View, lang: str) -> str:
+    """The view's period in words: 'Agustus 2025' or 'Januari 2025 – Desember 2025'."""
+    first, last = view.period.first, view.period.last
+    if (first.year, first.month) == (last.year, last.month):
+        return i18n.format_month(first, lang)
+    return f"{i18n.format_month(first, lang)} – {i18n.format_month(last, lang)}"
 
 
 def render_preview(view: View, skor: dict[str, Any], pembinaan: dict[str, Any], lang: str) -> None:
@@ -369,7 +386,7 @@ def render_preview(view: View, skor: dict[str, Any], pembinaan: dict[str, Any], 
     st.caption(
         t(
             "pengaturan.preview.caption",
-            periode=view.periode,
+            periode=period_text(view, lang),
             jendela=int(pembinaan["jendela_bulan"]),
             bulan=i18n.format_month(view.period.last, lang),
         )
@@ -386,25 +403,21 @@ def render_preview(view: View, skor: dict[str, Any], pembinaan: dict[str, Any], 
     of = t("pengaturan.preview.of", n=result.libraries)
     c[0].metric(t("pengaturan.preview.band_moved"), state.num(result.band_moved), help=of)
     c[1].metric(t("pengaturan.preview.tier_moved"), state.num(result.tier_moved), help=of)
-    c = st.columns(2)
-    with c[0]:
-        st.plotly_chart(
-            shift_bars(
-                result.band_counts(), bl, BAND_BAR_COLOURS, lang, t("pengaturan.preview.band_chart")
-            ),
-            width="stretch",
-            key="pg_band_chart",
-        )
-        _moves_table(result.band_moves(), bl, lang, "pg_band_moves")
-    with c[1]:
-        st.plotly_chart(
-            shift_bars(
-                result.tier_counts(), tl, TIER_COLOURS, lang, t("pengaturan.preview.tier_chart")
-            ),
-            width="stretch",
-            key="pg_tier_chart",
-        )
-        _moves_table(result.tier_moves(), tl, lang, "pg_tier_moves")
+    st.caption(of)
+    st.markdown(f"**{t('pengaturan.preview.band_chart')}**")
+    st.plotly_chart(
+        shift_bars(result.band_counts(), bl, BAND_BAR_COLOURS, lang),
+        width="stretch",
+        key="pg_band_chart",
+    )
+    _moves_table(result.band_moves(), bl, lang, "pg_band_moves")
+    st.markdown(f"**{t('pengaturan.preview.tier_chart')}**")
+    st.plotly_chart(
+        shift_bars(result.tier_counts(), tl, TIER_COLOURS, lang),
+        width="stretch",
+        key="pg_tier_chart",
+    )
+    _moves_table(result.tier_moves(), tl, lang, "pg_tier_moves")
 
 
 def _moves_table(moves: pd.DataFrame, labels: Mapping[str, str], lang: str, key: str) -> None:
@@ -455,24 +468,26 @@ def render_settings(view: View, lang: str) -> None:
     store = state.store()
     skor_now, pembinaan_now = score.get_settings(store), coaching.get_settings(store)
     _init_widgets(skor_now, pembinaan_now)
-    settings_form(lang)
+    form, side = st.columns([3, 2], gap="large")
+    with form:
+        settings_form(lang)
     skor, pembinaan = candidate(skor_now, pembinaan_now)
-    st.divider()
-    render_preview(view, skor, pembinaan, lang)
-    st.divider()
-    c = st.columns([1, 1, 3])
-    if c[0].button(t("pengaturan.save"), type="primary", key="pg_save"):
-        _save(skor, pembinaan, lang)
-    if c[1].button(t("pengaturan.restore"), key="pg_restore"):
-        st.session_state[CONFIRM] = True
-    if st.session_state.get(CONFIRM):
-        st.warning(t("pengaturan.restore_confirm"))
-        c = st.columns([1, 1, 3])
-        if c[0].button(t("pengaturan.restore_yes"), type="primary", key="pg_restore_yes"):
-            _restore()
-        if c[1].button(t("pengaturan.restore_no"), key="pg_restore_no"):
-            st.session_state.pop(CONFIRM, None)
-            st.rerun()
+    with side:
+        render_preview(view, skor, pembinaan, lang)
+        st.divider()
+        c = st.columns(2)
+        if c[0].button(t("pengaturan.save"), type="primary", key="pg_save", width="stretch"):
+            _save(skor, pembinaan, lang)
+        if c[1].button(t("pengaturan.restore"), key="pg_restore", width="stretch"):
+            st.session_state[CONFIRM] = True
+        if st.session_state.get(CONFIRM):
+            st.warning(t("pengaturan.restore_confirm"))
+            c = st.columns(2)
+            if c[0].button(t("pengaturan.restore_yes"), type="primary", key="pg_restore_yes"):
+                _restore()
+            if c[1].button(t("pengaturan.restore_no"), key="pg_restore_no"):
+                st.session_state.pop(CONFIRM, None)
+                st.rerun()
 
 
 def target_frame(targets: pd.DataFrame, lang: str, names: Callable[[str], str]) -> pd.DataFrame:

@@ -44,7 +44,7 @@ def _open(page: Page, app_url: str, wait_for_app_run: WaitForApp) -> None:
         timeout=FIRST_LOAD_TIMEOUT
     )
     wait_for_app_run(page)
-    expect(_metric(page, "Perpustakaan pindah pita")).to_be_visible(timeout=FIRST_LOAD_TIMEOUT)
+    expect(_metric(page, "Pindah pita")).to_be_visible(timeout=FIRST_LOAD_TIMEOUT)
 
 
 def test_a_band_edge_changes_the_preview(
@@ -56,7 +56,7 @@ def test_a_band_edge_changes_the_preview(
 ) -> None:
     _open(page, app_url, wait_for_app_run)
     expect(page.locator(ERRORS)).to_have_count(0)
-    moved = _metric(page, "Perpustakaan pindah pita")
+    moved = _metric(page, "Pindah pita")
     expect(moved).to_have_text("0")
     expect(page.locator(BARS).first).to_be_attached()
 
