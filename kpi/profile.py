@@ -126,6 +126,18 @@ def find_place(store: Store, tingkat: str, kode: str | None) -> dict[str, Any] |
     }
 
 
+def guess_tingkat(kode: str) -> str:
+    """The level a code names when a link does not say: a Kemendagri code of 2 digits is a
+    province, of 4 digits a kab/kota (dots allowed); anything else is a library code.
+    """
+    digits = str(kode).strip().replace(".", "")
+    if digits.isdigit() and len(digits) == 2:
+        return "provinsi"
+    if digits.isdigit() and len(digits) == 4:
+        return "kabupaten_kota"
+    return "perpustakaan"
+
+
 def library_index(store: Store) -> pd.DataFrame:
     """Every partner library with its area codes and names (for the place picker)."""
     return store.query(
@@ -287,7 +299,8 @@ def tier_history(
     A library: akhir, tier ("tanpa_tanda" when unflagged, empty when not evaluated), points,
     quadrant, reasons. An area: akhir, perpustakaan (libraries evaluated), jumlah_<tier> for
     each tier and tanpa_tanda, porsi_prioritas (percent in prioritas_1 or 2) and tier_sendiri
-    (the tier of the area's own kab/kota or provincial library, when it is a partner).
+    (the tier of the area's own kab/kota or provincial library, when it is a partner) with
+    reasons_sendiri (its reasons).
     """
     rows = []
     tingkat = place["tingkat"]
@@ -319,6 +332,8 @@ def tier_history(
             row["tier_sendiri"] = (
                 (_clean(own["tier"].iloc[0]) or "tanpa_tanda") if len(own) else None
             )
+            reasons = own["reasons"].iloc[0] if len(own) else None
+            row["reasons_sendiri"] = list(reasons) if isinstance(reasons, list) else []
         rows.append(row)
     return pd.DataFrame(rows)
 

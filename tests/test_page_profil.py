@@ -137,7 +137,8 @@ def test_a_library_profile_shows_every_section(
 def test_area_profiles_count_libraries_per_band_and_tier(
     profil_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _open(profil_db, monkeypatch, {"kode": "52.02", "tingkat": "kabupaten_kota"})
+    # a link without tingkat: a 4-digit Kemendagri code (dots allowed) is a kab/kota
+    at = _open(profil_db, monkeypatch, {"kode": "52.02"})
     assert at.title[0].value == "Profil: Kabupaten Lombok Tengah"
     # band counts, 4 trends, peers, funnel, CIEL, flag history
     assert _charts(at) == 9

@@ -131,6 +131,22 @@ def test_unknown_places_are_none(store: Store, tingkat: str, kode: str | None) -
     assert prof.find_place(store, tingkat, kode) is None
 
 
+@pytest.mark.parametrize(
+    ("kode", "tingkat"),
+    [
+        ("52", "provinsi"),
+        ("52.01", "kabupaten_kota"),
+        ("5201", "kabupaten_kota"),
+        ("DES-5201012001", "perpustakaan"),
+        ("PRV-52", "perpustakaan"),
+        ("520101", "perpustakaan"),
+        ("A", "perpustakaan"),
+    ],
+)
+def test_guess_tingkat(kode: str, tingkat: str) -> None:
+    assert prof.guess_tingkat(kode) == tingkat
+
+
 def test_library_index_lists_every_library_with_area_names(store: Store) -> None:
     idx = prof.library_index(store)
     assert sorted(idx["kode"]) == ["A", "B", "C", "D", "K"]
@@ -290,6 +306,8 @@ def test_tier_history_of_a_library_and_of_an_area() -> None:
         1,
     )
     assert sept["porsi_prioritas"] == 0 and sept["tier_sendiri"] == "pantau"
+    assert [r["rule"] for r in sept["reasons_sendiri"]] == ["R1"]
+    assert june["reasons_sendiri"] == []
     prov = prof.tier_history(evals, {"tingkat": "provinsi", "kode": "52"})
     assert list(prov["perpustakaan"]) == [4, 4]
     assert prov["tier_sendiri"].isna().all()  # no provincial library among them

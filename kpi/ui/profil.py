@@ -297,12 +297,15 @@ def _history(
 
 
 def requested() -> tuple[str, str | None]:
-    """The place the URL asks for: (tingkat, kode or None)."""
-    tingkat = st.query_params.get("tingkat", "perpustakaan")
-    if tingkat not in prof.TINGKAT:
-        tingkat = "perpustakaan"
+    """The place the URL asks for: (tingkat, kode or None). Without ``tingkat``, a 2-digit code
+    is a province, a 4-digit one a kab/kota, anything else a library.
+    """
     kode = st.query_params.get("kode")
-    return tingkat, (kode.strip() or None) if kode else None
+    kode = kode.strip() if kode else None
+    tingkat = st.query_params.get("tingkat")
+    if tingkat not in prof.TINGKAT:
+        tingkat = prof.guess_tingkat(kode) if kode else "perpustakaan"
+    return tingkat, kode or None
 
 
 def place(tingkat: str, kode: str) -> dict[str, Any] | None:
@@ -733,6 +736,9 @@ def flag_history(p: Mapping[str, Any], view: View, lang: str) -> None:
             sendiri=tier_labels.get(latest["tier_sendiri"], "–") if latest["tier_sendiri"] else "–",
         )
     )
+    reasons = latest.get("reasons_sendiri") or []
+    if reasons:
+        st.markdown("\n".join(f"- {r.get(f'text_{lang}', r.get('text_id'))}" for r in reasons))
 
 
 def context(p: Mapping[str, Any], view: View, lang: str) -> None:
