@@ -291,3 +291,21 @@ def test_self_assessment_with_year_and_semester_columns(store: Store) -> None:
     frame = plan.tables["penilaian_mandiri"].frame
     assert frame["periode"].tolist() == ["2024-S2", "2024-S1"]
     assert frame["kepemimpinan"].tolist() == [87.5, 50.0]
+
+
+def test_register_level_read_from_the_area_code(tmp_store: Store) -> None:
+    plan = plan_import(
+        tmp_store,
+        [
+            (
+                "daftar.csv",
+                b"NPP,Nama Perpustakaan,Kode Wilayah\nA-1,Perpustakaan Desa Karadenan,"
+                b"32.01.01.1002\nA-2,Dinas Perpustakaan Kabupaten Bogor,32.01\n",
+            )
+        ],
+        today=TODAY,
+    )
+    assert plan.issues.empty, plan.issues.to_dict("records")
+    frame = plan.tables["perpustakaan"].frame
+    assert frame["jenis"].tolist() == ["desa_kelurahan", "kabupaten_kota"]
+    assert frame["kode_wilayah"].tolist() == ["3201011002", "3201"]

@@ -147,11 +147,14 @@ def kind_score(kind: str, cols: set[str]) -> tuple[bool, int, list[str]]:
     distinctive = 0
     library = "kode_perpustakaan" in have or "nama_perpustakaan" in have
     if kind == "perpustakaan":
-        for c in ("kode_perpustakaan", "nama_perpustakaan", "jenis"):
+        for c in ("kode_perpustakaan", "nama_perpustakaan"):
             if c not in have:
                 missing.append(c)
+        # jenis may be left out: it is then read from the length of the area code
         if not ({"kode_wilayah"} | set(AREA_NAME_COLUMNS)) & have:
             missing.append("kode_wilayah")
+        if "jenis" not in have and "kode_wilayah" not in have:
+            missing.append("jenis")
         distinctive = len(
             have
             & {

@@ -34,6 +34,7 @@ PEOPLE_COUNTS = (
     "peserta_perempuan",
     "penerima_manfaat",
 )
+LIBRARY_LEVEL_OF_LENGTH = {2: "provinsi", 4: "kabupaten_kota", 10: "desa_kelurahan"}
 TINGKAT_OF_LENGTH = {2: "provinsi", 4: "kabupaten_kota", 6: "kecamatan", 10: "desa_kelurahan"}
 # words that do not tell one library from another ("Perpustakaan Desa Karadenan" = "Karadenan")
 _NAME_NOISE = {
@@ -371,7 +372,7 @@ def _tingkat(kode: str) -> str:
 def validate_register(p: ParsedSheet, ref: Reference) -> Validated:
     issues = list(p.issues)
     n = len(p.file_rows)
-    for c in ("kode_perpustakaan", "nama_perpustakaan", "jenis"):
+    for c in ("kode_perpustakaan", "nama_perpustakaan"):
         _required(p, c, issues)
     codes = p.columns.get("kode_wilayah", [None] * n)
     areas = _area_rows(p, n)
@@ -405,10 +406,20 @@ def validate_register(p: ParsedSheet, ref: Reference) -> Validated:
         for i, x in enumerate(p.columns.get(c, [])):
             if x is not None and not lo <= x <= hi:
                 issues.append(CellIssue(i, c, p.raw[c][i], message("koordinat", nilai=x)))
+    # jenis: as written, else read from the area code (2, 4 or 10 digits)
+    jenis = list(p.columns.get("jenis", [None] * n))
+    flagged = {c.row for c in issues if c.column == "jenis"}
+    for i in range(n):
+        if jenis[i] is None and i not in flagged:
+            from_code = LIBRARY_LEVEL_OF_LENGTH.get(len(wilayah[i] or ""))
+            if from_code:
+                jenis[i] = from_code
+            elif wilayah[i] is not None or "jenis" in p.columns:
+                issues.append(CellIssue(i, "jenis", None, message("wajib", kolom="jenis")))
     records: dict[str, list[Any]] = {
         "kode_perpustakaan": p.columns["kode_perpustakaan"],
         "nama_perpustakaan": p.columns["nama_perpustakaan"],
-        "jenis": p.columns["jenis"],
+        "jenis": jenis,
         "kode_wilayah": wilayah,
         "kode_provinsi": [w[:2] if w else None for w in wilayah],
         "kode_kabupaten_kota": [w[:4] if w and len(w) >= 4 else None for w in wilayah],
