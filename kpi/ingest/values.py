@@ -44,6 +44,7 @@ NOT_REPORTED = {
 
 _NUM_CLEAN = re.compile(r"[\s\u00a0\u202f']")
 _CURRENCY = re.compile(r"^(rp\.?|idr)", re.IGNORECASE)
+_UNIT_SUFFIX = re.compile(r"(rupiah|rp|idr|orang|org|kali|buah|unit|judul|eks)\.?$", re.IGNORECASE)
 _PLAIN = re.compile(r"^\d+$")
 _THOUSANDS_DOT = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^[1-9]\d{0,2}(,\d{3})+$")
@@ -85,7 +86,9 @@ def parse_number(value: Any) -> float | None | _Invalid:
         return 0.0
     if low in NOT_REPORTED or value.strip().lower() in NOT_REPORTED:
         return None
-    s = _CURRENCY.sub("", s)
+    s = _UNIT_SUFFIX.sub("", _CURRENCY.sub("", s))
+    if s in DASHES:  # "Rp -"
+        return 0.0
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1]
