@@ -155,3 +155,16 @@ def test_batch_keeps_files_and_rejected_rows(tmp_store: Store) -> None:
     assert rejected["Kode Perpustakaan"].tolist() == ["P-404", "P-002"]
     assert rejected["baris_asal"].tolist() == [3, 4]
     assert "tidak ada di daftar" in rejected.loc[0, "alasan_ditolak"]
+
+
+def test_undo_keeps_libraries_that_later_reports_use(tmp_store: Store) -> None:
+    register = fx.seed_register(tmp_store)
+    report = commit(
+        tmp_store,
+        plan_import(tmp_store, [("l.xlsx", monthly([("P-001", "2023-08", 5)]))], today=TODAY),
+    )
+    with pytest.raises(StoreError, match=report.batch_id):
+        undo(tmp_store, register)
+    undo(tmp_store, report.batch_id)
+    undo(tmp_store, register)
+    assert tmp_store.scalar("SELECT count(*) FROM perpustakaan") == 0

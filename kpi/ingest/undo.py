@@ -43,6 +43,29 @@ def undo(store: Store, batch_id: str) -> UndoResult:
             f"Batch {batch_id} cannot be undone: its values were replaced by a later batch "
             f"({names}). Undo that batch first.",
         )
+    # libraries this batch added that reports of other batches still refer to
+    users: set[str] = set()
+    for table in ("laporan_bulanan", "penilaian_mandiri"):
+        frame = store.query(
+            f"""
+            SELECT DISTINCT t.batch_id FROM {table} t
+            JOIN perpustakaan p ON p.kode_perpustakaan = t.kode_perpustakaan
+            WHERE p.batch_id = $b AND t.batch_id IS DISTINCT FROM $b
+              AND NOT EXISTS (SELECT 1 FROM perpustakaan_riwayat r
+                              WHERE r.diganti_oleh = $b
+                                AND r.kode_perpustakaan = p.kode_perpustakaan)
+            """,
+            {"b": batch_id},
+        )
+        users.update(frame["batch_id"].astype(str))
+    if users:
+        names = ", ".join(sorted(users))
+        raise StoreError(
+            f"Batch {batch_id} tidak dapat dibatalkan: perpustakaan yang ditambahkannya dipakai "
+            f"oleh laporan batch lain ({names}). Batalkan batch itu lebih dulu.",
+            f"Batch {batch_id} cannot be undone: libraries it added are used by reports of "
+            f"other batches ({names}). Undo those batches first.",
+        )
     removed = restored = 0
     cols = {t: table_columns(store, t) for t in DATA_TABLE_KEYS}
     with store.write() as cur:
