@@ -168,3 +168,31 @@ def test_undo_keeps_libraries_that_later_reports_use(tmp_store: Store) -> None:
     undo(tmp_store, report.batch_id)
     undo(tmp_store, register)
     assert tmp_store.scalar("SELECT count(*) FROM perpustakaan") == 0
+
+
+def test_correcting_demo_reports_and_undoing(demo_store: Store) -> None:
+    rows = demo_store.query(
+        "SELECT kode_perpustakaan, strftime(periode, '%m/%Y') AS periode, kunjungan, kegiatan "
+        "FROM laporan_bulanan WHERE kunjungan IS NOT NULL ORDER BY kode_perpustakaan, periode "
+        "LIMIT 3"
+    )
+    data = fx.workbook(
+        {
+            "Koreksi": [
+                ["Kode Perpustakaan", "Periode", "Kunjungan", "Kegiatan"],
+                *[
+                    [r.kode_perpustakaan, r.periode, int(r.kunjungan) + 1, int(r.kegiatan)]
+                    for r in rows.itertuples()
+                ],
+            ]
+        }
+    )
+    plan = plan_import(demo_store, [("koreksi.xlsx", data)])
+    assert (plan.added, plan.changed, plan.unchanged, plan.rejected) == (0, 3, 0, 0)
+    before = demo_store.scalar("SELECT sum(kunjungan) FROM laporan_bulanan")
+    result = commit(demo_store, plan)
+    assert demo_store.scalar("SELECT sum(kunjungan) FROM laporan_bulanan") == before + 3
+    assert demo_store.scalar("SELECT count(*) FROM laporan_bulanan_riwayat") == 3
+    undo(demo_store, result.batch_id)
+    assert demo_store.scalar("SELECT sum(kunjungan) FROM laporan_bulanan") == before
+    assert demo_store.scalar("SELECT count(*) FROM laporan_bulanan_riwayat") == 0
