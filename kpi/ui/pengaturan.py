@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -73,28 +75,80 @@ def _targets(db: str, version: int, tahun: int) -> pd.DataFrame:
     return compute.targets(open_store(db), catalogue().ids, tahun)
 
 
+@cache
+def _area_names() -> dict[str, str]:
+    """Province and kab/kota names by code (the places a target can be set for)."""
+    frames = (places.provinsi(), places.kabupaten_kota())
+    return {str(k): str(n) for f in frames for k, n in zip(f["kode"], f["nama"], strict=True)}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _target_view(db: str, version: int, tahun: int, lang: str) -> tuple[int, pd.DataFrame]:
+    """How many targets a year has, and its table as shown."""
+    frame = _targets(db, version, tahun)
+    if frame.empty:
+        return 0, frame
+    names = _area_names()
+    return len(frame), target_frame(frame, lang, lambda k: names.get(k, k))
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _match_file(data: bytes) -> boundaries.BoundaryReport:
     return boundaries.match_features(boundaries.read_geojson(data))
 
 
+@dataclass(frozen=True)
+class PreviewSummary:
+    """What the page shows of a Preview (small: cached as it is)."""
+
+    libraries: int
+    band_moved: int
+    tier_moved: int
+    band_counts: pd.DataFrame
+    tier_counts: pd.DataFrame
+    band_moves: pd.DataFrame
+    tier_moves: pd.DataFrame
+
+
+def summarise(p: preview.Preview) -> PreviewSummary:
+    band_moves, tier_moves = p.band_moves(), p.tier_moves()
+    return PreviewSummary(
+        libraries=p.libraries,
+        band_moved=int(band_moves["jumlah"].sum()),
+        tier_moved=int(tier_moves["jumlah"].sum()),
+        band_counts=p.band_counts(),
+        tier_counts=p.tier_counts(),
+        band_moves=band_moves,
+        tier_moves=tier_moves,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _summary(
+    db: str, version: int, periode: str, fkey: FilterKey, now: tuple[str, str], new: tuple[str, str]
+) -> PreviewSummary:
+    return summarise(
+        preview.compare(
+            _band_table(db, version, periode, fkey, now[0]),
+            _band_table(db, version, periode, fkey, new[0]),
+            _tier_table(db, version, periode, fkey, now[0], now[1]),
+            _tier_table(db, version, periode, fkey, new[0], new[1]),
+        )
+    )
+
+
 def compute_preview(
     view: View, skor: Mapping[str, Any], pembinaan: Mapping[str, Any]
-) -> preview.Preview:
+) -> PreviewSummary:
     """The preview of candidate settings against the stored ones (cached per data version)."""
     store = state.store()
     db, version = str(store.path), store.data_version()
-    fkey = filter_key(view.filters)
-    skor_now = score.get_settings(store)
-    pembinaan_now = coaching.get_settings(store)
-    now_s, now_p = preview.settings_key(skor_now), preview.settings_key(pembinaan_now)
-    new_s, new_p = preview.settings_key(skor), preview.settings_key(pembinaan)
-    return preview.compare(
-        _band_table(db, version, view.periode, fkey, now_s),
-        _band_table(db, version, view.periode, fkey, new_s),
-        _tier_table(db, version, view.periode, fkey, now_s, now_p),
-        _tier_table(db, version, view.periode, fkey, new_s, new_p),
+    now = (
+        preview.settings_key(score.get_settings(store)),
+        preview.settings_key(coaching.get_settings(store)),
     )
+    new = (preview.settings_key(skor), preview.settings_key(pembinaan))
+    return _summary(db, version, view.periode, filter_key(view.filters), now, new)
 
 
 # -- figure builders (pure) ----------------------------------------------------------------------
@@ -406,18 +460,18 @@ def render_preview(view: View, skor: dict[str, Any], pembinaan: dict[str, Any], 
     st.caption(of)
     st.markdown(f"**{t('pengaturan.preview.band_chart')}**")
     st.plotly_chart(
-        shift_bars(result.band_counts(), bl, BAND_BAR_COLOURS, lang),
+        shift_bars(result.band_counts, bl, BAND_BAR_COLOURS, lang),
         width="stretch",
         key="pg_band_chart",
     )
-    _moves_table(result.band_moves(), bl, lang, "pg_band_moves")
+    _moves_table(result.band_moves, bl, lang, "pg_band_moves")
     st.markdown(f"**{t('pengaturan.preview.tier_chart')}**")
     st.plotly_chart(
-        shift_bars(result.tier_counts(), tl, TIER_COLOURS, lang),
+        shift_bars(result.tier_counts, tl, TIER_COLOURS, lang),
         width="stretch",
         key="pg_tier_chart",
     )
-    _moves_table(result.tier_moves(), tl, lang, "pg_tier_moves")
+    _moves_table(result.tier_moves, tl, lang, "pg_tier_moves")
 
 
 def _moves_table(moves: pd.DataFrame, labels: Mapping[str, str], lang: str, key: str) -> None:
@@ -536,14 +590,13 @@ def render_targets(view: View, lang: str) -> None:
         index=years.index(default) if default in years else 0,
         key="pg_target_tahun",
     )
-    frame = _targets(str(store.path), store.data_version(), int(tahun))
-    if frame.empty:
+    n, table = _target_view(str(store.path), store.data_version(), int(tahun), lang)
+    if n == 0:
         st.info(t("pengaturan.target.empty", tahun=str(tahun)))
         return
-    st.caption(t("pengaturan.target.count", n=len(frame), tahun=str(tahun)))
-    region = dict(zip(places.wilayah_frame()["kode"], places.wilayah_frame()["nama"], strict=True))
+    st.caption(t("pengaturan.target.count", n=n, tahun=str(tahun)))
     st.dataframe(
-        target_frame(frame, lang, lambda k: region.get(k, k)),
+        table,
         hide_index=True,
         width="stretch",
         key="pg_target_table",
