@@ -49,6 +49,7 @@ def test_renders_the_ranking_trend_distribution_and_table(
     table = at.dataframe[0].value
     assert len(table) == 34  # every province of the demo
     assert "Kunjungan (orang)" in table.columns
+    assert table["Profil"].str.fullmatch(r"profil\?kode=\d{2}&tingkat=provinsi").all()
     metrics = _metrics(at)
     assert metrics[AGGREGATE_ID] not in ("", "–")
     assert metrics["Kelengkapan laporan"].endswith("%")

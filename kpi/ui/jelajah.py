@@ -213,6 +213,11 @@ def table_formats(table: pd.DataFrame, k: Kpi, lang: str) -> dict[str, Callable[
     return {c: (lambda v, d=d: _fmt(v, lang, d)) for c, d in decimals.items() if c in table.columns}
 
 
+def profile_url(kode: object, tingkat: str) -> str:
+    """The Profil page's address for a unit, relative to the app's root."""
+    return f"profil?kode={str(kode).replace('.', '')}&tingkat={tingkat}"
+
+
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     buf = io.BytesIO()
     export.write_xlsx(sheets, buf)
@@ -221,6 +226,20 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 # ---------------------------------------------------------------------------------------------
 # cached data and drawing
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _figure(
+    kind: str, frame: pd.DataFrame, kpi_id: str, lang: str, n: int = TOP_N, lowest: bool = False
+) -> go.Figure:
+    """A built figure, kept while its frame is unchanged: building a Plotly figure costs more
+    than the cached query behind it when a page is revisited. st.plotly_chart only reads it."""
+    k = catalogue()[kpi_id]
+    if kind == "bars":
+        return ranking_bars(frame, k, lang, n, lowest)
+    if kind == "lines":
+        return trend_lines(frame, k, lang)
+    return distribution(frame, k, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -339,7 +358,8 @@ def render(view: View, lang: str) -> None:
         with tabs[1]:
             _lines(table, k, level, view, lang)
         with tabs[2]:
-            st.plotly_chart(distribution(table, k, lang), width="stretch", key="jelajah_dist")
+            fig = _figure("dist", table, kpi_id, lang)
+            st.plotly_chart(fig, width="stretch", key="jelajah_dist")
             st.caption(t("jelajah.dist_help", n=_fmt(int(table[kpi_id].notna().sum()), lang, 0)))
         with tabs[3]:
             _table(table, k, level, view, lang)
@@ -367,7 +387,8 @@ def _bars(table: pd.DataFrame, k: Kpi, lang: str) -> None:
                 t("jelajah.bars.n"), min_value=5, max_value=100, value=TOP_N, key="jelajah_bars_n"
             )
         )
-    st.plotly_chart(ranking_bars(table, k, lang, n, lowest), width="stretch", key="jelajah_bars")
+    fig = _figure("bars", table, k.id, lang, n, lowest)
+    st.plotly_chart(fig, width="stretch", key="jelajah_bars")
     shown = min(n, n_units)
     st.caption(t("jelajah.bars.caption", n=_fmt(shown, lang, 0), m=_fmt(n_units, lang, 0)))
 
@@ -392,7 +413,8 @@ def _lines(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> No
         series = monthly(k.id, "nasional", view, None)
         series = series.assign(nama=t("jelajah.lines.total"))
     if series["nilai"].notna().any():
-        st.plotly_chart(trend_lines(series, k, lang), width="stretch", key="jelajah_lines")
+        fig = _figure("lines", series, k.id, lang)
+        st.plotly_chart(fig, width="stretch", key="jelajah_lines")
     else:
         st.info(t("jelajah.lines.empty"))
     st.caption(t("jelajah.lines.help"))
@@ -401,10 +423,19 @@ def _lines(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> No
 def _table(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> None:
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     shown = table_frame(table, k, lang)
+    profil = t("jelajah.col.profil")
+    # the profile link only on screen; the files keep the figures
+    linked = shown
+    if level != "nasional":
+        codes = shown[t("jelajah.col.kode")]
+        linked = shown.assign(**{profil: [profile_url(c, level) for c in codes]})
     st.dataframe(
-        shown.style.format(table_formats(shown, k, lang), na_rep="–"),
+        linked.style.format(table_formats(shown, k, lang), na_rep="–"),
         hide_index=True,
         width="stretch",
+        column_config={
+            profil: st.column_config.LinkColumn(profil, display_text=t("jelajah.open_profil"))
+        },
         key="jelajah_table",
     )
     name = f"jelajah_{k.id}_{level}_{view.periode.replace('..', '_')}"

@@ -20,18 +20,13 @@ from kpi.ui import data, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
-from kpi.ui.jelajah import period_label, xlsx_bytes
+from kpi.ui.jelajah import period_label, profile_url, xlsx_bytes
 
 RULE_D = 80.0  # coaching rule D: completeness under 80% needs reporting coaching
 CHART_LIMIT = 40  # kab/kota: the chart shows the lowest ones, the table all of them
 TIMELINESS_COLOUR = "#34495e"
 AREA_LEVELS: tuple[str, ...] = ("provinsi", "kabupaten_kota")
 Z_THRESHOLD = 3.5
-
-
-def profile_url(kode: object, tingkat: str) -> str:
-    """The Profil page's address for a unit, relative to the app's root."""
-    return f"profil?kode={str(kode).replace('.', '')}&tingkat={tingkat}"
 
 
 def column_label(column: str, lang: str) -> str:
