@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
-from kpi.store import Store, resolve_db_path
+from kpi.store import Store, StoreError, resolve_db_path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -92,13 +93,19 @@ def run(args: argparse.Namespace) -> int:
         plan = plan_import(store, files)
         for path in unreadable:
             plan.files.append(
-                FilePlan(Path(path).name, "refused", message("rusak", detail="file not found"))
+                FilePlan(Path(path).name, "refused", message("tidak_ditemukan", nama=path))
             )
         batch_id = None
         counts: Any = plan
         if plan.importable and not args.dry_run and (plan.accepted or plan.rejected):
             result = commit(store, plan, user=args.user or current_user())
             batch_id, counts = result.batch_id, result
+    except StoreError:
+        raise  # a message for the user, printed by the command line
+    except Exception as exc:  # an unexpected failure: one line, nothing written
+        logging.getLogger("tpbis").exception("import failed")
+        print(f"Impor gagal / import failed: {exc}", file=sys.stderr)
+        return 2
     finally:
         store.close()
     out = report(plan, batch_id, args.dry_run, args.lang, counts)

@@ -36,6 +36,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This file would inflate to {ukuran} MB when unpacked, beyond the safe limit of "
         "{batas} MB. It was refused without being read.",
     ),
+    "tidak_ditemukan": (
+        "Berkas {nama} tidak ditemukan atau tidak dapat dibuka.",
+        "The file {nama} was not found or cannot be opened.",
+    ),
     "kosong": (
         "Berkas ini kosong: tidak ada sel yang berisi data.",
         "This file is empty: no cell holds any data.",
