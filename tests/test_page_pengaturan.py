@@ -261,3 +261,20 @@ def test_shift_bars_builder() -> None:
     assert fig.layout.separators == ",." and fig.layout.barmode == "group"
     en = pengaturan.shift_bars(counts, labels, {}, "en")
     assert en.data[0].name == "Now" and list(en.data[0].text) == ["3", "1,234"]
+
+
+def test_an_empty_store_says_what_to_do(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpi.demo import clear_demo
+
+    clear_demo(_store(demo_db))
+    at = _app(demo_db, monkeypatch).run()
+    _clean(at)
+    infos = " ".join(i.value for i in at.info)
+    assert "pratinjau muncul setelah data diimpor" in infos
+    assert "Belum ada target" in infos
+    assert not at.get("plotly_chart")
+    # the settings can still be edited and saved before any data arrives
+    at.number_input(key="pgw_R1_poin").set_value(3).run()
+    at.button(key="pg_save").click().run()
+    _clean(at)
+    assert coaching.get_settings(_store(demo_db))["R1"]["poin"] == 3
