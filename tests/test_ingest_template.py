@@ -37,3 +37,14 @@ def test_template_sheets_are_recognised(tmp_store: Store) -> None:
         "indikator_konteks": "indikator_konteks",
     }
     assert plan.accepted == 0 and plan.rejected == 0
+
+
+def test_committed_copy_matches_the_generator() -> None:
+    """data/templat_impor.xlsx is regenerated with kpi.ingest.template.write_template()."""
+    from kpi.ingest.template import TEMPLATE_PATH
+
+    def shape(data: bytes) -> dict[str, list[object]]:
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        return {ws.title: [c.value for c in ws[1]] for ws in wb.worksheets}
+
+    assert shape(TEMPLATE_PATH.read_bytes()) == shape(build_template())

@@ -5,6 +5,8 @@ are fixed. Generated on demand, so it always matches the importer."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -13,6 +15,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpi.columns import CIEL_DIMENSIONS, JENIS_DUKUNGAN, JENIS_PERPUSTAKAAN, MONTHLY_COLUMNS
 from kpi.ingest.kinds import TINGKAT_TARGET
+
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "data" / "templat_impor.xlsx"
 
 _MONTHLY_NOTES = {c.name: f"{c.label_id} / {c.label_en}" for c in MONTHLY_COLUMNS}
 
@@ -118,6 +122,15 @@ def build_template() -> bytes:
                 dv.add(f"{letter}2:{letter}5000")
                 sheet.add_data_validation(dv)
         sheet.freeze_panes = "A2"
+    # fixed document dates: the same code gives the same file (data/templat_impor.xlsx)
+    wb.properties.created = wb.properties.modified = datetime(2025, 1, 1)
+    wb.properties.creator = "TPBIS KPI Dashboard"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def write_template(path: Path = TEMPLATE_PATH) -> Path:
+    """Regenerate the committed copy (data/templat_impor.xlsx)."""
+    path.write_bytes(build_template())
+    return path
