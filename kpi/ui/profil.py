@@ -5,8 +5,12 @@ figure builders (pure: frame -> figure) and its drawing.
 from __future__ import annotations
 
 import html
+import logging
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import date
 from typing import Any
 
@@ -280,20 +284,96 @@ def _context(db: str, version: int, kodes: tuple[str, ...]) -> pd.DataFrame:
     return prof.context_indicators(open_store(db), kodes)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# The flag history needs the coaching rules evaluated at several window ends, each over every
+# library (about half a second apiece on the demo). The latest window end is the view's own and
+# comes from data.evaluation (the priority page's cache). The earlier ones are evaluated in one
+# background thread, once per data version for every place and session: the page draws at
+# once with what is ready and completes the history when the rest arrives.
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profil-riwayat")
+_EARLIER: OrderedDict[tuple[Any, ...], Future] = OrderedDict()
+_EARLIER_LOCK = threading.Lock()
+_EARLIER_MAX = 24
+_SLIM = (
+    "kode",
+    "jenis",
+    "kode_provinsi",
+    "kode_kabupaten_kota",
+    "tier",
+    "points",
+    "quadrant",
+    "reasons",
+)
+
+
+def _evaluate_slim(db: str, end: date, months: int) -> pd.DataFrame:
+    ev = coaching.evaluate(open_store(db), end.strftime("%Y-%m"), months, Filters())
+    return ev[[c for c in _SLIM if c in ev.columns]].copy()
+
+
+def _earlier(db: str, version: int, end: date, months: int) -> Future:
+    key = (db, version, end, months)
+    with _EARLIER_LOCK:
+        fut = _EARLIER.get(key)
+        if fut is None:
+            fut = _POOL.submit(_evaluate_slim, db, end, months)
+            _EARLIER[key] = fut
+            while len(_EARLIER) > _EARLIER_MAX:
+                _EARLIER.popitem(last=False)
+        else:
+            _EARLIER.move_to_end(key)
+        return fut
+
+
+def wait_for_history(timeout: float = 120.0) -> None:
+    """Wait until every queued evaluation of earlier window ends is done (tests, benchmarks)."""
+    with _EARLIER_LOCK:
+        pending = list(_EARLIER.values())
+    wait(pending, timeout=timeout)
+
+
+def _latest_evaluation(end: date, months: int) -> pd.DataFrame:
+    v = View(period=Period("bulan", end, end), filters=Filters(), last_month=end)
+    return data.evaluation(v, months=months, filters=Filters())
+
+
 def _history(
+    place: tuple[str, str], ends: tuple[date, ...], months: int
+) -> tuple[pd.DataFrame, list[Future]]:
+    """The place's flags at the window ends ready now, and the evaluations still running."""
+    db, version = _db()
+    futures = {end: _earlier(db, version, end, months) for end in ends[:-1]}
+    pending = [f for f in futures.values() if not f.done()]
+    if not pending:
+        return _complete_history(db, version, place, ends, months), []
+    evaluations = {ends[-1]: _latest_evaluation(ends[-1], months)}
+    for end, fut in futures.items():
+        if fut.done() and fut.exception() is None:
+            evaluations[end] = fut.result()
+    return prof.tier_history(evaluations, {"tingkat": place[0], "kode": place[1]}), pending
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _complete_history(
     db: str, version: int, place: tuple[str, str], ends: tuple[date, ...], months: int
 ) -> pd.DataFrame:
-    """The place's flags at each window end. Each evaluation covers every library with no
-    filter (data.evaluation's cache, shared with the priority page and every other profile);
-    only the place's small history is cached here, so a revisit does not reload them.
-    """
-    del db, version  # cache keys only
-    evaluations = {}
-    for end in ends:
-        v = View(period=Period("bulan", end, end), filters=Filters(), last_month=end)
-        evaluations[end] = data.evaluation(v, months=months, filters=Filters())
+    """Every window end, once all are evaluated (cached per place: a revisit loads nothing)."""
+    evaluations = {ends[-1]: _latest_evaluation(ends[-1], months)}
+    for end in ends[:-1]:
+        fut = _earlier(db, version, end, months)
+        if fut.exception() is not None:
+            logging.getLogger("tpbis").error(
+                "flag history at %s failed", end, exc_info=fut.exception()
+            )
+            continue
+        evaluations[end] = fut.result()
     return prof.tier_history(evaluations, {"tingkat": place[0], "kode": place[1]})
+
+
+@st.fragment(run_every=2)
+def _poll_history(pending: list[Future]) -> None:
+    """While earlier window ends are evaluated: check every 2 s, then redraw the page."""
+    if all(f.done() for f in pending):
+        st.rerun(scope="app")
 
 
 def requested() -> tuple[str, str | None]:
@@ -688,11 +768,12 @@ def flag_history(p: Mapping[str, Any], view: View, lang: str) -> None:
     st.subheader(t("profil.flags.title"))
     ends = prof.quarter_ends(view.period.last, HISTORY_POINTS)
     months = int(coaching.get_settings(state.store()).get("jendela_bulan", 12))
-    db, version = _db()
-    with st.spinner(t("profil.flags.loading")):
-        history = _history(db, version, (p["tingkat"], str(p["kode"])), tuple(ends), months)
+    history, pending = _history((p["tingkat"], str(p["kode"])), tuple(ends), months)
     tier_labels = {x: t(f"tier.{x}") for x in (*TIER_COLOURS,)}
     st.caption(t("profil.flags.caption", n=state.num(len(ends)), m=state.num(months)))
+    if pending:
+        st.caption(t("profil.flags.loading"))
+        _poll_history(pending)
     if p["tingkat"] == "perpustakaan":
         shown = pd.DataFrame(
             {
