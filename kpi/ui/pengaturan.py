@@ -93,6 +93,12 @@ def _target_view(db: str, version: int, tahun: int, lang: str) -> tuple[int, pd.
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
+def _stored_boundaries(db: str, version: int) -> dict[str, Any] | None:
+    del version  # the stored file can be large: read it once per data version
+    return boundaries.stored_info(open_store(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
 def _match_file(data: bytes) -> boundaries.BoundaryReport:
     return boundaries.match_features(boundaries.read_geojson(data))
 
@@ -608,7 +614,7 @@ def render_boundaries(lang: str) -> None:
     store = state.store()
     st.subheader(t("pengaturan.batas.title"))
     st.caption(t("pengaturan.batas.intro"))
-    info = boundaries.stored_info(store)
+    info = _stored_boundaries(str(store.path), store.data_version())
     if info is None:
         st.info(t("pengaturan.batas.none"))
     else:
