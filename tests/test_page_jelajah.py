@@ -119,3 +119,30 @@ def test_no_data_for_the_filter_says_what_to_do(
     _clean(at)
     assert not _charts(at)
     assert any("Belum ada data" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_every_kpi_of_the_catalogue_renders(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpi.catalogue import catalogue
+
+    at = _app(demo_db, monkeypatch).run()
+    for kpi in catalogue().ids:
+        at.selectbox(key="jelajah_kpi").set_value(kpi).run()
+        _clean(at)
+        has_chart = len(_charts(at)) == 3
+        has_empty_state = any("Belum ada data" in i.value for i in at.info)
+        assert has_chart != has_empty_state, kpi  # figures, or the empty state, never both
+
+
+def test_a_single_month_at_library_level(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(demo_db, monkeypatch)
+    at.query_params["periode"] = "2025-08"
+    at.query_params["kab"] = "5201"
+    at.query_params["provinsi"] = "52"
+    at.run()
+    at.selectbox(key="jelajah_tingkat").set_value("perpustakaan").run()
+    _clean(at)
+    assert any("Agustus 2025" in c.value for c in at.caption)
+    table = at.dataframe[0].value
+    assert 0 < len(table) < 100  # the libraries of Kabupaten Lombok Barat
+    assert table["Profil"].str.endswith("&tingkat=perpustakaan").all()
+    assert "Jenis perpustakaan" in table.columns
