@@ -166,12 +166,16 @@ def place_filters(place: Mapping[str, Any], view_filters: Filters | None = None)
 
 
 def peer_filters(place: Mapping[str, Any], view_filters: Filters | None = None) -> Filters:
-    """The rows of the KPI table that hold the place and its peers: a library's province (peers:
-    the same level there), a kab/kota's province (peers: its other kab/kota), all provinces.
+    """The rows of the KPI table that hold the place and its peers: a library and the libraries
+    of its level in its province (a provincial library: every provincial library), a kab/kota
+    and the other kab/kota of its province, a province and the other provinces.
     """
     base = (view_filters or Filters()).without_geography()
     if place["tingkat"] == "perpustakaan":
-        return Filters(provinsi=place.get("kode_provinsi"))
+        jenis = place.get("jenis")
+        if jenis == "provinsi":
+            return Filters(jenis="provinsi")
+        return Filters(provinsi=place.get("kode_provinsi"), jenis=jenis)
     if place["tingkat"] == "kabupaten_kota":
         return replace(base, provinsi=place.get("kode_provinsi"))
     return base

@@ -158,9 +158,11 @@ def test_library_index_lists_every_library_with_area_names(store: Store) -> None
 
 def test_place_and_peer_filters() -> None:
     view = Filters(provinsi="53", jenis="desa_kelurahan", tahun_bergabung=2022)
-    lib = {"tingkat": "perpustakaan", "kode": "A", "kode_provinsi": "52"}
+    lib = {"tingkat": "perpustakaan", "kode": "A", "kode_provinsi": "52", "jenis": "desa_kelurahan"}
     assert prof.place_filters(lib, view) == Filters(provinsi="52")
-    assert prof.peer_filters(lib, view) == Filters(provinsi="52")
+    assert prof.peer_filters(lib, view) == Filters(provinsi="52", jenis="desa_kelurahan")
+    prv = {"tingkat": "perpustakaan", "kode": "PRV-52", "kode_provinsi": "52", "jenis": "provinsi"}
+    assert prof.peer_filters(prv, view) == Filters(jenis="provinsi")  # one per province
     kab = {"tingkat": "kabupaten_kota", "kode": "5201", "kode_provinsi": "52"}
     assert prof.place_filters(kab, view) == Filters(
         provinsi="52", kabupaten_kota="5201", jenis="desa_kelurahan", tahun_bergabung=2022

@@ -626,7 +626,8 @@ def peers(p: Mapping[str, Any], table: pd.DataFrame, row: pd.Series | None, lang
         return
     if p["tingkat"] == "perpustakaan":
         table = table[table["jenis"] == p.get("jenis")]
-    st.caption(t(f"profil.peers.who.{p['tingkat']}", provinsi=p.get("provinsi") or ""))
+    who = "perpustakaan_provinsi" if p.get("jenis") == "provinsi" else p["tingkat"]
+    st.caption(t(f"profil.peers.who.{who}", provinsi=p.get("provinsi") or ""))
     if len(table) < 2:
         st.info(t("profil.empty.no_peers"))
         return
