@@ -106,6 +106,9 @@ def test_changing_a_weight_previews_then_saves(
     at = _app(demo_db, monkeypatch).run()
     _clean(at)
     before = _store(demo_db).data_version()
+    at.button(key="pg_save").click().run()  # nothing changed: nothing written
+    assert any("Tidak ada perubahan" in i.value for i in at.info)
+    assert _store(demo_db).data_version() == before
     at.number_input(key="pgw_bobot_informasi").set_value(60).run()
     # 60 + 40 + 25 = 125: no preview, a clear message instead
     assert any("harus 100, sekarang 125" in w.value for w in at.warning), at.warning
@@ -278,3 +281,25 @@ def test_an_empty_store_says_what_to_do(demo_db: Path, monkeypatch: pytest.Monke
     at.button(key="pg_save").click().run()
     _clean(at)
     assert coaching.get_settings(_store(demo_db))["R1"]["poin"] == 3
+
+
+def test_target_frame_one_row_per_place() -> None:
+    targets = pd.DataFrame(
+        {
+            "kpi": ["kunjungan", "kunjungan", "kegiatan_per_bulan", "kunjungan"],
+            "tingkat": ["provinsi", "nasional", "provinsi", "provinsi"],
+            "kode": ["52", "", "52", "11"],
+            "nilai": [12000.0, 1234567.0, 4.25, 800.0],
+        }
+    )
+    names = {"52": "Nusa Tenggara Barat", "11": "Aceh"}
+    table = pengaturan.target_frame(targets, "id", lambda k: names.get(k, k))
+    assert table.columns.tolist() == [
+        "Kode",
+        "Wilayah",
+        "Kunjungan",
+        "Kegiatan per perpustakaan per bulan",
+    ]
+    assert table["Wilayah"].tolist() == ["Nasional", "Aceh", "Nusa Tenggara Barat"]
+    assert table["Kunjungan"].tolist() == ["1.234.567", "800", "12.000"]
+    assert table["Kegiatan per perpustakaan per bulan"].tolist() == ["–", "–", "4,25"]

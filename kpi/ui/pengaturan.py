@@ -500,6 +500,11 @@ def _save(skor: dict[str, Any], pembinaan: dict[str, Any], lang: str) -> None:
         )
         return
     store = state.store()
+    if preview.same_settings(skor, score.get_settings(store)) and preview.same_settings(
+        pembinaan, coaching.get_settings(store)
+    ):
+        st.info(i18n.t("pengaturan.nothing_to_save", lang))  # no write: caches stay valid
+        return
     try:
         score.save_settings(store, skor)
     except CatalogueError as exc:  # the engine's own check: shown, nothing saved
