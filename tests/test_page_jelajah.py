@@ -94,6 +94,12 @@ def test_choosing_units_draws_their_lines(demo_db: Path, monkeypatch: pytest.Mon
     assert len(lines) == 1, "no line chart"
     names = [trace["name"] for trace in json.loads(lines[0])["data"]]
     assert sorted(names) == ["Nusa Tenggara Barat", "Nusa Tenggara Timur"]
+    # the chosen units stay when the KPI changes
+    at.selectbox(key="jelajah_kpi").set_value("kegiatan").run()
+    _clean(at)
+    assert at.multiselect(key="jelajah_units_provinsi").value == ["52", "53"]
+    lines = [c.proto.spec for c in _charts(at) if "lines+markers" in c.proto.spec]
+    assert len(json.loads(lines[0])["data"]) == 2
 
 
 def test_the_language_switch_changes_the_labels(

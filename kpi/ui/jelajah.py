@@ -397,12 +397,15 @@ def _lines(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> No
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     units: list[str] = []
     if level != "nasional":
-        ranked = _values(table, k).sort_values("nilai", ascending=False)
-        names = dict(zip(ranked["kode"], ranked["nama"], strict=True))
+        # the same options whatever the KPI, so that the chosen units stay when the KPI changes
+        by_name = table.sort_values(["nama", "kode"], kind="stable")
+        names = dict(
+            zip(by_name["kode"].astype(str), by_name["nama"].fillna("").astype(str), strict=True)
+        )
         units = st.multiselect(
             t("jelajah.lines.units"),
             list(names),
-            format_func=lambda kode: names.get(kode, kode),
+            format_func=lambda kode: f"{names.get(kode) or kode} ({kode})",
             max_selections=MAX_LINES,
             placeholder=t("jelajah.lines.placeholder"),
             key=f"jelajah_units_{level}",
