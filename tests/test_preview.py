@@ -185,3 +185,31 @@ def test_candidate_scores_reach_the_coaching_rules(store: Store) -> None:
     after = dict(zip(tiers["kode"], tiers["tier"], strict=True))
     for k in scored_not_d:
         assert after[k] is not None, k  # at least R1's 2 points: pantau or higher
+
+
+def test_the_preview_matches_the_engine_after_saving(demo_store: Store) -> None:
+    """The preview's rescoring of the coaching inputs gives exactly the tiers that the engine
+    gives once the candidate settings are saved (on the demo: thousands of libraries)."""
+    skor = score.get_settings(demo_store)
+    skor["bobot"] = {"informasi": 60, "pelibatan": 15, "advokasi": 25}
+    skor["bands"] = preview.bands_with_edges(55, 75)
+    pembinaan = coaching.get_settings(demo_store)
+    pembinaan["R4"]["poin"] = 2
+    period = "2025-01..2025-12"
+    p = preview.preview(demo_store, period, None, skor, pembinaan)
+    assert p.band_moved > 0 and p.tier_moved > 0
+
+    score.save_settings(demo_store, skor)
+    coaching.save_settings(demo_store, pembinaan)
+    engine = coaching.evaluate(demo_store, "2025-12").set_index("kode")["tier"]
+    bands = score.scored_table(demo_store, "perpustakaan", period, None, []).set_index("kode")
+    got_tiers = p.tiers.set_index("kode")["tier_baru"]
+    got_bands = p.bands.set_index("kode")["band_baru"]
+    assert got_tiers.fillna("-").to_dict() == engine.reindex(got_tiers.index).fillna("-").to_dict()
+    assert (
+        got_bands.fillna("-").to_dict()
+        == bands["band"].reindex(got_bands.index).fillna("-").to_dict()
+    )
+    # and after saving, the same candidate moves nothing
+    again = preview.preview(demo_store, period, None, skor, pembinaan)
+    assert again.band_moved == 0 and again.tier_moved == 0
