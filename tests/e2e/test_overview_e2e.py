@@ -80,9 +80,10 @@ def test_switching_to_english(page: Page, app_url: str, wait_for_app_run: WaitFo
 
 def test_plotly_charts_draw(page: Page, app_url: str, wait_for_app_run: WaitForApp) -> None:
     _open_overview(page, app_url, wait_for_app_run)
-    expect(page.locator(PLOT).first).to_be_visible()
+    # plotly's renderer is a lazily loaded script: give it time on a busy machine
+    expect(page.locator(PLOT).first).to_be_visible(timeout=FIRST_LOAD_TIMEOUT)
     assert page.locator(f"{PLOT} svg.main-svg").count() > 0
-    expect(page.locator(TRACE_PATHS).first).to_be_attached()
+    expect(page.locator(TRACE_PATHS).first).to_be_attached(timeout=FIRST_LOAD_TIMEOUT)
     drawn = page.eval_on_selector_all(
         TRACE_PATHS, "paths => paths.filter(p => (p.getAttribute('d') || '').length > 2).length"
     )
