@@ -1,0 +1,217 @@
+"""Helpers of the user journeys (tests/e2e/test_journey_*.py): each journey gets its OWN
+Streamlit server on its own database file, so one journey's writes (an import, a cleared demo,
+saved settings) never leak into another test, and the order of the test files does not matter.
+
+The server is started the way tests/e2e/conftest.py starts the shared one (``streamlit run
+app.py`` on a free loopback port, file watcher off, stats off) and waited for on its health
+endpoint; the browser, the page with every non-loopback request aborted (``blocked_requests``)
+and ``canvas_has_pixels`` come from that conftest's fixtures.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import openpyxl
+from playwright.sync_api import Download, Locator, Page, expect
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SERVER_START_TIMEOUT = 90.0  # s: until /_stcore/health answers "ok"
+FIRST_LOAD = 120_000  # ms: a first load also fills the caches (or loads the demo)
+STEP = 60_000  # ms: one user action on 2 busy cores
+
+ERRORS = (
+    '[data-testid="stException"], [data-testid="stAlertContentError"], '
+    '[data-testid="stErrorElement"]'
+)
+RUN_FINISHED = (
+    '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+    '[data-test-script-state="notRunning"]'
+)
+MAP_CANVAS = '[data-testid="stPlotlyChart"] canvas.maplibregl-canvas'
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _health(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # loopback only
+            return response.read().decode("utf-8", "replace").strip()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _tail(path: Path, lines: int = 60) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+@contextmanager
+def serve(db: Path, log: Path) -> Iterator[str]:
+    """``streamlit run app.py -- --db DB`` on a free loopback port; yields the base URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "TPBIS_DB": str(db),
+        "PYTHONUNBUFFERED": "1",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--",
+        "--db",
+        str(db),
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while _health(f"{base}/_stcore/health") != "ok":
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{_tail(log)}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not answer on {base}:\n{_tail(log)}")
+            time.sleep(0.25)  # polling the server's health endpoint, not waiting on a page
+        yield base + "/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+# ---------------------------------------------------------------------------------------------
+# waiting on the app's own state
+
+
+def wait_run(page: Page, timeout: float = STEP) -> None:
+    """Streamlit connected and its script run finished."""
+    page.wait_for_selector(RUN_FINISHED, state="attached", timeout=timeout)
+
+
+def heading(page: Page, name: str, timeout: float = STEP) -> None:
+    expect(page.get_by_role("heading", name=name).first).to_be_visible(timeout=timeout)
+    wait_run(page, timeout)
+
+
+def no_errors(page: Page) -> None:
+    expect(page.locator(ERRORS)).to_have_count(0)
+
+
+def metric(scope: Page | Locator, label: str) -> Locator:
+    """The value of the metric labelled ``label`` on the page or inside a container."""
+    root = scope if isinstance(scope, Page) else scope.page  # ``has`` is relative to the metric
+    return (
+        scope.get_by_test_id("stMetric")
+        .filter(has=root.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+        .get_by_test_id("stMetricValue")
+    )
+
+
+def metric_int(page: Page, label: str) -> int:
+    """A metric's value as an integer (Indonesian thousands dots removed)."""
+    text = metric(page, label).first.inner_text().strip()
+    digits = re.sub(r"[.\s]", "", text)
+    assert digits.isdigit(), f"{label}: {text!r} is not a whole number"
+    return int(digits)
+
+
+def nav(page: Page, title: str, heading_text: str) -> None:
+    """Go to a page the way a user does: its link in the sidebar navigation."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    heading(page, heading_text)
+
+
+def sidebar_select(page: Page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar selectbox labelled ``label``."""
+    box = (
+        page.get_by_test_id("stSidebar")
+        .get_by_test_id("stSelectbox")
+        .filter(has=page.get_by_text(label, exact=True))
+    )
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_run(page)
+
+
+def download(page: Page, button: Locator, folder: Path, timeout: float = STEP) -> Path:
+    with page.expect_download(timeout=timeout) as info:
+        button.click()
+    d: Download = info.value
+    path = folder / d.suggested_filename
+    d.save_as(path)
+    return path
+
+
+def workbook_bytes(wb: openpyxl.Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def no_formulas(wb: openpyxl.Workbook) -> None:
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"formula in {sheet.title}!{cell.coordinate}"
+
+
+def map_draws(page: Page, canvas_has_pixels: object, timeout: float = STEP) -> None:
+    """The page's MapLibre canvas is attached and has drawn something (not one flat colour)."""
+    expect(page.locator(MAP_CANVAS).first).to_be_attached(timeout=timeout)
+    page.wait_for_function(
+        """(sel) => [...document.querySelectorAll(sel)].some(c => c.width > 0 && c.height > 0)""",
+        arg=MAP_CANVAS,
+        timeout=timeout,
+    )
+    # MapLibre draws on its next frames: wait until the canvas holds pixels (the app's own state)
+    page.wait_for_function(
+        """(sel) => {
+          for (const canvas of document.querySelectorAll(sel)) {
+            const p = document.createElement("canvas");
+            p.width = Math.min(canvas.width, 512); p.height = Math.min(canvas.height, 512);
+            const ctx = p.getContext("2d", { willReadFrequently: true });
+            ctx.drawImage(canvas, 0, 0, p.width, p.height);
+            const d = new Uint32Array(ctx.getImageData(0, 0, p.width, p.height).data.buffer);
+            const norm = (px) => ((px >>> 24) === 0 ? 0 : px);
+            for (let i = 1; i < d.length; i++) if (norm(d[i]) !== norm(d[0])) return true;
+          }
+          return false;
+        }""",
+        arg=MAP_CANVAS,
+        timeout=timeout,
+    )
+    assert canvas_has_pixels(page, MAP_CANVAS), "the map's canvas is blank"  # type: ignore[operator]
