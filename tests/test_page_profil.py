@@ -136,6 +136,7 @@ def test_a_library_profile_shows_every_section(
     _assert_clean(at)
     history = at.dataframe[1].value
     assert list(history.iloc[:, 0]) == [
+        "Desember 2024",
         "Maret 2025",
         "Juni 2025",
         "September 2025",

@@ -30,7 +30,7 @@ from kpi.ui.filters import View
 from kpi.ui.maps import TIER_COLOURS
 
 TREND_MONTHS = 36
-HISTORY_POINTS = 4  # the window ends of the flag history (the period end and earlier quarters)
+HISTORY_POINTS = 5  # the window ends of the flag history: the period end and 4 quarters before
 TREND_COLUMNS: tuple[str, ...] = ("kunjungan", "peminjaman", "kegiatan", "peserta")
 PEER_COLUMNS: tuple[str, ...] = (
     "skor",
@@ -484,11 +484,12 @@ def picker(lang: str, view: View | None = None) -> None:
 def header(p: Mapping[str, Any], view: View, lang: str) -> None:
     t = _t(lang)
     st.title(t("profil.title_place", nama=p["nama"]))
-    where = [t(f"profil.tingkat.{p['tingkat']}")]
-    if p["tingkat"] != "provinsi" and p.get("kabupaten_kota") and p["tingkat"] == "perpustakaan":
-        where.append(str(p["kabupaten_kota"]))
-    if p["tingkat"] != "provinsi" and p.get("provinsi"):
-        where.append(str(p["provinsi"]))
+    if p["tingkat"] == "perpustakaan":
+        where = [t(f"jenis.{p['jenis']}") if p.get("jenis") else t("profil.tingkat.perpustakaan")]
+        where += [str(p[k]) for k in ("kabupaten_kota", "provinsi") if p.get(k)]
+    else:
+        where = [t(f"profil.tingkat.{p['tingkat']}")]
+        where += [str(p["provinsi"])] if p["tingkat"] != "provinsi" and p.get("provinsi") else []
     st.caption(" · ".join([*where, t("profil.period", periode=_period_text(view.period, lang))]))
     links = st.columns([3, 3, 2, 1])
     if p["tingkat"] != "provinsi" and p.get("kode_provinsi"):
