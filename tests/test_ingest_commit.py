@@ -102,7 +102,12 @@ def test_later_value_replaces_keeps_history_and_undo_restores(tmp_store: Store) 
     b1 = commit(tmp_store, plan_import(tmp_store, [("v1.xlsx", v1)], today=TODAY))
     # the later file reports only visits: one corrected, one new month
     v2 = monthly([("P-001", "Agustus 2023", 15), ("P-001", "September 2023", 7)])
-    b2 = commit(tmp_store, plan_import(tmp_store, [("v2.xlsx", v2)], today=TODAY))
+    plan2 = plan_import(tmp_store, [("v2.xlsx", v2)], today=TODAY)
+    preview = plan2.tables["laporan_bulanan"].frame
+    assert preview["_status"].tolist() == ["berubah", "baru"]  # per record, for the preview
+    assert preview["_row"].tolist() == [2, 3]
+    assert preview["_file"].tolist() == ["v2.xlsx", "v2.xlsx"]
+    b2 = commit(tmp_store, plan2)
     assert (b2.added, b2.changed, b2.unchanged) == (1, 1, 0)
 
     def row(kode: str, periode: str) -> tuple:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kpi.ingest import header as hdr
@@ -84,7 +85,9 @@ class FilePlan:
 @dataclass
 class TablePlan:
     table: str
-    frame: pd.DataFrame  # accepted records: table columns plus _p_<column> "provided" flags
+    # accepted records: the table's columns, _p_<column> ("provided by the sheet"), _file, _sheet,
+    # _row (where the record comes from), _rn (its position) and _status (baru, berubah, sama)
+    frame: pd.DataFrame
     provided: list[str]
     added: int = 0
     changed: int = 0
@@ -317,13 +320,19 @@ def _table_plans(store: Store, work: list[_SheetWork]) -> dict[str, TablePlan]:
             data[c] = _typed(vals, t)
         for c in cols:
             data[f"_p_{c}"] = c in val.provided or c in DATA_TABLE_KEYS[val.table]
+        # where each record comes from, as the analyst sees it
+        data["_file"] = w.file.file
+        data["_sheet"] = w.raw.name
+        data["_row"] = [w.parsed.file_rows[val.record_row[j]] for j in keep]
         parts.setdefault(val.table, []).append(pd.DataFrame(data))
         prov = provided_all.setdefault(val.table, [])
         prov.extend(c for c in val.provided if c not in prov)
-    return {
-        t: TablePlan(t, pd.concat(frames, ignore_index=True), provided_all[t])
-        for t, frames in parts.items()
-    }
+    out = {}
+    for t, frames in parts.items():
+        frame = pd.concat(frames, ignore_index=True)
+        frame["_rn"] = np.arange(len(frame))
+        out[t] = TablePlan(t, frame, provided_all[t])
+    return out
 
 
 def _reports(work: list[_SheetWork]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -374,7 +383,7 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def merged_select(table: str, cols: dict[str, str], src: str = "src") -> str:
+def merged_select(table: str, cols: dict[str, str], src: str = "src", extra: str = "") -> str:
     """The import's rows laid over the stored ones: a column the sheet did not provide keeps
     its stored value. Adds _is_new and _is_changed."""
     keys = DATA_TABLE_KEYS[table]
@@ -389,7 +398,7 @@ def merged_select(table: str, cols: dict[str, str], src: str = "src") -> str:
         if c not in keys
     )
     return (
-        f"SELECT {merged}, e.{keys[0]} IS NULL AS _is_new, "
+        f"SELECT {merged}, {extra + ', ' if extra else ''}e.{keys[0]} IS NULL AS _is_new, "
         f"(e.{keys[0]} IS NOT NULL AND ({changed or 'false'})) AS _is_changed "
         f"FROM {src} n LEFT JOIN {table} e ON {on}"
     )
@@ -403,12 +412,15 @@ def diff(store: Store, plan: Plan) -> None:
         name = f"plan_src_{tp.table}"
         cur.register(name, tp.frame)
         try:
-            row = cur.execute(
-                f"SELECT count(*) FILTER (WHERE _is_new), count(*) FILTER (WHERE _is_changed), "
-                f"count(*) FILTER (WHERE NOT _is_new AND NOT _is_changed) "
-                f"FROM ({merged_select(tp.table, cols, name)})"
-            ).fetchall()[0]
+            res = cur.execute(
+                f"SELECT _rn, _is_new, _is_changed "
+                f"FROM ({merged_select(tp.table, cols, name, extra='n._rn')}) ORDER BY _rn"
+            ).fetchnumpy()
         finally:
             cur.unregister(name)
-        assert row is not None
-        tp.added, tp.changed, tp.unchanged = int(row[0]), int(row[1]), int(row[2])
+        is_new = np.asarray(res["_is_new"], dtype=bool)
+        is_changed = np.asarray(res["_is_changed"], dtype=bool)
+        # per record: what the commit would do with it
+        tp.frame["_status"] = np.where(is_new, "baru", np.where(is_changed, "berubah", "sama"))
+        tp.added, tp.changed = int(is_new.sum()), int(is_changed.sum())
+        tp.unchanged = len(tp.frame) - tp.added - tp.changed

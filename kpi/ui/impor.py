@@ -16,7 +16,7 @@ from kpi.ingest.kinds import KINDS, column_names
 from kpi.ingest.plan import Plan
 from kpi.ingest.rejected import batch_rejected_excel, plan_rejected_excel
 from kpi.ingest.template import build_template
-from kpi.store import Store, StoreError
+from kpi.store import DATA_TABLE_KEYS, Store, StoreError
 from kpi.ui import state
 
 log = logging.getLogger("tpbis")
@@ -275,6 +275,7 @@ def _report(plan: Plan) -> None:
     cols[2].metric(state.tr("impor.added"), state.num(plan.added))
     cols[3].metric(state.tr("impor.changed"), state.num(plan.changed))
     cols[4].metric(state.tr("impor.unchanged"), state.num(plan.unchanged))
+    _preview(plan)
     issues = plan.issues
     if issues.empty:
         if plan.importable:
@@ -318,6 +319,40 @@ def _report(plan: Plan) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="impor_download_rejected",
     )
+
+
+PREVIEW_ROWS = 500
+
+
+def _preview(plan: Plan) -> None:
+    """The accepted records per table, each with what the commit would do with it."""
+    if not plan.tables:
+        return
+    with st.expander(state.tr("impor.preview")):
+        labels = {s: state.tr(f"impor.status_{s}") for s in ("baru", "berubah", "sama")}
+        for table, tp in plan.tables.items():
+            st.markdown(f"**{table}**")
+            chosen = st.multiselect(
+                state.tr("impor.status"),
+                list(labels),
+                default=[s for s in ("baru", "berubah") if s in set(tp.frame["_status"])],
+                format_func=labels.__getitem__,
+                key=f"impor_preview_{table}",
+            )
+            frame = tp.frame[tp.frame["_status"].isin(chosen)] if chosen else tp.frame
+            keys = DATA_TABLE_KEYS[table]
+            columns = [
+                c
+                for c in tp.frame.columns
+                if not c.startswith("_") and (c in keys or c in tp.provided)
+            ]
+            shown = frame[columns].head(PREVIEW_ROWS).copy()
+            shown.insert(0, state.tr("impor.status"), frame["_status"].map(labels))
+            shown.insert(0, state.tr("impor.col_row"), frame["_row"])
+            shown.insert(0, state.tr("impor.col_sheet"), frame["_sheet"])
+            shown.insert(0, state.tr("impor.col_file"), frame["_file"])
+            st.caption(state.tr("impor.preview_count", n=len(shown), total=len(frame)))
+            st.dataframe(shown, hide_index=True, width="stretch")
 
 
 # ---------------------------------------------------------------------------------------------
