@@ -48,6 +48,10 @@ def _user() -> str | None:
     return None
 
 
+def _kind_label(kind: str | None) -> str:
+    return state.tr(f"impor.kind_{kind}") if kind else state.tr("impor.kind_none")
+
+
 def _sheet_key(file: str, sheet: str) -> str:
     return f"{file}::{sheet}"
 
@@ -190,9 +194,7 @@ def _file_block(store: Store, f: Any) -> None:
     else:
         st.markdown(f"#### {state.tr('impor.file_ok', nama=f.file)}")
     for s in f.sheets:
-        label = f"{state.tr('impor.sheet', sheet=s.sheet)} · " + (
-            s.kind if s.kind else state.tr("impor.kind_none")
-        )
+        label = f"{state.tr('impor.sheet', sheet=s.sheet)} · " + _kind_label(s.kind)
         with st.expander(
             label,
             expanded=bool(s.kind and s.rejected)
@@ -222,6 +224,7 @@ def _mapping_editor(store: Store, file: str, s: Any) -> None:
         state.tr("impor.kind"),
         options_kind,
         index=options_kind.index(kind_now) if kind_now in options_kind else 0,
+        format_func=lambda k: _kind_label(k or None),
         key=f"impor_kind_{wkey}",
     )
     st.caption(state.tr("impor.mapping_help"))
@@ -331,7 +334,7 @@ def _preview(plan: Plan) -> None:
     with st.expander(state.tr("impor.preview")):
         labels = {s: state.tr(f"impor.status_{s}") for s in ("baru", "berubah", "sama")}
         for table, tp in plan.tables.items():
-            st.markdown(f"**{table}**")
+            st.markdown(f"**{_kind_label(table)}**")
             chosen = st.multiselect(
                 state.tr("impor.status"),
                 list(labels),
