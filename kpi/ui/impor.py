@@ -285,6 +285,21 @@ def _report(plan: Plan) -> None:
             st.success(state.tr("impor.no_issues"))
         return
     message_col = "message_en" if state.lang() == "en" else "message_id"
+    counts = (
+        issues.groupby(["file", "sheet", "rule"], sort=False)
+        .agg(n=("row", "size"), rows=("row", "nunique"))
+        .reset_index()
+        .rename(
+            columns={
+                "file": state.tr("impor.col_file"),
+                "sheet": state.tr("impor.col_sheet"),
+                "rule": state.tr("impor.col_rule"),
+                "n": state.tr("impor.count_issues"),
+                "rows": state.tr("impor.count_rows"),
+            }
+        )
+    )
+    st.dataframe(counts, hide_index=True, width="stretch")
     f1, f2, f3, f4 = st.columns(4)
     files = f1.multiselect(state.tr("impor.filter_file"), sorted(issues["file"].unique()))
     sheets = f2.multiselect(state.tr("impor.filter_sheet"), sorted(issues["sheet"].unique()))
