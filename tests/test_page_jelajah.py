@@ -152,3 +152,16 @@ def test_a_single_month_at_library_level(demo_db: Path, monkeypatch: pytest.Monk
     assert 0 < len(table) < 100  # the libraries of Kabupaten Lombok Barat
     assert table["Profil"].str.endswith("&tingkat=perpustakaan").all()
     assert "Jenis perpustakaan" in table.columns
+
+
+def test_a_filter_with_no_library_says_what_to_do(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch)
+    at.query_params["provinsi"] = "52"
+    at.query_params["jenis"] = "provinsi"
+    at.query_params["dukungan"] = "bantuan_buku"  # NTB's provincial library has full support
+    at.run()
+    _clean(at)
+    assert not _charts(at)
+    assert any("Belum ada data" in i.value for i in at.info), [i.value for i in at.info]

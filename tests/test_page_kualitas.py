@@ -230,3 +230,17 @@ def test_a_filter_where_every_library_reported_says_so(
     assert _metrics(at)["Belum pernah melapor"] == "0"
     assert any("sudah pernah melapor" in s.value for s in at.success)
     assert len(at.dataframe) == 2  # areas and values to verify; no empty never-reported table
+
+
+def test_a_filter_with_no_library_says_what_to_do(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch)
+    at.query_params["provinsi"] = "52"
+    at.query_params["jenis"] = "provinsi"
+    at.query_params["dukungan"] = "bantuan_buku"  # NTB's provincial library has full support
+    at.run()
+    _clean(at)
+    assert not list(at.get("plotly_chart"))
+    assert any("longgarkan filter" in i.value for i in at.info), [i.value for i in at.info]
+    assert _metrics(at)["Belum pernah melapor"] == "0"
