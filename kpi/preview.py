@@ -142,7 +142,9 @@ def _label(v: Any, none_label: str) -> str:
     return str(v)
 
 
-def moves(before: Iterable[Any], after: Iterable[Any], order: Sequence[str], none_label: str):
+def moves(
+    before: Iterable[Any], after: Iterable[Any], order: Sequence[str], none_label: str
+) -> pd.DataFrame:
     """The units that changed class: one row per (dari, ke) pair with its count (jumlah),
     in the order of ``order`` (empty values count as ``none_label``)."""
     b = [_label(v, none_label) for v in before]
