@@ -4,11 +4,9 @@ The settings page edits the "skor" settings (kpi.score) and the "pembinaan" sett
 (kpi.coaching) and shows, before anything is saved, how many libraries would move band (for the
 view's period) and tier (for the coaching window ending at the period's last month).
 
-The score side reuses kpi.score.scored_table with the candidate settings. The coaching side
-reuses kpi.coaching.rule_inputs and apply_rules; rule_inputs always scores with the *stored*
-score settings, so when the candidate score settings differ, the score columns of its inputs
-(skor, band, skor_tahun_lalu, median_sejawat, persentil_sejawat) are recomputed here from the
-candidate scores in the same way (``rescore_inputs``) before the rules are applied.
+The score side reuses kpi.score.scored_table with the candidate settings; the coaching side
+reuses kpi.coaching.rule_inputs (scoring with the candidate score settings) and apply_rules, so
+the preview gives exactly what the engine gives once the candidate is saved.
 
 ``check_settings`` validates a candidate before it is saved and returns every problem as a
 message key of data/i18n (``pengaturan.err.*``) with its values, so the page speaks the user's
@@ -28,7 +26,7 @@ import pandas as pd
 from kpi import coaching, score
 from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
 from kpi.compute import Filters
-from kpi.periods import Period, parse_period, window
+from kpi.periods import Period, parse_period
 from kpi.store import Store
 
 NO_BAND = "tanpa_skor"
@@ -167,35 +165,6 @@ def counts(values: Iterable[Any], order: Sequence[str], none_label: str) -> pd.S
     return labels.value_counts().reindex(list(order), fill_value=0).astype(int)
 
 
-# -- rescoring the coaching inputs ---------------------------------------------------------------
-
-
-def rescore_inputs(
-    inputs: pd.DataFrame, libs_now: pd.DataFrame, libs_prev: pd.DataFrame
-) -> pd.DataFrame:
-    """The rule inputs with their score columns taken from other scores (as rule_inputs does):
-    skor and band from ``libs_now`` (the window), skor_tahun_lalu from ``libs_prev`` (a year
-    earlier), median_sejawat (median score of the same jenis) and persentil_sejawat (cume_dist
-    of the score within province and jenis) among the scored libraries of ``libs_now``."""
-    out = inputs.copy()
-    now = libs_now.set_index("kode")
-    kodes = out["kode"].astype(str)
-    out["skor"] = kodes.map(now["skor"].astype(float)).astype(float).to_numpy()
-    out["band"] = pd.Series(
-        [None if pd.isna(v) else str(v) for v in kodes.map(now["band"])],
-        index=out.index,
-        dtype=object,
-    )
-    prev = libs_prev.set_index("kode")["skor"].astype(float)
-    out["skor_tahun_lalu"] = kodes.map(prev).astype(float).to_numpy()
-    scored = now[now["skor"].notna()]
-    median = scored.groupby("jenis")["skor"].median()
-    out["median_sejawat"] = out["jenis"].map(median).astype(float).to_numpy()
-    cume = scored.groupby(["kode_provinsi", "jenis"])["skor"].rank(method="max", pct=True)
-    out["persentil_sejawat"] = kodes.map(cume.astype(float)).astype(float).to_numpy()
-    return out
-
-
 # -- the preview ---------------------------------------------------------------------------------
 
 
@@ -281,16 +250,9 @@ def tier_table(
     filters = filters or Filters()
     end = parse_period(period).last
     months = int(pembinaan.get("jendela_bulan", 12))
-    inputs = coaching.rule_inputs(store, end, months, filters, settings=pembinaan, cat=cat)
-    if not same_settings(skor, score.get_settings(store, cat)):
-        win = window(end, months)
-        libs = score.scored_table(store, "perpustakaan", win, filters, [], settings=skor, cat=cat)
-        prev = score.scored_table(
-            store, "perpustakaan", win.previous_year(), filters, [], settings=skor, cat=cat
-        )
-        attrs = dict(inputs.attrs)
-        inputs = rescore_inputs(inputs, libs, prev)
-        inputs.attrs.update(attrs)
+    inputs = coaching.rule_inputs(
+        store, end, months, filters, settings=pembinaan, score_settings=skor, cat=cat
+    )
     bands = score.bands_of(skor)
     lowest = bands[0].id if bands else "merah"
     ruled = coaching.apply_rules(inputs, pembinaan, lowest_band=lowest, cat=cat)

@@ -66,38 +66,6 @@ def test_band_edges_round_trip() -> None:
     assert [(b["dari"], b["sampai"]) for b in bands] == [(0, 40), (40, 75), (75, 100)]
 
 
-def test_rescore_inputs_recomputes_peer_figures() -> None:
-    inputs = pd.DataFrame(
-        {
-            "kode": ["a", "b", "c", "d"],
-            "jenis": ["desa_kelurahan"] * 3 + ["kabupaten_kota"],
-            "skor": [1.0, 2.0, 3.0, 4.0],
-            "band": ["x"] * 4,
-        }
-    )
-    now = pd.DataFrame(
-        {
-            "kode": ["a", "b", "c", "d"],
-            "jenis": ["desa_kelurahan"] * 3 + ["kabupaten_kota"],
-            "kode_provinsi": ["52", "52", "53", "52"],
-            "skor": [40.0, 70.0, math.nan, 90.0],
-            "band": ["merah", "kuning", None, "hijau"],
-        }
-    )
-    prev = pd.DataFrame({"kode": ["a", "c"], "skor": [45.0, 10.0]})
-    out = preview.rescore_inputs(inputs, now, prev)
-    assert out["skor"].tolist()[:2] == [40.0, 70.0] and math.isnan(out["skor"].iloc[2])
-    assert out["band"].tolist() == ["merah", "kuning", None, "hijau"]
-    assert out["skor_tahun_lalu"].iloc[0] == 45.0 and math.isnan(out["skor_tahun_lalu"].iloc[1])
-    # villages scored: a 40, b 70 -> median 55; the kab/kota library alone -> 90
-    assert out["median_sejawat"].tolist() == [55.0, 55.0, 55.0, 90.0]
-    # cume_dist within (52, village): a 1/2, b 2/2; c has no score; d alone in its group
-    assert out["persentil_sejawat"].iloc[0] == 0.5
-    assert out["persentil_sejawat"].iloc[1] == 1.0
-    assert math.isnan(out["persentil_sejawat"].iloc[2])
-    assert out["persentil_sejawat"].iloc[3] == 1.0
-
-
 def test_check_settings_lists_every_problem() -> None:
     s = skor_settings()
     p = coaching.default_settings()
@@ -210,6 +178,16 @@ def test_the_preview_matches_the_engine_after_saving(demo_store: Store) -> None:
         got_bands.fillna("-").to_dict()
         == bands["band"].reindex(got_bands.index).fillna("-").to_dict()
     )
+    # with a geographic filter too (the engine's peers ignore it)
+    ntb = Filters(provinsi="52")
+    moved_ntb = preview.preview(demo_store, period, ntb, score.default_settings(), pembinaan)
     # and after saving, the same candidate moves nothing
     again = preview.preview(demo_store, period, None, skor, pembinaan)
     assert again.band_moved == 0 and again.tier_moved == 0
+
+    score.save_settings(demo_store, score.default_settings())
+    engine_ntb = coaching.evaluate(demo_store, "2025-12", filters=ntb).set_index("kode")["tier"]
+    got_ntb = moved_ntb.tiers.set_index("kode")["tier_baru"]
+    assert 0 < len(got_ntb) < len(got_tiers)
+    assert sorted(got_ntb.index) == sorted(engine_ntb.index)
+    assert got_ntb.fillna("-").to_dict() == engine_ntb.reindex(got_ntb.index).fillna("-").to_dict()
