@@ -165,3 +165,34 @@ def test_a_filter_with_no_library_says_what_to_do(
     _clean(at)
     assert not _charts(at)
     assert any("Belum ada data" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_a_shared_link_opens_the_same_kpi_and_level(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch).run()
+    at.selectbox(key="jelajah_kpi").set_value("kegiatan").run()
+    at.selectbox(key="jelajah_tingkat").set_value("kabupaten_kota").run()
+    assert at.query_params["jelajah_kpi"] == "kegiatan"
+    assert at.query_params["jelajah_tingkat"] == "kabupaten_kota"
+    # another page and back: the choice is still there
+    at.switch_page("pages/ringkasan.py").run()
+    at.switch_page(PAGE).run()
+    _clean(at)
+    assert at.selectbox(key="jelajah_kpi").value == "kegiatan"
+    assert at.selectbox(key="jelajah_tingkat").value == "kabupaten_kota"
+
+    shared = _app(demo_db, monkeypatch)
+    shared.query_params["jelajah_kpi"] = "kegiatan"
+    shared.query_params["jelajah_tingkat"] = "kabupaten_kota"
+    shared.run()
+    _clean(shared)
+    assert shared.selectbox(key="jelajah_kpi").value == "kegiatan"
+    assert shared.selectbox(key="jelajah_tingkat").value == "kabupaten_kota"
+    assert "Kegiatan pelibatan masyarakat (kegiatan)" in shared.dataframe[0].value.columns
+
+    bad = _app(demo_db, monkeypatch)
+    bad.query_params["jelajah_kpi"] = "=tidak_ada"
+    bad.run()
+    _clean(bad)
+    assert bad.selectbox(key="jelajah_kpi").value == "kunjungan"

@@ -315,10 +315,29 @@ def _definition(k: Kpi, total: pd.DataFrame, lang: str) -> None:
     st.caption(t("jelajah.libraries_behind", n=_fmt(used, lang, 0), m=_fmt(covered, lang, 0)))
 
 
+def _restore(key: str, valid: Sequence[str], default: str) -> None:
+    """The page's choice before its widget is drawn: this session's last one (Streamlit drops a
+    widget's state when another page runs), else the URL's (a shared link), else the default."""
+    if st.session_state.get(key) in valid:
+        return
+    for value in (st.session_state.get(f"_{key}"), st.query_params.get(key)):
+        if value in valid:
+            st.session_state[key] = value
+            return
+    st.session_state[key] = default
+
+
+def _remember(key: str, value: str) -> None:
+    st.session_state[f"_{key}"] = value
+    st.query_params[key] = value
+
+
 def render(view: View, lang: str) -> None:
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     cat = catalogue()
     choices = kpi_choices(cat)
+    _restore("jelajah_kpi", choices, "kunjungan" if "kunjungan" in choices else choices[0])
+    _restore("jelajah_tingkat", LEVELS, "provinsi")
     c_kpi, c_level = st.columns([2, 1])
     kpi_id = c_kpi.selectbox(
         t("jelajah.kpi"),
@@ -329,10 +348,11 @@ def render(view: View, lang: str) -> None:
     level = c_level.selectbox(
         t("jelajah.tingkat"),
         LEVELS,
-        index=LEVELS.index("provinsi"),
         format_func=lambda lv: t(f"jelajah.tingkat.{lv}"),
         key="jelajah_tingkat",
     )
+    _remember("jelajah_kpi", kpi_id)
+    _remember("jelajah_tingkat", level)
     k = cat[kpi_id]
     table = data.kpi_table(level, view, (kpi_id,))
     whole = table if level == "nasional" else total(kpi_id, view)
