@@ -44,7 +44,9 @@ def _open(
     monkeypatch: pytest.MonkeyPatch,
     params: dict[str, str] | None = None,
     lang: str | None = None,
+    complete: bool = True,
 ) -> AppTest:
+    """The page at this URL; ``complete``: once the background flag history is in as well."""
     monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
     at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
     for key, value in (params or {}).items():
@@ -54,6 +56,10 @@ def _open(
     at.switch_page(PAGE)
     at.run()
     _assert_clean(at)
+    if complete:
+        profil.wait_for_history()
+        at.run()
+        _assert_clean(at)
     return at
 
 

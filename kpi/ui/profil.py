@@ -285,14 +285,14 @@ def _context(db: str, version: int, kodes: tuple[str, ...]) -> pd.DataFrame:
 
 
 # The flag history needs the coaching rules evaluated at several window ends, each over every
-# library (about half a second apiece on the demo). The latest window end is the view's own and
-# comes from data.evaluation (the priority page's cache). The earlier ones are evaluated in one
-# background thread, once per data version for every place and session: the page draws at
-# once with what is ready and completes the history when the rest arrives.
+# library (about half a second apiece on the demo). They run in one background thread, the
+# view's own window end first, through data.evaluation (the priority page's cache, shared both
+# ways), once per data version for every place and session: the page draws at once and
+# completes its history when the evaluations arrive.
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profil-riwayat")
-_EARLIER: OrderedDict[tuple[Any, ...], Future] = OrderedDict()
-_EARLIER_LOCK = threading.Lock()
-_EARLIER_MAX = 24
+_EVALUATIONS: OrderedDict[tuple[Any, ...], Future] = OrderedDict()
+_EVALUATIONS_LOCK = threading.Lock()
+_EVALUATIONS_MAX = 24
 _SLIM = (
     "kode",
     "jenis",
@@ -305,50 +305,57 @@ _SLIM = (
 )
 
 
-def _evaluate_slim(db: str, end: date, months: int) -> pd.DataFrame:
-    ev = coaching.evaluate(open_store(db), end.strftime("%Y-%m"), months, Filters())
+def _evaluate_slim(end: date, months: int) -> pd.DataFrame:
+    v = View(period=Period("bulan", end, end), filters=Filters(), last_month=end)
+    ev = data.evaluation(v, months=months, filters=Filters())
     return ev[[c for c in _SLIM if c in ev.columns]].copy()
 
 
-def _earlier(db: str, version: int, end: date, months: int) -> Future:
+def _evaluation_at(db: str, version: int, end: date, months: int) -> Future:
     key = (db, version, end, months)
-    with _EARLIER_LOCK:
-        fut = _EARLIER.get(key)
+    with _EVALUATIONS_LOCK:
+        fut = _EVALUATIONS.get(key)
         if fut is None:
-            fut = _POOL.submit(_evaluate_slim, db, end, months)
-            _EARLIER[key] = fut
-            while len(_EARLIER) > _EARLIER_MAX:
-                _EARLIER.popitem(last=False)
+            fut = _POOL.submit(_evaluate_slim, end, months)
+            _EVALUATIONS[key] = fut
+            while len(_EVALUATIONS) > _EVALUATIONS_MAX:
+                _EVALUATIONS.popitem(last=False)
         else:
-            _EARLIER.move_to_end(key)
+            _EVALUATIONS.move_to_end(key)
         return fut
 
 
-def wait_for_history(timeout: float = 120.0) -> None:
-    """Wait until every queued evaluation of earlier window ends is done (tests, benchmarks)."""
-    with _EARLIER_LOCK:
-        pending = list(_EARLIER.values())
+def wait_for_history(timeout: float = 180.0) -> None:
+    """Wait until every queued evaluation of the flag history is done (tests, benchmarks)."""
+    with _EVALUATIONS_LOCK:
+        pending = list(_EVALUATIONS.values())
     wait(pending, timeout=timeout)
 
 
-def _latest_evaluation(end: date, months: int) -> pd.DataFrame:
-    v = View(period=Period("bulan", end, end), filters=Filters(), last_month=end)
-    return data.evaluation(v, months=months, filters=Filters())
+def _ready(fut: Future, end: date) -> pd.DataFrame | None:
+    if not fut.done():
+        return None
+    if fut.exception() is not None:
+        logging.getLogger("tpbis").error("flag history at %s failed", end, exc_info=fut.exception())
+        return None
+    return fut.result()
 
 
 def _history(
     place: tuple[str, str], ends: tuple[date, ...], months: int
 ) -> tuple[pd.DataFrame, list[Future]]:
-    """The place's flags at the window ends ready now, and the evaluations still running."""
+    """The place's flags at the window ends evaluated so far, and the evaluations still running."""
     db, version = _db()
-    futures = {end: _earlier(db, version, end, months) for end in ends[:-1]}
+    # the view's own window end first: its reasons are what a reader wants
+    futures = {end: _evaluation_at(db, version, end, months) for end in reversed(ends)}
     pending = [f for f in futures.values() if not f.done()]
     if not pending:
         return _complete_history(db, version, place, ends, months), []
-    evaluations = {ends[-1]: _latest_evaluation(ends[-1], months)}
+    evaluations = {}
     for end, fut in futures.items():
-        if fut.done() and fut.exception() is None:
-            evaluations[end] = fut.result()
+        ev = _ready(fut, end)
+        if ev is not None:
+            evaluations[end] = ev
     return prof.tier_history(evaluations, {"tingkat": place[0], "kode": place[1]}), pending
 
 
@@ -357,15 +364,11 @@ def _complete_history(
     db: str, version: int, place: tuple[str, str], ends: tuple[date, ...], months: int
 ) -> pd.DataFrame:
     """Every window end, once all are evaluated (cached per place: a revisit loads nothing)."""
-    evaluations = {ends[-1]: _latest_evaluation(ends[-1], months)}
-    for end in ends[:-1]:
-        fut = _earlier(db, version, end, months)
-        if fut.exception() is not None:
-            logging.getLogger("tpbis").error(
-                "flag history at %s failed", end, exc_info=fut.exception()
-            )
-            continue
-        evaluations[end] = fut.result()
+    evaluations = {}
+    for end in ends:
+        ev = _ready(_evaluation_at(db, version, end, months), end)
+        if ev is not None:
+            evaluations[end] = ev
     return prof.tier_history(evaluations, {"tingkat": place[0], "kode": place[1]})
 
 
@@ -768,58 +771,75 @@ def ciel(p: Mapping[str, Any], view: View, row: pd.Series | None, lang: str) -> 
 def flag_history(p: Mapping[str, Any], view: View, lang: str) -> None:
     t = _t(lang)
     st.subheader(t("profil.flags.title"))
-    ends = prof.quarter_ends(view.period.last, HISTORY_POINTS)
+    ends = tuple(prof.quarter_ends(view.period.last, HISTORY_POINTS))
     months = int(coaching.get_settings(state.store()).get("jendela_bulan", 12))
-    history, pending = _history((p["tingkat"], str(p["kode"])), tuple(ends), months)
-    tier_labels = {x: t(f"tier.{x}") for x in (*TIER_COLOURS,)}
+    history, pending = _history((p["tingkat"], str(p["kode"])), ends, months)
+    tier_labels = {x: t(f"tier.{x}") for x in TIER_COLOURS}
     st.caption(t("profil.flags.caption", n=state.num(len(ends)), m=state.num(months)))
     if pending:
         st.caption(t("profil.flags.loading"))
         _poll_history(pending)
-    if p["tingkat"] == "perpustakaan":
-        shown = pd.DataFrame(
-            {
-                t("profil.flags.end"): [i18n.format_month(d, lang) for d in history["akhir"]],
-                t("profil.flags.tier"): [
-                    tier_labels.get(x, "–") if x else "–" for x in history["tier"]
-                ],
-                t("profil.flags.points"): [state.num(x) for x in history["points"]],
-                t("profil.flags.quadrant"): [
-                    t(f"coaching.quadrant.{q}") if q else "–" for q in history["quadrant"]
-                ],
-            }
-        )
-        st.dataframe(shown, hide_index=True, width="stretch")
-        latest = history.iloc[-1]
-        reasons = latest["reasons"] or []
-        st.markdown(
-            t(
-                "profil.flags.latest",
-                bulan=i18n.format_month(latest["akhir"], lang),
-                tier=tier_labels.get(latest["tier"], "–") if latest["tier"] else "–",
-            )
-        )
-        if reasons:
-            st.markdown("\n".join(f"- {r.get(f'text_{lang}', r.get('text_id'))}" for r in reasons))
-        else:
-            st.caption(t("profil.flags.no_reasons"))
+    if history.empty:
+        if not pending:
+            st.info(t("profil.empty.no_flags"))
         return
-    if history["perpustakaan"].sum() == 0:
+    latest = history.iloc[-1] if history["akhir"].iloc[-1] == ends[-1] else None
+    if p["tingkat"] == "perpustakaan":
+        _library_flags(history, latest, tier_labels, lang)
+        return
+    if not pending and history["perpustakaan"].sum() == 0:
         st.info(t("profil.empty.no_libraries"))
         return
     st.plotly_chart(
         tier_history_figure(history, tier_labels, lang), width="stretch", key="profil_flags"
     )
-    latest = history.iloc[-1]
+    if latest is None:
+        return
+    sendiri = latest["tier_sendiri"]
     st.markdown(
         t(
             "profil.flags.area_latest",
             bulan=i18n.format_month(latest["akhir"], lang),
             porsi=i18n.format_percent(latest["porsi_prioritas"], lang),
-            sendiri=tier_labels.get(latest["tier_sendiri"], "–") if latest["tier_sendiri"] else "–",
+            sendiri=tier_labels.get(sendiri, "–") if sendiri else "–",
         )
     )
-    reasons = latest.get("reasons_sendiri") or []
+    _reasons(latest.get("reasons_sendiri") or [], lang)
+
+
+def _library_flags(
+    history: pd.DataFrame, latest: pd.Series | None, tier_labels: Mapping[str, str], lang: str
+) -> None:
+    t = _t(lang)
+    shown = pd.DataFrame(
+        {
+            t("profil.flags.end"): [i18n.format_month(d, lang) for d in history["akhir"]],
+            t("profil.flags.tier"): [
+                tier_labels.get(x, "–") if x else "–" for x in history["tier"]
+            ],
+            t("profil.flags.points"): [state.num(x) for x in history["points"]],
+            t("profil.flags.quadrant"): [
+                t(f"coaching.quadrant.{q}") if q else "–" for q in history["quadrant"]
+            ],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    if latest is None:
+        return
+    st.markdown(
+        t(
+            "profil.flags.latest",
+            bulan=i18n.format_month(latest["akhir"], lang),
+            tier=tier_labels.get(latest["tier"], "–") if latest["tier"] else "–",
+        )
+    )
+    if latest["reasons"]:
+        _reasons(latest["reasons"], lang)
+    else:
+        st.caption(t("profil.flags.no_reasons"))
+
+
+def _reasons(reasons: Sequence[Mapping[str, Any]], lang: str) -> None:
     if reasons:
         st.markdown("\n".join(f"- {r.get(f'text_{lang}', r.get('text_id'))}" for r in reasons))
 
