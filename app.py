@@ -27,7 +27,7 @@ PAGES = [
     st.Page("pages/jelajah.py", title=state.tr("page.jelajah"), icon=":material/query_stats:"),
     st.Page("pages/kualitas.py", title=state.tr("page.kualitas"), icon=":material/fact_check:"),
     st.Page("pages/impor.py", title=state.tr("page.impor"), icon="📥", url_path="impor"),
-    st.Page("pages/pengaturan.py", title=state.tr("page.pengaturan"), icon="⚙️"),  # pengaturan
+    st.Page("pages/pengaturan.py", title=state.tr("page.pengaturan"), icon=":material/settings:"),
 ]
 
 try:
