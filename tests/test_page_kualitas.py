@@ -244,3 +244,14 @@ def test_a_filter_with_no_library_says_what_to_do(
     assert not list(at.get("plotly_chart"))
     assert any("longgarkan filter" in i.value for i in at.info), [i.value for i in at.info]
     assert _metrics(at)["Belum pernah melapor"] == "0"
+
+
+def test_the_area_level_is_kept_in_the_url(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(demo_db, monkeypatch)
+    at.query_params["kualitas_level"] = "kabupaten_kota"
+    at.run()
+    _clean(at)
+    assert at.radio(key="kualitas_level").value == "kabupaten_kota"
+    assert len(at.dataframe[0].value) == 399
+    at.radio(key="kualitas_level").set_value("provinsi").run()
+    assert at.query_params["kualitas_level"] == "provinsi"

@@ -315,7 +315,7 @@ def _definition(k: Kpi, total: pd.DataFrame, lang: str) -> None:
     st.caption(t("jelajah.libraries_behind", n=_fmt(used, lang, 0), m=_fmt(covered, lang, 0)))
 
 
-def _restore(key: str, valid: Sequence[str], default: str) -> None:
+def restore(key: str, valid: Sequence[str], default: str) -> None:
     """The page's choice before its widget is drawn: this session's last one (Streamlit drops a
     widget's state when another page runs), else the URL's (a shared link), else the default."""
     if st.session_state.get(key) in valid:
@@ -327,7 +327,7 @@ def _restore(key: str, valid: Sequence[str], default: str) -> None:
     st.session_state[key] = default
 
 
-def _remember(key: str, value: str) -> None:
+def remember(key: str, value: str) -> None:
     st.session_state[f"_{key}"] = value
     st.query_params[key] = value
 
@@ -336,8 +336,8 @@ def render(view: View, lang: str) -> None:
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     cat = catalogue()
     choices = kpi_choices(cat)
-    _restore("jelajah_kpi", choices, "kunjungan" if "kunjungan" in choices else choices[0])
-    _restore("jelajah_tingkat", LEVELS, "provinsi")
+    restore("jelajah_kpi", choices, "kunjungan" if "kunjungan" in choices else choices[0])
+    restore("jelajah_tingkat", LEVELS, "provinsi")
     c_kpi, c_level = st.columns([2, 1])
     kpi_id = c_kpi.selectbox(
         t("jelajah.kpi"),
@@ -351,8 +351,8 @@ def render(view: View, lang: str) -> None:
         format_func=lambda lv: t(f"jelajah.tingkat.{lv}"),
         key="jelajah_tingkat",
     )
-    _remember("jelajah_kpi", kpi_id)
-    _remember("jelajah_tingkat", level)
+    remember("jelajah_kpi", kpi_id)
+    remember("jelajah_tingkat", level)
     k = cat[kpi_id]
     table = data.kpi_table(level, view, (kpi_id,))
     whole = table if level == "nasional" else total(kpi_id, view)

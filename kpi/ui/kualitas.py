@@ -20,7 +20,7 @@ from kpi.ui import data, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
-from kpi.ui.jelajah import period_label, profile_url, xlsx_bytes
+from kpi.ui.jelajah import period_label, profile_url, remember, restore, xlsx_bytes
 
 RULE_D = 80.0  # coaching rule D: completeness under 80% needs reporting coaching
 CHART_LIMIT = 40  # kab/kota: the chart shows the lowest ones, the table all of them
@@ -278,6 +278,7 @@ def render(view: View, lang: str) -> None:
 
     # completeness and timeliness by area
     st.subheader(t("kualitas.area.title"))
+    restore("kualitas_level", AREA_LEVELS, "provinsi")
     level = st.radio(
         t("kualitas.area.level"),
         AREA_LEVELS,
@@ -285,6 +286,7 @@ def render(view: View, lang: str) -> None:
         horizontal=True,
         key="kualitas_level",
     )
+    remember("kualitas_level", level)
     areas = data.completeness(level, view)
     if areas.empty or areas["kelengkapan"].notna().sum() == 0:
         st.info(t("kualitas.area.empty"))
