@@ -119,8 +119,8 @@ def test_a_library_profile_shows_every_section(
     at = _open(profil_db, monkeypatch, {"kode": LIBRARY, "tingkat": "perpustakaan"})
     assert at.title[0].value == "Profil: Perpustakaan Desa Bonjeruk"
     assert [s.value for s in at.subheader] == [*SECTIONS_ID, "Data register"]
-    # 4 trends, the peers, the funnel and the CIEL radar
-    assert _charts(at) == 7
+    # the trends, the peers, the funnel and the CIEL radar
+    assert _charts(at) == 4
 
     # the report card shows the engine's own score for the sidebar's default period
     store = open_store(profil_db)
@@ -161,8 +161,8 @@ def test_area_profiles_count_libraries_per_band_and_tier(
     # a link without tingkat: a 4-digit Kemendagri code (dots allowed) is a kab/kota
     at = _open(profil_db, monkeypatch, {"kode": "52.02"})
     assert at.title[0].value == "Profil: Kabupaten Lombok Tengah"
-    # band counts, 4 trends, peers, funnel, CIEL, flag history
-    assert _charts(at) == 9
+    # band counts, trends, peers, funnel, CIEL, flag history
+    assert _charts(at) == 6
     assert "**10** perpustakaan mitra" in _texts(at)
     assert "Sejawat: kabupaten/kota lain di Nusa Tenggara Barat." in _texts(at)
     assert not at.table  # no register for an area

@@ -25,18 +25,29 @@ def _series() -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(("lang", "separators"), [("id", ",."), ("en", ".,")])
-def test_trend_figure_keeps_gaps_and_shades_the_period(lang: str, separators: str) -> None:
+def test_trends_figure_keeps_gaps_and_shades_the_period_in_every_panel(
+    lang: str, separators: str
+) -> None:
+    series = _series()
+    series["kegiatan"] = [1.0, 2.0, 3.0]
     period = Period("rentang", date(2025, 2, 1), date(2025, 3, 1))
-    fig = profil.trend_figure(_series(), "kunjungan", "Kunjungan", lang, period)
-    trace = fig.data[0]
-    assert list(trace.y[:1]) == [10.0] and math.isnan(trace.y[1])  # a gap, not 0
-    assert trace.connectgaps is False
+    titles = {"kunjungan": "Kunjungan", "kegiatan": "Kegiatan"}
+    fig = profil.trends_figure(series, titles, lang, period)
+    visits, activities = fig.data
+    assert visits.y[0] == 10.0 and math.isnan(visits.y[1])  # a gap, not 0
+    assert visits.connectgaps is False
+    assert list(activities.y) == [1.0, 2.0, 3.0]
+    assert (visits.xaxis, activities.xaxis) == ("x", "x2")  # a panel each
+    assert [a.text for a in fig.layout.annotations] == ["Kunjungan", "Kegiatan"]
     assert fig.layout.separators == separators
-    assert fig.layout.title.text == "Kunjungan"
-    (shade,) = fig.layout.shapes
-    assert pd.Timestamp(shade.x0) < pd.Timestamp("2025-02-01") < pd.Timestamp(shade.x1)
-    assert pd.Timestamp(shade.x1) > pd.Timestamp("2025-03-01")
-    assert not profil.trend_figure(_series(), "kunjungan", "K", lang).layout.shapes
+    shades = fig.layout.shapes
+    assert len(shades) == 2 and {s.xref for s in shades} == {"x", "x2"}
+    for shade in shades:
+        assert pd.Timestamp(shade.x0) < pd.Timestamp("2025-02-01")
+        assert pd.Timestamp(shade.x1) > pd.Timestamp("2025-03-01")
+    assert not profil.trends_figure(series, titles, lang).layout.shapes
+    four = profil.trends_figure(series.assign(a=1.0, b=2.0), {**titles, "a": "A", "b": "B"}, lang)
+    assert len(four.data) == 4 and four.data[3].xaxis == "x4" and four.layout.height == 500
 
 
 def test_band_counts_figure_names_every_band_in_its_colour() -> None:

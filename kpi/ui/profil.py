@@ -17,12 +17,13 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.subplots import make_subplots
 
 from kpi import coaching, compute, i18n
 from kpi import profile as prof
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
-from kpi.periods import Period, add_months, parse_period
+from kpi.periods import Period, add_months
 from kpi.store import open_store
 from kpi.ui import data, state
 from kpi.ui.charts import BAND_COLOURS, _layout
@@ -61,34 +62,55 @@ def _finite(v: Any) -> bool:
 # Figure builders (pure)
 
 
-def trend_figure(
-    series: pd.DataFrame, column: str, title: str, lang: str, period: Period | None = None
+def trends_figure(
+    series: pd.DataFrame,
+    titles: Mapping[str, str],
+    lang: str,
+    period: Period | None = None,
+    cols: int = 2,
 ) -> go.Figure:
-    """One monthly series of the place; the view's period shaded. Unreported months are gaps."""
-    fig = go.Figure(
-        go.Scatter(
-            x=series["periode"],
-            y=series[column],
-            mode="lines+markers",
-            marker={"size": 4},
-            line={"color": LINE},
-            name=title,
-            connectgaps=False,
-            hovertemplate="%{x|%m/%Y}: %{y:,.0f}<extra></extra>",
-        )
+    """The monthly series of the place (``titles``: column -> title), one small panel each, in
+    one figure; the view's period shaded in every panel. Unreported months are gaps, not 0.
+    """
+    names = list(titles)
+    rows = max(1, math.ceil(len(names) / cols))
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=[titles[c] for c in names],
+        horizontal_spacing=0.08,
+        vertical_spacing=0.22 if rows > 1 else 0.1,
     )
-    if period is not None:
-        fig.add_vrect(
-            x0=pd.Timestamp(period.first) - pd.Timedelta(days=15),
-            x1=pd.Timestamp(period.last) + pd.Timedelta(days=15),
-            fillcolor="#85c1e9",
-            opacity=0.18,
-            line_width=0,
+    for i, column in enumerate(names):
+        r, c = divmod(i, cols)
+        fig.add_trace(
+            go.Scatter(
+                x=series["periode"],
+                y=series[column],
+                mode="lines+markers",
+                marker={"size": 4},
+                line={"color": LINE},
+                name=titles[column],
+                connectgaps=False,
+                hovertemplate=f"{titles[column]}, %{{x|%m/%Y}}: %{{y:,.0f}}<extra></extra>",
+            ),
+            row=r + 1,
+            col=c + 1,
         )
+        if period is not None:
+            fig.add_vrect(
+                x0=pd.Timestamp(period.first) - pd.Timedelta(days=15),
+                x1=pd.Timestamp(period.last) + pd.Timedelta(days=15),
+                fillcolor="#85c1e9",
+                opacity=0.18,
+                line_width=0,
+                row=r + 1,
+                col=c + 1,
+            )
     fig.update_xaxes(tickformat="%m/%Y")
     fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
-    fig = _layout(fig, lang, title=title)
-    fig.update_layout(height=250, showlegend=False)
+    fig = _layout(fig, lang)
+    fig.update_layout(height=250 * rows, showlegend=False, margin={"t": 40})
     return fig
 
 
@@ -593,33 +615,18 @@ def trends(p: Mapping[str, Any], view: View, lang: str) -> None:
     st.subheader(t("profil.trend.title", n=TREND_MONTHS))
     db, version = _db()
     fkey = data.filter_key(prof.place_filters(p, view.filters))
-    figures = _trend_figures(db, version, (p["tingkat"], str(p["kode"])), view.periode, fkey, lang)
-    if figures is None:
+    period = view.period
+    first = add_months(period.last, -(TREND_MONTHS - 1))
+    series = _series(db, version, (p["tingkat"], str(p["kode"])), first, period.last, fkey)
+    if series.empty or int(series["perpustakaan_melapor"].sum()) == 0:
         st.info(t("profil.empty.no_reports"))
         return
     st.caption(t("profil.trend.caption"))
-    for start in range(0, len(TREND_COLUMNS), 2):
-        cols = st.columns(2)
-        for col, name in zip(cols, TREND_COLUMNS[start : start + 2], strict=False):
-            col.plotly_chart(figures[name], width="stretch", key=f"profil_trend_{name}")
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _trend_figures(
-    db: str, version: int, place: tuple[str, str], periode: str, fkey: tuple, lang: str
-) -> dict[str, go.Figure] | None:
-    """The trend figures of a place (None without any report): built once per data version."""
-    period = parse_period(periode)
-    last = period.last
-    first = add_months(last, -(TREND_MONTHS - 1))
-    series = _series(db, version, place, first, last, fkey)
-    if series.empty or int(series["perpustakaan_melapor"].sum()) == 0:
-        return None
     cat = catalogue()
-    return {
-        name: trend_figure(series, name, cat[name].nama(lang), lang, period)
-        for name in TREND_COLUMNS
-    }
+    titles = {c: cat[c].nama(lang) for c in TREND_COLUMNS}
+    st.plotly_chart(
+        trends_figure(series, titles, lang, period), width="stretch", key="profil_trends"
+    )
 
 
 def peers(p: Mapping[str, Any], table: pd.DataFrame, row: pd.Series | None, lang: str) -> None:

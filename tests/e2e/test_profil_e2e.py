@@ -44,7 +44,7 @@ def test_a_library_profile_link_draws_every_chart_offline(
     url = f"{app_url}profil?kode={LIBRARY}&tingkat=perpustakaan"
     _open(page, url, "Profil: Perpustakaan Desa Bonjeruk", wait_for_app_run)
     expect(page.get_by_role("heading", name="Corong 5A (MarkPlus)")).to_be_visible()
-    expect(page.locator(PLOT)).to_have_count(7)
+    expect(page.locator(PLOT)).to_have_count(4)
     for plot in page.locator(PLOT).all():
         plot.scroll_into_view_if_needed()
     assert _drawn(page, f"{PLOT} g.scatterlayer path.js-line") >= 4, "trend lines not drawn"
