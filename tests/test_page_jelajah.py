@@ -189,7 +189,7 @@ def test_a_shared_link_opens_the_same_kpi_and_level(
     _clean(shared)
     assert shared.selectbox(key="jelajah_kpi").value == "kegiatan"
     assert shared.selectbox(key="jelajah_tingkat").value == "kabupaten_kota"
-    assert "Kegiatan pelibatan masyarakat (kegiatan)" in shared.dataframe[0].value.columns
+    assert "Kegiatan pelibatan masyarakat" in shared.dataframe[0].value.columns
 
     bad = _app(demo_db, monkeypatch)
     bad.query_params["jelajah_kpi"] = "=tidak_ada"

@@ -48,6 +48,10 @@ def test_labels_follow_the_language() -> None:
     assert jelajah.kpi_label(KUNJ, "id") == "Layanan informasi · Kunjungan"
     assert jelajah.kpi_label(KUNJ, "en") == "Information services · Visits"
     assert jelajah.unit_label(RATE, "en") == "per 1,000 population"
+    assert jelajah.value_header(KUNJ, "en") == "Visits (people)"
+    assert jelajah.value_header(RATE, "en") == "Monthly visits per 1,000 population"
+    assert jelajah.value_header(CAT["cakupan_anggota"], "id") == "Cakupan keanggotaan (%)"
+    assert jelajah.value_header(CAT["pinjaman_per_anggota"], "id") == "Pinjaman per anggota"
     assert jelajah.band_label("merah", "en") == "Red"
     assert jelajah.band_label(None, "id").startswith("Tanpa skor")
 

@@ -55,6 +55,14 @@ def unit_label(k: Kpi, lang: str) -> str:
     return k.unit if text == key else text
 
 
+def value_header(k: Kpi, lang: str) -> str:
+    """The KPI's column header: its name, with its unit unless the name already says it."""
+    name, unit = k.nama(lang), unit_label(k, lang)
+    if unit.lower() in name.lower() or k.unit == "rasio":
+        return name
+    return f"{name} ({unit})"
+
+
 def band_label(band: object, lang: str) -> str:
     if not isinstance(band, str) or not band:
         return i18n.t("kpi.band.tanpa_skor", lang)
@@ -184,9 +192,7 @@ def table_frame(frame: pd.DataFrame, k: Kpi, lang: str) -> pd.DataFrame:
         out[t("jelajah.col.jenis")] = [
             i18n.t(f"jenis.{j}", lang) if isinstance(j, str) else None for j in frame["jenis"]
         ]
-    out[f"{k.nama(lang)} ({unit_label(k, lang)})"] = pd.to_numeric(
-        frame[k.id], errors="coerce"
-    ).astype(float)
+    out[value_header(k, lang)] = pd.to_numeric(frame[k.id], errors="coerce").astype(float)
     out[t("jelajah.col.kelengkapan")] = frame["kelengkapan_laporan"].astype(float)
     contributing = f"{k.id}__perpustakaan"
     if contributing in frame.columns:
@@ -204,7 +210,7 @@ def table_formats(table: pd.DataFrame, k: Kpi, lang: str) -> dict[str, Callable[
     """Per-column formatters for the shown table (numbers in the language's format)."""
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     decimals = {
-        f"{k.nama(lang)} ({unit_label(k, lang)})": k.decimals,
+        value_header(k, lang): k.decimals,
         t("jelajah.col.kelengkapan"): 1,
         t("jelajah.col.perpustakaan_nilai"): 0,
         t("jelajah.col.perpustakaan"): 0,
