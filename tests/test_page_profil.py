@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi import compute
+from kpi.compute import Filters
 from kpi.periods import window
 from kpi.store import DEFAULT_DB_ENV, open_store
 from kpi.ui import profil
@@ -227,3 +228,25 @@ def test_the_language_switch_changes_the_labels(
     assert skor_id.replace(",", ".") == skor_en and "," in skor_id
     assert "Creativity" not in _texts(at_id)
     assert "the funnel starts at Appeal" in _texts(at_en)
+
+
+def test_a_provincial_library_among_provincial_libraries_with_its_flag_history(
+    profil_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _open(profil_db, monkeypatch, {"kode": "PRV-52"})  # tingkat guessed: a library code
+    assert at.title[0].value.startswith("Profil: Dinas Perpustakaan")
+    assert "Sejawat: perpustakaan provinsi lain." in _texts(at)
+    store = open_store(profil_db)
+    last = compute.last_month(store)
+    assert last is not None
+    provincial = compute.kpi_table(
+        store, "perpustakaan", window(last, 12), Filters(jenis="provinsi")
+    )
+    assert len(provincial) == 34  # one per province in the demo
+    rank = at.dataframe[0].value.iloc[0, 3]  # the score's rank, among those with a score
+    assert rank.endswith(f"dari {int(provincial['skor'].notna().sum())}")
+    history = at.dataframe[1].value
+    assert len(history) == 5
+    cells = history.astype(str).to_numpy().ravel().tolist()
+    # a window with reporting coaching has no quadrant: a dash, never a key or "nan"
+    assert not any("coaching." in c or c == "nan" for c in cells), cells

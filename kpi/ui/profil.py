@@ -51,6 +51,11 @@ def _t(lang: str):
     return lambda key, **kw: i18n.t(key, lang, **kw)
 
 
+def _text(v: Any) -> bool:
+    """A non-empty string (a missing value from a frame may be None or NaN)."""
+    return isinstance(v, str) and bool(v)
+
+
 def _finite(v: Any) -> bool:
     try:
         return v is not None and not math.isnan(float(v))
@@ -802,7 +807,7 @@ def flag_history(p: Mapping[str, Any], view: View, lang: str) -> None:
     )
     if latest is None:
         return
-    sendiri = latest["tier_sendiri"]
+    sendiri = latest["tier_sendiri"] if _text(latest["tier_sendiri"]) else None
     st.markdown(
         t(
             "profil.flags.area_latest",
@@ -826,7 +831,7 @@ def _library_flags(
             ],
             t("profil.flags.points"): [state.num(x) for x in history["points"]],
             t("profil.flags.quadrant"): [
-                t(f"coaching.quadrant.{q}") if q else "–" for q in history["quadrant"]
+                t(f"coaching.quadrant.{q}") if _text(q) else "–" for q in history["quadrant"]
             ],
         }
     )
@@ -837,7 +842,7 @@ def _library_flags(
         t(
             "profil.flags.latest",
             bulan=i18n.format_month(latest["akhir"], lang),
-            tier=tier_labels.get(latest["tier"], "–") if latest["tier"] else "–",
+            tier=tier_labels.get(latest["tier"], "–") if _text(latest["tier"]) else "–",
         )
     )
     if latest["reasons"]:
