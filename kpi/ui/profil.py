@@ -876,7 +876,7 @@ def context(p: Mapping[str, Any], view: View, lang: str) -> None:
         col.metric(
             t("profil.context.metric", indikator=r.indikator, tahun=str(int(r.tahun)), area=area),
             state.num(r.nilai, 1),
-            help=str(r.sumber) if r.sumber else None,
+            help=str(r.sumber) if _text(r.sumber) else None,
         )
         if band:
             col.caption(t("profil.context.iplm_band", band=t(f"profil.iplm.{band}")))
