@@ -13,28 +13,41 @@ from kpi.ui import filters, layout, state
 
 st.set_page_config(page_title="Dasbor KPI TPBIS", page_icon="📚", layout="wide")
 
-PAGES = [
-    st.Page(
-        "pages/ringkasan.py",
-        title=state.tr("page.ringkasan"),
-        icon=":material/dashboard:",
-        default=True,
-        url_path="ringkasan",
-    ),
-    st.Page("pages/peta.py", title=state.tr("page.peta"), icon=":material/map:", url_path="peta"),
-    st.Page("pages/prioritas.py", title=state.tr("page.prioritas"), icon="🎯"),  # url: prioritas
-    st.Page("pages/profil.py", title=state.tr("page.profil"), icon=":material/badge:"),
-    st.Page("pages/jelajah.py", title=state.tr("page.jelajah"), icon=":material/query_stats:"),
-    st.Page("pages/kualitas.py", title=state.tr("page.kualitas"), icon=":material/fact_check:"),
-    st.Page("pages/impor.py", title=state.tr("page.impor"), icon="📥", url_path="impor"),
-    st.Page("pages/pengaturan.py", title=state.tr("page.pengaturan"), icon=":material/settings:"),
-]
+
+def pages() -> list:
+    """The pages in the order people use them, titled in the session's language."""
+    return [
+        st.Page(
+            "pages/ringkasan.py",
+            title=state.tr("page.ringkasan"),
+            icon=":material/dashboard:",
+            default=True,
+            url_path="ringkasan",
+        ),
+        st.Page(
+            "pages/peta.py", title=state.tr("page.peta"), icon=":material/map:", url_path="peta"
+        ),
+        st.Page("pages/prioritas.py", title=state.tr("page.prioritas"), icon=":material/flag:"),
+        st.Page("pages/profil.py", title=state.tr("page.profil"), icon=":material/badge:"),
+        st.Page("pages/jelajah.py", title=state.tr("page.jelajah"), icon=":material/query_stats:"),
+        st.Page("pages/kualitas.py", title=state.tr("page.kualitas"), icon=":material/fact_check:"),
+        st.Page(
+            "pages/impor.py",
+            title=state.tr("page.impor"),
+            icon=":material/upload_file:",
+            url_path="impor",
+        ),
+        st.Page(
+            "pages/pengaturan.py", title=state.tr("page.pengaturan"), icon=":material/settings:"
+        ),
+    ]
+
 
 try:
     store = state.store()
     state.ensure_demo(store)
     layout.sidebar(store)
-    page = st.navigation(PAGES)
+    page = st.navigation(pages())
     filters.sidebar()
     layout.demo_banner(store)
     page.run()
