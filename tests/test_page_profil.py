@@ -167,6 +167,9 @@ def test_area_profiles_count_libraries_per_band_and_tier(
     assert "**10** perpustakaan mitra" in _texts(at)
     assert "Sejawat: kabupaten/kota lain di Nusa Tenggara Barat." in _texts(at)
     assert not at.table  # no register for an area
+    peers = at.dataframe[0].value.set_index("Indikator")
+    assert peers.loc["Kelengkapan laporan", "Nilai tempat ini"].endswith("%")  # a percent
+    assert peers.loc["Skor KPI TPBIS", "Peringkat"].endswith("dari 8")  # the 8 kab/kota of NTB
 
 
 def test_an_unknown_code_says_so_and_offers_the_picker(

@@ -230,7 +230,11 @@ def ciel_figure(
         )
     fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickformat": ",.0f"}})
     fig = _layout(fig, lang)
-    fig.update_layout(height=380, margin={"l": 60, "r": 60, "t": 60, "b": 40})
+    fig.update_layout(
+        height=400,
+        margin={"l": 60, "r": 60, "t": 30, "b": 30},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
+    )
     return fig
 
 
@@ -663,12 +667,10 @@ def peers(p: Mapping[str, Any], table: pd.DataFrame, row: pd.Series | None, lang
         {
             t("profil.peers.kpi"): [names[c] for c in comp["kolom"]],
             t("profil.peers.value"): [
-                state.num(v, _decimals(c))
-                for c, v in zip(comp["kolom"], comp["nilai"], strict=True)
+                _value(c, v, lang) for c, v in zip(comp["kolom"], comp["nilai"], strict=True)
             ],
             t("profil.peers.median"): [
-                state.num(v, _decimals(c))
-                for c, v in zip(comp["kolom"], comp["median"], strict=True)
+                _value(c, v, lang) for c, v in zip(comp["kolom"], comp["median"], strict=True)
             ],
             t("profil.peers.rank"): [
                 t("profil.peers.rank_of", r=state.num(r), n=state.num(n)) if _finite(r) else "–"
@@ -685,6 +687,15 @@ def _column_name(column: str, lang: str) -> str:
     if column == "kelengkapan_laporan":
         return i18n.t("kpi.kelengkapan", lang)
     return catalogue()[column].nama(lang)
+
+
+def _value(column: str, value: Any, lang: str) -> str:
+    """A KPI value as shown beside its peers: the KPI's decimals, and % where it is a percent."""
+    if column == "kelengkapan_laporan" or (
+        column in catalogue() and catalogue()[column].unit == "%"
+    ):
+        return i18n.format_percent(value, lang, _decimals(column))
+    return i18n.format_number(value, lang, _decimals(column))
 
 
 def _decimals(column: str) -> int:
