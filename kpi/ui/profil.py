@@ -263,7 +263,7 @@ def band_badge(band: str | None, label: str) -> str:
     text = "#1f1f1f" if band in ("kuning", None) else "#ffffff"
     return (
         f'<span style="background:{colour};color:{text};padding:0.2em 0.6em;'
-        f'border-radius:0.4em;font-weight:600">{html.escape(label)}</span>'
+        f'border-radius:0.4em;font-weight:600;display:inline-block">{html.escape(label)}</span>'
     )
 
 
@@ -587,7 +587,6 @@ def report_card(p: Mapping[str, Any], row: pd.Series | None, lang: str) -> None:
     band_label = t(f"band.{band}") if band else t("kpi.band.tanpa_skor")
     cols = st.columns([1.3, 1, 1, 1, 1.2])
     cols[0].metric(t("kpi.skor"), state.num(skor, 1) if _finite(skor) else "–")
-    cols[0].markdown(band_badge(band, band_label), unsafe_allow_html=True)
     for col, pillar in zip(cols[1:4], ("informasi", "pelibatan", "advokasi"), strict=True):
         col.metric(t(f"kpi.pilar.{pillar}"), state.num(row.get(f"skor_{pillar}"), 1))
     cols[4].metric(
@@ -599,6 +598,7 @@ def report_card(p: Mapping[str, Any], row: pd.Series | None, lang: str) -> None:
             diharapkan=state.num(row.get("bulan_diharapkan")),
         ),
     )
+    st.markdown(band_badge(band, band_label), unsafe_allow_html=True)
     if not _finite(skor):
         st.warning(t("profil.card.no_score"))
     if p["tingkat"] != "perpustakaan":
