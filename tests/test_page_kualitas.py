@@ -153,6 +153,13 @@ def _chart(at: AppTest) -> dict:
     return json.loads(charts[0].proto.spec)
 
 
+def _open_tab(at: AppTest, label: str, lang: str = "id") -> AppTest:
+    at.session_state[f"kualitas_tab_{lang}"] = label
+    at.run()
+    _clean(at)
+    return at
+
+
 def test_page_shows_completeness_never_reported_and_values_to_verify(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -161,23 +168,33 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
     assert at.title[0].value == "Kualitas data"
     m = _metrics(at)
     assert m["Kelengkapan laporan"].endswith("%") and m["Ketepatan waktu"].endswith("%")
-    never, verify = (
-        int(m["Belum pernah melapor"]),
-        int(m["Nilai perlu verifikasi"].replace(".", "")),
-    )
-    assert never > 0 and verify > 0
-    # the province chart: 34 bars split at 80%, timeliness markers, lowest first
+    never = int(m["Belum pernah melapor"])
+    assert never > 0
+    # the first tab: the province chart, 34 bars split at 80%, timeliness markers, lowest first
     spec = _chart(at)
     bars = [tr for tr in spec["data"] if tr["type"] == "bar"]
     assert sum(len(tr["y"]) for tr in bars) == 34
-    area, never_t, verify_t = (d.value for d in at.dataframe)
+    (area,) = (d.value for d in at.dataframe)
     assert len(area) == 34
     assert list(area["Kelengkapan (%)"]) == sorted(area["Kelengkapan (%)"])
-    assert len(never_t) == never and len(verify_t) == verify
+    assert len(at.get("download_button")) == 2
+    # values to verify wait for their tab (their query is the slow one)
+    assert "Nilai perlu verifikasi" not in _metrics(at)
+
+    _open_tab(at, "Belum pernah melapor")
+    (never_t,) = (d.value for d in at.dataframe)
+    assert len(never_t) == never
     assert never_t["Profil"].str.startswith("profil?kode=").all()
+    assert len(at.get("download_button")) == 2
+    assert not list(at.get("plotly_chart"))
+
+    _open_tab(at, "Nilai perlu verifikasi")
+    verify = int(_metrics(at)["Nilai perlu verifikasi"].replace(".", ""))
+    (verify_t,) = (d.value for d in at.dataframe)
+    assert verify > 0 and len(verify_t) == verify
     assert verify_t["Nama"].notna().all()
     assert any("bukan alasan pembinaan" in i.value for i in at.info)
-    assert len(at.get("download_button")) == 6
+    assert len(at.get("download_button")) == 2
 
 
 def test_kabupaten_kota_level_lists_all_and_charts_the_lowest(
@@ -202,7 +219,8 @@ def test_a_filter_changes_the_numbers(demo_db: Path, monkeypatch: pytest.MonkeyP
     assert ntb["Kelengkapan laporan"] != whole["Kelengkapan laporan"]
     assert int(ntb["Belum pernah melapor"]) < int(whole["Belum pernah melapor"])
     assert len(at.dataframe[0].value) == 1
-    assert (at.dataframe[1].value["Provinsi"] == "Nusa Tenggara Timur").all()
+    _open_tab(at, "Belum pernah melapor")
+    assert (at.dataframe[0].value["Provinsi"] == "Nusa Tenggara Timur").all()
 
 
 def test_the_language_switch_changes_the_labels(
@@ -215,9 +233,11 @@ def test_the_language_switch_changes_the_labels(
     assert at.title[0].value == "Data quality"
     assert "Reporting completeness" in _metrics(at)
     assert "Completeness (%)" in at.dataframe[0].value.columns
-    assert any("not coaching reasons" in i.value for i in at.info)
     names = {tr.get("name") for tr in _chart(at)["data"]}
     assert "Completeness under 80%" in names or "Completeness 80% or more" in names
+    _open_tab(at, "Values to verify", "en")
+    assert any("not coaching reasons" in i.value for i in at.info)
+    assert "Values to verify" in _metrics(at)
 
 
 def test_a_filter_where_every_library_reported_says_so(
@@ -228,8 +248,9 @@ def test_a_filter_where_every_library_reported_says_so(
     at.run()
     _clean(at)
     assert _metrics(at)["Belum pernah melapor"] == "0"
+    _open_tab(at, "Belum pernah melapor")
     assert any("sudah pernah melapor" in s.value for s in at.success)
-    assert len(at.dataframe) == 2  # areas and values to verify; no empty never-reported table
+    assert len(at.dataframe) == 0  # no empty never-reported table
 
 
 def test_a_filter_with_no_library_says_what_to_do(

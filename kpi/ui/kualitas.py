@@ -251,12 +251,10 @@ def _show(table: pd.DataFrame, lang: str, key: str, height: int | None = None) -
 def render(view: View, lang: str) -> None:
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     num = lambda v, d=0: i18n.format_number(v, lang, d)  # noqa: E731
-    stamp = f"{view.periode.replace('..', '_')}"
 
     whole = data.completeness("nasional", view)
     never = never_reported(view)
-    verify = values_to_verify(view)
-    c = st.columns(4)
+    c = st.columns(3)
     if not whole.empty:
         row = whole.iloc[0]
         c[0].metric(
@@ -274,10 +272,25 @@ def render(view: View, lang: str) -> None:
             help=t("kualitas.metric.ketepatan_help"),
         )
     c[2].metric(t("kualitas.metric.never"), num(len(never)))
-    c[3].metric(t("kualitas.metric.verify"), num(len(verify)))
 
-    # completeness and timeliness by area
-    st.subheader(t("kualitas.area.title"))
+    # only the open tab runs its queries: values to verify cost the most and wait for their tab
+    labels = [t("kualitas.tab.area"), t("kualitas.tab.never"), t("kualitas.tab.verify")]
+    tabs = st.tabs(labels, key=f"kualitas_tab_{lang}", on_change="rerun")
+    with tabs[0]:
+        if tabs[0].open:
+            _area_section(view, lang)
+    with tabs[1]:
+        if tabs[1].open:
+            _never_section(view, never, lang)
+    with tabs[2]:
+        if tabs[2].open:
+            _verify_section(view, lang)
+
+
+def _area_section(view: View, lang: str) -> None:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    num = lambda v, d=0: i18n.format_number(v, lang, d)  # noqa: E731
+    stamp = view.periode.replace("..", "_")
     restore("kualitas_level", AREA_LEVELS, "provinsi")
     level = st.radio(
         t("kualitas.area.level"),
@@ -290,45 +303,47 @@ def render(view: View, lang: str) -> None:
     areas = data.completeness(level, view)
     if areas.empty or areas["kelengkapan"].notna().sum() == 0:
         st.info(t("kualitas.area.empty"))
-    else:
-        limit = CHART_LIMIT if len(areas) > CHART_LIMIT else None
-        st.plotly_chart(
-            completeness_chart(areas, lang, limit), width="stretch", key="kualitas_chart"
-        )
-        below = int((areas["kelengkapan"] < RULE_D).sum())
-        st.caption(
-            t("kualitas.area.caption", n=num(below), m=num(len(areas)))
-            + (" " + t("kualitas.area.limited", n=num(limit)) if limit else "")
-        )
-        table = completeness_table(areas, level, lang)
-        _show(table, lang, "kualitas_area_table", height=360)
-        _downloads(table, f"kelengkapan_{level}_{stamp}", t("kualitas.sheet.area"), lang, "dl_area")
+        return
+    limit = CHART_LIMIT if len(areas) > CHART_LIMIT else None
+    st.plotly_chart(completeness_chart(areas, lang, limit), width="stretch", key="kualitas_chart")
+    below = int((areas["kelengkapan"] < RULE_D).sum())
+    st.caption(
+        t("kualitas.area.caption", n=num(below), m=num(len(areas)))
+        + (" " + t("kualitas.area.limited", n=num(limit)) if limit else "")
+    )
+    table = completeness_table(areas, level, lang)
+    _show(table, lang, "kualitas_area_table", height=360)
+    _downloads(table, f"kelengkapan_{level}_{stamp}", t("kualitas.sheet.area"), lang, "dl_area")
 
-    # libraries that never reported
-    st.subheader(t("kualitas.never.title"))
+
+def _never_section(view: View, never: pd.DataFrame, lang: str) -> None:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     st.caption(t("kualitas.never.help"))
     if never.empty:
         st.success(t("kualitas.never.none"))
-    else:
-        names = _area_names(view)
-        table = never_table(never, names, lang)
-        _show(table, lang, "kualitas_never_table", height=320)
-        _downloads(table, "belum_pernah_melapor", t("kualitas.sheet.never"), lang, "dl_never")
-        _profile_link(never, lang)
+        return
+    table = never_table(never, _area_names(view), lang)
+    _show(table, lang, "kualitas_never_table", height=320)
+    _downloads(table, "belum_pernah_melapor", t("kualitas.sheet.never"), lang, "dl_never")
+    _profile_link(never, lang)
 
-    # values to verify
-    st.subheader(t("kualitas.verify.title"))
+
+def _verify_section(view: View, lang: str) -> None:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    num = lambda v, d=0: i18n.format_number(v, lang, d)  # noqa: E731
+    stamp = view.periode.replace("..", "_")
     st.info(t("kualitas.verify.note", ambang=num(Z_THRESHOLD, 1)), icon=":material/fact_check:")
+    verify = values_to_verify(view)
     if verify.empty:
         st.success(t("kualitas.verify.none"))
-    else:
-        libs = data.completeness("perpustakaan", view)
-        names = dict(zip(libs["kode"].astype(str), libs["nama"].astype(str), strict=True))
-        table = verify_table(verify, names, lang)
-        _show(table, lang, "kualitas_verify_table", height=360)
-        _downloads(
-            table, f"nilai_perlu_verifikasi_{stamp}", t("kualitas.sheet.verify"), lang, "dl_verify"
-        )
+        return
+    st.metric(t("kualitas.metric.verify"), num(len(verify)))
+    libs = data.completeness("perpustakaan", view)
+    names = dict(zip(libs["kode"].astype(str), libs["nama"].astype(str), strict=True))
+    table = verify_table(verify, names, lang)
+    _show(table, lang, "kualitas_verify_table", height=360)
+    sheet = t("kualitas.sheet.verify")
+    _downloads(table, f"nilai_perlu_verifikasi_{stamp}", sheet, lang, "dl_verify")
 
 
 def _area_names(view: View) -> dict[str, str]:

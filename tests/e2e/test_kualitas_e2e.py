@@ -58,7 +58,7 @@ def test_completeness_chart_draws_with_no_network(
     )
     assert drawn == 34, f"the completeness chart drew {drawn} province bars"
     expect(page.get_by_text("Batas 80% (aturan D)")).to_be_attached()
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(3)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
     expect(page.locator(ERRORS)).to_have_count(0)
     page.screenshot(path=tmp_path / "kualitas.png", full_page=True)  # for debugging a failure
     assert blocked_requests == [], f"the page reached beyond the loopback: {blocked_requests}"
@@ -69,16 +69,21 @@ def test_tables_download_as_valid_files(
 ) -> None:
     _open(page, f"{app_url}kualitas", "Kualitas data", wait_for_app_run)
     buttons = page.get_by_test_id("stDownloadButton")
-    expect(buttons).to_have_count(6, timeout=FIRST_LOAD_TIMEOUT)
+    expect(buttons).to_have_count(2, timeout=FIRST_LOAD_TIMEOUT)
 
     with page.expect_download() as info:
-        buttons.filter(has_text="Unduh Excel").first.click()
+        buttons.filter(has_text="Unduh Excel").click()
     ws = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     assert [c.value for c in ws[1]][:2] == ["Kode", "Nama"]
     assert ws.max_row == 35  # header + 34 provinces
 
+    page.get_by_role("tab", name="Nilai perlu verifikasi").click()
+    expect(page.get_by_test_id("stAlertContentInfo")).to_contain_text(
+        "bukan alasan pembinaan", timeout=FIRST_LOAD_TIMEOUT
+    )
+    wait_for_app_run(page)
     with page.expect_download() as info:
-        buttons.filter(has_text="Unduh CSV").last.click()
+        page.get_by_test_id("stDownloadButton").filter(has_text="Unduh CSV").click()
     lines = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("Kode,Nama,Bulan,Kolom,Nilai,Nilai tipikal")
     assert len(lines) > 1
@@ -89,6 +94,7 @@ def test_a_never_reported_library_links_to_its_profile(
     page: Page, app_url: str, wait_for_app_run: WaitForApp
 ) -> None:
     _open(page, f"{app_url}kualitas", "Kualitas data", wait_for_app_run)
+    page.get_by_role("tab", name="Belum pernah melapor").click()
     link = page.get_by_test_id("stPageLink").get_by_role("link", name="Buka profil")
     expect(link).to_be_visible(timeout=FIRST_LOAD_TIMEOUT)
     href = str(link.evaluate("a => a.href"))  # resolved against the page's address
