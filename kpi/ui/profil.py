@@ -23,7 +23,7 @@ from kpi import coaching, compute, i18n
 from kpi import profile as prof
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
-from kpi.periods import Period, add_months
+from kpi.periods import Period, add_months, parse_period
 from kpi.store import open_store
 from kpi.ui import data, state
 from kpi.ui.charts import BAND_COLOURS, _layout
@@ -627,18 +627,29 @@ def trends(p: Mapping[str, Any], view: View, lang: str) -> None:
     st.subheader(t("profil.trend.title", n=TREND_MONTHS))
     db, version = _db()
     fkey = data.filter_key(prof.place_filters(p, view.filters))
-    period = view.period
-    first = add_months(period.last, -(TREND_MONTHS - 1))
-    series = _series(db, version, (p["tingkat"], str(p["kode"])), first, period.last, fkey)
-    if series.empty or int(series["perpustakaan_melapor"].sum()) == 0:
+    fig = _trends(db, version, (p["tingkat"], str(p["kode"])), view.periode, fkey, lang)
+    if fig is None:
         st.info(t("profil.empty.no_reports"))
         return
     st.caption(t("profil.trend.caption"))
+    st.plotly_chart(fig, width="stretch", key="profil_trends")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _trends(
+    db: str, version: int, place: tuple[str, str], periode: str, fkey: tuple, lang: str
+) -> go.Figure | None:
+    """The trends figure of a place (None without any report in the months shown); subplots
+    are slow to build, so the figure itself is cached per data version.
+    """
+    period = parse_period(periode)
+    first = add_months(period.last, -(TREND_MONTHS - 1))
+    series = _series(db, version, place, first, period.last, fkey)
+    if series.empty or int(series["perpustakaan_melapor"].sum()) == 0:
+        return None
     cat = catalogue()
     titles = {c: cat[c].nama(lang) for c in TREND_COLUMNS}
-    st.plotly_chart(
-        trends_figure(series, titles, lang, period), width="stretch", key="profil_trends"
-    )
+    return trends_figure(series, titles, lang, period)
 
 
 def peers(p: Mapping[str, Any], table: pd.DataFrame, row: pd.Series | None, lang: str) -> None:
