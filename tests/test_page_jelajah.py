@@ -36,6 +36,19 @@ def _charts(at: AppTest) -> list:
     return list(at.get("plotly_chart"))
 
 
+def _tab(at: AppTest, label: str, lang: str = "id") -> AppTest:
+    """Open a tab (only the open tab is drawn) and run."""
+    at.session_state[f"jelajah_tab_{lang}"] = label
+    at.run()
+    _clean(at)
+    return at
+
+
+def _spec(at: AppTest) -> dict:
+    (chart,) = _charts(at)
+    return json.loads(chart.proto.spec)
+
+
 def test_renders_the_ranking_trend_distribution_and_table(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -44,8 +57,18 @@ def test_renders_the_ranking_trend_distribution_and_table(
     assert at.title[0].value == "Jelajah KPI"
     assert at.selectbox(key="jelajah_kpi").value == "kunjungan"
     assert at.selectbox(key="jelajah_tingkat").value == "provinsi"
-    assert len(_charts(at)) == 3  # ranking, monthly trend, distribution
+    # the ranking first: one bar per province, highest first
+    bars = _spec(at)["data"][0]
+    assert bars["type"] == "bar" and len(bars["y"]) == 15  # top 15 of 34
+    assert not at.dataframe  # the other tabs wait until opened
+    lines = _spec(_tab(at, "Tren bulanan"))["data"]
+    assert [tr["name"] for tr in lines] == ["Total dalam filter"]
+    assert len(lines[0]["x"]) == 12  # the months of the period
+    dist = _spec(_tab(at, "Sebaran"))["data"]
+    assert [tr["type"] for tr in dist] == ["box", "histogram"]
+    _tab(at, "Tabel")
     assert len(at.dataframe) == 1
+    assert len(at.get("download_button")) == 2
     table = at.dataframe[0].value
     assert len(table) == 34  # every province of the demo
     assert "Kunjungan (orang)" in table.columns
@@ -58,6 +81,8 @@ def test_renders_the_ranking_trend_distribution_and_table(
     # the national value is the sum of the provinces' values (a flow)
     total = float(metrics[AGGREGATE_ID].replace(".", "").replace(",", "."))
     assert total == pytest.approx(table["Kunjungan (orang)"].sum())
+    # the ranking showed the table's first 15 (both highest first)
+    assert list(table["Nama"][:15]) == bars["y"]
 
 
 def test_changing_kpi_and_level_changes_the_table(
@@ -71,14 +96,16 @@ def test_changing_kpi_and_level_changes_the_table(
     assert after != before and "," in after  # one decimal, Indonesian format
     at.selectbox(key="jelajah_tingkat").set_value("kabupaten_kota").run()
     _clean(at)
+    assert len(_spec(at)["data"][0]["y"]) == 15  # the top 15 of 399
+    _tab(at, "Tabel")
     assert len(at.dataframe[0].value) > 300
-    assert len(_charts(at)) == 3
 
 
 def test_a_filter_changes_the_numbers(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     whole = _app(demo_db, monkeypatch).run()
     ntb = _app(demo_db, monkeypatch)
     ntb.query_params["provinsi"] = "52"
+    ntb.session_state["jelajah_tab_id"] = "Tabel"
     ntb.run()
     _clean(ntb)
     assert len(ntb.dataframe[0].value) == 1  # only NTB at province level
@@ -86,7 +113,7 @@ def test_a_filter_changes_the_numbers(demo_db: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_choosing_units_draws_their_lines(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = _app(demo_db, monkeypatch).run()
+    at = _tab(_app(demo_db, monkeypatch), "Tren bulanan")
     units = at.multiselect(key="jelajah_units_provinsi")
     units.set_value(["52", "53"]).run()
     _clean(at)
@@ -107,6 +134,7 @@ def test_the_language_switch_changes_the_labels(
 ) -> None:
     at = _app(demo_db, monkeypatch)
     at.session_state["lang"] = "en"
+    at.session_state["jelajah_tab_en"] = "Table"
     at.run()
     _clean(at)
     assert at.title[0].value == "KPI explorer"
@@ -134,7 +162,7 @@ def test_every_kpi_of_the_catalogue_renders(demo_db: Path, monkeypatch: pytest.M
     for kpi in catalogue().ids:
         at.selectbox(key="jelajah_kpi").set_value(kpi).run()
         _clean(at)
-        has_chart = len(_charts(at)) == 3
+        has_chart = len(_charts(at)) == 1
         has_empty_state = any("Belum ada data" in i.value for i in at.info)
         assert has_chart != has_empty_state, (kpi, len(_charts(at)), [i.value for i in at.info])
 
@@ -144,6 +172,7 @@ def test_a_single_month_at_library_level(demo_db: Path, monkeypatch: pytest.Monk
     at.query_params["periode"] = "2025-08"
     at.query_params["kab"] = "5201"
     at.query_params["provinsi"] = "52"
+    at.session_state["jelajah_tab_id"] = "Tabel"
     at.run()
     at.selectbox(key="jelajah_tingkat").set_value("perpustakaan").run()
     _clean(at)
@@ -185,6 +214,7 @@ def test_a_shared_link_opens_the_same_kpi_and_level(
     shared = _app(demo_db, monkeypatch)
     shared.query_params["jelajah_kpi"] = "kegiatan"
     shared.query_params["jelajah_tingkat"] = "kabupaten_kota"
+    shared.session_state["jelajah_tab_id"] = "Tabel"
     shared.run()
     _clean(shared)
     assert shared.selectbox(key="jelajah_kpi").value == "kegiatan"

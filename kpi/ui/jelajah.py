@@ -371,24 +371,24 @@ def render(view: View, lang: str) -> None:
         if table.empty or not has_value:
             st.info(t("jelajah.empty", kpi=k.nama(lang)))
             return
-        tabs = st.tabs(
-            [
-                t("jelajah.tab.bars"),
-                t("jelajah.tab.lines"),
-                t("jelajah.tab.dist"),
-                t("jelajah.tab.table"),
-            ]
-        )
+        labels = [t(f"jelajah.tab.{name}") for name in ("bars", "lines", "dist", "table")]
+        # only the open tab is drawn (and runs its queries)
+        tabs = st.tabs(labels, key=f"jelajah_tab_{lang}", on_change="rerun")
         with tabs[0]:
-            _bars(table, k, lang)
+            if tabs[0].open:
+                _bars(table, k, lang)
         with tabs[1]:
-            _lines(table, k, level, view, lang)
+            if tabs[1].open:
+                _lines(table, k, level, view, lang)
         with tabs[2]:
-            fig = _figure("dist", table, kpi_id, lang)
-            st.plotly_chart(fig, width="stretch", key="jelajah_dist")
-            st.caption(t("jelajah.dist_help", n=_fmt(int(table[kpi_id].notna().sum()), lang, 0)))
+            if tabs[2].open:
+                fig = _figure("dist", table, kpi_id, lang)
+                st.plotly_chart(fig, width="stretch", key="jelajah_dist")
+                n = int(table[kpi_id].notna().sum())
+                st.caption(t("jelajah.dist_help", n=_fmt(n, lang, 0)))
         with tabs[3]:
-            _table(table, k, level, view, lang)
+            if tabs[3].open:
+                _table(table, k, level, view, lang)
 
 
 def _bars(table: pd.DataFrame, k: Kpi, lang: str) -> None:
@@ -428,14 +428,18 @@ def _lines(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> No
         names = dict(
             zip(by_name["kode"].astype(str), by_name["nama"].fillna("").astype(str), strict=True)
         )
+        key = f"jelajah_units_{level}"
+        if key not in st.session_state:  # the tab was closed: its widget state is gone
+            st.session_state[key] = [u for u in st.session_state.get(f"_{key}", []) if u in names]
         units = st.multiselect(
             t("jelajah.lines.units"),
             list(names),
             format_func=lambda kode: f"{names.get(kode) or kode} ({kode})",
             max_selections=MAX_LINES,
             placeholder=t("jelajah.lines.placeholder"),
-            key=f"jelajah_units_{level}",
+            key=key,
         )
+        st.session_state[f"_{key}"] = list(units)
     if units:
         series = monthly(k.id, level, view, units)
     else:

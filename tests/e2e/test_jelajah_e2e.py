@@ -66,8 +66,9 @@ def test_the_table_exports_a_workbook_and_a_csv(
     page: Page, app_url: str, wait_for_app_run: WaitForApp, tmp_path: Path
 ) -> None:
     _open(page, f"{app_url}jelajah", "Jelajah KPI", wait_for_app_run)
-    page.get_by_role("tab", name="Tabel").click()
-    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    page.get_by_role("tab", name="Tabel").click()  # the tab's content is drawn on opening
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=FIRST_LOAD_TIMEOUT)
+    wait_for_app_run(page)
 
     with page.expect_download() as info:
         page.get_by_test_id("stDownloadButton").filter(has_text="Unduh Excel").click()
@@ -91,6 +92,10 @@ def test_the_table_exports_a_workbook_and_a_csv(
 def test_in_english(page: Page, app_url: str, wait_for_app_run: WaitForApp) -> None:
     _open(page, f"{app_url}jelajah?lang=en", "KPI explorer", wait_for_app_run)
     expect(page.get_by_role("tab", name="Monthly trend")).to_be_visible(timeout=FIRST_LOAD_TIMEOUT)
+    page.get_by_role("tab", name="Monthly trend").click()
+    expect(page.locator(f"{PLOT} g.scatterlayer path.js-line").first).to_be_attached(
+        timeout=FIRST_LOAD_TIMEOUT
+    )
     value = _metric(page, "Aggregate value")
     expect(value).to_have_text(re.compile(r"^\d{1,3}(,\d{3})*$"), timeout=FIRST_LOAD_TIMEOUT)
     expect(page.locator(ERRORS)).to_have_count(0)
