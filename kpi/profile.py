@@ -392,7 +392,7 @@ def iplm_band(value: float | None) -> str | None:
 
 def funnel_reading(
     row: Mapping[str, Any], stages: Sequence[str], conversions: Sequence[str]
-) -> dict:
+) -> dict[str, Any]:
     """How to read a place's 5A funnel row (from compute.funnel_5a).
 
     Returns aware_reported (bool), stages (the stage ids to draw: from Appeal when Aware is not
@@ -410,7 +410,9 @@ def funnel_reading(
     }
 
 
-def ciel_gap(ciel: float | None, skor: float | None, far: float = 30.0, near: float = 10.0):
+def ciel_gap(
+    ciel: float | None, skor: float | None, far: float = 30.0, near: float = 10.0
+) -> tuple[float | None, str | None]:
     """Self-assessment against the measured score: (gap in points, reading).
 
     Readings: jauh_di_atas (gap >= far, coaching rule R6), di_atas (>= near), sejalan (within
