@@ -400,7 +400,9 @@ def _complete_history(
     """Every window end, once all are evaluated (cached per place: a revisit loads nothing)."""
     evaluations = {}
     for end in ends:
-        ev = _ready(_evaluation_at(db, version, end, months), end)
+        fut = _evaluation_at(db, version, end, months)
+        wait([fut], timeout=300)  # done already, unless dropped from the queue meanwhile
+        ev = _ready(fut, end)
         if ev is not None:
             evaluations[end] = ev
     return prof.tier_history(evaluations, {"tingkat": place[0], "kode": place[1]})
