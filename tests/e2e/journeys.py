@@ -163,7 +163,9 @@ def sidebar_select(page: Page, label: str, option: str) -> None:
         .filter(has=page.get_by_text(label, exact=True))
     )
     box.locator("input").click()
+    box.locator("input").fill(option)  # the list is virtualised: type to bring the option up
     page.get_by_role("option", name=option, exact=True).click()
+    expect(box.locator("input")).to_have_value(option)
     wait_run(page)
 
 
