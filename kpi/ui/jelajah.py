@@ -453,15 +453,24 @@ def _lines(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> No
     st.caption(t("jelajah.lines.help"))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _tables(
+    table: pd.DataFrame, kpi_id: str, level: str, lang: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The table for the files, and the one shown (with profile links), kept per frame."""
+    shown = table_frame(table, catalogue()[kpi_id], lang)
+    if level == "nasional":
+        return shown, shown
+    codes = shown[i18n.t("jelajah.col.kode", lang)]
+    profil = i18n.t("jelajah.col.profil", lang)
+    return shown, shown.assign(**{profil: [profile_url(c, level) for c in codes]})
+
+
 def _table(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> None:
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
-    shown = table_frame(table, k, lang)
-    profil = t("jelajah.col.profil")
     # the profile link only on screen; the files keep the figures
-    linked = shown
-    if level != "nasional":
-        codes = shown[t("jelajah.col.kode")]
-        linked = shown.assign(**{profil: [profile_url(c, level) for c in codes]})
+    shown, linked = _tables(table, k.id, level, lang)
+    profil = t("jelajah.col.profil")
     st.dataframe(
         linked.style.format(table_formats(shown, k, lang), na_rep="–"),
         hide_index=True,
