@@ -15,9 +15,7 @@ place = profil.place(tingkat, kode) if kode else None
 if place is None:
     st.title(state.tr("profil.title"))
     if kode:
-        st.warning(
-            state.tr("profil.unknown", kode=kode, tingkat=state.tr(f"profil.tingkat.{tingkat}"))
-        )
+        st.warning(profil.unknown_message(tingkat, kode, lang))
     else:
         st.caption(state.tr("profil.intro"))
     profil.picker(lang, view)

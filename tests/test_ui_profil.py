@@ -143,3 +143,11 @@ def test_band_badge_names_the_band_in_its_colour() -> None:
     assert BAND_COLOURS["merah"] in red and "Merah (&lt; 50)" in red  # escaped, never markup
     assert "#1f1f1f" in profil.band_badge("kuning", "Kuning")  # dark text on yellow
     assert profil.NO_SCORE in profil.band_badge(None, "Tanpa skor")
+
+
+def test_an_unknown_code_is_quoted_as_code_not_markdown() -> None:
+    text = profil.unknown_message("perpustakaan", "DES-1`[x](http://e.vil)", "id")
+    assert text.startswith("Tidak ada perpustakaan dengan kode `DES-1[x](http://e.vil)`")
+    en = profil.unknown_message("kabupaten_kota", "9999", "en")
+    assert en.startswith("There is no regency/city with code `9999`")
+    assert len(profil.unknown_message("perpustakaan", "x" * 500, "id")) < 250

@@ -427,6 +427,14 @@ def requested() -> tuple[str, str | None]:
     return tingkat, kode or None
 
 
+def unknown_message(tingkat: str, kode: str, lang: str) -> str:
+    """What to say about a code the store does not know (the code shown as code, never as
+    markdown: it comes from the URL)."""
+    shown = "".join(ch for ch in str(kode)[:60] if ch.isprintable() and ch != "`")
+    level = i18n.t(f"profil.tingkat.{tingkat}", lang).lower()
+    return i18n.t("profil.unknown", lang, kode=f"`{shown}`", tingkat=level)
+
+
 def place(tingkat: str, kode: str) -> dict[str, Any] | None:
     db, version = _db()
     return _place(db, version, tingkat, kode)

@@ -79,7 +79,7 @@ def test_an_unknown_code_shows_a_message_not_an_error(
     page: Page, app_url: str, wait_for_app_run: WaitForApp
 ) -> None:
     page.goto(f"{app_url}profil?kode=TIDAK-ADA&tingkat=perpustakaan")
-    expect(page.get_by_text("Tidak ada Perpustakaan dengan kode TIDAK-ADA")).to_be_visible(
+    expect(page.get_by_text("Tidak ada perpustakaan dengan kode TIDAK-ADA")).to_be_visible(
         timeout=FIRST_LOAD_TIMEOUT
     )
     wait_for_app_run(page)
