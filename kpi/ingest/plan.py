@@ -195,6 +195,9 @@ def plan_import(
         except RefusalError as exc:
             fp.status, fp.message = "refused", exc.msg
             continue
+        except Exception as exc:  # any other failure to read is a damaged file, not a crash
+            fp.status, fp.message = "refused", message("rusak", detail=str(exc)[:200])
+            continue
         fp.checksum, fp.format = wb.checksum, wb.format
         for raw in wb.sheets:
             key = (name, raw.name)

@@ -13,6 +13,7 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,7 @@ def _sniff_zip(data: bytes, max_unzipped_mb: float) -> str:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # not a readable zip directory
         raise RefusalError("rusak", detail=str(exc)) from exc
     declared = sum(i.file_size for i in infos)
     # a real workbook inflates 3 to 20 times; far beyond that on a large size is a zip bomb
@@ -110,7 +111,7 @@ def _sniff_zip(data: bytes, max_unzipped_mb: float) -> str:
         try:
             mimetype = zf.read("mimetype")[:100]
             manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except Exception as exc:  # a damaged member: bad CRC, deflate data, unknown method
             raise RefusalError("rusak", detail=str(exc)) from exc
         if b"spreadsheet" not in mimetype:
             raise RefusalError("bukan_spreadsheet")
@@ -137,7 +138,12 @@ def read_file(
     """Read every sheet of an uploaded file; ``RefusalError`` for a file that cannot be used."""
     check_size(data, max_mb)
     fmt = sniff_format(name, data, max_unzipped_mb)
-    sheets = read_csv(data) if fmt == "csv" else read_workbook(data)
+    if fmt == "csv":
+        sheets = read_csv(data)
+    elif fmt == "xls":
+        sheets = read_xls(data)
+    else:
+        sheets = read_workbook(data)
     if not any(_has_data(s.rows) for s in sheets):
         raise RefusalError("kosong")
     return Workbook(
@@ -189,6 +195,54 @@ def read_workbook(data: bytes) -> list[RawSheet]:
         raise RefusalError("rusak", detail=text[:200]) from exc
     finally:
         wb.close()
+    return sheets
+
+
+def read_xls(data: bytes) -> list[RawSheet]:
+    """Excel 97-2003 with xlrd: pure Python, so a damaged file raises instead of bringing the
+    process down (calamine's BIFF reader can abort on a corrupt record length)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO()
+        )
+    except Exception as exc:
+        text = str(exc)
+        if "encrypt" in text.lower() or "password" in text.lower():
+            raise RefusalError("berpassword") from exc
+        raise RefusalError("rusak", detail=text[:200]) from exc
+    sheets: list[RawSheet] = []
+    try:
+        for index in range(book.nsheets):
+            sh = book.sheet_by_index(index)
+            rows: list[list[Any]] = []
+            for r in range(sh.nrows):
+                types, values = sh.row_types(r), sh.row_values(r)
+                row: list[Any] = []
+                for t, value in zip(types, values, strict=True):
+                    if t == xlrd.XL_CELL_DATE:
+                        try:
+                            value = xlrd.xldate_as_datetime(value, book.datemode)
+                            if value.time() == datetime.min.time():
+                                value = value.date()
+                        except Exception:  # a date outside Excel's range: keep the number
+                            pass
+                    elif t == xlrd.XL_CELL_BOOLEAN:
+                        value = bool(value)
+                    elif t in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        value = ""
+                    row.append(value)
+                rows.append(row)
+            merged = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells]
+            sheets.append(RawSheet(name=sh.name, rows=rows, merged=merged))
+            book.unload_sheet(index)
+    except RefusalError:
+        raise
+    except Exception as exc:
+        raise RefusalError("rusak", detail=str(exc)[:200]) from exc
+    finally:
+        book.release_resources()
     return sheets
 
 
