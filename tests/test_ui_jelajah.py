@@ -54,6 +54,9 @@ def test_labels_follow_the_language() -> None:
     assert jelajah.value_header(CAT["pinjaman_per_anggota"], "id") == "Pinjaman per anggota"
     assert jelajah.band_label("merah", "en") == "Red"
     assert jelajah.band_label(None, "id").startswith("Tanpa skor")
+    assert jelajah.band_css("Merah", "id") == "background-color: #b2182b; color: #ffffff"
+    assert jelajah.band_css("Yellow", "en").startswith("background-color: #f2c94c")
+    assert jelajah.band_css("Tanpa skor (perlu pembinaan pelaporan)", "id") == ""
 
 
 def test_ranking_bars_sorted_and_cut_to_n() -> None:

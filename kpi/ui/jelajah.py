@@ -20,7 +20,7 @@ from kpi.compute import LEVELS, Filters, aggregate
 from kpi.periods import Period
 from kpi.store import open_store
 from kpi.ui import data, state
-from kpi.ui.charts import _layout
+from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
 
@@ -67,6 +67,15 @@ def band_label(band: object, lang: str) -> str:
     if not isinstance(band, str) or not band:
         return i18n.t("kpi.band.tanpa_skor", lang)
     return i18n.t(f"kpi.band.{band}", lang)
+
+
+def band_css(label: object, lang: str) -> str:
+    """The band's colour behind its (named) label in a table cell."""
+    for band, colour in BAND_COLOURS.items():
+        if label == band_label(band, lang):
+            text = "#1f1f1f" if band == "kuning" else "#ffffff"
+            return f"background-color: {colour}; color: {text}"
+    return ""
 
 
 def _fmt(value: object, lang: str, decimals: int) -> str:
@@ -471,8 +480,12 @@ def _table(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> No
     # the profile link only on screen; the files keep the figures
     shown, linked = _tables(table, k.id, level, lang)
     profil = t("jelajah.col.profil")
+    styled = linked.style.format(table_formats(shown, k, lang), na_rep="–")
+    band_col = t("kpi.band")
+    if band_col in linked.columns:
+        styled = styled.map(lambda v: band_css(v, lang), subset=[band_col])
     st.dataframe(
-        linked.style.format(table_formats(shown, k, lang), na_rep="–"),
+        styled,
         hide_index=True,
         width="stretch",
         column_config={
