@@ -142,3 +142,28 @@ def test_size_limit_is_a_setting(tmp_store) -> None:  # noqa: ANN001
     assert plan.files[0].status == "refused"
     assert plan.files[0].message.rule == "terlalu_besar"
     assert plan.exit_status() == 2
+
+
+def test_a_damaged_xls_never_brings_the_process_down() -> None:
+    """A BIFF record with a wild length made calamine abort the whole process (an 800 GB
+    allocation); .xls files are read with xlrd, which raises instead. Run in a child process
+    so that a regression fails this test instead of killing the test run."""
+    import subprocess
+    import sys
+
+    code = (
+        "from kpi.ingest.read import read_file\n"
+        "from kpi.ingest.messages import RefusalError\n"
+        "data = open('tests/fixtures/biff_rusak.xls', 'rb').read()\n"
+        "try:\n"
+        "    read_file('biff_rusak.xls', data)\n"
+        "except RefusalError as exc:\n"
+        "    print(exc.rule)\n"
+        "print('survived')\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert "survived" in proc.stdout
