@@ -122,6 +122,8 @@ def test_a_library_profile_shows_every_section(
     assert [s.value for s in at.subheader] == [*SECTIONS_ID, "Data register"]
     # the trends, the peers, the funnel and the CIEL radar
     assert _charts(at) == 4
+    trends = at.get("plotly_chart")[0].proto.spec
+    assert "Kunjungan" in trends and "Perpustakaan yang melapor" not in trends
 
     # the report card shows the engine's own score for the sidebar's default period
     store = open_store(profil_db)
@@ -167,6 +169,8 @@ def test_area_profiles_count_libraries_per_band_and_tier(
     assert "**10** perpustakaan mitra" in _texts(at)
     assert "Sejawat: kabupaten/kota lain di Nusa Tenggara Barat." in _texts(at)
     assert not at.table  # no register for an area
+    trends = at.get("plotly_chart")[1].proto.spec
+    assert "Perpustakaan yang melapor" in trends and "Anggota baru" in trends  # an area's extras
     peers = at.dataframe[0].value.set_index("Indikator")
     assert peers.loc["Kelengkapan laporan", "Nilai tempat ini"].endswith("%")  # a percent
     assert peers.loc["Skor KPI TPBIS", "Peringkat"].endswith("dari 8")  # the 8 kab/kota of NTB

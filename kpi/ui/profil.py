@@ -33,6 +33,8 @@ from kpi.ui.maps import TIER_COLOURS
 TREND_MONTHS = 36
 HISTORY_POINTS = 5  # the window ends of the flag history: the period end and 4 quarters before
 TREND_COLUMNS: tuple[str, ...] = ("kunjungan", "peminjaman", "kegiatan", "peserta")
+# an area also shows its new members and how many of its libraries reported each month
+AREA_TREND_COLUMNS: tuple[str, ...] = (*TREND_COLUMNS, "anggota_baru", "perpustakaan_melapor")
 PEER_COLUMNS: tuple[str, ...] = (
     "skor",
     "kelengkapan_laporan",
@@ -658,7 +660,13 @@ def _trends(
     if series.empty or int(series["perpustakaan_melapor"].sum()) == 0:
         return None
     cat = catalogue()
-    titles = {c: cat[c].nama(lang) for c in TREND_COLUMNS}
+    columns = TREND_COLUMNS if place[0] == "perpustakaan" else AREA_TREND_COLUMNS
+    titles = {
+        c: i18n.t("profil.trend.melapor", lang)
+        if c == "perpustakaan_melapor"
+        else cat[c].nama(lang)
+        for c in columns
+    }
     return trends_figure(series, titles, lang, period)
 
 
