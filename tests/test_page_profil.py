@@ -257,3 +257,15 @@ def test_a_provincial_library_among_provincial_libraries_with_its_flag_history(
     cells = history.astype(str).to_numpy().ravel().tolist()
     # a window with reporting coaching has no quadrant: a dash, never a key or "nan"
     assert not any("coaching." in c or c == "nan" for c in cells), cells
+
+
+def test_an_empty_store_says_what_to_do(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpi.demo import clear_demo
+
+    clear_demo(open_store(demo_db))
+    at = _open(demo_db, monkeypatch, complete=False)
+    assert any("Belum ada perpustakaan mitra" in i.value for i in at.info)
+    at = _open(demo_db, monkeypatch, {"kode": "52"}, complete=False)
+    assert at.title[0].value == "Profil: Nusa Tenggara Barat"  # the region exists, no partner
+    assert any("belum punya perpustakaan mitra" in i.value for i in at.info)
+    assert _charts(at) == 0
