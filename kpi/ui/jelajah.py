@@ -299,26 +299,29 @@ def total(kpi: str, view: View) -> pd.DataFrame:
 
 
 def _definition(k: Kpi, total: pd.DataFrame, lang: str) -> None:
+    """The KPI in words, its unit, direction and aggregation, and the aggregate with its
+    completeness, in one row above the charts."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
-    st.markdown(f"**{k.nama(lang)}**")
-    st.caption(k.definisi(lang))
-    st.markdown(
-        f"- {t('jelajah.def.unit')}: {unit_label(k, lang)}\n"
-        f"- {t('jelajah.def.arah')}: {t(f'jelajah.arah.{k.direction}')}\n"
-        f"- {t('jelajah.def.agregasi')}: {t(f'jelajah.agregasi.{k.agregasi}')}\n"
-        f"- {t('jelajah.def.pilar')}: {t(f'jelajah.pilar.{k.pillar}')}"
+    words, facts, value, complete = st.columns([4, 3, 3, 3], gap="medium")
+    words.markdown(f"**{k.nama(lang)}**")
+    words.caption(k.definisi(lang))
+    facts.caption(
+        f"{t('jelajah.def.unit')}: {unit_label(k, lang)}  \n"
+        f"{t('jelajah.def.arah')}: {t(f'jelajah.arah.{k.direction}')}  \n"
+        f"{t('jelajah.def.agregasi')}: {t(f'jelajah.agregasi.{k.agregasi}')}  \n"
+        f"{t('jelajah.def.pilar')}: {t(f'jelajah.pilar.{k.pillar}')}"
     )
     if total.empty:
         return
     row = total.iloc[0]
-    st.metric(
+    value.metric(
         t("jelajah.aggregate"),
         f"{_fmt(row[k.id], lang, k.decimals)}",
         help=t("jelajah.aggregate_help", unit=unit_label(k, lang)),
     )
     covered = int(row["perpustakaan"])
     used = int(row.get(f"{k.id}__perpustakaan", 0) or 0)
-    st.metric(
+    complete.metric(
         t("jelajah.completeness"),
         i18n.format_percent(row["kelengkapan_laporan"], lang),
         help=t(
@@ -327,7 +330,7 @@ def _definition(k: Kpi, total: pd.DataFrame, lang: str) -> None:
             diharapkan=_fmt(row["bulan_diharapkan"], lang, 0),
         ),
     )
-    st.caption(t("jelajah.libraries_behind", n=_fmt(used, lang, 0), m=_fmt(covered, lang, 0)))
+    words.caption(t("jelajah.libraries_behind", n=_fmt(used, lang, 0), m=_fmt(covered, lang, 0)))
 
 
 def restore(key: str, valid: Sequence[str], default: str) -> None:
@@ -372,32 +375,30 @@ def render(view: View, lang: str) -> None:
     table = data.kpi_table(level, view, (kpi_id,))
     whole = table if level == "nasional" else total(kpi_id, view)
 
-    main, side = st.columns([3, 1], gap="large")
-    with side:
+    with st.container(border=True):
         _definition(k, whole, lang)
-    with main:
-        has_value = kpi_id in table.columns and table[kpi_id].notna().any()
-        if table.empty or not has_value:
-            st.info(t("jelajah.empty", kpi=k.nama(lang)))
-            return
-        labels = [t(f"jelajah.tab.{name}") for name in ("bars", "lines", "dist", "table")]
-        # only the open tab is drawn (and runs its queries)
-        tabs = st.tabs(labels, key=f"jelajah_tab_{lang}", on_change="rerun")
-        with tabs[0]:
-            if tabs[0].open:
-                _bars(table, k, lang)
-        with tabs[1]:
-            if tabs[1].open:
-                _lines(table, k, level, view, lang)
-        with tabs[2]:
-            if tabs[2].open:
-                fig = _figure("dist", table, kpi_id, lang)
-                st.plotly_chart(fig, width="stretch", key="jelajah_dist")
-                n = int(table[kpi_id].notna().sum())
-                st.caption(t("jelajah.dist_help", n=_fmt(n, lang, 0)))
-        with tabs[3]:
-            if tabs[3].open:
-                _table(table, k, level, view, lang)
+    has_value = kpi_id in table.columns and table[kpi_id].notna().any()
+    if table.empty or not has_value:
+        st.info(t("jelajah.empty", kpi=k.nama(lang)))
+        return
+    labels = [t(f"jelajah.tab.{name}") for name in ("bars", "lines", "dist", "table")]
+    # only the open tab is drawn (and runs its queries)
+    tabs = st.tabs(labels, key=f"jelajah_tab_{lang}", on_change="rerun")
+    with tabs[0]:
+        if tabs[0].open:
+            _bars(table, k, lang)
+    with tabs[1]:
+        if tabs[1].open:
+            _lines(table, k, level, view, lang)
+    with tabs[2]:
+        if tabs[2].open:
+            fig = _figure("dist", table, kpi_id, lang)
+            st.plotly_chart(fig, width="stretch", key="jelajah_dist")
+            n = int(table[kpi_id].notna().sum())
+            st.caption(t("jelajah.dist_help", n=_fmt(n, lang, 0)))
+    with tabs[3]:
+        if tabs[3].open:
+            _table(table, k, level, view, lang)
 
 
 def _bars(table: pd.DataFrame, k: Kpi, lang: str) -> None:
