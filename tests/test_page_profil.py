@@ -94,7 +94,11 @@ def test_without_a_place_the_picker_opens_a_profile(
     _assert_clean(at)
     assert at.query_params["kode"] == ["52"] or at.query_params["kode"] == "52"
     assert at.title[0].value == "Profil: Nusa Tenggara Barat"
-    assert [s.value for s in at.subheader] == SECTIONS_ID
+    assert [s.value for s in at.subheader] == [
+        *SECTIONS_ID[:-1],
+        "Perpustakaan mitra di wilayah ini",
+        "Indikator konteks",
+    ]
 
 
 def test_the_picker_starts_at_the_sidebar_province_and_opens_a_library(
@@ -171,6 +175,12 @@ def test_area_profiles_count_libraries_per_band_and_tier(
     assert not at.table  # no register for an area
     trends = at.get("plotly_chart")[1].proto.spec
     assert "Perpustakaan yang melapor" in trends and "Anggota baru" in trends  # an area's extras
+    libs = at.dataframe[1].value
+    assert len(libs) == 10
+    assert libs["Profil"].str.startswith("profil?").all()
+    assert "kode=DES-5202022012" in " ".join(libs["Profil"])
+    scores = [float(v.replace(",", ".")) for v in libs["Skor KPI TPBIS"] if v != "–"]
+    assert scores == sorted(scores) and len(scores) >= 2  # lowest score first
     peers = at.dataframe[0].value.set_index("Indikator")
     assert peers.loc["Kelengkapan laporan", "Nilai tempat ini"].endswith("%")  # a percent
     assert peers.loc["Skor KPI TPBIS", "Peringkat"].endswith("dari 8")  # the 8 kab/kota of NTB

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -586,9 +587,12 @@ def render(p: Mapping[str, Any], view: View, lang: str) -> None:
     funnel(p, view, lang)
     ciel(p, view, row, lang)
     flag_history(p, view, lang)
-    context(p, view, lang)
     if p["tingkat"] == "perpustakaan":
+        context(p, view, lang)
         register(p, lang)
+    else:
+        libraries(p, view, lang)
+        context(p, view, lang)
 
 
 def report_card(p: Mapping[str, Any], row: pd.Series | None, lang: str) -> None:
@@ -897,6 +901,48 @@ def _library_flags(
 def _reasons(reasons: Sequence[Mapping[str, Any]], lang: str) -> None:
     if reasons:
         st.markdown("\n".join(f"- {r.get(f'text_{lang}', r.get('text_id'))}" for r in reasons))
+
+
+def libraries(p: Mapping[str, Any], view: View, lang: str) -> None:
+    """An area's partner libraries, lowest score first, each with a link to its profile."""
+    t = _t(lang)
+    st.subheader(t("profil.libraries.title"))
+    table = data.kpi_table(
+        "perpustakaan", view, kpis=("kelengkapan",), filters=prof.place_filters(p, view.filters)
+    )
+    if table.empty:
+        st.info(t("profil.empty.not_in_view"))
+        return
+    table = table.sort_values(["skor", "nama"], na_position="first")
+    keep = {k: st.query_params[k] for k in st.query_params if k not in ("kode", "tingkat")}
+    link = t("profil.libraries.link")
+    shown = pd.DataFrame(
+        {
+            t("profil.libraries.nama"): table["nama"].astype(str).to_numpy(),
+            t("profil.register.jenis"): [t(f"jenis.{j}") for j in table["jenis"]],
+            t("kpi.skor"): [state.num(v, 1) for v in table["skor"]],
+            t("kpi.band"): [
+                t(f"kpi.band.{b}") if _text(b) else t("kpi.band.tanpa_skor") for b in table["band"]
+            ],
+            t("kpi.kelengkapan"): [
+                i18n.format_percent(v, lang) for v in table["kelengkapan_laporan"]
+            ],
+            link: [
+                "profil?" + urlencode({**keep, "kode": k, "tingkat": "perpustakaan"})
+                for k in table["kode"].astype(str)
+            ],
+        }
+    )
+    st.caption(t("profil.libraries.caption"))
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=min(420, 38 + 35 * len(shown)),
+        column_config={
+            link: st.column_config.LinkColumn(link, display_text=t("profil.libraries.open"))
+        },
+    )
 
 
 def context(p: Mapping[str, Any], view: View, lang: str) -> None:
