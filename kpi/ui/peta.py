@@ -283,8 +283,13 @@ def _figure(
     colour_by: str,
     lang: str,
     online: bool,
-) -> go.Figure | None:
-    """The map for a view, built once per data version (None when there is nothing to draw)."""
+) -> dict | None:
+    """The map for a view, built once per data version (None when there is nothing to draw).
+
+    Returned as the figure's dict, so that the first run and every cached run hand Streamlit
+    the very same spec: an unpickled Figure differs (its template), which changed the chart's
+    element id on the rerun a map click triggers, and the click was lost.
+    """
     del db, version  # cache keys: the data.* calls below read the current store
     view = View(parse_period(periode), Filters(*fkey), None)
     prov_code = view.filters.provinsi
@@ -293,12 +298,12 @@ def _figure(
         if prov["nilai"].notna().sum() == 0 and prov["skor"].notna().sum() == 0:
             return None
         kab = kabkota_frame(view, colour_by, lang)
-        return national_figure(prov, kab, metric, decimals, colour_by, lang, online)
+        return national_figure(prov, kab, metric, decimals, colour_by, lang, online).to_dict()
     kab = kabkota_frame(view, colour_by, lang)
     libs = library_frame(view, colour_by, lang)
     if libs.empty:
         return None
-    return province_figure(prov_code, kab, libs, colour_by, lang, online)
+    return province_figure(prov_code, kab, libs, colour_by, lang, online).to_dict()
 
 
 def selected_place(event: Any) -> tuple[str, str] | None:
