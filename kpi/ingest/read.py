@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import pickle
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -138,12 +140,7 @@ def read_file(
     """Read every sheet of an uploaded file; ``RefusalError`` for a file that cannot be used."""
     check_size(data, max_mb)
     fmt = sniff_format(name, data, max_unzipped_mb)
-    if fmt == "csv":
-        sheets = read_csv(data)
-    elif fmt == "xls":
-        sheets = read_xls(data)
-    else:
-        sheets = read_workbook(data)
+    sheets = read_csv(data) if fmt == "csv" else read_workbook(data)
     if not any(_has_data(s.rows) for s in sheets):
         raise RefusalError("kosong")
     return Workbook(
@@ -159,91 +156,44 @@ def _has_data(rows: list[list[Any]]) -> bool:
     return any(any(c is not None and c != "" for c in row) for row in rows)
 
 
-def read_workbook(data: bytes) -> list[RawSheet]:
-    import python_calamine as pc
+READER_SCRIPT = Path(__file__).with_name("_reader.py")
+# the child that reads a workbook: a damaged file can at worst be refused, never stop the app
+READ_TIMEOUT_S = 120.0
+READ_MEMORY_MB = 6144.0
 
+
+def read_workbook(data: bytes, isolated: bool = True) -> list[RawSheet]:
+    """Every worksheet of an xlsx, xlsm, xlsb, xls or ods, read by python-calamine in a child
+    process with a memory limit and a timeout (``isolated=False``: in this process)."""
+    if isolated:
+        result = _read_in_child(data)
+    else:
+        from kpi.ingest._reader import read_sheets
+
+        result = read_sheets(data)
+    if result[0] != "ok":
+        _, rule, detail = result
+        raise RefusalError(rule, detail=detail)
+    return [RawSheet(name=n, rows=rows, merged=merged) for n, rows, merged in result[1]]
+
+
+def _read_in_child(data: bytes) -> tuple[Any, ...]:
     try:
-        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except pc.PasswordError as exc:
-        raise RefusalError("berpassword") from exc
-    except Exception as exc:  # calamine's errors for broken zips, XML and BIFF records
-        text = str(exc)
-        if "password" in text.lower() or "encrypt" in text.lower():
-            raise RefusalError("berpassword") from exc
-        raise RefusalError("rusak", detail=text[:200]) from exc
-    sheets: list[RawSheet] = []
-    try:
-        for meta in wb.sheets_metadata:
-            if str(meta.typ).split(".")[-1] not in ("WorkSheet", "Worksheet"):
-                continue  # chart sheets, dialogs, macros
-            sheet = wb.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False)
-            try:
-                ranges = sheet.merged_cell_ranges or []
-            except Exception:  # not every format knows merged cells
-                ranges = []
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in ranges]
-            sheets.append(RawSheet(name=meta.name, rows=rows, merged=merged))
-    except pc.PasswordError as exc:
-        raise RefusalError("berpassword") from exc
-    except RefusalError:
-        raise
-    except Exception as exc:
-        text = str(exc)
-        if "password" in text.lower() or "encrypt" in text.lower():
-            raise RefusalError("berpassword") from exc
-        raise RefusalError("rusak", detail=text[:200]) from exc
-    finally:
-        wb.close()
-    return sheets
-
-
-def read_xls(data: bytes) -> list[RawSheet]:
-    """Excel 97-2003 with xlrd: pure Python, so a damaged file raises instead of bringing the
-    process down (calamine's BIFF reader can abort on a corrupt record length)."""
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(
-            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO()
+        proc = subprocess.run(
+            [sys.executable, "-I", str(READER_SCRIPT), str(READ_MEMORY_MB)],
+            input=data,
+            capture_output=True,
+            timeout=READ_TIMEOUT_S,
+            check=False,
         )
-    except Exception as exc:
-        text = str(exc)
-        if "encrypt" in text.lower() or "password" in text.lower():
-            raise RefusalError("berpassword") from exc
-        raise RefusalError("rusak", detail=text[:200]) from exc
-    sheets: list[RawSheet] = []
-    try:
-        for index in range(book.nsheets):
-            sh = book.sheet_by_index(index)
-            rows: list[list[Any]] = []
-            for r in range(sh.nrows):
-                types, values = sh.row_types(r), sh.row_values(r)
-                row: list[Any] = []
-                for t, value in zip(types, values, strict=True):
-                    if t == xlrd.XL_CELL_DATE:
-                        try:
-                            value = xlrd.xldate_as_datetime(value, book.datemode)
-                            if value.time() == datetime.min.time():
-                                value = value.date()
-                        except Exception:  # a date outside Excel's range: keep the number
-                            pass
-                    elif t == xlrd.XL_CELL_BOOLEAN:
-                        value = bool(value)
-                    elif t in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                        value = ""
-                    row.append(value)
-                rows.append(row)
-            merged = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells]
-            sheets.append(RawSheet(name=sh.name, rows=rows, merged=merged))
-            book.unload_sheet(index)
-    except RefusalError:
-        raise
-    except Exception as exc:
-        raise RefusalError("rusak", detail=str(exc)[:200]) from exc
-    finally:
-        book.release_resources()
-    return sheets
+    except subprocess.TimeoutExpired as exc:
+        raise RefusalError(
+            "rusak", detail=f"membaca berkas melebihi {READ_TIMEOUT_S:.0f} s / reading timed out"
+        ) from exc
+    if proc.returncode != 0 or not proc.stdout:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
+        raise RefusalError("rusak", detail=(detail[0] if detail else "")[:200])
+    return pickle.loads(proc.stdout)  # type: ignore[no-any-return]
 
 
 def decode_text(data: bytes) -> str:
