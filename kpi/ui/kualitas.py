@@ -333,7 +333,8 @@ def _verify_section(view: View, lang: str) -> None:
     num = lambda v, d=0: i18n.format_number(v, lang, d)  # noqa: E731
     stamp = view.periode.replace("..", "_")
     st.info(t("kualitas.verify.note", ambang=num(Z_THRESHOLD, 1)), icon=":material/fact_check:")
-    verify = values_to_verify(view)
+    with st.spinner(t("kualitas.verify.loading")):
+        verify = values_to_verify(view)
     if verify.empty:
         st.success(t("kualitas.verify.none"))
         return
