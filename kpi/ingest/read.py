@@ -180,7 +180,7 @@ def read_workbook(data: bytes, isolated: bool = True) -> list[RawSheet]:
 def _read_in_child(data: bytes) -> tuple[Any, ...]:
     try:
         proc = subprocess.run(
-            [sys.executable, "-I", str(READER_SCRIPT), str(READ_MEMORY_MB)],
+            [sys.executable, "-P", str(READER_SCRIPT), str(READ_MEMORY_MB)],
             input=data,
             capture_output=True,
             timeout=READ_TIMEOUT_S,
