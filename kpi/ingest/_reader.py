@@ -54,11 +54,14 @@ def read_sheets(data: bytes) -> tuple[Any, ...]:
 
 
 def main() -> None:
-    import resource
-
     limit = int(float(sys.argv[1]) * 1024 * 1024) if len(sys.argv) > 1 else 0
-    if limit > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        import resource
+
+        if limit > 0:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # no rlimits here (Windows): the timeout stays
+        pass
     data = sys.stdin.buffer.read()
     result = read_sheets(data)
     sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
