@@ -195,6 +195,12 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
     assert verify_t["Nama"].notna().all()
     assert any("bukan alasan pembinaan" in i.value for i in at.info)
     assert len(at.get("download_button")) == 2
+    # narrowed to one column
+    at.multiselect(key="kualitas_verify_columns").set_value(["kunjungan"]).run()
+    _clean(at)
+    (visits,) = (d.value for d in at.dataframe)
+    assert 0 < len(visits) < verify
+    assert set(visits["Kolom"]) == {"Kunjungan"}
 
 
 def test_kabupaten_kota_level_lists_all_and_charts_the_lowest(

@@ -338,7 +338,18 @@ def _verify_section(view: View, lang: str) -> None:
     if verify.empty:
         st.success(t("kualitas.verify.none"))
         return
-    st.metric(t("kualitas.metric.verify"), num(len(verify)))
+    a, b = st.columns([1, 3], vertical_alignment="bottom")
+    a.metric(t("kualitas.metric.verify"), num(len(verify)))
+    counts = verify["kolom"].value_counts()
+    chosen = b.multiselect(
+        t("kualitas.verify.columns"),
+        list(counts.index),
+        format_func=lambda c: f"{column_label(c, lang)} ({num(int(counts.get(c, 0)))})",
+        placeholder=t("kualitas.verify.all_columns"),
+        key="kualitas_verify_columns",
+    )
+    if chosen:
+        verify = verify[verify["kolom"].isin(chosen)]
     libs = data.completeness("perpustakaan", view)
     names = dict(zip(libs["kode"].astype(str), libs["nama"].astype(str), strict=True))
     table = verify_table(verify, names, lang)
