@@ -168,3 +168,10 @@ def test_a_damaged_xls_never_brings_the_process_down() -> None:
     )
     assert proc.returncode == 0, proc.stderr[-500:]
     assert proc.stdout.split() == ["rusak", "survived"]
+
+
+def test_a_reader_that_takes_too_long_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpi.ingest import read
+
+    monkeypatch.setattr(read, "READ_TIMEOUT_S", 0.001)
+    assert refusal("lambat.xlsx", fx.messy_monthly_xlsx()) == "rusak"
