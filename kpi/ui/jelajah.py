@@ -372,7 +372,9 @@ def render(view: View, lang: str) -> None:
     remember("jelajah_kpi", kpi_id)
     remember("jelajah_tingkat", level)
     k = cat[kpi_id]
-    table = data.kpi_table(level, view, (kpi_id,))
+    # the main KPIs come in one cached table shared with the other pages (and switching among
+    # them costs nothing); any other KPI gets a table of its own
+    table = data.kpi_table(level, view, None if kpi_id in cat.utama else (kpi_id,))
     whole = table if level == "nasional" else total(kpi_id, view)
 
     with st.container(border=True):
