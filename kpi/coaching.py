@@ -449,7 +449,7 @@ def apply_rules(
                 reason(
                     "R4",
                     {"s": _num(skor), "persentil": _num(100 * cd), "provinsi": prov},
-                    {"provinsi": prov},
+                    {"provinsi": prov, "batas": round(100 * r4_share)},
                 )
             )
         zero = v_zero[i]

@@ -166,7 +166,7 @@ def test_reason_texts_and_numbers() -> None:
     assert by["R3"]["text_id"] == "Kunjungan turun 32,5% dibanding tahun lalu"
     assert by["R3"]["text_en"] == "Visits down 32.5% on a year earlier"
     assert by["R3"]["values"]["kini"] == 202 and by["R3"]["values"]["lalu"] == 300
-    assert by["R4"]["text_id"] == "Skor di 20% terbawah Nusa Tenggara Barat"
+    assert by["R4"]["text_id"] == "Skor di 20% terbawah Nusa Tenggara Barat"  # the setting's 20
     # R1 2 + R2 2 + R3 2 + R4 1 + Q 3 (45.25 below the median 60 and below 65 a year earlier)
     assert out["points"].iloc[0] == 10
     assert out["tier"].iloc[0] == "prioritas_1"
