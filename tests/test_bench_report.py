@@ -172,3 +172,18 @@ def test_a_file_that_is_not_a_bench_report_is_refused(tmp_path: Path) -> None:
     assert report.main([str(bad)]) == 2
     with pytest.raises(ValueError):
         report.load(bad)
+
+
+def test_runs_of_the_same_scale_are_merged_with_their_commands() -> None:
+    whole = _run(10)
+    kpi = {**whole, "rows": [r for r in whole["rows"] if r["suite"] == "kpi"]}
+    pages = {**whole, "rows": [r for r in whole["rows"] if r["suite"] == "pages"]}
+    text = report.render([("b1.json", _run(1)), ("k10.json", kpi), ("p10.json", pages)])
+    assert text.count("## Scale 10") == 1
+    section = text[text.index("## Scale 10") :]
+    assert "- Source: `k10.json, p10.json`" in section
+    assert (
+        "`python -m kpi bench kpi --scale 10 --json bench-kpi-x10.json; "
+        "python -m kpi bench pages --scale 10 --json bench-pages-x10.json`"
+    ) in section
+    assert len([line for line in section.splitlines() if line.startswith("| ")]) == 1 + 3

@@ -46,14 +46,38 @@ def _scale(data: Mapping[str, Any]) -> int:
 
 
 def command_for(data: Mapping[str, Any]) -> str:
-    """The command line that reproduces a run."""
+    """The command line(s) that reproduce a run."""
     suites = sorted(
         {str(r.get("suite")) for r in data["rows"]} | set(data.get("missing_suites", []))
     )
-    suite = "all" if set(suites) >= {"import", "kpi", "pages"} or not suites else suites[0]
     scale = _scale(data)
     scale_arg = f" --scale {scale}" if scale != 1 else ""
-    return f"python -m kpi bench {suite}{scale_arg} --json bench-x{scale}.json"
+    if not suites or set(suites) >= set(RATIO_MEANING):
+        return f"python -m kpi bench all{scale_arg} --json bench-x{scale}.json"
+    return "; ".join(
+        f"python -m kpi bench {suite}{scale_arg} --json bench-{suite}-x{scale}.json"
+        for suite in suites
+    )
+
+
+def merge(runs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+    """Runs of the same scale as one (e.g. `bench kpi --scale 10` and `bench pages --scale 10`
+    run separately), in the order of their first file."""
+    merged: dict[int, tuple[list[str], dict[str, Any]]] = {}
+    for source, data in runs:
+        scale = _scale(data)
+        if scale not in merged:
+            merged[scale] = ([], {"machine": data.get("machine"), "rows": [], "missing_suites": []})
+        sources, into = merged[scale]
+        sources.append(source)
+        into["rows"].extend(data["rows"])
+        into["missing_suites"].extend(data.get("missing_suites", []))
+    out = []
+    for sources, data in merged.values():
+        present = {r.get("suite") for r in data["rows"]}
+        data["missing_suites"] = sorted(set(data["missing_suites"]) - present)
+        out.append((", ".join(Path(s).name for s in sources), data))
+    return out
 
 
 def target_text(row: Mapping[str, Any]) -> str:
@@ -157,7 +181,7 @@ def render(runs: Sequence[tuple[str, Mapping[str, Any]]], note: str | None = Non
     )
     if note:
         out += ["", note]
-    for source, data in runs:
+    for source, data in merge(runs):
         failed = [r for r in data["rows"] if meets_target(r) is False]
         out += [
             "",
@@ -165,7 +189,7 @@ def render(runs: Sequence[tuple[str, Mapping[str, Any]]], note: str | None = Non
             "",
             f"- Machine: {machine_text(data)}",
             f"- Reproduce: `{command_for(data)}`",
-            f"- Source: `{Path(source).name}`",
+            f"- Source: `{source}`",
             f"- Targets met: {_targets_summary(data['rows'], failed)}",
             "",
             *table(data),
