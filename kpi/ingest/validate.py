@@ -145,31 +145,40 @@ def _resolve_area(names: dict[str, str]) -> AreaResult:
     if places is None:
         return AreaResult(None, "wilayah_tidak_dikenal", names[deepest])
     kode: str | None = None
-    steps = [
-        ("provinsi", lambda n, k: places.match_provinsi(n)),
-        ("kabupaten_kota", lambda n, k: places.match_kabupaten_kota(n, kode_provinsi=k)),
-        ("kecamatan", lambda n, k: places.match_kecamatan(n, kode_kabupaten_kota=k)),
-        (
-            "desa_kelurahan",
-            lambda n, k: (
-                places.match_desa_kelurahan(n, kode_kecamatan=k)
-                if k and len(k) == 6
-                else places.match_desa_kelurahan(n, kode_kabupaten_kota=k)
-            ),
-        ),
-    ]
-    for col, fn in steps:
+    for col in AREA_NAME_COLUMNS:
         name = names[col]
         if not name:
             continue
-        m = fn(name, kode)
-        if m.status == "exact" and m.kode:
+        m = _match(places, col, name, kode)
+        candidates = list(m.candidates)
+        if kode and m.status != "exact":
+            # the matcher could only be narrowed to a wider area: narrow its candidates here
+            inside = [(k, n) for k, n in candidates if str(k).startswith(kode)]
+            if len(inside) == 1:
+                kode = str(inside[0][0])
+                continue
+            candidates = inside or candidates
+        if m.status == "exact" and m.kode and (not kode or str(m.kode).startswith(kode)):
             kode = m.kode
             continue
-        rule = "wilayah_ambigu" if m.status == "ambiguous" else "wilayah_tidak_dikenal"
-        sugg = tuple(m.candidates if m.status == "ambiguous" else m.suggestions)
-        return AreaResult(None, rule, name, sugg)
+        if m.status == "ambiguous" and candidates:
+            return AreaResult(None, "wilayah_ambigu", name, tuple(candidates))
+        return AreaResult(None, "wilayah_tidak_dikenal", name, tuple(m.suggestions))
     return AreaResult(kode)
+
+
+def _match(places: Any, col: str, name: str, parent: str | None) -> Any:
+    """The gazetteer's match for one level, narrowed by the parent area where it can be."""
+    n = len(parent or "")
+    if col == "provinsi":
+        return places.match_provinsi(name)
+    if col == "kabupaten_kota":
+        return places.match_kabupaten_kota(name, kode_provinsi=parent if n == 2 else None)
+    if col == "kecamatan":
+        return places.match_kecamatan(name, kode_kabupaten_kota=parent if n == 4 else None)
+    if n == 6:
+        return places.match_desa_kelurahan(name, kode_kecamatan=parent)
+    return places.match_desa_kelurahan(name, kode_kabupaten_kota=parent if n == 4 else None)
 
 
 def area_issue(i: int, column: str, res: AreaResult) -> CellIssue:
