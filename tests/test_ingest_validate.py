@@ -309,3 +309,19 @@ def test_register_level_read_from_the_area_code(tmp_store: Store) -> None:
     frame = plan.tables["perpustakaan"].frame
     assert frame["jenis"].tolist() == ["desa_kelurahan", "kabupaten_kota"]
     assert frame["kode_wilayah"].tolist() == ["3201011002", "3201"]
+
+
+def test_register_village_named_under_its_province(tmp_store: Store) -> None:
+    plan = plan_import(
+        tmp_store,
+        [
+            (
+                "daftar.csv",
+                b"Kode Perpustakaan;Nama Perpustakaan;Jenis;Provinsi;Desa/Kelurahan\n"
+                b"D-1;Perpustakaan Desa Karadenan;desa;Jawa Barat;Karadenan\n",
+            )
+        ],
+        today=TODAY,
+    )
+    assert plan.issues.empty, plan.issues.to_dict("records")
+    assert plan.tables["perpustakaan"].frame["kode_wilayah"].tolist() == ["3201011002"]
