@@ -131,3 +131,11 @@ def test_exports_are_formula_safe() -> None:
     cell = next(c for c in ws["B"] if c.value == "=HYPERLINK(1)")
     assert cell.data_type == "s"  # text, never a formula
     assert "'=HYPERLINK(1)" in export.csv_string(table)
+
+
+def test_ranking_without_scores_leaves_the_band_out() -> None:
+    fig = jelajah.ranking_bars(_table().drop(columns=["skor", "band"]), KUNJ, "id", n=3)
+    bar = fig.data[0]
+    assert list(bar.y) == ["Aceh", "NTB", "NTT"]
+    assert bar.customdata is None
+    assert "Pita" not in bar.hovertemplate

@@ -100,8 +100,10 @@ def ranking_bars(
 ) -> go.Figure:
     """Units sorted by the KPI, the highest first (or the lowest first), at most ``n`` bars.
 
-    Each bar's hover names the unit, its value and the band of its Skor KPI TPBIS.
+    Each bar's hover names the unit, its value and (when ``frame`` has it) the band of its
+    Skor KPI TPBIS.
     """
+    banded = "band" in frame.columns
     vals = _values(frame, k).sort_values(["nilai", "nama"], ascending=[lowest, True])
     vals = vals.head(n)
     fmt = f",.{k.decimals}f"
@@ -113,10 +115,11 @@ def ranking_bars(
             marker_color=BAR_COLOUR,
             text=[_fmt(v, lang, k.decimals) for v in vals["nilai"]],
             textposition="auto",
-            customdata=[[band_label(b, lang)] for b in vals["band"]],
+            customdata=[[band_label(b, lang)] for b in vals["band"]] if banded else None,
             hovertemplate=(
-                f"%{{y}}: %{{x:{fmt}}} {unit_label(k, lang)}<br>"
-                f"{i18n.t('kpi.band', lang)}: %{{customdata[0]}}<extra></extra>"
+                f"%{{y}}: %{{x:{fmt}}} {unit_label(k, lang)}"
+                + (f"<br>{i18n.t('kpi.band', lang)}: %{{customdata[0]}}" if banded else "")
+                + "<extra></extra>"
             ),
         )
     )
@@ -285,6 +288,23 @@ def monthly(kpi: str, level: str, view: View, units: Sequence[str] | None) -> pd
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _values_table(
+    db: str, version: int, kpi: str, level: str, periode: str, fkey: FilterKey
+) -> pd.DataFrame:
+    del version
+    return aggregate(open_store(db), level, periode, Filters(*fkey), [kpi])
+
+
+def values(kpi: str, level: str, view: View) -> pd.DataFrame:
+    """The KPI per unit without the score: what the ranking, trend and distribution need (the
+    score needs every library's components and benchmarks, so only the table tab asks for it)."""
+    store = state.store()
+    return _values_table(
+        str(store.path), store.data_version(), kpi, level, view.periode, filter_key(view.filters)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _total(db: str, version: int, kpi: str, periode: str, fkey: FilterKey) -> pd.DataFrame:
     del version
     return aggregate(open_store(db), "nasional", periode, Filters(*fkey), [kpi])
@@ -372,9 +392,7 @@ def render(view: View, lang: str) -> None:
     remember("jelajah_kpi", kpi_id)
     remember("jelajah_tingkat", level)
     k = cat[kpi_id]
-    # the main KPIs come in one cached table shared with the other pages (and switching among
-    # them costs nothing); any other KPI gets a table of its own
-    table = data.kpi_table(level, view, None if kpi_id in cat.utama else (kpi_id,))
+    table = values(kpi_id, level, view)
     whole = table if level == "nasional" else total(kpi_id, view)
 
     with st.container(border=True):
@@ -400,7 +418,10 @@ def render(view: View, lang: str) -> None:
             st.caption(t("jelajah.dist_help", n=_fmt(n, lang, 0)))
     with tabs[3]:
         if tabs[3].open:
-            _table(table, k, level, view, lang)
+            # the main KPIs come in one cached table shared with the other pages (switching
+            # among them costs nothing); any other KPI gets a table of its own
+            scored = data.kpi_table(level, view, None if kpi_id in cat.utama else (kpi_id,))
+            _table(scored, k, level, view, lang)
 
 
 def _bars(table: pd.DataFrame, k: Kpi, lang: str) -> None:
