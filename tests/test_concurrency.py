@@ -26,14 +26,27 @@ server's situation in one process, on a copy of the demo database, with the prod
   every earlier batch still there), each batch's rows match its counts, no history row points
   to an undone batch, keys are unique, and a CHECKPOINT succeeds.
 
-The whole concurrent phase is bounded in time (DEADLINE seconds).
+The same on loopback (second test): ``streamlit run app.py`` on a copy of the demo with batch A,
+twenty real sessions of that server over its websocket (Streamlit's own protocol: a rerun
+request, then the page's deltas until the run finishes; half on Ringkasan, half on Prioritas
+pembinaan, rerunning until the writes are done and twice after), while a browser commits batch B
+on the Impor data page (upload, dry run, Simpan) and a second browser page undoes batch A from
+the import history, both clicks landing together. No session may see an exception or an error,
+every run must draw its page, both writes must report success, and the file must pass the same
+checks once the server has stopped. (The before/after comparison of results is the in-process
+test's: here the pages' figures are not compared with references.)
+
+Each concurrent phase is bounded in time (DEADLINE seconds).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
+import re
 import shutil
+import sys
 import threading
 import time
 from collections import Counter
@@ -308,7 +321,9 @@ def test_twenty_readers_an_import_and_an_undo(
         )
 
 
-def _check_file(db: Path, setup: dict[str, Any], batch_b: str, final: dict[str, Any]) -> None:
+def _check_file(
+    db: Path, setup: dict[str, Any], batch_b: str, final: dict[str, Any] | None
+) -> None:
     store = Store(db)
     try:
         store.cursor().execute("CHECKPOINT")
@@ -347,6 +362,169 @@ def _check_file(db: Path, setup: dict[str, Any], batch_b: str, final: dict[str, 
             )
             assert unknown == 0, f"{table}: rows of a batch that does not exist"
         # the data is the final state, computed the same way as the reference
-        assert _state_of(store) == final
+        if final is not None:
+            assert _state_of(store) == final
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The same on loopback: a real server, twenty websocket sessions, the writes through its pages.
+
+CHROMIUM = Path("/usr/bin/chromium")
+SERVER_PAGES = ("", "prioritas")  # Ringkasan (the default page) and Prioritas pembinaan
+
+
+@pytest.fixture
+def server_db(demo_db: Path) -> dict[str, Any]:
+    """The demo with batch A committed; the server opens the file once it is closed here."""
+    store = Store(demo_db)
+    try:
+        codes = store.query(
+            "SELECT kode_perpustakaan FROM perpustakaan ORDER BY kode_perpustakaan"
+        )["kode_perpustakaan"].tolist()
+        file_a = ("laporan_januari_2026.xlsx", _workbook(codes[:ROWS_A], "2026-01", 7))
+        batch_a = commit(store, plan_import(store, [file_a])).batch_id
+        batches = store.query("SELECT batch_id, status FROM import_batch")
+    finally:
+        store.close()
+    return {
+        "db": demo_db,
+        "batch_a": batch_a,
+        "file_b": ("laporan_februari_2026.xlsx", _workbook(codes[-ROWS_B:], "2026-02", 11)),
+        "batches_before": dict(zip(batches.batch_id, batches.status, strict=True)),
+    }
+
+
+async def _ws_session(
+    port: int, n: int, done: threading.Event, errors: list[str], runs: Counter[str]
+) -> None:
+    """One session of the server over its websocket, rerunning its page until the writes are
+    done (and twice after): every run must finish with the page drawn and no error."""
+    import asyncio
+
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    page = SERVER_PAGES[n % len(SERVER_PAGES)]
+    heading = "Prioritas pembinaan" if page else "Ringkasan program"
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+        after = 0
+        while after < 2:
+            if done.is_set():
+                after += 1
+            msg = BackMsg()
+            msg.rerun_script.query_string = ""
+            msg.rerun_script.page_name = page
+            await ws.send(msg.SerializeToString())
+            headings: list[str] = []
+            while True:
+                fm = ForwardMsg()
+                fm.ParseFromString(await asyncio.wait_for(ws.recv(), DEADLINE))
+                kind = fm.WhichOneof("type")
+                if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                    el = fm.delta.new_element
+                    what = el.WhichOneof("type")
+                    if what == "exception":
+                        errors.append(f"session {n}: exception {el.exception.message}")
+                    elif what == "alert" and el.alert.format == 1:  # ERROR
+                        errors.append(f"session {n}: error shown: {el.alert.body[:200]}")
+                    elif what == "heading":
+                        headings.append(el.heading.body)
+                if kind == "script_finished" and fm.script_finished != 2:  # 2: rerun follows
+                    break
+            if heading not in headings:
+                errors.append(f"session {n}: {heading!r} not drawn ({headings})")
+                return
+            runs[page or "ringkasan"] += 1
+
+
+def test_twenty_server_sessions_while_the_impor_page_commits_and_undoes(
+    server_db: dict[str, Any], tmp_path: Path
+) -> None:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{CHROMIUM} is missing (CI installs it)")
+        pytest.skip(f"{CHROMIUM} is missing: the writes go through the Impor data page")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("websockets")
+    import asyncio
+
+    sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+    from journeys import heading, serve, wait_run  # the journeys' server helper
+
+    db: Path = server_db["db"]
+    errors: list[str] = []
+    runs: Counter[str] = Counter()
+    done = threading.Event()
+    started = threading.Event()
+
+    with serve(db, tmp_path / "streamlit.log") as url:
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
+
+        async def all_sessions() -> None:
+            tasks = [
+                asyncio.create_task(_ws_session(port, n, done, errors, runs))
+                for n in range(READERS)
+            ]
+            started.set()
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+            errors.extend(f"session: {r!r}" for r in results if isinstance(r, BaseException))
+
+        sessions = threading.Thread(target=asyncio.run, args=(all_sessions(),))
+        start = time.monotonic()
+        sessions.start()
+        assert started.wait(timeout=DEADLINE)
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
+            )
+            try:
+                writer = browser.new_page(viewport={"width": 1400, "height": 1000})
+                undoer = browser.new_page(viewport={"width": 1400, "height": 1000})
+                for p in (writer, undoer):
+                    p.set_default_timeout(DEADLINE * 1000)
+                    p.goto(f"{url}impor")
+                    heading(p, "Impor data", timeout=DEADLINE * 1000)
+                # the import: upload, dry run, commit
+                name, content = server_db["file_b"]
+                writer.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+                    [{"name": name, "mimeType": "application/octet-stream", "buffer": content}]
+                )
+                sync_api.expect(writer.get_by_text("Semua baris dapat diimpor.")).to_be_visible(
+                    timeout=DEADLINE * 1000
+                )
+                wait_run(writer, DEADLINE * 1000)
+                # the undo of batch A, chosen in the history
+                undoer.get_by_role("tab", name="Riwayat impor").click()
+                choose = undoer.get_by_test_id("stSelectbox").filter(has_text="Pilih batch")
+                choose.locator("input").click()
+                choose.locator("input").fill(server_db["batch_a"])
+                undoer.get_by_role("option", name=server_db["batch_a"]).click()
+                wait_run(undoer, DEADLINE * 1000)
+                undoer.get_by_role("button", name="Batalkan batch ini").click()
+                # both clicks land on the server together
+                writer.get_by_role("button", name="Simpan ke basis data").click()
+                undoer.get_by_role("button", name="Ya, batalkan").click()
+                sync_api.expect(writer.get_by_text("Tersimpan sebagai batch")).to_be_visible(
+                    timeout=DEADLINE * 1000
+                )
+                sync_api.expect(
+                    undoer.get_by_text(f"Batch {server_db['batch_a']} dibatalkan")
+                ).to_be_visible(timeout=DEADLINE * 1000)
+                committed = writer.get_by_text("Tersimpan sebagai batch").inner_text()
+            finally:
+                browser.close()
+        done.set()
+        sessions.join(timeout=max(1.0, DEADLINE - (time.monotonic() - start)))
+        elapsed = time.monotonic() - start
+        assert not sessions.is_alive(), f"sessions still running after {elapsed:.0f} s"
+    assert elapsed < DEADLINE, elapsed
+    assert not errors, "\n".join(errors[:20])
+    assert sum(runs.values()) >= 3 * READERS, runs  # a first run, and two after the writes
+
+    found = re.search(r"batch (impor-[0-9a-z-]+)", committed)
+    assert found, committed
+    _check_file(db, server_db, found.group(1), None)
