@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -332,7 +333,8 @@ def _report(plan: Plan) -> None:
     st.dataframe(view, hide_index=True, width="stretch")
     st.download_button(
         state.tr("impor.download_rejected"),
-        data=plan_rejected_excel(plan.issues, plan.rejected_rows, state.lang()),
+        # built when clicked: a large rejected set takes a while to write as Excel
+        data=partial(plan_rejected_excel, plan.issues, plan.rejected_rows, state.lang()),
         file_name="baris_ditolak.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="impor_download_rejected",
@@ -425,7 +427,7 @@ def _history_section(store: Store) -> None:
     if info["rejected"]:
         right.download_button(
             state.tr("impor.batch_rejected"),
-            data=batch_rejected_excel(store, chosen, state.lang()),
+            data=partial(batch_rejected_excel, store, chosen, state.lang()),
             file_name=f"ditolak_{chosen}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="impor_batch_rejected",
