@@ -84,6 +84,13 @@ def test_reimport_changes_nothing(tmp_store: Store) -> None:
     again = commit(tmp_store, plan_import(tmp_store, [("m.xlsx", data)], today=TODAY))
     assert (again.added, again.changed, again.unchanged) == (0, 0, 3)
     assert tmp_store.scalar("SELECT count(*) FROM laporan_bulanan_riwayat") == 0
+    # the original is archived once; the second batch refers to it by checksum
+    assert (
+        tmp_store.scalar(
+            "SELECT count(*) FROM import_file WHERE file_name = 'm.xlsx' AND content IS NOT NULL"
+        )
+        == 1
+    )
     after = tmp_store.query("SELECT * FROM laporan_bulanan ORDER BY kode_perpustakaan")
     pd.testing.assert_frame_equal(stored, after)  # batch_id included: rows untouched
 

@@ -66,9 +66,14 @@ def commit(
             if f.status != "ok":
                 continue
             file_no += 1
+            # the same bytes archived once: a re-import refers to the earlier copy by checksum
+            known = cur.execute(
+                "SELECT count(*) FROM import_file WHERE checksum = ? AND content IS NOT NULL",
+                [f.checksum],
+            ).fetchall()[0][0]
             cur.execute(
                 "INSERT INTO import_file VALUES (?, ?, ?, ?, ?, ?)",
-                [batch_id, file_no, f.file, f.checksum, f.size_bytes, f.content],
+                [batch_id, file_no, f.file, f.checksum, f.size_bytes, None if known else f.content],
             )
         _write_rejected(cur, batch_id, plan)
         for tp in plan.tables.values():
