@@ -97,7 +97,7 @@ def test_unknown_column_mapped_by_hand_and_saved(db: Path) -> None:
     )
     at.run()
     assert any("pojok.xlsx" in e.value for e in at.error)  # no recognised sheet yet
-    wkey = hashlib.sha1(b"pojok.xlsx::L").hexdigest()[:10]
+    wkey = hashlib.sha1(b"1:pojok.xlsx::L").hexdigest()[:10]  # the second file
     at.session_state[f"impor_map_{wkey}"] = {
         "edited_rows": {2: {"column": "kunjungan"}},
         "added_rows": [],
@@ -112,3 +112,18 @@ def test_unknown_column_mapped_by_hand_and_saved(db: Path) -> None:
     at.run()
     store = open_store(db)
     assert store.scalar("SELECT jenis_sheet FROM pemetaan_kolom") == "laporan_bulanan"
+
+
+def test_two_uploads_with_the_same_name(db: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/impor.py")
+    at.run()
+    a = fx.workbook({"L": fx.monthly_rows([("P-001", "2023-08", 1)])})
+    b = fx.workbook({"L": fx.monthly_rows([("P-001", "2023-09", 1)])})
+    at.file_uploader[0].set_value(
+        [("laporan.xlsx", a, "application/octet-stream"), ("laporan.xlsx", b, "x")]
+    )
+    at.run()
+    assert not at.exception
+    assert not [e for e in at.error if "laporan.xlsx" not in e.value]

@@ -163,8 +163,8 @@ def _upload_section(store: Store) -> None:
         return
     files = [(u.name, u.getvalue()) for u in uploaded]
     plan = _get_plan(store, files)
-    for f in plan.files:
-        _file_block(store, f)
+    for n_file, f in enumerate(plan.files):
+        _file_block(store, f, n_file)
     _report(plan)
     if not plan.importable:
         st.warning(state.tr("impor.nothing"))
@@ -187,7 +187,7 @@ def _upload_section(store: Store) -> None:
         st.rerun()
 
 
-def _file_block(store: Store, f: Any) -> None:
+def _file_block(store: Store, f: Any, n_file: int) -> None:
     if f.status == "refused":
         st.error(f"**{state.tr('impor.refused', nama=f.file)}**: {_msg(f.message)}")
         if not f.sheets:
@@ -212,13 +212,14 @@ def _file_block(store: Store, f: Any) -> None:
                 if s.skipped_rows:
                     st.caption(state.tr("impor.skipped_rows", n=s.skipped_rows))
             if s.header is not None and s.header.columns:
-                _mapping_editor(store, f.file, s)
+                _mapping_editor(store, f.file, s, n_file)
 
 
-def _mapping_editor(store: Store, file: str, s: Any) -> None:
+def _mapping_editor(store: Store, file: str, s: Any, n_file: int) -> None:
     head = s.header
     key = _sheet_key(file, s.sheet)
-    wkey = hashlib.sha1(key.encode()).hexdigest()[:10]
+    # widget keys by position too: two uploads may share a file name
+    wkey = hashlib.sha1(f"{n_file}:{key}".encode()).hexdigest()[:10]
     kind_now = s.kind or head.near_kind
     options_kind = [""] + list(KINDS)
     chosen_kind = st.selectbox(
