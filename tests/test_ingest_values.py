@@ -139,6 +139,8 @@ def test_codes_keep_their_digits() -> None:
     assert parse_code("5201012001.0") == "5201012001"
     assert parse_code(" P-001 ") == "P-001"
     assert parse_code("007") == "007"
+    assert parse_code("'007") == "007"
+    assert parse_code(5.201012001e9) == "5201012001"
     assert parse_area_code("52.01") == "5201"
     assert parse_area_code(5201.0) == "5201"
     assert parse_area_code("52.01.01.2001") == "5201012001"

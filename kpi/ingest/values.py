@@ -395,6 +395,9 @@ def parse_code(value: Any) -> str | None:
     s = parse_text(value)
     if s is None:
         return None
+    s = s.lstrip("'").strip()  # '5201: Excel's "keep as text" mark typed into a csv
+    if not s:
+        return None
     if s.endswith(".0") and s[:-2].isdigit():
         s = s[:-2]
     return s
