@@ -111,3 +111,14 @@ def test_a_lone_cell_between_data_rows_is_kept_as_data() -> None:
     parsed = extract(raw, find_header(raw))
     assert parsed.file_rows == [2, 3, 4]
     assert parsed.skipped_rows == 2
+
+
+def test_a_synonym_meaning_two_columns_is_an_error(tmp_path) -> None:  # noqa: ANN001
+    import pytest
+
+    path = tmp_path / "sinonim.yaml"
+    path.write_text(
+        "abaikan: [jumlah]\nkolom:\n  kunjungan: [visits]\n  peserta: [Jumlah Visits]\n"
+    )
+    with pytest.raises(ValueError, match="visits"):
+        load_synonyms(path)
