@@ -120,5 +120,5 @@ def test_a_synonym_meaning_two_columns_is_an_error(tmp_path) -> None:  # noqa: A
     path.write_text(
         "abaikan: [jumlah]\nkolom:\n  kunjungan: [visits]\n  peserta: [Jumlah Visits]\n"
     )
-    with pytest.raises(ValueError, match="visits"):
+    with pytest.raises(ValueError, match="Jumlah Visits"):
         load_synonyms(path)
