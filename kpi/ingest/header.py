@@ -65,7 +65,7 @@ def load_synonyms(path: Path = SYNONYMS_PATH) -> Synonyms:
                 continue
             if keys.get(k, column) != column:
                 raise ValueError(
-                    f"sinonim_kolom.yaml: {word!r} means both {keys[k]!r} and {column!r}"
+                    f"{path.name}: {word!r} means both {keys[k]!r} and {column!r}"
                 )
             keys[k] = column
     return Synonyms(keys=keys, stopwords=stop)
