@@ -2,8 +2,11 @@
 
 Refusals come first and cheap, from the first bytes and (for zip containers) the zip directory,
 before any parsing: not a spreadsheet, corrupt, password-protected, too large, inflating beyond a
-safe size, empty. Workbooks are read with python-calamine (xlsx, xlsm, xls, ods); csv with the
-standard library after sniffing the encoding and the delimiter.
+safe size (or ratio), empty. Workbooks (xlsx, xlsm, xlsb, xls, ods) are read with
+python-calamine in a child process with a memory limit and a timeout (see _reader.py), because a
+damaged file can make a native reader abort; csv with the standard library after sniffing the
+encoding and the delimiter. Limits: settings impor.batas_ukuran_mb (default 50) and
+impor.batas_terurai_mb (default 600).
 """
 
 from __future__ import annotations
