@@ -477,46 +477,68 @@ def test_twenty_server_sessions_while_the_impor_page_commits_and_undoes(
         start = time.monotonic()
         sessions.start()
         assert started.wait(timeout=DEADLINE)
-        with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-            )
+        written: dict[str, str] = {}
+
+        def write_through_the_pages() -> None:
+            # in a thread of its own: Playwright's sync API cannot run where an asyncio loop
+            # already runs (the browser tests' session fixture, when run together)
             try:
-                writer = browser.new_page(viewport={"width": 1400, "height": 1000})
-                undoer = browser.new_page(viewport={"width": 1400, "height": 1000})
-                for p in (writer, undoer):
-                    p.set_default_timeout(DEADLINE * 1000)
-                    p.goto(f"{url}impor")
-                    heading(p, "Impor data", timeout=DEADLINE * 1000)
-                # the import: upload, dry run, commit
-                name, content = server_db["file_b"]
-                writer.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
-                    [{"name": name, "mimeType": "application/octet-stream", "buffer": content}]
-                )
-                sync_api.expect(writer.get_by_text("Semua baris dapat diimpor.")).to_be_visible(
-                    timeout=DEADLINE * 1000
-                )
-                wait_run(writer, DEADLINE * 1000)
-                # the undo of batch A, chosen in the history
-                undoer.get_by_role("tab", name="Riwayat impor").click()
-                choose = undoer.get_by_test_id("stSelectbox").filter(has_text="Pilih batch")
-                choose.locator("input").click()
-                choose.locator("input").fill(server_db["batch_a"])
-                undoer.get_by_role("option", name=server_db["batch_a"]).click()
-                wait_run(undoer, DEADLINE * 1000)
-                undoer.get_by_role("button", name="Batalkan batch ini").click()
-                # both clicks land on the server together
-                writer.get_by_role("button", name="Simpan ke basis data").click()
-                undoer.get_by_role("button", name="Ya, batalkan").click()
-                sync_api.expect(writer.get_by_text("Tersimpan sebagai batch")).to_be_visible(
-                    timeout=DEADLINE * 1000
-                )
-                sync_api.expect(
-                    undoer.get_by_text(f"Batch {server_db['batch_a']} dibatalkan")
-                ).to_be_visible(timeout=DEADLINE * 1000)
-                committed = writer.get_by_text("Tersimpan sebagai batch").inner_text()
-            finally:
-                browser.close()
+                with sync_api.sync_playwright() as pw:
+                    browser = pw.chromium.launch(
+                        executable_path=str(CHROMIUM),
+                        headless=True,
+                        args=["--no-sandbox", "--disable-gpu"],
+                    )
+                    try:
+                        writer = browser.new_page(viewport={"width": 1400, "height": 1000})
+                        undoer = browser.new_page(viewport={"width": 1400, "height": 1000})
+                        for p in (writer, undoer):
+                            p.set_default_timeout(DEADLINE * 1000)
+                            p.goto(f"{url}impor")
+                            heading(p, "Impor data", timeout=DEADLINE * 1000)
+                        # the import: upload, dry run, commit
+                        name, content = server_db["file_b"]
+                        writer.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+                            [
+                                {
+                                    "name": name,
+                                    "mimeType": "application/octet-stream",
+                                    "buffer": content,
+                                }
+                            ]
+                        )
+                        sync_api.expect(
+                            writer.get_by_text("Semua baris dapat diimpor.")
+                        ).to_be_visible(timeout=DEADLINE * 1000)
+                        wait_run(writer, DEADLINE * 1000)
+                        # the undo of batch A, chosen in the history
+                        undoer.get_by_role("tab", name="Riwayat impor").click()
+                        choose = undoer.get_by_test_id("stSelectbox").filter(has_text="Pilih batch")
+                        choose.locator("input").click()
+                        choose.locator("input").fill(server_db["batch_a"])
+                        undoer.get_by_role("option", name=server_db["batch_a"]).click()
+                        wait_run(undoer, DEADLINE * 1000)
+                        undoer.get_by_role("button", name="Batalkan batch ini").click()
+                        # both clicks land on the server together
+                        writer.get_by_role("button", name="Simpan ke basis data").click()
+                        undoer.get_by_role("button", name="Ya, batalkan").click()
+                        sync_api.expect(
+                            writer.get_by_text("Tersimpan sebagai batch")
+                        ).to_be_visible(timeout=DEADLINE * 1000)
+                        sync_api.expect(
+                            undoer.get_by_text(f"Batch {server_db['batch_a']} dibatalkan")
+                        ).to_be_visible(timeout=DEADLINE * 1000)
+                        committed = writer.get_by_text("Tersimpan sebagai batch").inner_text()
+                    finally:
+                        browser.close()
+                written["committed"] = committed
+            except Exception as exc:
+                errors.append(f"writes through the pages: {exc!r}")
+
+        pages = threading.Thread(target=write_through_the_pages)
+        pages.start()
+        pages.join(timeout=DEADLINE)
+        assert not pages.is_alive(), "the writes through the pages did not finish in time"
         done.set()
         sessions.join(timeout=max(1.0, DEADLINE - (time.monotonic() - start)))
         elapsed = time.monotonic() - start
@@ -525,6 +547,7 @@ def test_twenty_server_sessions_while_the_impor_page_commits_and_undoes(
     assert not errors, "\n".join(errors[:20])
     assert sum(runs.values()) >= 3 * READERS, runs  # a first run, and two after the writes
 
+    committed = written["committed"]
     found = re.search(r"batch (impor-[0-9a-z-]+)", committed)
     assert found, committed
     _check_file(db, server_db, found.group(1), None)

@@ -156,8 +156,8 @@ def test_leader_journey(
     except AssertionError:
         defects.append(
             "kpi/ui/peta.py:356 st.plotly_chart(key='peta_map', on_select='rerun'): the first "
-            "click on a freshly built map is lost (no 'Buka profil' link). The figure's spec on "
-            "the cache-miss run differs from the cached one (a layout.template only on the "
+            "click on a freshly built map can be lost (no 'Buka profil' link). The figure's "
+            "spec on the cache-miss run differs from the cached one (a layout.template only on the "
             "first), so the chart's element id changes on the selection's rerun and Streamlit "
             "drops the selection; a second click works"
         )
