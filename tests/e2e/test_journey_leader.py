@@ -46,16 +46,28 @@ MAP_READY = """() => {
   return !!(gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
             && gd._fullLayout.map._subplot.map.loaded());
 }"""
-# where a library's point is on screen: MapLibre projects its coordinates
+# where a library's point is on screen (MapLibre projects its coordinates): one inside the map
+# and away from the kab/kota circles drawn over the libraries, so that the pointer is on it alone
 LIBRARY_POINT = """() => {
   const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
   const map = gd._fullLayout.map._subplot.map;
   const box = map.getCanvas().getBoundingClientRect();
-  const trace = gd._fullData.find(
-    (t) => t.type === "scattermap" && t.legendgroup === "lib" && t.lat && t.lat.length);
-  const p = map.project([trace.lon[0], trace.lat[0]]);
-  const custom = trace.customdata[0];
-  return {x: box.x + p.x, y: box.y + p.y, name: custom[0], kode: custom[custom.length - 1]};
+  const px = (t) => Array.from(t.lat, (lat, i) => map.project([t.lon[i], lat]));
+  const scatter = gd._fullData.filter((t) => t.type === "scattermap" && t.lat && t.lat.length);
+  const others = scatter.filter((t) => t.legendgroup !== "lib").flatMap(px);
+  let best = null;
+  for (const t of scatter.filter((t) => t.legendgroup === "lib")) {
+    px(t).forEach((p, i) => {
+      if (p.x < 40 || p.y < 40 || p.x > box.width - 40 || p.y > box.height - 40) return;
+      const gap = Math.min(...others.map((o) => Math.hypot(o.x - p.x, o.y - p.y)), 1e9);
+      if (!best || gap > best.gap) {
+        const custom = t.customdata[i];
+        best = {x: box.x + p.x, y: box.y + p.y, gap, name: custom[0],
+                kode: custom[custom.length - 1]};
+      }
+    });
+  }
+  return best;
 }"""
 
 
