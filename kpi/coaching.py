@@ -38,7 +38,7 @@ from kpi.compute import Filters, achievement, aggregate, ciel, growth, last_mont
 from kpi.periods import Period, add_months, months_between, parse_period, window
 from kpi.score import bands_of, scored_table
 from kpi.score import get_settings as get_score_settings
-from kpi.store import Store
+from kpi.store import Store, consistent
 
 SETTINGS_KEY = "pembinaan"
 RULES: tuple[str, ...] = ("D", "R1", "R2", "R3", "R4", "R5", "R6", "Q")
@@ -193,6 +193,7 @@ def _region_names(store: Store) -> dict[str, str]:
     return dict(zip(names["kode"].tolist(), names["nama"].tolist(), strict=True))
 
 
+@consistent
 def rule_inputs(
     store: Store,
     end: date,
@@ -484,6 +485,7 @@ def apply_rules(
     return out
 
 
+@consistent
 def evaluate(
     store: Store,
     period: str | date | None = None,

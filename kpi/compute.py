@@ -23,7 +23,7 @@ import pandas as pd
 from kpi.catalogue import MONTHLY_MEASURES, Catalogue, Kpi, Measure, catalogue
 from kpi.columns import INDICATOR_COLUMNS, JENIS_DUKUNGAN, JENIS_PERPUSTAKAAN
 from kpi.periods import Period, add_months, parse_period
-from kpi.store import Store
+from kpi.store import Store, consistent
 
 LEVELS: tuple[str, ...] = ("nasional", "provinsi", "kabupaten_kota", "perpustakaan")
 NATIONAL_CODE = "00"
@@ -349,6 +349,7 @@ def _add_names(store: Store, frame: pd.DataFrame, level: str) -> pd.DataFrame:
 # The KPI table with the score: what pages and the kpis command show
 
 
+@consistent
 def kpi_table(
     store: Store,
     level: str,

@@ -11,7 +11,7 @@ import pandas as pd
 from kpi.catalogue import Catalogue, catalogue
 from kpi.compute import Filters, aggregate, growth
 from kpi.periods import Period
-from kpi.store import Store
+from kpi.store import Store, consistent
 
 # ---------------------------------------------------------------------------------------------
 # The overview on the KPI engine: headline KPIs of the catalogue for a period and filters
@@ -31,6 +31,7 @@ def _val(x: object) -> float | None:
     return None if x is None or pd.isna(x) else float(x)  # type: ignore[arg-type]
 
 
+@consistent
 def headline_kpis(
     store: Store, period: Period, filters: Filters | None = None, cat: Catalogue | None = None
 ) -> list[HeadlineKpi]:

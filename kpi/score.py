@@ -30,7 +30,7 @@ from kpi.catalogue import (
 )
 from kpi.compute import Filters, aggregate, resolve_targets
 from kpi.periods import Period, parse_period
-from kpi.store import Store
+from kpi.store import Store, consistent
 
 SETTINGS_KEY = "skor"
 BAND_IDS: tuple[str, ...] = ("merah", "kuning", "hijau")
@@ -175,6 +175,7 @@ def benchmarks(
     return out
 
 
+@consistent
 def scored_table(
     store: Store,
     level: str,

@@ -12,12 +12,13 @@ snapshot, so a reader sees the data before or after a write transaction, never b
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import duckdb
 import pandas as pd
@@ -302,6 +303,32 @@ class Store:
             self._local.cursor = cur
         return cur
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read this thread's queries from one consistent state of the file.
+
+        A figure built from several queries (a score and its benchmarks, the coaching rules)
+        must not mix the data before and after a batch committed meanwhile: inside this block
+        the thread's cursor holds one read transaction (DuckDB's MVCC snapshot). Nested blocks
+        share the outer snapshot.
+        """
+        depth = getattr(self._local, "snapshot_depth", 0)
+        if depth:
+            self._local.snapshot_depth = depth + 1
+            try:
+                yield
+            finally:
+                self._local.snapshot_depth -= 1
+            return
+        cur = self.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        self._local.snapshot_depth = 1
+        try:
+            yield
+        finally:
+            self._local.snapshot_depth = 0
+            cur.execute("ROLLBACK")  # nothing was written: end the read transaction
+
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a read query with parameters and return a (small) frame."""
         return self.cursor().execute(sql, params or []).df()
@@ -412,6 +439,21 @@ class Store:
                 "SELECT count(*) FROM import_batch WHERE sumber = 'demo' AND status = 'committed'"
             )
         )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def consistent(fn: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
+    """Run a function of the store (its first argument) on one snapshot (see Store.snapshot)."""
+
+    @functools.wraps(fn)
+    def wrapper(store: Store, *args: P.args, **kwargs: P.kwargs) -> R:
+        with store.snapshot():
+            return fn(store, *args, **kwargs)
+
+    return wrapper
 
 
 _registry: dict[Path, Store] = {}

@@ -9,9 +9,10 @@ from typing import Any
 
 from kpi.columns import JENIS_PERPUSTAKAAN
 from kpi.compute import Filters
-from kpi.store import Store
+from kpi.store import Store, consistent
 
 
+@consistent
 def summary(store: Store, filters: Filters | None = None) -> dict[str, Any]:
     """Counts of the partner areas and libraries present in the store (or in ``filters``), and
     the reported months."""

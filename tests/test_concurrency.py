@@ -311,14 +311,8 @@ def test_twenty_readers_an_import_and_an_undo(
     close_all()
     _check_file(db, setup, wrote["b"].batch_id, states["b"])
 
-    if torn:
-        # everything else held; the engine's multi-statement reads are the known defect
-        pytest.xfail(
-            "kpi/coaching.py:487 evaluate() (and the pages that call it through "
-            "kpi/ui/data.py:_evaluation) reads the store in several statements without one "
-            "snapshot, so a batch committed meanwhile gives a mix of before and after "
-            f"({len(torn)} torn results, e.g. {torn[0]})"
-        )
+    # every figure built from several queries comes from one snapshot (Store.snapshot)
+    assert not torn, f"{len(torn)} torn results, e.g. {torn[0]}"
 
 
 def _check_file(

@@ -190,3 +190,28 @@ def test_a_file_held_by_another_process_gets_a_clear_message(tmp_path: Path) -> 
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_snapshot_does_not_see_a_commit_made_meanwhile(tmp_store: Store) -> None:
+    """Several reads inside store.snapshot() see one state, even when a write lands between."""
+    with tmp_store.write() as cur:
+        cur.execute("INSERT INTO target VALUES ('kunjungan', 'nasional', '', 2024, 10, 'b1')")
+    seen: list[int] = []
+    with tmp_store.snapshot():
+        seen.append(tmp_store.scalar("SELECT count(*) FROM target"))
+        done = threading.Event()  # a writer in another thread commits through the store
+
+        def write() -> None:
+            with tmp_store.write() as cur:
+                cur.execute("INSERT INTO target VALUES ('kegiatan', 'nasional', '', 2024, 5, 'b2')")
+            done.set()
+
+        t = threading.Thread(target=write)
+        t.start()
+        t.join(timeout=30)
+        assert done.is_set()
+        with tmp_store.snapshot():  # nested: the same snapshot
+            seen.append(tmp_store.scalar("SELECT count(*) FROM target"))
+        seen.append(tmp_store.scalar("SELECT count(*) FROM target"))
+    seen.append(tmp_store.scalar("SELECT count(*) FROM target"))
+    assert seen == [1, 1, 1, 2]
