@@ -93,3 +93,40 @@ def monthly(
     frame["nilai"] = frame["nilai"].astype(float)
     frame["kelengkapan_laporan"] = frame["kelengkapan_laporan"].astype(float)
     return frame[list(COLUMNS)].reset_index(drop=True)
+
+
+def monthly_wide(
+    store: Store,
+    kpis: Iterable[str],
+    level: str,
+    period: Period | str,
+    filters: Filters | None = None,
+    cat: Catalogue | None = None,
+) -> pd.DataFrame:
+    """Several KPIs at once: one row per month and unit, a column per KPI id (one statement).
+
+    Each value is the same as ``monthly``'s for that KPI; columns periode, kode, then the ids.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
+    cat = cat or catalogue()
+    chosen = _kpis(cat, list(kpis))
+    per = parse_period(period)
+    filters = filters or Filters()
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    for i, month in enumerate(per.month_list()):
+        sql, p = aggregate_sql(level, Period("bulan", month, month), filters, chosen)
+        sql = _PERIOD_PARAM.sub(lambda m, i=i: f"${m.group(1)}_{i}", sql)
+        params[f"first_{i}"] = p.pop("first")
+        params[f"last_{i}"] = p.pop("last")
+        params.update(p)
+        cols = ", ".join(f"q.{k.id}" for k in chosen)
+        parts.append(f"SELECT CAST($first_{i} AS DATE) AS periode, q.kode, {cols} FROM ({sql}) q")
+    frame = store.query(
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) t ORDER BY kode, periode", params
+    )
+    frame["periode"] = pd.to_datetime(frame["periode"])
+    for k in chosen:
+        frame[k.id] = frame[k.id].astype(float)
+    return frame.reset_index(drop=True)

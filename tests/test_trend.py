@@ -134,3 +134,15 @@ def test_unknown_level_or_kpi_is_refused(store: Store) -> None:
         trend.monthly(store, "kunjungan", "desa", Q1)
     with pytest.raises(ValueError, match="unknown KPI"):
         trend.monthly(store, "tidak_ada", "provinsi", Q1)
+
+
+def test_several_kpis_in_one_statement(store: Store) -> None:
+    wide = trend.monthly_wide(store, ["kunjungan", "kelengkapan"], "nasional", Q1)
+    assert list(wide["periode"]) == [JAN, FEB, MAR]
+    # visits: January A 100 + B 300; February A 200 + N 50; March B 60
+    assert list(wide["kunjungan"]) == [400.0, 250.0, 60.0]
+    # completeness: 3 libraries expected every month (joined 2021/2022); 2, 2 and 1 reported
+    assert wide["kelengkapan"].tolist() == pytest.approx([200 / 3, 200 / 3, 100 / 3])
+    # the same values as the one-KPI series
+    one = trend.monthly(store, "kunjungan", "nasional", Q1)
+    assert one["nilai"].tolist() == wide["kunjungan"].tolist()

@@ -44,11 +44,9 @@ def _load(db: str, version: int, periode: str, fkey: tuple[Any, ...]) -> Overvie
     s = summary(store, filters)
     if not s["monthly_rows"] and not s["libraries_total"]:
         return None
-    trends = {}
-    months36 = window(period.last, 36)
-    for kpi_id in catalogue().ringkasan:
-        series = trend.monthly(store, kpi_id, "nasional", months36, filters)
-        trends[kpi_id] = series[["periode", "nilai"]]
+    ids = list(catalogue().ringkasan)
+    wide = trend.monthly_wide(store, ids, "nasional", window(period.last, 36), filters)
+    trends = {i: wide[["periode", i]].rename(columns={i: "nilai"}) for i in ids}
     return OverviewData(
         summary=s,
         headlines=ov.headline_kpis(store, period, filters),
