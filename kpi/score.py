@@ -12,7 +12,10 @@ minimum completeness (default 50%) gets no score and no band.
 
 from __future__ import annotations
 
+import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -206,9 +209,41 @@ def scored_table(
     scored = combine(subs, table["kelengkapan"], s)
     out = pd.concat([table, scored], axis=1)
     if band_counts and level != "perpustakaan":
-        libs = scored_table(store, "perpustakaan", per, filters, [], settings=s, cat=cat)
+        libs = _library_scores(store, per, filters, s, cat)
         out = _add_band_counts(out, libs, level, s)
     return out
+
+
+# The libraries' scores behind an area's band counts, kept per data version: the map, the
+# overview and the explorer ask for several area levels of the same period one after another.
+_LIB_SCORES: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
+_LIB_SCORES_LOCK = threading.Lock()
+_LIB_SCORES_MAX = 16
+
+
+def _library_scores(
+    store: Store, per: Period, filters: Filters, settings: Mapping[str, Any], cat: Catalogue
+) -> pd.DataFrame:
+    key = (
+        str(store.path),
+        store.data_version(),  # read in the caller's snapshot: the same state as its data
+        per,
+        filters,
+        json.dumps(settings, sort_keys=True, default=str),
+        id(cat),
+    )
+    with _LIB_SCORES_LOCK:
+        hit = _LIB_SCORES.get(key)
+        if hit is not None:
+            _LIB_SCORES.move_to_end(key)
+            return hit
+    libs = scored_table(store, "perpustakaan", per, filters, [], settings=settings, cat=cat)
+    libs = libs[[c for c in ("kode_provinsi", "kode_kabupaten_kota", "band") if c in libs]]
+    with _LIB_SCORES_LOCK:
+        _LIB_SCORES[key] = libs
+        while len(_LIB_SCORES) > _LIB_SCORES_MAX:
+            _LIB_SCORES.popitem(last=False)
+    return libs
 
 
 def _add_band_counts(

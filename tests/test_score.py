@@ -181,3 +181,24 @@ def test_ciel_gap(store: Store) -> None:
     assert gap["A"]["ciel"] == pytest.approx(65.0)
     assert gap["A"]["selisih"] == pytest.approx(65.0 - table["A"]["skor"])
     assert set(gap) == {"A"}
+
+
+def test_area_band_counts_follow_a_new_data_version(tmp_store: Store) -> None:
+    """The libraries' scores behind band counts are reused only within one data version."""
+
+    with tmp_store.write() as cur:
+        cur.execute(
+            "INSERT INTO perpustakaan (kode_perpustakaan, nama_perpustakaan, jenis, kode_wilayah, "
+            "kode_provinsi, kode_kabupaten_kota, tahun_bergabung, penduduk) VALUES "
+            "('A', 'A', 'desa_kelurahan', '5201011001', '52', '5201', 2022, 1000)"
+        )
+    first = score.scored_table(tmp_store, "provinsi", "2024", Filters(), [])
+    assert int(first["perpustakaan_tanpa_skor"].iat[0]) == 1
+    with tmp_store.write() as cur:
+        cur.execute(
+            "INSERT INTO perpustakaan (kode_perpustakaan, nama_perpustakaan, jenis, kode_wilayah, "
+            "kode_provinsi, kode_kabupaten_kota, tahun_bergabung, penduduk) VALUES "
+            "('B', 'B', 'desa_kelurahan', '5201011004', '52', '5201', 2022, 1000)"
+        )
+    again = score.scored_table(tmp_store, "provinsi", "2024", Filters(), [])
+    assert int(again["perpustakaan_tanpa_skor"].iat[0]) == 2
