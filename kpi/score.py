@@ -221,6 +221,12 @@ _LIB_SCORES_LOCK = threading.Lock()
 _LIB_SCORES_MAX = 16
 
 
+def clear_caches() -> None:
+    """Forget the kept library scores (benchmarks measure a first view with this)."""
+    with _LIB_SCORES_LOCK:
+        _LIB_SCORES.clear()
+
+
 def _library_scores(
     store: Store, per: Period, filters: Filters, settings: Mapping[str, Any], cat: Catalogue
 ) -> pd.DataFrame:
