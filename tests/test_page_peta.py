@@ -96,3 +96,49 @@ def test_colouring_by_priority_share_and_english(
     assert coloured and "Priority" in coloured[0]["colorbar"]["title"]["text"]
     values = [z for z in _arr(coloured[0]["z"]) if z == z]
     assert all(0 <= z <= 100 for z in values)
+
+
+def _square_boundaries(kode_provinsi: str) -> dict:
+    """A boundary file as a mapping agency's export might look: one square per kab/kota of a
+    province around its point, keyed by a dotted code."""
+    from kpi import places
+
+    kab = places.kabupaten_kota()
+    features = []
+    for row in kab[kab["kode_provinsi"] == kode_provinsi].itertuples():
+        x, y, d = float(row.longitude), float(row.latitude), 0.1
+        ring = [[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d], [x - d, y - d]]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"KODE": f"{row.kode[:2]}.{row.kode[2:]}", "NAMA": row.nama},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def test_uploaded_kabkota_outlines_draw_as_a_choropleth(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kpi import boundaries
+    from kpi.store import open_store
+
+    store = open_store(demo_db)
+    report = boundaries.match_features(_square_boundaries("52"))
+    assert boundaries.save(store, report) == 10
+    at = _run(demo_db, monkeypatch, provinsi="52")
+    at.toggle(key="peta_kab").set_value(True).run()
+    assert not at.exception
+    fig = _figure(at)
+    drawn = [
+        loc for t in fig["data"] if t["type"] == "choroplethmap" for loc in _arr(t["locations"])
+    ]
+    partner = store.query(
+        "SELECT DISTINCT kode_kabupaten_kota AS k FROM perpustakaan "
+        "WHERE kode_provinsi = '52' AND kode_kabupaten_kota IS NOT NULL"
+    )["k"].tolist()
+    # every kab/kota of the file is drawn: coloured where the program has data, grey elsewhere
+    assert sorted(drawn) == sorted(f["properties"]["kode"] for f in report.collection["features"])
+    assert set(partner) <= set(drawn)
+    assert fig["layout"]["map"]["zoom"] > 6

@@ -114,14 +114,18 @@ def province_choropleth(
     bands: bool = False,
     online: bool = False,
     extra_hover: Sequence[str] = (),
+    geo: dict | None = None,
+    grey_absent: bool = True,
 ) -> go.Figure:
     """Provinces coloured by ``nilai`` (or by ``band`` when ``bands``), grey where there is none.
 
     ``frame``: kode (Kemendagri province code), nama, nilai, optional band and the columns named
     in ``extra_hover`` (already formatted text). The four 2022 Papua provinces are drawn as
-    points inside their parent's outline.
+    points inside their parent's outline. ``geo`` draws other outlines keyed by
+    ``properties.kode`` instead (an uploaded kab/kota boundary file); ``grey_absent`` greys the
+    outlines that have no row in ``frame``.
     """
-    geo = places.province_geojson()
+    geo = geo or places.province_geojson()
     own, inside = _own_outline(frame)
     fig = go.Figure()
     hover_cols = ["nama", "nilai_teks", *extra_hover]
@@ -148,7 +152,7 @@ def province_choropleth(
     # provinces with no row at all are "no data" too
     listed = set(own["kode"])
     absent = [f["properties"] for f in geo["features"] if f["properties"]["kode"] not in listed]
-    if absent:
+    if absent and grey_absent:
         extra = pd.DataFrame(
             {
                 "kode": [a["kode"] for a in absent],

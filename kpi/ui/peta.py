@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import coaching, i18n
+from kpi import boundaries, coaching, i18n
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.geo import area_points, library_points
@@ -161,6 +161,71 @@ def kabkota_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     return out
 
 
+def kabkota_values(view: View, kab: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, int]:
+    """The chosen metric per kab/kota (for the uploaded kab/kota outlines) and its decimals."""
+    out = kab[["kode", "nama", "skor", "band", "h_skor", "h_prio", "h_lib"]].copy()
+    if metric == SCORE:
+        out["nilai"], decimals = kab["skor"], 1
+    elif metric == PRIORITY:
+        out["nilai"], decimals = kab["porsi_prioritas"], 1
+    else:
+        table = data.kpi_table("kabupaten_kota", view).set_index("kode")
+        out["nilai"], decimals = out["kode"].map(table[metric]), int(catalogue()[metric].decimals)
+    return out, decimals
+
+
+def kabkota_choropleth(
+    kab_geo: dict,
+    values: pd.DataFrame,
+    metric: str,
+    decimals: int,
+    lang: str,
+    online: bool,
+    kode_provinsi: str | None,
+) -> go.Figure:
+    """Kab/kota outlines from the uploaded boundary file, coloured like the provinces."""
+    if kode_provinsi:
+        kab_geo = {
+            "type": "FeatureCollection",
+            "features": [
+                f for f in kab_geo["features"] if str(f["properties"]["kode"])[:2] == kode_provinsi
+            ],
+        }
+    fig = maps.province_choropleth(
+        values,
+        metric_label(metric, lang),
+        lang,
+        decimals=decimals,
+        bands=metric == SCORE,
+        online=online,
+        extra_hover=("h_skor", "h_prio", "h_lib"),
+        geo=kab_geo,
+        grey_absent=True,
+    )
+    if kode_provinsi:
+        pts = maps.fit_zoom(
+            [lat for f in kab_geo["features"] for lat in _lats(f["geometry"])],
+            [lon for f in kab_geo["features"] for lon in _lons(f["geometry"])],
+        )
+        fig.update_layout(map={"center": pts[0], "zoom": pts[1]})
+    return fig
+
+
+def _positions(geometry: dict) -> list[list[float]]:
+    coords = geometry.get("coordinates", [])
+    if geometry.get("type") == "Polygon":
+        return [p for ring in coords for p in ring]
+    return [p for poly in coords for ring in poly for p in ring]
+
+
+def _lats(geometry: dict) -> list[float]:
+    return [p[1] for p in _positions(geometry)]
+
+
+def _lons(geometry: dict) -> list[float]:
+    return [p[0] for p in _positions(geometry)]
+
+
 def library_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     """Village (and other) libraries of the view as points, with score, band, tier, reasons."""
     store = state.store()
@@ -273,6 +338,12 @@ def maps_colours(colour_by: str) -> dict[str, str]:
     return dict(BAND_COLOURS) if colour_by == "band" else dict(maps.TIER_COLOURS)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _has_kab_outlines(db: str, version: int) -> bool:
+    del version
+    return boundaries.kabkota_geojson(open_store(db)) is not None
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _figure(
     db: str,
@@ -283,6 +354,7 @@ def _figure(
     colour_by: str,
     lang: str,
     online: bool,
+    kab_outlines: bool = False,
 ) -> dict | None:
     """The map for a view, built once per data version (None when there is nothing to draw).
 
@@ -293,6 +365,14 @@ def _figure(
     del db, version  # cache keys: the data.* calls below read the current store
     view = View(parse_period(periode), Filters(*fkey), None)
     prov_code = view.filters.provinsi
+    kab_geo = boundaries.kabkota_geojson(state.store()) if kab_outlines else None
+    if kab_geo is not None:
+        kab = kabkota_frame(view, colour_by, lang)
+        if kab.empty:
+            return None
+        values, decimals = kabkota_values(view, kab, metric)
+        fig = kabkota_choropleth(kab_geo, values, metric, decimals, lang, online, prov_code)
+        return fig.to_dict()
     if prov_code is None:
         prov, decimals = province_frame(view, metric, lang)
         if prov["nilai"].notna().sum() == 0 and prov["skor"].notna().sum() == 0:
@@ -314,7 +394,8 @@ def selected_place(event: Any) -> tuple[str, str] | None:
         return None
     for p in points or []:
         if p.get("location"):
-            return str(p["location"]), "provinsi"
+            kode = str(p["location"])
+            return kode, "kabupaten_kota" if len(kode) == 4 else "provinsi"
         custom = p.get("customdata")
         if custom:
             return str(custom[-1]), "titik"
@@ -341,9 +422,13 @@ def render(view: View, lang: str) -> None:
         key="peta_colour_by",
     )
     online = c3.toggle(t("peta.online"), value=False, help=t("peta.online_help"), key="peta_online")
+    store = state.store()
+    has_outlines = _has_kab_outlines(str(store.path), store.data_version())
+    kab_outlines = has_outlines and c3.toggle(
+        t("peta.kab_outlines"), value=False, help=t("peta.kab_outlines_help"), key="peta_kab"
+    )
 
     prov_code = view.filters.provinsi
-    store = state.store()
     fig = _figure(
         str(store.path),
         store.data_version(),
@@ -353,6 +438,7 @@ def render(view: View, lang: str) -> None:
         colour_by,
         lang,
         online,
+        kab_outlines,
     )
     if fig is None:
         st.info(t("peta.empty"))
@@ -375,7 +461,7 @@ def render(view: View, lang: str) -> None:
             # selecting a province filters the page (and every page) to it
             filters.request(provinsi=kode, kab="")
         tingkat = "provinsi"
-    elif kode.isdigit():
+    elif kind == "kabupaten_kota" or kode.isdigit():
         tingkat = "kabupaten_kota" if len(kode) == 4 else "provinsi"
     else:
         tingkat = "perpustakaan"
