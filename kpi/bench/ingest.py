@@ -168,7 +168,8 @@ def run(workdir: Path, scale: int) -> list[dict[str, Any]]:
             "peak_mb": max(ours["peak_mb"], res["reader_peak_mb"]),
             "main_process_peak_mb": ours["peak_mb"],
             "reader_process_peak_mb": res["reader_peak_mb"],
-            "target": "<= 10 s and >= 3x faster than the baseline",
+            # issue 3's target is for the 50,000-row workbook; larger scales are reported only
+            "target": "<= 10 s and >= 3x faster than the baseline" if scale == 1 else None,
             "accepted": res["accepted"],
             "rejected": res["rejected"],
             "file_mb": xlsx.stat().st_size / 1024 / 1024,
