@@ -64,9 +64,7 @@ def load_synonyms(path: Path = SYNONYMS_PATH) -> Synonyms:
             if not k:
                 continue
             if keys.get(k, column) != column:
-                raise ValueError(
-                    f"{path.name}: {word!r} means both {keys[k]!r} and {column!r}"
-                )
+                raise ValueError(f"{path.name}: {word!r} means both {keys[k]!r} and {column!r}")
             keys[k] = column
     return Synonyms(keys=keys, stopwords=stop)
 

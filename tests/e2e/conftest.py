@@ -15,12 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +25,6 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Request, Route
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,7 +36,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-SERVER_START_TIMEOUT = 90.0  # seconds until /_stcore/health answers "ok"
 FIRST_LOAD_TIMEOUT = 60_000  # ms: the first page load also warms the app's caches
 VIEWPORT = {"width": 1400, "height": 1000}
 
@@ -105,27 +97,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _health(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # loopback only
-            return response.read().decode("utf-8", "replace").strip()
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 @pytest.fixture(scope="session")
 def app_db(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The server's own copy of the demo database (built once per session in tests/conftest.py)."""
@@ -137,55 +108,14 @@ def app_db(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 @pytest.fixture(scope="session")
 def app_url(app_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve app.py with Streamlit on a free loopback port until the session ends."""
-    port = _free_port()
+    from journeys import serve  # the one way these tests start a server
+
     log = tmp_path_factory.mktemp("e2e-server") / "streamlit.log"
-    env = {
-        **os.environ,
-        "TPBIS_DB": str(app_db),
-        "PYTHONUNBUFFERED": "1",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
-    }
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--",
-        "--db",
-        str(app_db),
-    ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out
-        )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while _health(f"{base}/_stcore/health") != "ok":
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{_tail(log)}")
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not answer on {base} within {SERVER_START_TIMEOUT:.0f} s:\n"
-                    f"{_tail(log)}"
-                )
-            time.sleep(0.25)  # polling the server's health endpoint, not waiting on the page
-        yield base + "/"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        with serve(app_db, log) as url:
+            yield url
+    except RuntimeError as exc:  # the server did not start: say why, with its log
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")
