@@ -34,6 +34,25 @@ def _timed_run(at: Any) -> float:
     return seconds
 
 
+def _sample_places(db: str) -> list[tuple[str, str]]:
+    """A province, a kab/kota and a village library of the store, for their profiles."""
+    from kpi.store import open_store
+
+    store = open_store(db)
+    row = store.query(
+        "SELECT kode_provinsi, kode_kabupaten_kota, kode_perpustakaan FROM perpustakaan "
+        "WHERE jenis = 'desa_kelurahan' ORDER BY kode_perpustakaan LIMIT 1"
+    )
+    if row.empty:
+        return []
+    r = row.iloc[0]
+    return [
+        ("provinsi", str(r["kode_provinsi"])),
+        ("kabupaten_kota", str(r["kode_kabupaten_kota"])),
+        ("perpustakaan", str(r["kode_perpustakaan"])),
+    ]
+
+
 def measure(db: str, scale: int = 1) -> list[dict[str, Any]]:
     """In a child process: first view and revisit of every page, and the baseline."""
     import streamlit as st
@@ -63,15 +82,24 @@ def measure(db: str, scale: int = 1) -> list[dict[str, Any]]:
     rows = []
     from kpi import score
 
-    for page in page_files():
+    views: list[tuple[str, str, dict[str, str]]] = [
+        (page, Path(page).stem, {}) for page in page_files()
+    ]
+    # the profile of a place, not only its picker: a province, a kab/kota and a library
+    views += [
+        ("pages/profil.py", f"profil {tingkat}", {"kode": kode, "tingkat": tingkat})
+        for tingkat, kode in _sample_places(db)
+    ]
+    for page, name, params in views:
         # a first view: no cached results, in Streamlit or in the engine
         st.cache_data.clear()
         score.clear_caches()
         at = AppTest.from_file(str(APP), default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
         at.switch_page(page)
         first = _timed_run(at)
         revisit = min(_timed_run(at) for _ in range(3))
-        name = Path(page).stem
         rows.append(
             {
                 "name": f"page {name}: first view",

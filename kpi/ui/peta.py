@@ -59,6 +59,10 @@ def _band_label(band: Any, lang: str) -> str:
     return i18n.t(f"band.{band}", lang) if isinstance(band, str) else i18n.t("peta.no_score", lang)
 
 
+def _kpis_for(metric: str) -> tuple[str, ...]:
+    return () if metric in (SCORE, PRIORITY) else (metric,)
+
+
 def metric_options() -> list[str]:
     """What the provinces can be coloured by: the score, the priority share, any main KPI."""
     return [SCORE, PRIORITY, *catalogue().utama]
@@ -75,7 +79,8 @@ def metric_label(metric: str, lang: str) -> str:
 def province_frame(view: View, metric: str, lang: str) -> tuple[pd.DataFrame, int]:
     """kode, nama, nilai, band and hover text per province; and the decimals of ``nilai``."""
     national = View(view.period, view.filters.without_geography(), view.last_month)
-    table = data.kpi_table("provinsi", national)
+    # only the KPI the map shows (the score and its components come with every table)
+    table = data.kpi_table("provinsi", national, kpis=_kpis_for(metric))
     evaluation = data.evaluation(national)
     roll = (
         coaching.rollup(evaluation, "provinsi").set_index("kode")
@@ -114,7 +119,7 @@ def province_frame(view: View, metric: str, lang: str) -> tuple[pd.DataFrame, in
 
 def kabkota_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     """Kab/kota points: partner libraries, band, the kab/kota library's own tier, hover."""
-    table = data.kpi_table("kabupaten_kota", view)
+    table = data.kpi_table("kabupaten_kota", view, kpis=())
     if table.empty:
         return table
     evaluation = data.evaluation(view)
@@ -169,7 +174,7 @@ def kabkota_values(view: View, kab: pd.DataFrame, metric: str) -> tuple[pd.DataF
     elif metric == PRIORITY:
         out["nilai"], decimals = kab["porsi_prioritas"], 1
     else:
-        table = data.kpi_table("kabupaten_kota", view).set_index("kode")
+        table = data.kpi_table("kabupaten_kota", view, kpis=_kpis_for(metric)).set_index("kode")
         out["nilai"], decimals = out["kode"].map(table[metric]), int(catalogue()[metric].decimals)
     return out, decimals
 
