@@ -195,6 +195,15 @@ def scored_table(
     per = parse_period(period)
     filters = filters or Filters()
     s = dict(settings) if settings is not None else get_settings(store, cat)
+    if level == "perpustakaan" and not kpi_ids:
+        # the libraries' scores alone: asked for by the coaching rules, the areas' band counts
+        # and the pages for the same period and data version; computed once, kept
+        key = _memo_key(store, per, filters, s, cat)
+        with _LIB_SCORES_LOCK:
+            hit = _LIB_SCORES.get(key)
+            if hit is not None:
+                _LIB_SCORES.move_to_end(key)
+                return hit.copy()
     comps = component_ids(s)
     needed = list(dict.fromkeys([*kpi_ids, *comps, "kelengkapan"]))
     table = aggregate(store, level, per, filters, needed, cat)
@@ -209,16 +218,22 @@ def scored_table(
     scored = combine(subs, table["kelengkapan"], s)
     out = pd.concat([table, scored], axis=1)
     if band_counts and level != "perpustakaan":
-        libs = _library_scores(store, per, filters, s, cat)
+        libs = scored_table(store, "perpustakaan", per, filters, [], settings=s, cat=cat)
         out = _add_band_counts(out, libs, level, s)
+    if level == "perpustakaan" and not kpi_ids:
+        with _LIB_SCORES_LOCK:
+            _LIB_SCORES[key] = out.copy()
+            while len(_LIB_SCORES) > _LIB_SCORES_MAX:
+                _LIB_SCORES.popitem(last=False)
     return out
 
 
-# The libraries' scores behind an area's band counts, kept per data version: the map, the
-# overview and the explorer ask for several area levels of the same period one after another.
+# The libraries' scores (no extra KPI) of one period, filter and settings, kept per data
+# version: the coaching rules, the areas' band counts, the map and the overview ask for the same
+# table one after another.
 _LIB_SCORES: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
 _LIB_SCORES_LOCK = threading.Lock()
-_LIB_SCORES_MAX = 16
+_LIB_SCORES_MAX = 8
 
 
 def clear_caches() -> None:
@@ -227,10 +242,10 @@ def clear_caches() -> None:
         _LIB_SCORES.clear()
 
 
-def _library_scores(
+def _memo_key(
     store: Store, per: Period, filters: Filters, settings: Mapping[str, Any], cat: Catalogue
-) -> pd.DataFrame:
-    key = (
+) -> tuple[Any, ...]:
+    return (
         str(store.path),
         store.data_version(),  # read in the caller's snapshot: the same state as its data
         per,
@@ -238,18 +253,6 @@ def _library_scores(
         json.dumps(settings, sort_keys=True, default=str),
         id(cat),
     )
-    with _LIB_SCORES_LOCK:
-        hit = _LIB_SCORES.get(key)
-        if hit is not None:
-            _LIB_SCORES.move_to_end(key)
-            return hit
-    libs = scored_table(store, "perpustakaan", per, filters, [], settings=settings, cat=cat)
-    libs = libs[[c for c in ("kode_provinsi", "kode_kabupaten_kota", "band") if c in libs]]
-    with _LIB_SCORES_LOCK:
-        _LIB_SCORES[key] = libs
-        while len(_LIB_SCORES) > _LIB_SCORES_MAX:
-            _LIB_SCORES.popitem(last=False)
-    return libs
 
 
 def _add_band_counts(
