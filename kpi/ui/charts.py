@@ -18,14 +18,14 @@ def _layout(fig: go.Figure, lang: str, title: str | None = None) -> go.Figure:
         separators=",." if i18n.norm_lang(lang) == "id" else ".,",
         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        template="plotly_white",
         height=340,
     )
     return fig
 
 
 def apply_layout(fig: go.Figure, lang: str, title: str | None = None) -> go.Figure:
-    """The house layout: white template, number separators of the language, tight margins."""
+    """The house layout: number separators of the language, tight margins (the white template
+    is Plotly's default once kpi.ui is imported)."""
     return _layout(fig, lang, title)
 
 

@@ -19,7 +19,7 @@ from kpi.catalogue import PILLARS, Catalogue, Kpi, catalogue
 from kpi.compute import LEVELS, Filters, aggregate
 from kpi.periods import Period
 from kpi.store import open_store
-from kpi.ui import data, state
+from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
@@ -249,15 +249,15 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 @st.cache_resource(show_spinner=False, max_entries=48)
 def _figure(
     kind: str, frame: pd.DataFrame, kpi_id: str, lang: str, n: int = TOP_N, lowest: bool = False
-) -> go.Figure:
-    """A built figure, kept while its frame is unchanged: building a Plotly figure costs more
-    than the cached query behind it when a page is revisited. st.plotly_chart only reads it."""
+) -> dict:
+    """A built figure's dict, kept while its frame is unchanged: building a Plotly figure costs
+    more than the cached query behind it when a page is revisited. It is only read."""
     k = catalogue()[kpi_id]
     if kind == "bars":
-        return ranking_bars(frame, k, lang, n, lowest)
+        return ranking_bars(frame, k, lang, n, lowest).to_dict()
     if kind == "lines":
-        return trend_lines(frame, k, lang)
-    return distribution(frame, k, lang)
+        return trend_lines(frame, k, lang).to_dict()
+    return distribution(frame, k, lang).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -413,7 +413,7 @@ def render(view: View, lang: str) -> None:
     with tabs[2]:
         if tabs[2].open:
             fig = _figure("dist", table, kpi_id, lang)
-            st.plotly_chart(fig, width="stretch", key="jelajah_dist")
+            plot.chart(fig, width="stretch", key="jelajah_dist")
             n = int(table[kpi_id].notna().sum())
             st.caption(t("jelajah.dist_help", n=_fmt(n, lang, 0)))
     with tabs[3]:
@@ -447,7 +447,7 @@ def _bars(table: pd.DataFrame, k: Kpi, lang: str) -> None:
             )
         )
     fig = _figure("bars", table, k.id, lang, n, lowest)
-    st.plotly_chart(fig, width="stretch", key="jelajah_bars")
+    plot.chart(fig, width="stretch", key="jelajah_bars")
     shown = min(n, n_units)
     st.caption(t("jelajah.bars.caption", n=_fmt(shown, lang, 0), m=_fmt(n_units, lang, 0)))
 
@@ -480,7 +480,7 @@ def _lines(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> No
         series = series.assign(nama=t("jelajah.lines.total"))
     if series["nilai"].notna().any():
         fig = _figure("lines", series, k.id, lang)
-        st.plotly_chart(fig, width="stretch", key="jelajah_lines")
+        plot.chart(fig, width="stretch", key="jelajah_lines")
     else:
         st.info(t("jelajah.lines.empty"))
     st.caption(t("jelajah.lines.help"))

@@ -16,7 +16,7 @@ from kpi.columns import MONTHLY_COLUMNS
 from kpi.compute import Filters
 from kpi.periods import Period, window
 from kpi.store import open_store
-from kpi.ui import data, state
+from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
@@ -305,7 +305,7 @@ def _area_section(view: View, lang: str) -> None:
         st.info(t("kualitas.area.empty"))
         return
     limit = CHART_LIMIT if len(areas) > CHART_LIMIT else None
-    st.plotly_chart(completeness_chart(areas, lang, limit), width="stretch", key="kualitas_chart")
+    plot.chart(completeness_chart(areas, lang, limit), width="stretch", key="kualitas_chart")
     below = int((areas["kelengkapan"] < RULE_D).sum())
     st.caption(
         t("kualitas.area.caption", n=num(below), m=num(len(areas)))

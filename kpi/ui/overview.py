@@ -20,7 +20,7 @@ from kpi.compute import Filters
 from kpi.periods import Period, parse_period, window
 from kpi.store import open_store
 from kpi.summary import summary
-from kpi.ui import charts, data, state
+from kpi.ui import charts, data, plot, state
 from kpi.ui.data import filter_key
 from kpi.ui.filters import View
 
@@ -141,11 +141,11 @@ def render(view: View, lang: str) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{t('overview.cohort')}**")
-        st.plotly_chart(charts.cohort_bars(s["by_cohort"], lang), width="stretch")
+        plot.chart(charts.cohort_bars(s["by_cohort"], lang), width="stretch")
     with right:
         st.markdown(f"**{t('overview.bands')}**")
         if loaded.bands is not None and loaded.bands["jumlah"].sum():
-            st.plotly_chart(band_bar(loaded.bands, lang), width="stretch")
+            plot.chart(band_bar(loaded.bands, lang), width="stretch")
             st.caption(t("overview.bands_help"))
         else:
             st.info(t("overview.bands_empty"))
@@ -173,8 +173,8 @@ def render(view: View, lang: str) -> None:
     for start in range(0, len(ids), 2):
         for col, kpi_id in zip(st.columns(2), ids[start : start + 2], strict=False):
             series = loaded.trends[kpi_id]
-            col.plotly_chart(
-                charts.trend_series(series, cat[kpi_id].nama(lang), lang), width="stretch"
+            plot.chart(
+                charts.trend_series(series, cat[kpi_id].nama(lang), lang), col, width="stretch"
             )
 
     st.subheader(t("overview.completeness"))
@@ -196,7 +196,7 @@ def render(view: View, lang: str) -> None:
         help=t("overview.never_reported_help"),
     )
     if len(comp) > 1:
-        st.plotly_chart(
+        plot.chart(
             charts.completeness_bars(
                 comp.rename(
                     columns={"bulan_dilaporkan": "dilaporkan", "bulan_diharapkan": "diharapkan"}

@@ -22,7 +22,7 @@ import streamlit as st
 from kpi import boundaries, coaching, compute, i18n, places, preview, score
 from kpi.catalogue import SCORE_PILLARS, CatalogueError, catalogue
 from kpi.store import open_store
-from kpi.ui import state
+from kpi.ui import plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
@@ -465,14 +465,14 @@ def render_preview(view: View, skor: dict[str, Any], pembinaan: dict[str, Any], 
     c[1].metric(t("pengaturan.preview.tier_moved"), state.num(result.tier_moved), help=of)
     st.caption(of)
     st.markdown(f"**{t('pengaturan.preview.band_chart')}**")
-    st.plotly_chart(
+    plot.chart(
         shift_bars(result.band_counts, bl, BAND_BAR_COLOURS, lang),
         width="stretch",
         key="pg_band_chart",
     )
     _moves_table(result.band_moves, bl, lang, "pg_band_moves")
     st.markdown(f"**{t('pengaturan.preview.tier_chart')}**")
-    st.plotly_chart(
+    plot.chart(
         shift_bars(result.tier_counts, tl, TIER_COLOURS, lang),
         width="stretch",
         key="pg_tier_chart",

@@ -20,7 +20,7 @@ from kpi.compute import Filters
 from kpi.geo import area_points, library_points
 from kpi.periods import parse_period
 from kpi.store import open_store
-from kpi.ui import data, filters, maps, state
+from kpi.ui import data, filters, maps, plot, state
 from kpi.ui.data import filter_key
 from kpi.ui.filters import View
 
@@ -449,7 +449,7 @@ def render(view: View, lang: str) -> None:
         st.info(t("peta.empty"))
         return
     st.caption(t("peta.hint_national" if prov_code is None else "peta.hint_province"))
-    event = st.plotly_chart(
+    event = plot.chart(
         fig,
         key="peta_map",
         on_select="rerun",

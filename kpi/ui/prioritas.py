@@ -31,7 +31,7 @@ from streamlit.errors import StreamlitAPIException
 from kpi import coaching, export, i18n, kontak, score
 from kpi.periods import parse_period
 from kpi.store import open_store
-from kpi.ui import data, state
+from kpi.ui import data, plot, state
 from kpi.ui.filters import View
 from kpi.ui.maps import TIER_COLOURS
 
@@ -530,17 +530,15 @@ def _library_table(
 @st.cache_data(show_spinner=False, max_entries=16)
 def _area_bars(
     db: str, version: int, key: EvalKey, lang: str, level: str, _roll: pd.DataFrame
-) -> go.Figure:
+) -> dict:
     del db, version, key, level
-    return area_bars(_roll, lang)
+    return area_bars(_roll, lang).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _quadrant_chart(
-    db: str, version: int, key: EvalKey, lang: str, _frame: pd.DataFrame
-) -> go.Figure:
+def _quadrant_chart(db: str, version: int, key: EvalKey, lang: str, _frame: pd.DataFrame) -> dict:
     del db, version, key
-    return quadrant_chart(_frame, lang)
+    return quadrant_chart(_frame, lang).to_dict()
 
 
 def _page_link(kode: str, tingkat: str, label: str, url: str) -> None:
@@ -773,7 +771,7 @@ def _areas_section(
     if ranked.empty:
         st.info(t("prioritas.areas_none"))
         return
-    st.plotly_chart(
+    plot.chart(
         _area_bars(db, version, key, lang, level, roll), width="stretch", key="prio_area_bars"
     )
     st.caption(t("prioritas.areas_links"))
@@ -797,9 +795,7 @@ def _quadrant_section(db: str, version: int, key: EvalKey, frame: pd.DataFrame, 
     if not placed.any():
         st.info(t("prioritas.quadrant_none"))
         return
-    st.plotly_chart(
-        _quadrant_chart(db, version, key, lang, frame), width="stretch", key="prio_quadrant"
-    )
+    plot.chart(_quadrant_chart(db, version, key, lang, frame), width="stretch", key="prio_quadrant")
     missing = int((~placed).sum())
     if missing:
         st.caption(t("prioritas.quadrant_missing", n=num(missing)))

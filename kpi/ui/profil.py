@@ -26,7 +26,7 @@ from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.periods import Period, add_months, parse_period
 from kpi.store import open_store
-from kpi.ui import data, state
+from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.filters import View
 from kpi.ui.maps import TIER_COLOURS
@@ -633,9 +633,7 @@ def report_card(p: Mapping[str, Any], row: pd.Series | None, lang: str) -> None:
                 melapor=state.num(row.get("perpustakaan_melapor")),
             )
         )
-        st.plotly_chart(
-            band_counts_figure(counts, labels, lang), width="stretch", key="profil_bands"
-        )
+        plot.chart(band_counts_figure(counts, labels, lang), width="stretch", key="profil_bands")
 
 
 def trends(p: Mapping[str, Any], view: View, lang: str) -> None:
@@ -648,15 +646,15 @@ def trends(p: Mapping[str, Any], view: View, lang: str) -> None:
         st.info(t("profil.empty.no_reports"))
         return
     st.caption(t("profil.trend.caption"))
-    st.plotly_chart(fig, width="stretch", key="profil_trends")
+    plot.chart(fig, width="stretch", key="profil_trends")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _trends(
     db: str, version: int, place: tuple[str, str], periode: str, fkey: tuple, lang: str
-) -> go.Figure | None:
-    """The trends figure of a place (None without any report in the months shown); subplots
-    are slow to build, so the figure itself is cached per data version.
+) -> dict | None:
+    """The trends figure of a place, as its dict (None without any report in the months
+    shown); subplots are slow to build, so the figure itself is cached per data version.
     """
     period = parse_period(periode)
     first = add_months(period.last, -(TREND_MONTHS - 1))
@@ -671,7 +669,7 @@ def _trends(
         else cat[c].nama(lang)
         for c in columns
     }
-    return trends_figure(series, titles, lang, period)
+    return trends_figure(series, titles, lang, period).to_dict()
 
 
 def peers(p: Mapping[str, Any], table: pd.DataFrame, row: pd.Series | None, lang: str) -> None:
@@ -694,7 +692,7 @@ def peers(p: Mapping[str, Any], table: pd.DataFrame, row: pd.Series | None, lang
     chosen = st.selectbox(
         t("profil.peers.kpi"), list(names), format_func=names.__getitem__, key="profil_peer_kpi"
     )
-    st.plotly_chart(
+    plot.chart(
         peer_figure(table, str(p["kode"]), chosen, names[chosen], str(p["nama"]), lang),
         width="stretch",
         key="profil_peer_fig",
@@ -762,8 +760,11 @@ def funnel(p: Mapping[str, Any], view: View, lang: str) -> None:
     drawn = reading["stages"]
     labels = [_stage_label(stage_name[s], cat[s].nama(lang)) for s in drawn]
     left, right = st.columns([3, 2])
-    left.plotly_chart(
-        funnel_figure([row[s] for s in drawn], labels, lang), width="stretch", key="profil_funnel"
+    plot.chart(
+        funnel_figure([row[s] for s in drawn], labels, lang),
+        left,
+        width="stretch",
+        key="profil_funnel",
     )
     with right:
         for conv in conversions:
@@ -811,8 +812,9 @@ def ciel(p: Mapping[str, Any], view: View, row: pd.Series | None, lang: str) -> 
     labels = {d: t(f"profil.ciel.{d}") for d in dims}
     names = {"ciel": t("profil.ciel.index"), "skor": t("kpi.skor")}
     left, right = st.columns([3, 2])
-    left.plotly_chart(
+    plot.chart(
         ciel_figure(dims, labels, skor if _finite(skor) else None, names, lang),
+        left,
         width="stretch",
         key="profil_ciel",
     )
@@ -849,9 +851,7 @@ def flag_history(p: Mapping[str, Any], view: View, lang: str) -> None:
     if not pending and history["perpustakaan"].sum() == 0:
         st.info(t("profil.empty.no_libraries"))
         return
-    st.plotly_chart(
-        tier_history_figure(history, tier_labels, lang), width="stretch", key="profil_flags"
-    )
+    plot.chart(tier_history_figure(history, tier_labels, lang), width="stretch", key="profil_flags")
     if latest is None:
         return
     sendiri = latest["tier_sendiri"] if _text(latest["tier_sendiri"]) else None
