@@ -32,6 +32,30 @@ def _apptest_runs_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
+_COMPONENTS: list[object] = []
+
+
+@pytest.fixture(autouse=True)
+def _apptest_shares_components(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every AppTest discovers the installed Streamlit components again on its first run (it
+    scans every installed package, ~0.2 s); a server does it once when it starts. The test apps
+    share one registry, as a server's sessions do (kpi.ui.bench_pages does the same)."""
+    from streamlit.components.v2.component_manager import BidiComponentManager
+    from streamlit.testing.v1 import AppTest
+
+    original_init = AppTest.__init__
+
+    def init(self: AppTest, *args: object, **kwargs: object) -> None:
+        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        if not _COMPONENTS:
+            manager = BidiComponentManager()
+            manager.discover_and_register_components(start_file_watching=False)
+            _COMPONENTS.append(manager)
+        self._bidi_component_manager = _COMPONENTS[0]
+
+    monkeypatch.setattr(AppTest, "__init__", init)
+
+
 @pytest.fixture
 def tmp_store(tmp_path: Path) -> Iterator[Store]:
     """A new, empty store (schema at the latest version, regions loaded)."""
