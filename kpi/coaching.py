@@ -540,7 +540,11 @@ def rollup(frame: pd.DataFrame, level: str) -> pd.DataFrame:
         cols += ["sendiri_reasons", "sendiri_nama", "jumlah_perpustakaan"]
         return pd.DataFrame(columns=cols)
     data = frame[frame[key].notna()]
-    counts = pd.crosstab(data[key], data["tier"].fillna("tanpa_flag"))
+    tiers = data["tier"].fillna("tanpa_flag")
+    # libraries per area and tier (a crosstab, counted the quick way)
+    counts = (
+        pd.DataFrame({"g": data[key], "t": tiers}).groupby(["g", "t"]).size().unstack(fill_value=0)
+    )
     counts = counts.reindex(columns=[*TIERS, "tanpa_flag"], fill_value=0)
     total = counts.sum(axis=1)
     out = pd.DataFrame({"kode": counts.index.astype(str)})

@@ -414,7 +414,7 @@ def resolve_targets(
         if "kode_provinsi" in units.columns
         else pd.Series([""] * len(kodes), dtype=object)
     )
-    out = pd.DataFrame(index=pd.Index(kodes.to_numpy(), dtype=object))
+    out: dict[str, np.ndarray] = {}
     rows = list(
         zip(
             t["kpi"].tolist(),
@@ -449,8 +449,9 @@ def resolve_targets(
             fallback = np.where(np.isnan(fallback), nat, fallback)
             values = np.where(np.isnan(values), fallback, values)
         out[kpi_id] = values
-    out.index.name = "kode"
-    return out
+    frame = pd.DataFrame(out, index=pd.Index(kodes.to_numpy(), dtype=object), columns=ids)
+    frame.index.name = "kode"
+    return frame
 
 
 def achievement(

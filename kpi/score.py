@@ -113,12 +113,15 @@ def component_ids(settings: Mapping[str, Any]) -> list[str]:
 
 def subscores(values: pd.DataFrame, bench: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
     """min(100, 100 x value / benchmark) per component; empty without value or benchmark > 0."""
-    out = pd.DataFrame(index=values.index)
+    cols: dict[str, np.ndarray] = {}
     for c in ids:
-        v = values[c].astype(float)
-        b = bench[c].astype(float).where(bench[c].astype(float) > 0)
-        out[c] = np.minimum(100.0, np.maximum(0.0, 100.0 * v / b))
-    return out
+        v = values[c].to_numpy(dtype=float, na_value=np.nan)
+        b = bench[c].to_numpy(dtype=float, na_value=np.nan)
+        b = np.where(b > 0, b, np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cols[c] = np.minimum(100.0, np.maximum(0.0, 100.0 * v / b))
+    # one frame at once (adding columns one by one costs more than the arithmetic)
+    return pd.DataFrame(cols, index=values.index, columns=list(ids))
 
 
 def combine(
@@ -163,7 +166,7 @@ def benchmarks(
     """The benchmark of each component for each unit: its target, else the peers' percentile."""
     q = float(settings.get("persentil_pembanding", 90)) / 100.0
     tgt = resolve_targets(store, units, level, ids, period.last.year, cat)
-    out = pd.DataFrame(index=units.index)
+    out: dict[str, np.ndarray] = {}
     for c in ids:
         t = tgt[c].to_numpy(dtype=float)
         if cat[c].is_flow:
@@ -175,7 +178,7 @@ def benchmarks(
             value = peers[c].astype(float).quantile(q) if peers[c].notna().any() else np.nan
             from_peers = np.full(len(units), value, dtype=float)
         out[c] = np.where(np.isnan(t), from_peers, t)
-    return out
+    return pd.DataFrame(out, index=units.index, columns=list(ids))
 
 
 @consistent
@@ -197,13 +200,43 @@ def scored_table(
     s = dict(settings) if settings is not None else get_settings(store, cat)
     if level == "perpustakaan" and not kpi_ids:
         # the libraries' scores alone: asked for by the coaching rules, the areas' band counts
-        # and the pages for the same period and data version; computed once, kept
+        # and the pages for the same period and data version; computed once, kept. A caller
+        # that asks while another thread computes the same table waits for it.
         key = _memo_key(store, per, filters, s, cat)
         with _LIB_SCORES_LOCK:
             hit = _LIB_SCORES.get(key)
             if hit is not None:
                 _LIB_SCORES.move_to_end(key)
                 return hit.copy()
+            computing = _LIB_SCORES_COMPUTING.setdefault(key, threading.Lock())
+        with computing:
+            with _LIB_SCORES_LOCK:
+                hit = _LIB_SCORES.get(key)
+            if hit is not None:
+                return hit.copy()
+            try:
+                out = _scored(store, level, per, filters, kpi_ids, s, band_counts, cat)
+                with _LIB_SCORES_LOCK:
+                    _LIB_SCORES[key] = out.copy()
+                    while len(_LIB_SCORES) > _LIB_SCORES_MAX:
+                        _LIB_SCORES.popitem(last=False)
+            finally:
+                with _LIB_SCORES_LOCK:
+                    _LIB_SCORES_COMPUTING.pop(key, None)
+            return out
+    return _scored(store, level, per, filters, kpi_ids, s, band_counts, cat)
+
+
+def _scored(
+    store: Store,
+    level: str,
+    per: Period,
+    filters: Filters,
+    kpi_ids: Sequence[str],
+    s: Mapping[str, Any],
+    band_counts: bool,
+    cat: Catalogue,
+) -> pd.DataFrame:
     comps = component_ids(s)
     needed = list(dict.fromkeys([*kpi_ids, *comps, "kelengkapan"]))
     table = aggregate(store, level, per, filters, needed, cat)
@@ -220,11 +253,6 @@ def scored_table(
     if band_counts and level != "perpustakaan":
         libs = scored_table(store, "perpustakaan", per, filters, [], settings=s, cat=cat)
         out = _add_band_counts(out, libs, level, s)
-    if level == "perpustakaan" and not kpi_ids:
-        with _LIB_SCORES_LOCK:
-            _LIB_SCORES[key] = out.copy()
-            while len(_LIB_SCORES) > _LIB_SCORES_MAX:
-                _LIB_SCORES.popitem(last=False)
     return out
 
 
@@ -233,6 +261,7 @@ def scored_table(
 # table one after another.
 _LIB_SCORES: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
 _LIB_SCORES_LOCK = threading.Lock()
+_LIB_SCORES_COMPUTING: dict[tuple[Any, ...], threading.Lock] = {}  # key -> held while computed
 _LIB_SCORES_MAX = 8
 
 
@@ -263,7 +292,8 @@ def _add_band_counts(
     ]
     group = pd.Series("00", index=libs.index) if key is None else libs[key]
     band = libs["band"].fillna("tanpa_skor")
-    counts = pd.crosstab(group, band)
+    # libraries per area and band (a crosstab, counted the quick way)
+    counts = pd.DataFrame({"g": group, "b": band}).groupby(["g", "b"]).size().unstack(fill_value=0)
     ids = [b.id for b in bands_of(settings)] + ["tanpa_skor"]
     counts = counts.reindex(columns=ids, fill_value=0)
     counts.columns = [f"perpustakaan_{c}" for c in counts.columns]

@@ -202,3 +202,43 @@ def test_area_band_counts_follow_a_new_data_version(tmp_store: Store) -> None:
         )
     again = score.scored_table(tmp_store, "provinsi", "2024", Filters(), [])
     assert int(again["perpustakaan_tanpa_skor"].iat[0]) == 2
+
+
+def test_library_scores_asked_at_once_by_two_threads_are_computed_once(
+    tmp_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page computes the KPI tables while the coaching evaluation runs beside it; both need
+    the libraries' scores of the same period: the second caller waits for the first's table."""
+    import threading
+    import time
+
+    with tmp_store.write() as cur:
+        cur.execute(
+            "INSERT INTO perpustakaan (kode_perpustakaan, nama_perpustakaan, jenis, kode_wilayah, "
+            "kode_provinsi, kode_kabupaten_kota, tahun_bergabung, penduduk) VALUES "
+            "('A', 'A', 'desa_kelurahan', '5201011001', '52', '5201', 2022, 1000)"
+        )
+    score.clear_caches()
+    calls: list[str] = []
+    real = score.aggregate
+
+    def slow_aggregate(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        calls.append(args[1])
+        time.sleep(0.3)  # long enough for the other thread to ask meanwhile
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(score, "aggregate", slow_aggregate)
+    results: list[pd.DataFrame] = []
+
+    def ask() -> None:
+        results.append(score.scored_table(tmp_store, "perpustakaan", "2024", Filters(), []))
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == ["perpustakaan"]
+    assert len(results) == 2
+    pd.testing.assert_frame_equal(results[0], results[1])
+    score.clear_caches()
