@@ -7,11 +7,14 @@ a cached result stale. Filters travel as plain tuples so that the cache can hash
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import astuple
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from kpi import coaching, compute, quality
 from kpi.compute import Filters
@@ -20,6 +23,7 @@ from kpi.ui import state
 from kpi.ui.filters import View
 
 FilterKey = tuple[Any, ...]
+T = TypeVar("T")
 
 
 def filter_key(filters: Filters) -> FilterKey:
@@ -79,3 +83,35 @@ def _completeness(db: str, version: int, level: str, periode: str, fkey: FilterK
 def completeness(level: str, view: View) -> pd.DataFrame:
     db, version = _db()
     return _completeness(db, version, level, view.periode, filter_key(view.filters))
+
+
+def in_parallel(fn: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:
+    """Start ``fn(*args, **kwargs)`` in a thread of its own, beside the page's run, and return
+    a function that waits for its result (raising what it raised).
+
+    For a cached call the page makes later anyway: Streamlit computes one cached value once, so
+    the page's own call waits for this one and reads its result. DuckDB answers one while Python
+    shapes the other's frames (the machines have 2 cores). The thread carries the run's
+    Streamlit context, so the cached calls inside it behave as in the run itself.
+    """
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # handed to whoever waits
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=work, name="tpbis-parallel", daemon=True)
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None:
+        add_script_run_ctx(thread, ctx)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+
+    return result

@@ -76,9 +76,13 @@ def metric_label(metric: str, lang: str) -> str:
     return catalogue()[metric].nama(lang)
 
 
+def _national(view: View) -> View:
+    return View(view.period, view.filters.without_geography(), view.last_month)
+
+
 def province_frame(view: View, metric: str, lang: str) -> tuple[pd.DataFrame, int]:
     """kode, nama, nilai, band and hover text per province; and the decimals of ``nilai``."""
-    national = View(view.period, view.filters.without_geography(), view.last_month)
+    national = _national(view)
     # only the KPI the map shows (the score and its components come with every table)
     table = data.kpi_table("provinsi", national, kpis=_kpis_for(metric))
     evaluation = data.evaluation(national)
@@ -370,6 +374,10 @@ def _figure(
     del db, version  # cache keys: the data.* calls below read the current store
     view = View(parse_period(periode), Filters(*fkey), None)
     prov_code = view.filters.provinsi
+    # the coaching evaluation behind the tiers and shares is the map's longest part: it runs
+    # beside the KPI tables (the frames below read it from the cache, waiting if need be)
+    evaluated = view if prov_code or kab_outlines else _national(view)
+    data.in_parallel(data.evaluation, evaluated)
     kab_geo = boundaries.kabkota_geojson(state.store()) if kab_outlines else None
     if kab_geo is not None:
         kab = kabkota_frame(view, colour_by, lang)
