@@ -198,6 +198,15 @@ def scored_table(
     per = parse_period(period)
     filters = filters or Filters()
     s = dict(settings) if settings is not None else get_settings(store, cat)
+    if level == "perpustakaan" and filters.has_geography:
+        scored_ids = {*component_ids(s), "kelengkapan"}
+        if set(kpi_ids) <= scored_ids:
+            # a library's score does not depend on the geographic filter (its peers are the
+            # libraries of every place): the place's rows of the table kept for all places
+            every = scored_table(
+                store, level, per, filters.without_geography(), [], settings=s, cat=cat
+            )
+            return _place_rows(every, filters, kpi_ids, component_ids(s))
     if level == "perpustakaan" and not kpi_ids:
         # the libraries' scores alone: asked for by the coaching rules, the areas' band counts
         # and the pages for the same period and data version; computed once, kept. A caller
@@ -225,6 +234,26 @@ def scored_table(
                     _LIB_SCORES_COMPUTING.pop(key, None)
             return out
     return _scored(store, level, per, filters, kpi_ids, s, band_counts, cat)
+
+
+def _place_rows(
+    every: pd.DataFrame, filters: Filters, kpi_ids: Sequence[str], comps: Sequence[str]
+) -> pd.DataFrame:
+    """The libraries of a place from the scored table of all places, with the columns in the
+    order a table computed for the place alone has (the KPIs asked for first)."""
+    keep = pd.Series(True, index=every.index)
+    if filters.provinsi:
+        keep &= every["kode_provinsi"].astype(str) == filters.provinsi
+    if filters.kabupaten_kota:
+        keep &= every["kode_kabupaten_kota"].astype(str) == filters.kabupaten_kota
+    rows = every[keep.to_numpy()].reset_index(drop=True)
+    asked = list(dict.fromkeys([*kpi_ids, *comps, "kelengkapan"]))
+    kpi_cols = [c for k in asked for c in (k, f"{k}__perpustakaan")]
+    columns = list(rows.columns)
+    first = min(columns.index(c) for c in kpi_cols if c in columns)
+    head = columns[:first]
+    tail = [c for c in rows.columns if c not in kpi_cols and c not in head]
+    return rows[[*head, *[c for c in kpi_cols if c in rows.columns], *tail]]
 
 
 def _scored(

@@ -242,3 +242,37 @@ def test_library_scores_asked_at_once_by_two_threads_are_computed_once(
     assert len(results) == 2
     pd.testing.assert_frame_equal(results[0], results[1])
     score.clear_caches()
+
+
+@pytest.mark.parametrize("periode", ["2025-01..2025-12", "2024-Q2"])
+def test_a_places_libraries_come_from_the_table_of_all_places_unchanged(
+    demo_store: Store, periode: str
+) -> None:
+    """A library's score does not depend on the geographic filter, so a place's libraries are
+    taken from the scored table kept for all places: the same frame, column order included,
+    as computing the place alone."""
+    s = score.get_settings(demo_store)
+    comps = score.component_ids(s)
+    filters = [
+        Filters(provinsi="11"),
+        Filters(kabupaten_kota="7371"),
+        Filters(provinsi="73", jenis="desa_kelurahan"),
+        Filters(provinsi="32", tahun_bergabung=2019),
+    ]
+    for f in filters:
+        for kpis in ([], ["kelengkapan"], comps[:2], [comps[3], "kelengkapan", comps[0]]):
+            score.clear_caches()
+            kept = score.scored_table(demo_store, "perpustakaan", periode, f, kpis)
+            alone = score._scored(
+                demo_store,
+                "perpustakaan",
+                score.parse_period(periode),
+                f,
+                kpis,
+                s,
+                True,
+                score.catalogue(),
+            )
+            assert len(alone) > 0
+            pd.testing.assert_frame_equal(kept, alone)
+    score.clear_caches()
