@@ -58,3 +58,26 @@ def test_chart_sends_the_same_spec_as_st_plotly_chart() -> None:
     assert specs[0] == specs[1] == specs[2]
     assert specs[0]["data"][0]["y"] == [3, 1, 2]
     assert specs[0]["layout"]["template"]["layout"]["plot_bgcolor"] == "white"
+
+
+def test_figures_are_written_with_the_standard_json_encoder() -> None:
+    assert pio.json.config.default_engine == "json"
+
+
+def test_shared_outlines_are_not_copied_by_plotly_and_still_drawn() -> None:
+    """The province outlines are shared by the figures (Plotly's deep copies return them as
+    they are) and reach the figure's JSON whole."""
+    import pandas as pd
+
+    from kpi.ui import maps
+
+    frame = pd.DataFrame({"kode": ["11", "73"], "nama": ["Aceh", "Sulawesi Selatan"]})
+    frame["nilai"] = [10.0, 20.0]
+    fig = maps.province_choropleth(frame, "Skor", "id")
+    first = fig.data[0].geojson
+    assert {f["properties"]["kode"] for f in first["features"]} == {"11", "73"}
+    assert fig.to_dict()["data"][0]["geojson"] is first
+    outlines = json.loads(pio.to_json(fig.to_dict(), validate=False))["data"][0]["geojson"]
+    assert outlines["type"] == "FeatureCollection"
+    assert len(outlines["features"]) == 2
+    assert outlines["features"][0]["geometry"]["coordinates"]

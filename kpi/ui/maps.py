@@ -9,6 +9,7 @@ glyphs); names show in the hover and the legend.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -76,7 +77,7 @@ def outline(kode_provinsi: str, lang: str, fill: str = "#eef2f5") -> go.Chorople
     """One province's outline as a light background layer (a 2022 province: its parent's)."""
     kode = places.geojson_kode(kode_provinsi)
     return go.Choroplethmap(
-        geojson=_subset(places.province_geojson(), [kode]),
+        geojson=_subset(_province_outlines(), [kode]),
         featureidkey="properties.kode",
         locations=[kode],
         z=[0],
@@ -89,14 +90,30 @@ def outline(kode_provinsi: str, lang: str, fill: str = "#eef2f5") -> go.Chorople
     )
 
 
-def _subset(geo: dict, kodes: Sequence[str]) -> dict:
+class _Shared(dict):
+    """Outlines that figures share and never change. Plotly deep-copies a trace's values when
+    the trace is added and again in ``to_dict()`` (~50 ms for the province outlines, on every
+    map built); the copy of a shared outline is the outline itself."""
+
+    def __deepcopy__(self, memo: dict) -> _Shared:
+        return self
+
+
+@lru_cache(maxsize=1)
+def _province_outlines() -> dict:
+    """The province outlines, parsed once (read only: places.province_geojson() parses a
+    fresh copy on every call)."""
+    return places.province_geojson()
+
+
+def _subset(geo: dict, kodes: Sequence[str]) -> _Shared:
     """Only the outlines a trace draws: every outline travels to the browser once, not once
     per trace (the whole set is ~230 KB)."""
     wanted = set(kodes)
-    return {
-        "type": "FeatureCollection",
-        "features": [f for f in geo["features"] if f["properties"]["kode"] in wanted],
-    }
+    return _Shared(
+        type="FeatureCollection",
+        features=[f for f in geo["features"] if f["properties"]["kode"] in wanted],
+    )
 
 
 def _own_outline(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -125,7 +142,7 @@ def province_choropleth(
     ``properties.kode`` instead (an uploaded kab/kota boundary file); ``grey_absent`` greys the
     outlines that have no row in ``frame``.
     """
-    geo = geo or places.province_geojson()
+    geo = geo or _province_outlines()
     own, inside = _own_outline(frame)
     fig = go.Figure()
     hover_cols = ["nama", "nilai_teks", *extra_hover]
