@@ -6,12 +6,11 @@ from pathlib import Path
 
 import ingest_fixtures as fx
 import pytest
+from apptest_helpers import APP, metric_values
 from streamlit.testing.v1 import AppTest
 
 from kpi.demo import clear_demo
 from kpi.store import Store, open_store
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -24,11 +23,17 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_upload_dry_run_and_commit(db: Path) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+def _impor() -> AppTest:
+    """app.py run once, then switched to the Impor data page and run again."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
     at.switch_page("pages/impor.py")
     at.run()
+    return at
+
+
+def test_upload_dry_run_and_commit(db: Path) -> None:
+    at = _impor()
     assert not at.exception
     assert len(at.file_uploader) == 1
     mixed = fx.workbook(
@@ -43,7 +48,7 @@ def test_upload_dry_run_and_commit(db: Path) -> None:
     at.run()
     assert not at.exception
     assert not at.error
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = metric_values(at)
     assert metrics["Diterima"] == "4"
     assert metrics["Ditolak"] == "1"
     assert any(d.label.startswith("Unduh baris yang ditolak") for d in at.get("download_button"))
@@ -69,10 +74,7 @@ def test_upload_dry_run_and_commit(db: Path) -> None:
 
 
 def test_refused_file_shows_a_message(db: Path) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page("pages/impor.py")
-    at.run()
+    at = _impor()
     at.file_uploader[0].set_value(("foto.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "image/png"))
     at.run()
     assert not at.exception
@@ -82,10 +84,7 @@ def test_refused_file_shows_a_message(db: Path) -> None:
 def test_unknown_column_mapped_by_hand_and_saved(db: Path) -> None:
     import hashlib
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page("pages/impor.py")
-    at.run()
+    at = _impor()
     unknown = fx.workbook(
         {"L": [["Kode Perpustakaan", "Periode", "Pengunjung Pojok Baca"], ["P-001", "2023-08", 5]]}
     )
@@ -106,7 +105,7 @@ def test_unknown_column_mapped_by_hand_and_saved(db: Path) -> None:
     at.button(key=f"impor_apply_{wkey}").click()
     at.run()
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = metric_values(at)
     assert metrics["Diterima"] == "4"
     at.button(key=f"impor_save_{wkey}").click()
     at.run()
@@ -115,10 +114,7 @@ def test_unknown_column_mapped_by_hand_and_saved(db: Path) -> None:
 
 
 def test_two_uploads_with_the_same_name(db: Path) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page("pages/impor.py")
-    at.run()
+    at = _impor()
     a = fx.workbook({"L": fx.monthly_rows([("P-001", "2023-08", 1)])})
     b = fx.workbook({"L": fx.monthly_rows([("P-001", "2023-09", 1)])})
     at.file_uploader[0].set_value(

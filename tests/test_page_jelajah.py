@@ -6,46 +6,28 @@ import json
 from pathlib import Path
 
 import pytest
+from apptest_helpers import app_test, assert_clean, metric_values, plotly_charts
 from streamlit.testing.v1 import AppTest
 
-from kpi.store import DEFAULT_DB_ENV
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
 PAGE = "pages/jelajah.py"
 AGGREGATE_ID = "Nilai agregat"
 AGGREGATE_EN = "Aggregate value"
 
 
 def _app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.switch_page(PAGE)
-    return at
-
-
-def _clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def _charts(at: AppTest) -> list:
-    return list(at.get("plotly_chart"))
+    return app_test(db, monkeypatch, PAGE, timeout=60)
 
 
 def _tab(at: AppTest, label: str, lang: str = "id") -> AppTest:
     """Open a tab (only the open tab is drawn) and run."""
     at.session_state[f"jelajah_tab_{lang}"] = label
     at.run()
-    _clean(at)
+    assert_clean(at)
     return at
 
 
 def _spec(at: AppTest) -> dict:
-    (chart,) = _charts(at)
+    (chart,) = plotly_charts(at)
     return json.loads(chart.proto.spec)
 
 
@@ -53,7 +35,7 @@ def test_renders_the_ranking_trend_distribution_and_table(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _app(demo_db, monkeypatch).run()
-    _clean(at)
+    assert_clean(at)
     assert at.title[0].value == "Jelajah KPI"
     assert at.selectbox(key="jelajah_kpi").value == "kunjungan"
     assert at.selectbox(key="jelajah_tingkat").value == "provinsi"
@@ -73,7 +55,7 @@ def test_renders_the_ranking_trend_distribution_and_table(
     assert len(table) == 34  # every province of the demo
     assert "Kunjungan (orang)" in table.columns
     assert table["Profil"].str.fullmatch(r"profil\?kode=\d{2}&tingkat=provinsi").all()
-    metrics = _metrics(at)
+    metrics = metric_values(at)
     assert metrics[AGGREGATE_ID] not in ("", "–")
     assert metrics["Kelengkapan laporan"].endswith("%")
     # the definition in words beside the charts
@@ -89,13 +71,13 @@ def test_changing_kpi_and_level_changes_the_table(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _app(demo_db, monkeypatch).run()
-    before = _metrics(at)[AGGREGATE_ID]
+    before = metric_values(at)[AGGREGATE_ID]
     at.selectbox(key="jelajah_kpi").set_value("kunjungan_per_1000").run()
-    _clean(at)
-    after = _metrics(at)[AGGREGATE_ID]
+    assert_clean(at)
+    after = metric_values(at)[AGGREGATE_ID]
     assert after != before and "," in after  # one decimal, Indonesian format
     at.selectbox(key="jelajah_tingkat").set_value("kabupaten_kota").run()
-    _clean(at)
+    assert_clean(at)
     assert len(_spec(at)["data"][0]["y"]) == 15  # the top 15 of 399
     _tab(at, "Tabel")
     assert len(at.dataframe[0].value) > 300
@@ -107,25 +89,25 @@ def test_a_filter_changes_the_numbers(demo_db: Path, monkeypatch: pytest.MonkeyP
     ntb.query_params["provinsi"] = "52"
     ntb.session_state["jelajah_tab_id"] = "Tabel"
     ntb.run()
-    _clean(ntb)
+    assert_clean(ntb)
     assert len(ntb.dataframe[0].value) == 1  # only NTB at province level
-    assert _metrics(ntb)[AGGREGATE_ID] != _metrics(whole)[AGGREGATE_ID]
+    assert metric_values(ntb)[AGGREGATE_ID] != metric_values(whole)[AGGREGATE_ID]
 
 
 def test_choosing_units_draws_their_lines(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _tab(_app(demo_db, monkeypatch), "Tren bulanan")
     units = at.multiselect(key="jelajah_units_provinsi")
     units.set_value(["52", "53"]).run()
-    _clean(at)
-    lines = [c.proto.spec for c in _charts(at) if "lines+markers" in c.proto.spec]
+    assert_clean(at)
+    lines = [c.proto.spec for c in plotly_charts(at) if "lines+markers" in c.proto.spec]
     assert len(lines) == 1, "no line chart"
     names = [trace["name"] for trace in json.loads(lines[0])["data"]]
     assert sorted(names) == ["Nusa Tenggara Barat", "Nusa Tenggara Timur"]
     # the chosen units stay when the KPI changes
     at.selectbox(key="jelajah_kpi").set_value("kegiatan").run()
-    _clean(at)
+    assert_clean(at)
     assert at.multiselect(key="jelajah_units_provinsi").value == ["52", "53"]
-    lines = [c.proto.spec for c in _charts(at) if "lines+markers" in c.proto.spec]
+    lines = [c.proto.spec for c in plotly_charts(at) if "lines+markers" in c.proto.spec]
     assert len(json.loads(lines[0])["data"]) == 2
 
 
@@ -136,10 +118,10 @@ def test_the_language_switch_changes_the_labels(
     at.session_state["lang"] = "en"
     at.session_state["jelajah_tab_en"] = "Table"
     at.run()
-    _clean(at)
+    assert_clean(at)
     assert at.title[0].value == "KPI explorer"
     assert "Visits (people)" in at.dataframe[0].value.columns
-    value = _metrics(at)[AGGREGATE_EN]
+    value = metric_values(at)[AGGREGATE_EN]
     assert "," in value and "." not in value  # 37,668,039: English thousands separator
 
 
@@ -150,8 +132,8 @@ def test_no_data_for_the_filter_says_what_to_do(
     at.query_params["jenis"] = "desa_kelurahan"  # replikasi is for kab/kota and provincial ones
     at.run()
     at.selectbox(key="jelajah_kpi").set_value("replikasi").run()
-    _clean(at)
-    assert not _charts(at)
+    assert_clean(at)
+    assert not plotly_charts(at)
     assert any("Belum ada data" in i.value for i in at.info), [i.value for i in at.info]
 
 
@@ -161,10 +143,14 @@ def test_every_kpi_of_the_catalogue_renders(demo_db: Path, monkeypatch: pytest.M
     at = _app(demo_db, monkeypatch).run()
     for kpi in catalogue().ids:
         at.selectbox(key="jelajah_kpi").set_value(kpi).run()
-        _clean(at)
-        has_chart = len(_charts(at)) == 1
+        assert_clean(at)
+        has_chart = len(plotly_charts(at)) == 1
         has_empty_state = any("Belum ada data" in i.value for i in at.info)
-        assert has_chart != has_empty_state, (kpi, len(_charts(at)), [i.value for i in at.info])
+        assert has_chart != has_empty_state, (
+            kpi,
+            len(plotly_charts(at)),
+            [i.value for i in at.info],
+        )
 
 
 def test_a_single_month_at_library_level(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,7 +161,7 @@ def test_a_single_month_at_library_level(demo_db: Path, monkeypatch: pytest.Monk
     at.session_state["jelajah_tab_id"] = "Tabel"
     at.run()
     at.selectbox(key="jelajah_tingkat").set_value("perpustakaan").run()
-    _clean(at)
+    assert_clean(at)
     assert any("Agustus 2025" in c.value for c in at.caption)
     table = at.dataframe[0].value
     assert 0 < len(table) < 100  # the libraries of Kabupaten Lombok Barat
@@ -191,8 +177,8 @@ def test_a_filter_with_no_library_says_what_to_do(
     at.query_params["jenis"] = "provinsi"
     at.query_params["dukungan"] = "bantuan_buku"  # NTB's provincial library has full support
     at.run()
-    _clean(at)
-    assert not _charts(at)
+    assert_clean(at)
+    assert not plotly_charts(at)
     assert any("Belum ada data" in i.value for i in at.info), [i.value for i in at.info]
 
 
@@ -207,7 +193,7 @@ def test_a_shared_link_opens_the_same_kpi_and_level(
     # another page and back: the choice is still there
     at.switch_page("pages/ringkasan.py").run()
     at.switch_page(PAGE).run()
-    _clean(at)
+    assert_clean(at)
     assert at.selectbox(key="jelajah_kpi").value == "kegiatan"
     assert at.selectbox(key="jelajah_tingkat").value == "kabupaten_kota"
 
@@ -216,7 +202,7 @@ def test_a_shared_link_opens_the_same_kpi_and_level(
     shared.query_params["jelajah_tingkat"] = "kabupaten_kota"
     shared.session_state["jelajah_tab_id"] = "Tabel"
     shared.run()
-    _clean(shared)
+    assert_clean(shared)
     assert shared.selectbox(key="jelajah_kpi").value == "kegiatan"
     assert shared.selectbox(key="jelajah_tingkat").value == "kabupaten_kota"
     assert "Kegiatan pelibatan masyarakat" in shared.dataframe[0].value.columns
@@ -224,5 +210,5 @@ def test_a_shared_link_opens_the_same_kpi_and_level(
     bad = _app(demo_db, monkeypatch)
     bad.query_params["jelajah_kpi"] = "=tidak_ada"
     bad.run()
-    _clean(bad)
+    assert_clean(bad)
     assert bad.selectbox(key="jelajah_kpi").value == "kunjungan"

@@ -10,16 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from apptest_helpers import app_test, assert_clean, metric_values, plotly_charts
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from kpi import export
-from kpi.store import DEFAULT_DB_ENV
 from kpi.ui import kualitas
 from kpi.ui.charts import BAND_COLOURS
 from kpi.ui.jelajah import xlsx_bytes
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
 PAGE = "pages/kualitas.py"
 
 
@@ -132,23 +131,11 @@ def test_never_table_and_its_downloads_are_formula_safe() -> None:
 
 
 def _app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.switch_page(PAGE)
-    return at
-
-
-def _clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return app_test(db, monkeypatch, PAGE, timeout=60)
 
 
 def _chart(at: AppTest) -> dict:
-    charts = list(at.get("plotly_chart"))
+    charts = plotly_charts(at)
     assert len(charts) == 1
     return json.loads(charts[0].proto.spec)
 
@@ -156,7 +143,7 @@ def _chart(at: AppTest) -> dict:
 def _open_tab(at: AppTest, label: str, lang: str = "id") -> AppTest:
     at.session_state[f"kualitas_tab_{lang}"] = label
     at.run()
-    _clean(at)
+    assert_clean(at)
     return at
 
 
@@ -164,9 +151,9 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _app(demo_db, monkeypatch).run()
-    _clean(at)
+    assert_clean(at)
     assert at.title[0].value == "Kualitas data"
-    m = _metrics(at)
+    m = metric_values(at)
     assert m["Kelengkapan laporan"].endswith("%") and m["Ketepatan waktu"].endswith("%")
     never = int(m["Belum pernah melapor"])
     assert never > 0
@@ -179,17 +166,17 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
     assert list(area["Kelengkapan (%)"]) == sorted(area["Kelengkapan (%)"])
     assert len(at.get("download_button")) == 2
     # values to verify wait for their tab (their query is the slow one)
-    assert "Nilai perlu verifikasi" not in _metrics(at)
+    assert "Nilai perlu verifikasi" not in metric_values(at)
 
     _open_tab(at, "Belum pernah melapor")
     (never_t,) = (d.value for d in at.dataframe)
     assert len(never_t) == never
     assert never_t["Profil"].str.startswith("profil?kode=").all()
     assert len(at.get("download_button")) == 2
-    assert not list(at.get("plotly_chart"))
+    assert not plotly_charts(at)
 
     _open_tab(at, "Nilai perlu verifikasi")
-    verify = int(_metrics(at)["Nilai perlu verifikasi"].replace(".", ""))
+    verify = int(metric_values(at)["Nilai perlu verifikasi"].replace(".", ""))
     (verify_t,) = (d.value for d in at.dataframe)
     assert verify > 0 and len(verify_t) == verify
     assert verify_t["Nama"].notna().all()
@@ -197,7 +184,7 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
     assert len(at.get("download_button")) == 2
     # narrowed to one column
     at.multiselect(key="kualitas_verify_columns").set_value(["kunjungan"]).run()
-    _clean(at)
+    assert_clean(at)
     (visits,) = (d.value for d in at.dataframe)
     assert 0 < len(visits) < verify
     assert set(visits["Kolom"]) == {"Kunjungan"}
@@ -208,7 +195,7 @@ def test_kabupaten_kota_level_lists_all_and_charts_the_lowest(
 ) -> None:
     at = _app(demo_db, monkeypatch).run()
     at.radio(key="kualitas_level").set_value("kabupaten_kota").run()
-    _clean(at)
+    assert_clean(at)
     assert len(at.dataframe[0].value) == 399
     spec = _chart(at)
     bars = [tr for tr in spec["data"] if tr["type"] == "bar"]
@@ -216,12 +203,12 @@ def test_kabupaten_kota_level_lists_all_and_charts_the_lowest(
 
 
 def test_a_filter_changes_the_numbers(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    whole = _metrics(_app(demo_db, monkeypatch).run())
+    whole = metric_values(_app(demo_db, monkeypatch).run())
     at = _app(demo_db, monkeypatch)
     at.query_params["provinsi"] = "53"
     at.run()
-    _clean(at)
-    ntb = _metrics(at)
+    assert_clean(at)
+    ntb = metric_values(at)
     assert ntb["Kelengkapan laporan"] != whole["Kelengkapan laporan"]
     assert int(ntb["Belum pernah melapor"]) < int(whole["Belum pernah melapor"])
     assert len(at.dataframe[0].value) == 1
@@ -235,15 +222,15 @@ def test_the_language_switch_changes_the_labels(
     at = _app(demo_db, monkeypatch)
     at.session_state["lang"] = "en"
     at.run()
-    _clean(at)
+    assert_clean(at)
     assert at.title[0].value == "Data quality"
-    assert "Reporting completeness" in _metrics(at)
+    assert "Reporting completeness" in metric_values(at)
     assert "Completeness (%)" in at.dataframe[0].value.columns
     names = {tr.get("name") for tr in _chart(at)["data"]}
     assert "Completeness under 80%" in names or "Completeness 80% or more" in names
     _open_tab(at, "Values to verify", "en")
     assert any("not coaching reasons" in i.value for i in at.info)
-    assert "Values to verify" in _metrics(at)
+    assert "Values to verify" in metric_values(at)
 
 
 def test_a_filter_where_every_library_reported_says_so(
@@ -252,8 +239,8 @@ def test_a_filter_where_every_library_reported_says_so(
     at = _app(demo_db, monkeypatch)
     at.query_params["provinsi"] = "52"  # every NTB library of the demo has reported
     at.run()
-    _clean(at)
-    assert _metrics(at)["Belum pernah melapor"] == "0"
+    assert_clean(at)
+    assert metric_values(at)["Belum pernah melapor"] == "0"
     _open_tab(at, "Belum pernah melapor")
     assert any("sudah pernah melapor" in s.value for s in at.success)
     assert len(at.dataframe) == 0  # no empty never-reported table
@@ -267,17 +254,17 @@ def test_a_filter_with_no_library_says_what_to_do(
     at.query_params["jenis"] = "provinsi"
     at.query_params["dukungan"] = "bantuan_buku"  # NTB's provincial library has full support
     at.run()
-    _clean(at)
-    assert not list(at.get("plotly_chart"))
+    assert_clean(at)
+    assert not plotly_charts(at)
     assert any("longgarkan filter" in i.value for i in at.info), [i.value for i in at.info]
-    assert _metrics(at)["Belum pernah melapor"] == "0"
+    assert metric_values(at)["Belum pernah melapor"] == "0"
 
 
 def test_the_area_level_is_kept_in_the_url(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(demo_db, monkeypatch)
     at.query_params["kualitas_level"] = "kabupaten_kota"
     at.run()
-    _clean(at)
+    assert_clean(at)
     assert at.radio(key="kualitas_level").value == "kabupaten_kota"
     assert len(at.dataframe[0].value) == 399
     at.radio(key="kualitas_level").set_value("provinsi").run()

@@ -8,39 +8,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from apptest_helpers import app_test, assert_clean, metric_values, number
 from streamlit.testing.v1 import AppTest
 
 from kpi import boundaries, coaching, score
-from kpi.store import DEFAULT_DB_ENV, Store, open_store
+from kpi.store import Store, open_store
 from kpi.ui import pengaturan
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
 PAGE = "pages/pengaturan.py"
 
 
 def _app(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
-    at = AppTest.from_file(str(APP), default_timeout=90)
-    at.switch_page(PAGE)
-    for k, v in params.items():
-        if k == "lang":
-            at.session_state["lang"] = v
-        else:
-            at.query_params[k] = v
-    return at
-
-
-def _clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def _count(text: str) -> int:
-    return int(text.replace(".", "").replace(",", ""))
+    lang = params.pop("lang", None)
+    return app_test(db, monkeypatch, PAGE, params=params, lang=lang)
 
 
 def _chart_counts(at: AppTest, index: int = 0) -> dict[str, list[float]]:
@@ -64,7 +44,7 @@ def test_page_shows_settings_preview_and_targets(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _app(demo_db, monkeypatch).run()
-    _clean(at)
+    assert_clean(at)
     assert at.title[0].value == "Pengaturan"
     assert [t.label for t in at.tabs] == [
         "Skor dan aturan pembinaan",
@@ -82,7 +62,7 @@ def test_page_shows_settings_preview_and_targets(
         "pemanfaatan_tik",
     ]
     # nothing changed yet: no library moves, and the page says how to see an effect
-    m = _metrics(at)
+    m = metric_values(at)
     assert m["Pindah pita"] == "0"
     assert m["Pindah tingkat"] == "0"
     assert any("Belum ada perubahan" in i.value for i in at.info)
@@ -104,7 +84,7 @@ def test_changing_a_weight_previews_then_saves(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _app(demo_db, monkeypatch).run()
-    _clean(at)
+    assert_clean(at)
     before = _store(demo_db).data_version()
     at.button(key="pg_save").click().run()  # nothing changed: nothing written
     assert any("Tidak ada perubahan" in i.value for i in at.info)
@@ -113,10 +93,10 @@ def test_changing_a_weight_previews_then_saves(
     # 60 + 40 + 25 = 125: no preview, a clear message instead
     assert any("harus 100, sekarang 125" in w.value for w in at.warning), at.warning
     at.number_input(key="pgw_bobot_pelibatan").set_value(15).run()
-    _clean(at)
-    m = _metrics(at)
-    moved = _count(m["Pindah pita"])
-    assert moved > 0 and _count(m["Pindah tingkat"]) > 0
+    assert_clean(at)
+    m = metric_values(at)
+    moved = number(m["Pindah pita"])
+    assert moved > 0 and number(m["Pindah tingkat"]) > 0
     bands = _chart_counts(at, 0)
     assert bands["Sekarang"] != bands["Usulan"]
     assert sum(bands["Sekarang"]) == sum(bands["Usulan"])
@@ -126,14 +106,14 @@ def test_changing_a_weight_previews_then_saves(
     assert _store(demo_db).data_version() == before
 
     at.button(key="pg_save").click().run()
-    _clean(at)
+    assert_clean(at)
     saved = score.get_settings(_store(demo_db))
     assert saved["bobot"] == {"informasi": 60, "pelibatan": 15, "advokasi": 25}
     assert _store(demo_db).data_version() > before  # every page's cache refreshes
     assert any("disimpan" in s.value for s in at.success)
     # the saved settings are now the current ones: nothing moves any more
     assert at.number_input(key="pgw_bobot_informasi").value == 60
-    assert _metrics(at)["Pindah pita"] == "0"
+    assert metric_values(at)["Pindah pita"] == "0"
 
 
 def test_invalid_settings_are_not_saved(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,14 +135,14 @@ def test_a_band_edge_and_coaching_points_move_libraries(
 ) -> None:
     at = _app(demo_db, monkeypatch).run()
     at.number_input(key="pgw_batas_merah").set_value(60).run()
-    _clean(at)
+    assert_clean(at)
     moves = _frame(at, "Dari")  # the band moves come first
     # raising the red edge only moves libraries from yellow to red
     assert moves.iloc[:, 0].tolist() == ["Kuning"] and moves.iloc[:, 1].tolist() == ["Merah"]
-    band_moved = _count(_metrics(at)["Pindah pita"])
-    assert band_moved == _count(moves.iloc[0, 2])
+    band_moved = number(metric_values(at)["Pindah pita"])
+    assert band_moved == number(moves.iloc[0, 2])
     at.number_input(key="pgw_Q_poin").set_value(0).run()
-    _clean(at)
+    assert_clean(at)
     tiers = _chart_counts(at, 1)
     assert tiers["Sekarang"] != tiers["Usulan"]
 
@@ -179,7 +159,7 @@ def test_restore_defaults_asks_then_restores(
     coaching.save_settings(store, rules)
 
     at = _app(demo_db, monkeypatch).run()
-    _clean(at)
+    assert_clean(at)
     assert at.number_input(key="pgw_bobot_informasi").value == 50
     assert at.number_input(key="pgw_R1_poin").value == 4
     at.button(key="pg_restore").click().run()
@@ -189,7 +169,7 @@ def test_restore_defaults_asks_then_restores(
     assert not any("Kembalikan semua pengaturan" in w.value for w in at.warning)
     at.button(key="pg_restore").click().run()
     at.button(key="pg_restore_yes").click().run()
-    _clean(at)
+    assert_clean(at)
     assert score.get_settings(store) == score.default_settings()
     assert coaching.get_settings(store) == coaching.default_settings()
     assert at.number_input(key="pgw_bobot_informasi").value == 35
@@ -199,19 +179,19 @@ def test_restore_defaults_asks_then_restores(
 
 def test_the_filter_changes_the_numbers(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(demo_db, monkeypatch, provinsi="52").run()
-    _clean(at)
+    assert_clean(at)
     ntb = sum(_chart_counts(at, 0)["Sekarang"])
     assert 0 < ntb < 3938
     at.number_input(key="pgw_batas_hijau").set_value(70).run()
-    _clean(at)
-    assert 0 < _count(_metrics(at)["Pindah pita"]) <= ntb
+    assert_clean(at)
+    assert 0 < number(metric_values(at)["Pindah pita"]) <= ntb
 
 
 def test_english_labels(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(demo_db, monkeypatch, lang="en").run()
-    _clean(at)
+    assert_clean(at)
     assert at.title[0].value == "Settings"
-    assert "Change band" in _metrics(at)
+    assert "Change band" in metric_values(at)
     assert set(_chart_counts(at, 0)) == {"Now", "Proposed"}
     assert _frame(at, "Area").iloc[0]["Area"] == "National"
     assert at.button(key="pg_restore").label == "Restore defaults"
@@ -220,7 +200,7 @@ def test_english_labels(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_targets_of_a_year_without_targets(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(demo_db, monkeypatch).run()
     at.selectbox(key="pg_target_tahun").set_value(2018).run()
-    _clean(at)
+    assert_clean(at)
     assert any("Belum ada target untuk tahun 2018" in i.value for i in at.info)
 
 
@@ -242,10 +222,10 @@ def test_stored_boundaries_are_shown_and_deleted(
     )
     boundaries.save(_store(demo_db), report, "lobar.geojson")
     at = _app(demo_db, monkeypatch).run()
-    _clean(at)
+    assert_clean(at)
     assert any("1 kabupaten/kota dari lobar.geojson" in s.value for s in at.success)
     at.button(key="pg_batas_delete").click().run()
-    _clean(at)
+    assert_clean(at)
     assert boundaries.kabkota_geojson(_store(demo_db)) is None
     assert any("dihapus" in s.value for s in at.success)
 
@@ -271,7 +251,7 @@ def test_an_empty_store_says_what_to_do(demo_db: Path, monkeypatch: pytest.Monke
 
     clear_demo(_store(demo_db))
     at = _app(demo_db, monkeypatch).run()
-    _clean(at)
+    assert_clean(at)
     infos = " ".join(i.value for i in at.info)
     assert "pratinjau muncul setelah data diimpor" in infos
     assert "Belum ada target" in infos
@@ -279,7 +259,7 @@ def test_an_empty_store_says_what_to_do(demo_db: Path, monkeypatch: pytest.Monke
     # the settings can still be edited and saved before any data arrives
     at.number_input(key="pgw_R1_poin").set_value(3).run()
     at.button(key="pg_save").click().run()
-    _clean(at)
+    assert_clean(at)
     assert coaching.get_settings(_store(demo_db))["R1"]["poin"] == 3
 
 

@@ -6,25 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
+from apptest_helpers import app_test, assert_clean
 from streamlit.testing.v1 import AppTest
 
-from kpi.store import DEFAULT_DB_ENV
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
+PAGE = "pages/peta.py"
 
 
 def _run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
-    at = AppTest.from_file(str(APP), default_timeout=90)
     lang = params.pop("lang", None)
-    for key, value in params.items():
-        at.query_params[key] = value
-    if lang:
-        at.session_state["lang"] = lang
-    at.switch_page("pages/peta.py")
+    at = app_test(db, monkeypatch, PAGE, params=params, lang=lang)
     at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    assert_clean(at)
     return at
 
 

@@ -11,13 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from apptest_helpers import app_test, assert_clean, metric_values, number, plotly_charts
 from streamlit.testing.v1 import AppTest
 
-from kpi.store import DEFAULT_DB_ENV
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
 PAGE = "pages/prioritas.py"
-RUN_TIMEOUT = 90
 
 
 def _open(
@@ -26,31 +23,7 @@ def _open(
     params: dict[str, str] | None = None,
     lang: str | None = None,
 ) -> AppTest:
-    monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    if lang:
-        at.session_state["lang"] = lang
-    at.switch_page(PAGE)
-    return at.run()
-
-
-def _clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def _number(text: str) -> int:
-    return int(text.replace(".", "").replace(",", ""))
-
-
-def _plotly(at: AppTest) -> list:
-    return list(at.get("plotly_chart"))
+    return app_test(db, monkeypatch, PAGE, params=params, lang=lang).run()
 
 
 def _table(at: AppTest):
@@ -61,15 +34,15 @@ def test_page_shows_tiers_list_areas_and_quadrant(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _open(demo_db, monkeypatch)
-    _clean(at)
+    assert_clean(at)
     assert at.title[0].value == "Prioritas pembinaan"
-    metrics = _metrics(at)
+    metrics = metric_values(at)
     for label in ("Prioritas 1", "Prioritas 2", "Pembinaan pelaporan", "Pantau"):
         assert label in metrics, metrics
-    evaluated = _number(metrics["Perpustakaan dinilai"])
+    evaluated = number(metrics["Perpustakaan dinilai"])
     assert evaluated == 3938  # every partner library of the demo
     flagged = sum(
-        _number(metrics[k]) for k in ("Prioritas 1", "Prioritas 2", "Pembinaan pelaporan", "Pantau")
+        number(metrics[k]) for k in ("Prioritas 1", "Prioritas 2", "Pembinaan pelaporan", "Pantau")
     )
     assert 0 < flagged < evaluated
     assert any("(12 bulan)" in c.value for c in at.caption)
@@ -86,7 +59,7 @@ def test_page_shows_tiers_list_areas_and_quadrant(
     assert "tingkat=perpustakaan" in table["profil"].iloc[0]
     assert not table["skor"].str.contains(r"\d\.\d", regex=True).any()  # 32,9 not 32.9
 
-    charts = _plotly(at)
+    charts = plotly_charts(at)
     assert len(charts) == 2  # the area ranking and the quadrant chart
     assert len(at.get("download_button")) == 1
     assert len(at.get("page_link")) >= 1  # the top priority areas link to their profiles
@@ -96,30 +69,30 @@ def test_window_level_tier_and_rule_controls(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _open(demo_db, monkeypatch)
-    _clean(at)
-    p1_12 = _metrics(at)["Prioritas 1"]
+    assert_clean(at)
+    p1_12 = metric_values(at)["Prioritas 1"]
 
     at.radio(key="prio_window").set_value(3).run()
-    _clean(at)
+    assert_clean(at)
     assert any("(3 bulan)" in c.value for c in at.caption)
-    assert _metrics(at)["Prioritas 1"] != p1_12
+    assert metric_values(at)["Prioritas 1"] != p1_12
 
     at.multiselect(key="prio_tiers").set_value(["prioritas_1"]).run()
-    _clean(at)
+    assert_clean(at)
     table = _table(at)
     assert set(table["tier"]) == {"Prioritas 1"}
-    assert len(table) == _number(_metrics(at)["Prioritas 1"])
+    assert len(table) == number(metric_values(at)["Prioritas 1"])
 
     at.multiselect(key="prio_tiers").set_value([]).run()  # empty: every tier
     at.multiselect(key="prio_rules").set_value(["R5"]).run()
-    _clean(at)
+    assert_clean(at)
     table = _table(at)
     assert len(table) > 0
     assert table["reasons"].str.contains("Tidak ada kegiatan pelibatan").all()
 
     at.multiselect(key="prio_rules").set_value([]).run()
     at.radio(key="prio_level").set_value("kabupaten_kota").run()
-    _clean(at)
+    assert_clean(at)
     areas = _table(at)
     assert {"share", "prioritas_1", "own_tier"} <= set(areas.columns)
     assert areas["no"].tolist() == sorted(areas["no"].tolist())  # in the roll-up's ranking
@@ -128,7 +101,7 @@ def test_window_level_tier_and_rule_controls(
     assert "%" in areas["share"].iloc[0]
 
     at.radio(key="prio_level").set_value("provinsi").run()
-    _clean(at)
+    assert_clean(at)
     provinces = _table(at)
     assert 0 < len(provinces) <= 38
     assert "provinsi" not in provinces.columns
@@ -138,8 +111,8 @@ def test_province_filter_changes_the_numbers(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _open(demo_db, monkeypatch, params={"provinsi": "52"})
-    _clean(at)
-    evaluated = _number(_metrics(at)["Perpustakaan dinilai"])
+    assert_clean(at)
+    evaluated = number(metric_values(at)["Perpustakaan dinilai"])
     assert 0 < evaluated < 3938
     table = _table(at)
     assert set(table["provinsi"]) == {"Nusa Tenggara Barat"}
@@ -147,9 +120,9 @@ def test_province_filter_changes_the_numbers(
 
 def test_english_labels_and_numbers(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _open(demo_db, monkeypatch, lang="en")
-    _clean(at)
+    assert_clean(at)
     assert at.title[0].value == "Coaching priorities"
-    metrics = _metrics(at)
+    metrics = metric_values(at)
     assert {"Priority 1", "Priority 2", "Reporting coaching", "Monitor"} <= set(metrics)
     assert metrics["Libraries evaluated"] == "3,938"
     table = _table(at)
@@ -165,11 +138,11 @@ def test_no_library_in_the_filter_says_what_to_do(
     # the demo's provincial library of Nusa Tenggara Barat joined in 2019, not in 2022
     params = {"provinsi": "52", "jenis": "provinsi", "angkatan": "2022"}
     at = _open(demo_db, monkeypatch, params=params)
-    _clean(at)
+    assert_clean(at)
     assert [i.value for i in at.info] == [
         "Tidak ada perpustakaan mitra untuk filter ini. Ubah filter di bilah samping."
     ]
-    assert not _plotly(at)
+    assert not plotly_charts(at)
     assert not at.dataframe
 
 
@@ -181,8 +154,8 @@ def test_empty_store_says_what_to_do(demo_db: Path, monkeypatch: pytest.MonkeyPa
     clear_demo(store)
     store.close()
     at = _open(demo_db, monkeypatch)
-    _clean(at)
+    assert_clean(at)
     assert len(at.info) == 1
     assert "Impor" in at.info[0].value
-    assert not _plotly(at)
+    assert not plotly_charts(at)
     assert not at.metric

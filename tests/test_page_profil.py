@@ -10,15 +10,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from apptest_helpers import app_test, assert_clean, metric_values, plotly_charts
 from streamlit.testing.v1 import AppTest
 
 from kpi import compute
 from kpi.compute import Filters
 from kpi.periods import window
-from kpi.store import DEFAULT_DB_ENV, open_store
+from kpi.store import open_store
 from kpi.ui import profil
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
 PAGE = "pages/profil.py"
 RUN_TIMEOUT = 120
 LIBRARY = "DES-5202022012"  # Perpustakaan Desa Bonjeruk, Lombok Tengah (NTB): reports, no Aware
@@ -48,33 +48,14 @@ def _open(
     complete: bool = True,
 ) -> AppTest:
     """The page at this URL; ``complete``: once the background flag history is in as well."""
-    monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    if lang:
-        at.session_state["lang"] = lang
-    at.switch_page(PAGE)
+    at = app_test(db, monkeypatch, PAGE, params=params, lang=lang, timeout=RUN_TIMEOUT)
     at.run()
-    _assert_clean(at)
+    assert_clean(at)
     if complete:
         profil.wait_for_history()
         at.run()
-        _assert_clean(at)
+        assert_clean(at)
     return at
-
-
-def _assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def _charts(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
 
 
 def _texts(at: AppTest) -> str:
@@ -87,11 +68,11 @@ def test_without_a_place_the_picker_opens_a_profile(
 ) -> None:
     at = _open(profil_db, monkeypatch)
     assert at.title[0].value == "Profil"
-    assert _charts(at) == 0
+    assert len(plotly_charts(at)) == 0
     at.selectbox(key="profil_tingkat").set_value("provinsi").run()
     at.selectbox(key="profil_prov").set_value("52").run()
     at.button(key="profil_open").click().run()
-    _assert_clean(at)
+    assert_clean(at)
     assert at.query_params["kode"] == ["52"] or at.query_params["kode"] == "52"
     assert at.title[0].value == "Profil: Nusa Tenggara Barat"
     assert [s.value for s in at.subheader] == [
@@ -114,7 +95,7 @@ def test_the_picker_starts_at_the_sidebar_province_and_opens_a_library(
     assert "Dinas Perpustakaan Kabupaten Lombok Tengah (KAB-5202)" in libs
     at.selectbox(key="profil_lib").set_value(LIBRARY).run()
     at.button(key="profil_open").click().run()
-    _assert_clean(at)
+    assert_clean(at)
     assert at.title[0].value == "Profil: Perpustakaan Desa Bonjeruk"
 
 
@@ -125,7 +106,7 @@ def test_a_library_profile_shows_every_section(
     assert at.title[0].value == "Profil: Perpustakaan Desa Bonjeruk"
     assert [s.value for s in at.subheader] == [*SECTIONS_ID, "Data register"]
     # the trends, the peers, the funnel and the CIEL radar
-    assert _charts(at) == 4
+    assert len(plotly_charts(at)) == 4
     trends = at.get("plotly_chart")[0].proto.spec
     assert "Kunjungan" in trends and "Perpustakaan yang melapor" not in trends
 
@@ -136,7 +117,7 @@ def test_a_library_profile_shows_every_section(
     table = compute.kpi_table(store, "perpustakaan", window(last, 12))
     row = table[table["kode"] == LIBRARY].iloc[0]
     expected = f"{row['skor']:.1f}".replace(".", ",")
-    assert _metrics(at)["Skor KPI TPBIS"] == expected
+    assert metric_values(at)["Skor KPI TPBIS"] == expected
 
     text = _texts(at)
     assert "corong dimulai dari Appeal" in text  # this library reports no Aware
@@ -146,7 +127,7 @@ def test_a_library_profile_shows_every_section(
     # the earlier quarter ends are evaluated in the background; the next run shows all four
     profil.wait_for_history()
     at.run()
-    _assert_clean(at)
+    assert_clean(at)
     history = at.dataframe[1].value
     assert list(history.iloc[:, 0]) == [
         "Desember 2024",
@@ -157,7 +138,7 @@ def test_a_library_profile_shows_every_section(
     ]
     assert "masih dinilai" not in _texts(at)
     assert "Indikator provinsi Nusa Tenggara Barat" in text
-    assert _metrics(at)["PAR"] == "–" and _metrics(at)["BAR"] == "–"
+    assert metric_values(at)["PAR"] == "–" and metric_values(at)["BAR"] == "–"
     register = at.table[0].value
     assert LIBRARY in register.iloc[:, 1].tolist()
 
@@ -169,7 +150,7 @@ def test_area_profiles_count_libraries_per_band_and_tier(
     at = _open(profil_db, monkeypatch, {"kode": "52.02"})
     assert at.title[0].value == "Profil: Kabupaten Lombok Tengah"
     # band counts, trends, peers, funnel, CIEL, flag history
-    assert _charts(at) == 6
+    assert len(plotly_charts(at)) == 6
     assert "**10** perpustakaan mitra" in _texts(at)
     assert "Sejawat: kabupaten/kota lain di Nusa Tenggara Barat." in _texts(at)
     assert not at.table  # no register for an area
@@ -192,7 +173,7 @@ def test_an_unknown_code_says_so_and_offers_the_picker(
     at = _open(profil_db, monkeypatch, {"kode": "DES-0000000000", "tingkat": "perpustakaan"})
     assert any("DES-0000000000" in w.value for w in at.warning)
     assert at.selectbox(key="profil_tingkat") is not None
-    assert _charts(at) == 0
+    assert len(plotly_charts(at)) == 0
 
 
 def test_places_without_libraries_or_reports_have_empty_states(
@@ -201,11 +182,11 @@ def test_places_without_libraries_or_reports_have_empty_states(
     at = _open(profil_db, monkeypatch, {"kode": "93", "tingkat": "provinsi"})  # Papua Selatan
     assert at.title[0].value == "Profil: Papua Selatan"
     assert any("belum punya perpustakaan mitra" in i.value for i in at.info)
-    assert _charts(at) == 0
+    assert len(plotly_charts(at)) == 0
 
     never = "DES-1406032002"  # a partner library that never sent a report
     at = _open(profil_db, monkeypatch, {"kode": never, "tingkat": "perpustakaan"})
-    assert _metrics(at)["Skor KPI TPBIS"] == "–"
+    assert metric_values(at)["Skor KPI TPBIS"] == "–"
     assert any("perlu pembinaan pelaporan" in w.value for w in at.warning)
     infos = " ".join(i.value for i in at.info)
     assert "Belum ada laporan bulanan" in infos
@@ -220,12 +201,15 @@ def test_a_filter_change_changes_the_numbers(
     villages = _open(profil_db, monkeypatch, {**place, "jenis": "desa_kelurahan"})
     assert "**58** perpustakaan mitra" in _texts(everyone)
     assert "**58** perpustakaan mitra" not in _texts(villages)
-    assert _metrics(everyone)["Skor KPI TPBIS"] != _metrics(villages)["Skor KPI TPBIS"]
+    assert metric_values(everyone)["Skor KPI TPBIS"] != metric_values(villages)["Skor KPI TPBIS"]
 
     earlier = _open(profil_db, monkeypatch, {**place, "periode": "2023"})
     # the same province over 2023: its own numbers (the pillar scores at least)
-    assert _metrics(everyone) != _metrics(earlier)
-    assert _metrics(everyone)["Pelibatan masyarakat"] != _metrics(earlier)["Pelibatan masyarakat"]
+    assert metric_values(everyone) != metric_values(earlier)
+    assert (
+        metric_values(everyone)["Pelibatan masyarakat"]
+        != metric_values(earlier)["Pelibatan masyarakat"]
+    )
     assert any("Desember 2023" in c.value for c in earlier.caption)
 
 
@@ -241,7 +225,10 @@ def test_the_language_switch_changes_the_labels(
         "Trend over the 36 months to the period's end",
         "Compared with peers",
     ]
-    skor_id, skor_en = _metrics(at_id)["Skor KPI TPBIS"], _metrics(at_en)["TPBIS KPI score"]
+    skor_id, skor_en = (
+        metric_values(at_id)["Skor KPI TPBIS"],
+        metric_values(at_en)["TPBIS KPI score"],
+    )
     assert skor_id.replace(",", ".") == skor_en and "," in skor_id
     assert "Creativity" not in _texts(at_id)
     assert "the funnel starts at Appeal" in _texts(at_en)
@@ -278,4 +265,4 @@ def test_an_empty_store_says_what_to_do(demo_db: Path, monkeypatch: pytest.Monke
     at = _open(demo_db, monkeypatch, {"kode": "52"}, complete=False)
     assert at.title[0].value == "Profil: Nusa Tenggara Barat"  # the region exists, no partner
     assert any("belum punya perpustakaan mitra" in i.value for i in at.info)
-    assert _charts(at) == 0
+    assert len(plotly_charts(at)) == 0

@@ -5,33 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from apptest_helpers import app_test, assert_clean, metric_values
 from streamlit.testing.v1 import AppTest
-
-from kpi.store import DEFAULT_DB_ENV
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
 def _run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv(DEFAULT_DB_ENV, str(db))
-    at = AppTest.from_file(str(APP), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
+    at = app_test(db, monkeypatch, params=params)
     at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    assert_clean(at)
     return at
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def test_overview_shows_headlines_bands_and_ranking(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _run(demo_db, monkeypatch)
-    m = _metrics(at)
+    m = metric_values(at)
     for label in ("Kunjungan", "Kegiatan pelibatan masyarakat", "Kelengkapan laporan"):
         assert label in m and m[label] not in ("", "–")
     deltas = {x.label: x.delta for x in at.metric}
@@ -47,9 +36,9 @@ def test_overview_shows_headlines_bands_and_ranking(
 def test_a_province_filter_changes_the_numbers(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    national = _metrics(_run(demo_db, monkeypatch))
+    national = metric_values(_run(demo_db, monkeypatch))
     ntb = _run(demo_db, monkeypatch, provinsi="52")
-    m = _metrics(ntb)
+    m = metric_values(ntb)
     assert m["Provinsi"] == "1"
     assert int(m["Kabupaten/kota"]) < 399
     assert m["Kunjungan"] != national["Kunjungan"]
@@ -64,4 +53,4 @@ def test_a_period_filter_changes_the_headline_period(
     assert at.title[0].value == "Program overview"
     headers = [h.value for h in at.subheader]
     assert "Headline KPIs: August 2024" in headers
-    assert "Visits" in _metrics(at)
+    assert "Visits" in metric_values(at)

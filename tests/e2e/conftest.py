@@ -36,7 +36,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-FIRST_LOAD_TIMEOUT = 60_000  # ms: the first page load also warms the app's caches
 VIEWPORT = {"width": 1400, "height": 1000}
 
 # WebGL canvases (plotly's gl traces, MapLibre maps) are cleared once a frame is shown unless they
@@ -173,19 +172,3 @@ def page(browser: Browser, blocked_requests: list[str]) -> Iterator[Page]:
 def canvas_has_pixels_fixture() -> Callable[[Page, str], bool]:
     """The canvas check as a fixture, for test modules: ``canvas_has_pixels(page, "canvas")``."""
     return canvas_has_pixels
-
-
-def wait_for_app_run(page: Page, timeout: float = FIRST_LOAD_TIMEOUT) -> None:
-    """Wait until Streamlit is connected and its script run has finished."""
-    page.wait_for_selector(
-        '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
-        '[data-test-script-state="notRunning"]',
-        state="attached",
-        timeout=timeout,
-    )
-
-
-@pytest.fixture(name="wait_for_app_run")
-def wait_for_app_run_fixture() -> Callable[..., None]:
-    """wait_for_app_run(page): Streamlit connected and its script run finished."""
-    return wait_for_app_run

@@ -1,6 +1,9 @@
-"""Helpers of the user journeys (tests/e2e/test_journey_*.py): each journey gets its OWN
-Streamlit server on its own database file, so one journey's writes (an import, a cleared demo,
-saved settings) never leak into another test, and the order of the test files does not matter.
+"""Helpers of the browser tests: the user journeys (tests/e2e/test_journey_*.py) and the page
+tests (tests/e2e/test_*_e2e.py) wait, read metrics and count drawn charts with these.
+
+Each journey gets its OWN Streamlit server on its own database file, so one journey's writes (an
+import, a cleared demo, saved settings) never leak into another test, and the order of the test
+files does not matter.
 
 The server is started the way tests/e2e/conftest.py starts the shared one (``streamlit run
 app.py`` on a free loopback port, file watcher off, stats off) and waited for on its health
@@ -40,6 +43,10 @@ RUN_FINISHED = (
     '[data-test-script-state="notRunning"]'
 )
 MAP_CANVAS = '[data-testid="stPlotlyChart"] canvas.maplibregl-canvas'
+PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+BARS = f"{PLOT} g.barlayer g.point path"
+# the SVG paths that plotly.js really drew (a path with no outline has an empty "d")
+DRAWN = "els => els.filter(e => (e.getAttribute('d') || '').length > 2).length"
 
 
 def _free_port() -> int:
@@ -127,8 +134,22 @@ def heading(page: Page, name: str, timeout: float = STEP) -> None:
     wait_run(page, timeout)
 
 
+def open_page(
+    page: Page, url: str, name: str, *, exact: bool = False, timeout: float = FIRST_LOAD
+) -> None:
+    """Open ``url`` (a first load) and wait for the heading ``name`` and the end of the run."""
+    page.goto(url)
+    expect(page.get_by_role("heading", name=name, exact=exact)).to_be_visible(timeout=timeout)
+    wait_run(page, timeout)
+
+
 def no_errors(page: Page) -> None:
     expect(page.locator(ERRORS)).to_have_count(0)
+
+
+def drawn_paths(page: Page, selector: str) -> int:
+    """How many of the SVG paths matching ``selector`` plotly.js drew (bars, lines, points)."""
+    return int(page.eval_on_selector_all(selector, DRAWN))
 
 
 def metric(scope: Page | Locator, label: str) -> Locator:

@@ -5,70 +5,48 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("playwright.sync_api")
-from openpyxl import load_workbook  # noqa: E402
-from playwright.sync_api import Locator, Page, expect  # noqa: E402
-
-WaitForApp = Callable[..., None]
-
-ERRORS = (
-    '[data-testid="stException"], [data-testid="stAlertContentError"], '
-    '[data-testid="stErrorElement"]'
+from journeys import (  # noqa: E402
+    BARS,
+    FIRST_LOAD,
+    PLOT,
+    drawn_paths,
+    metric,
+    no_errors,
+    open_page,
+    wait_run,
 )
-FIRST_LOAD_TIMEOUT = 60_000  # ms: the first load also fills the app's caches
-PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
-BARS = f"{PLOT} g.barlayer g.point path"
-
-
-def _metric(page: Page, label: str) -> Locator:
-    return (
-        page.get_by_test_id("stMetric")
-        .filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-        .get_by_test_id("stMetricValue")
-    )
-
-
-def _open(page: Page, url: str, heading: str, wait_for_app_run: WaitForApp) -> None:
-    page.goto(url)
-    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(
-        timeout=FIRST_LOAD_TIMEOUT
-    )
-    wait_for_app_run(page)
+from openpyxl import load_workbook  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
 
 def test_the_ranking_draws_with_no_network(
     page: Page,
     app_url: str,
-    wait_for_app_run: WaitForApp,
     blocked_requests: list[str],
     tmp_path: Path,
 ) -> None:
-    _open(page, f"{app_url}jelajah", "Jelajah KPI", wait_for_app_run)
-    expect(page.locator(ERRORS)).to_have_count(0)
-    expect(_metric(page, "Nilai agregat")).to_have_text(
-        re.compile(r"^\d{1,3}(\.\d{3})*$"), timeout=FIRST_LOAD_TIMEOUT
+    open_page(page, f"{app_url}jelajah", "Jelajah KPI", exact=True)
+    no_errors(page)
+    expect(metric(page, "Nilai agregat")).to_have_text(
+        re.compile(r"^\d{1,3}(\.\d{3})*$"), timeout=FIRST_LOAD
     )
-    expect(page.locator(BARS).first).to_be_attached(timeout=FIRST_LOAD_TIMEOUT)
-    drawn = page.eval_on_selector_all(
-        BARS, "paths => paths.filter(p => (p.getAttribute('d') || '').length > 2).length"
-    )
+    expect(page.locator(BARS).first).to_be_attached(timeout=FIRST_LOAD)
+    drawn = drawn_paths(page, BARS)
     assert drawn >= 15, f"the ranking drew {drawn} bars"
     page.screenshot(path=tmp_path / "jelajah.png", full_page=True)  # for debugging a failure
     assert blocked_requests == [], f"the page reached beyond the loopback: {blocked_requests}"
 
 
-def test_the_table_exports_a_workbook_and_a_csv(
-    page: Page, app_url: str, wait_for_app_run: WaitForApp, tmp_path: Path
-) -> None:
-    _open(page, f"{app_url}jelajah", "Jelajah KPI", wait_for_app_run)
+def test_the_table_exports_a_workbook_and_a_csv(page: Page, app_url: str, tmp_path: Path) -> None:
+    open_page(page, f"{app_url}jelajah", "Jelajah KPI", exact=True)
     page.get_by_role("tab", name="Tabel").click()  # the tab's content is drawn on opening
-    expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=FIRST_LOAD_TIMEOUT)
-    wait_for_app_run(page)
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=FIRST_LOAD)
+    wait_run(page)
 
     with page.expect_download() as info:
         page.get_by_test_id("stDownloadButton").filter(has_text="Unduh Excel").click()
@@ -86,16 +64,16 @@ def test_the_table_exports_a_workbook_and_a_csv(
     text = Path(info.value.path()).read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("Kode,Nama,Kunjungan (orang)")
     assert len(text.splitlines()) == 35
-    expect(page.locator(ERRORS)).to_have_count(0)
+    no_errors(page)
 
 
-def test_in_english(page: Page, app_url: str, wait_for_app_run: WaitForApp) -> None:
-    _open(page, f"{app_url}jelajah?lang=en", "KPI explorer", wait_for_app_run)
-    expect(page.get_by_role("tab", name="Monthly trend")).to_be_visible(timeout=FIRST_LOAD_TIMEOUT)
+def test_in_english(page: Page, app_url: str) -> None:
+    open_page(page, f"{app_url}jelajah?lang=en", "KPI explorer", exact=True)
+    expect(page.get_by_role("tab", name="Monthly trend")).to_be_visible(timeout=FIRST_LOAD)
     page.get_by_role("tab", name="Monthly trend").click()
     expect(page.locator(f"{PLOT} g.scatterlayer path.js-line").first).to_be_attached(
-        timeout=FIRST_LOAD_TIMEOUT
+        timeout=FIRST_LOAD
     )
-    value = _metric(page, "Aggregate value")
-    expect(value).to_have_text(re.compile(r"^\d{1,3}(,\d{3})*$"), timeout=FIRST_LOAD_TIMEOUT)
-    expect(page.locator(ERRORS)).to_have_count(0)
+    value = metric(page, "Aggregate value")
+    expect(value).to_have_text(re.compile(r"^\d{1,3}(,\d{3})*$"), timeout=FIRST_LOAD)
+    no_errors(page)

@@ -12,83 +12,61 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Locator, Page, expect  # noqa: E402
-
-WaitForApp = Callable[..., None]
-
-ERRORS = (
-    '[data-testid="stException"], [data-testid="stAlertContentError"], '
-    '[data-testid="stErrorElement"]'
+from journeys import (  # noqa: E402
+    FIRST_LOAD,
+    PLOT,
+    drawn_paths,
+    metric,
+    no_errors,
+    open_page,
+    wait_run,
 )
-FIRST_LOAD_TIMEOUT = 60_000  # ms: the first load also fills the app's caches
-PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+from playwright.sync_api import Page, expect  # noqa: E402
+
 # bars (cohorts, completeness) and lines (trends), as plotly.js draws them
 TRACE_PATHS = f"{PLOT} g.barlayer g.point path, {PLOT} g.scatterlayer path.js-line"
-
-
-def _metric(page: Page, label: str) -> Locator:
-    return (
-        page.get_by_test_id("stMetric")
-        .filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-        .get_by_test_id("stMetricValue")
-    )
-
-
-def _open_overview(page: Page, app_url: str, wait_for_app_run: WaitForApp) -> None:
-    page.goto(app_url)
-    expect(page.get_by_role("heading", name="Ringkasan program")).to_be_visible(
-        timeout=FIRST_LOAD_TIMEOUT
-    )
-    wait_for_app_run(page)
-
-
-def _assert_no_errors(page: Page) -> None:
-    expect(page.locator(ERRORS)).to_have_count(0)
 
 
 def test_overview_shows_the_coverage_in_indonesian(
     page: Page,
     app_url: str,
-    wait_for_app_run: WaitForApp,
     blocked_requests: list[str],
     tmp_path: Path,
 ) -> None:
-    _open_overview(page, app_url, wait_for_app_run)
-    expect(_metric(page, "Provinsi")).to_have_text("34")
-    expect(_metric(page, "Kabupaten/kota")).to_have_text("399")
-    expect(_metric(page, "Desa/kelurahan")).to_have_text("3.505")
+    open_page(page, app_url, "Ringkasan program")
+    expect(metric(page, "Provinsi")).to_have_text("34")
+    expect(metric(page, "Kabupaten/kota")).to_have_text("399")
+    expect(metric(page, "Desa/kelurahan")).to_have_text("3.505")
     expect(page.get_by_test_id("stAlertContentWarning").first).to_contain_text("Data demo")
-    _assert_no_errors(page)
+    no_errors(page)
     page.screenshot(path=tmp_path / "overview.png", full_page=True)  # for debugging a failure
     assert blocked_requests == [], f"the page reached beyond the loopback: {blocked_requests}"
 
 
-def test_switching_to_english(page: Page, app_url: str, wait_for_app_run: WaitForApp) -> None:
-    _open_overview(page, app_url, wait_for_app_run)
+def test_switching_to_english(page: Page, app_url: str) -> None:
+    open_page(page, app_url, "Ringkasan program")
     page.get_by_test_id("stSidebar").get_by_test_id("stRadio").get_by_text(
         "English", exact=True
     ).click()
     expect(page.get_by_role("heading", name="Program overview")).to_be_visible()
-    expect(_metric(page, "Provinces")).to_have_text("34")
-    expect(_metric(page, "Regencies/cities")).to_have_text("399")
-    expect(_metric(page, "Villages")).to_have_text("3,505")
+    expect(metric(page, "Provinces")).to_have_text("34")
+    expect(metric(page, "Regencies/cities")).to_have_text("399")
+    expect(metric(page, "Villages")).to_have_text("3,505")
     expect(page.get_by_test_id("stMetricValue").filter(has_text="3.505")).to_have_count(0)
     expect(page.get_by_test_id("stAlertContentWarning").first).to_contain_text("Demo data")
-    wait_for_app_run(page)
-    _assert_no_errors(page)
+    wait_run(page)
+    no_errors(page)
 
 
-def test_plotly_charts_draw(page: Page, app_url: str, wait_for_app_run: WaitForApp) -> None:
-    _open_overview(page, app_url, wait_for_app_run)
+def test_plotly_charts_draw(page: Page, app_url: str) -> None:
+    open_page(page, app_url, "Ringkasan program")
     # plotly's renderer is a lazily loaded script: give it time on a busy machine
-    expect(page.locator(PLOT).first).to_be_visible(timeout=FIRST_LOAD_TIMEOUT)
+    expect(page.locator(PLOT).first).to_be_visible(timeout=FIRST_LOAD)
     assert page.locator(f"{PLOT} svg.main-svg").count() > 0
-    expect(page.locator(TRACE_PATHS).first).to_be_attached(timeout=FIRST_LOAD_TIMEOUT)
-    drawn = page.eval_on_selector_all(
-        TRACE_PATHS, "paths => paths.filter(p => (p.getAttribute('d') || '').length > 2).length"
-    )
+    expect(page.locator(TRACE_PATHS).first).to_be_attached(timeout=FIRST_LOAD)
+    drawn = drawn_paths(page, TRACE_PATHS)
     assert drawn > 0, "plotly charts have no drawn bar or line"
-    _assert_no_errors(page)
+    no_errors(page)
 
 
 def test_canvas_has_pixels_tells_blank_from_drawn(

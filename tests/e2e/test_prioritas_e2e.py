@@ -6,82 +6,62 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("playwright.sync_api")
 import openpyxl  # noqa: E402
-from playwright.sync_api import Locator, Page, expect  # noqa: E402
-
-WaitForApp = Callable[..., None]
-
-ERRORS = (
-    '[data-testid="stException"], [data-testid="stAlertContentError"], '
-    '[data-testid="stErrorElement"]'
+from journeys import (  # noqa: E402
+    BARS,
+    FIRST_LOAD,
+    PLOT,
+    drawn_paths,
+    metric,
+    no_errors,
+    open_page,
 )
-FIRST_LOAD_TIMEOUT = 90_000  # ms: the first load also evaluates the coaching rules
-PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+from playwright.sync_api import Page, expect  # noqa: E402
+
 POINTS = f"{PLOT} g.scatterlayer path.point"
-BARS = f"{PLOT} g.barlayer g.point path"
 
 
-def _metric(page: Page, label: str) -> Locator:
-    return (
-        page.get_by_test_id("stMetric")
-        .filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-        .get_by_test_id("stMetricValue")
-    )
-
-
-def _open(page: Page, url: str, heading: str, wait_for_app_run: WaitForApp) -> None:
-    page.goto(url)
-    expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=FIRST_LOAD_TIMEOUT)
-    wait_for_app_run(page)
-    expect(page.locator(PLOT)).to_have_count(2, timeout=FIRST_LOAD_TIMEOUT)
-
-
-def _drawn(page: Page, selector: str) -> int:
-    return page.eval_on_selector_all(
-        selector, "els => els.filter(e => (e.getAttribute('d') || '').length > 2).length"
-    )
+def _open(page: Page, url: str, heading: str) -> None:
+    open_page(page, url, heading)
+    expect(page.locator(PLOT)).to_have_count(2, timeout=FIRST_LOAD)
 
 
 def test_priorities_page_draws_with_no_network(
     page: Page,
     app_url: str,
-    wait_for_app_run: WaitForApp,
     blocked_requests: list[str],
     tmp_path: Path,
 ) -> None:
-    _open(page, f"{app_url}prioritas", "Prioritas pembinaan", wait_for_app_run)
+    _open(page, f"{app_url}prioritas", "Prioritas pembinaan")
     for label in ("Prioritas 1", "Prioritas 2", "Pembinaan pelaporan", "Pantau"):
-        expect(_metric(page, label)).to_have_text(re.compile(r"^\d[\d.]*$"))
-    expect(_metric(page, "Perpustakaan dinilai")).to_have_text("3.938")
+        expect(metric(page, label)).to_have_text(re.compile(r"^\d[\d.]*$"))
+    expect(metric(page, "Perpustakaan dinilai")).to_have_text("3.938")
     expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
     expect(page.get_by_role("button", name="Unduh daftar (Excel)")).to_be_visible()
     # the area ranking (bars) and the quadrant chart (points) are really drawn
     expect(page.locator(BARS).first).to_be_attached()
     expect(page.locator(POINTS).first).to_be_attached()
-    assert _drawn(page, BARS) > 0, "the area ranking has no drawn bar"
-    assert _drawn(page, POINTS) > 100, "the quadrant chart has (almost) no drawn point"
+    assert drawn_paths(page, BARS) > 0, "the area ranking has no drawn bar"
+    assert drawn_paths(page, POINTS) > 100, "the quadrant chart has (almost) no drawn point"
     for quadrant in ("I Teladan", "II Waspada", "III Berkembang", "IV Prioritas"):
         expect(page.locator(f"{PLOT} g.annotation").filter(has_text=quadrant)).to_have_count(1)
     # the top priority areas link to their profiles
     links = page.get_by_test_id("stPageLink").locator("a")
     expect(links.first).to_have_attribute("href", re.compile(r"profil\?kode=\d{4}&tingkat="))
-    expect(page.locator(ERRORS)).to_have_count(0)
+    no_errors(page)
     page.screenshot(path=tmp_path / "prioritas.png", full_page=True)  # for debugging a failure
     assert blocked_requests == [], f"the page reached beyond the loopback: {blocked_requests}"
 
 
-def test_export_downloads_a_valid_workbook(
-    page: Page, app_url: str, wait_for_app_run: WaitForApp, tmp_path: Path
-) -> None:
-    _open(page, f"{app_url}prioritas", "Prioritas pembinaan", wait_for_app_run)
-    p1 = int(_metric(page, "Prioritas 1").inner_text().replace(".", ""))
-    p2 = int(_metric(page, "Prioritas 2").inner_text().replace(".", ""))
+def test_export_downloads_a_valid_workbook(page: Page, app_url: str, tmp_path: Path) -> None:
+    _open(page, f"{app_url}prioritas", "Prioritas pembinaan")
+    p1 = int(metric(page, "Prioritas 1").inner_text().replace(".", ""))
+    p2 = int(metric(page, "Prioritas 2").inner_text().replace(".", ""))
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="Unduh daftar (Excel)").click()
     download = info.value
@@ -104,12 +84,12 @@ def test_export_downloads_a_valid_workbook(
     settings = {r[0]: r[1] for r in wb["Pengaturan aturan"].iter_rows(min_row=2, values_only=True)}
     assert settings["pembinaan.jendela_bulan"] == 12
     assert settings["tingkat_daftar"] == "perpustakaan"
-    expect(page.locator(ERRORS)).to_have_count(0)
+    no_errors(page)
 
 
-def test_english_page(page: Page, app_url: str, wait_for_app_run: WaitForApp) -> None:
-    _open(page, f"{app_url}prioritas?lang=en", "Coaching priorities", wait_for_app_run)
-    expect(_metric(page, "Libraries evaluated")).to_have_text("3,938")
+def test_english_page(page: Page, app_url: str) -> None:
+    _open(page, f"{app_url}prioritas?lang=en", "Coaching priorities")
+    expect(metric(page, "Libraries evaluated")).to_have_text("3,938")
     expect(page.get_by_role("button", name="Download the list (Excel)")).to_be_visible()
     expect(page.locator(f"{PLOT} g.annotation").filter(has_text="I Role model")).to_have_count(1)
-    expect(page.locator(ERRORS)).to_have_count(0)
+    no_errors(page)
