@@ -555,7 +555,12 @@ def _page_link(kode: str, tingkat: str, label: str, url: str) -> None:
 
 
 def _window_control(default: int) -> int:
-    t = state.tr
+    # bound to this run's language: format_func may be called outside the run (AppTest does)
+    lang = state.lang()
+
+    def t(key: str, **values: Any) -> str:
+        return i18n.t(key, lang, **values)
+
     options = sorted({*WINDOWS, default})
     return int(
         st.radio(
