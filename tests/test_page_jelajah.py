@@ -212,3 +212,21 @@ def test_a_shared_link_opens_the_same_kpi_and_level(
     bad.run()
     assert_clean(bad)
     assert bad.selectbox(key="jelajah_kpi").value == "kunjungan"
+
+
+def test_a_table_beyond_pandas_styling_limit_still_shows(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program many times the demo's size would pass pandas' styling limit at library level:
+    the table then shows as numbers with column formats instead of failing."""
+    import pandas as pd
+
+    at = _app(demo_db, monkeypatch)
+    at.query_params["jelajah_tingkat"] = "perpustakaan"
+    at.session_state["jelajah_tab_id"] = "Tabel"
+    with pd.option_context("styler.render.max_elements", 1000):
+        at.run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert len(table) > 3000
+    assert table["Kunjungan (orang)"].dtype.kind == "f"

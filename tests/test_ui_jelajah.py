@@ -6,6 +6,7 @@ import io
 import math
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from kpi import export
@@ -139,3 +140,48 @@ def test_ranking_without_scores_leaves_the_band_out() -> None:
     assert list(bar.y) == ["Aceh", "NTB", "NTT"]
     assert bar.customdata is None
     assert "Pita" not in bar.hovertemplate
+
+
+def test_a_kept_styler_renders_once_and_sends_the_same_table() -> None:
+    """The library table's Styler is rendered once and kept: Streamlit receives the same
+    display values and styles as from a fresh Styler, run after run."""
+    from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    shown = jelajah.table_frame(_table(), KUNJ, "id")
+
+    def styled() -> object:
+        s = shown.style.set_uuid("t").format(jelajah.table_formats(shown, KUNJ, "id"), na_rep="–")
+        return s.map(lambda v: jelajah.band_css(v, "id"), subset=["Pita"])
+
+    fresh = ArrowData()
+    marshall_styler(fresh, styled(), "t")
+    assert b"1.200" in fresh.styler.display_values  # Indonesian thousands
+    keeper = styled()
+    rendered: list[int] = []
+    translate = keeper._translate
+    keeper._translate = lambda *a, **k: (rendered.append(1), translate(*a, **k))[1]
+    jelajah.kept_styler(keeper)
+    for _ in range(3):
+        kept = ArrowData()
+        marshall_styler(kept, keeper, "t")
+        assert kept.styler.display_values == fresh.styler.display_values
+        assert kept.styler.styles == fresh.styler.styles
+    assert len(rendered) == 1  # three runs, one rendering
+
+
+def test_a_table_too_large_to_style_shows_numbers_with_column_formats(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Beyond pandas' styling limit the table is shown as numbers with column formats (no
+    error): the KPI's decimals, thousands grouped in English only."""
+    frame = jelajah.table_frame(_table(), KUNJ, "en")
+    assert jelajah._styles_whole(frame)
+    monkeypatch.setattr(pd, "get_option", lambda name: 10)  # a limit below this table
+    assert not jelajah._styles_whole(frame)
+    en = jelajah._plain_formats(frame, KUNJ, "en")
+    assert en[jelajah.value_header(KUNJ, "en")]["type_config"]["format"] == "%,.0f"
+    assert en["TPBIS KPI score"]["type_config"]["format"] == "%,.1f"
+    id_frame = jelajah.table_frame(_table(), KUNJ, "id")
+    id_ = jelajah._plain_formats(id_frame, KUNJ, "id")
+    assert id_[jelajah.value_header(KUNJ, "id")]["type_config"]["format"] == "%.0f"

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from pandas.io.formats.style import Styler
 from plotly.subplots import make_subplots
 
 from kpi import export, i18n, trend
@@ -486,35 +488,93 @@ def _lines(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> No
     st.caption(t("jelajah.lines.help"))
 
 
+def kept_styler(styled: Styler) -> Styler:
+    """The Styler with its rendering kept after the first time.
+
+    st.dataframe renders a Styler (every cell formatted and styled, in pandas) on every run:
+    ~0.2 s for the 3,938 libraries, although the table does not change within a data version.
+    Kept with the table, the rendering is done once; each run then only sends it. The object
+    stays a plain Styler (Streamlit recognises it by its exact type): its own ``_compute`` and
+    ``_translate`` (what Streamlit calls) are replaced by their kept results.
+    """
+    styled._compute()
+    computed = styled
+    translations: dict[tuple[Any, ...], Any] = {}
+    translate = styled._translate
+
+    def translate_kept(*args: Any, **kwargs: Any) -> Any:
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in translations:
+            translations[key] = translate(*args, **kwargs)
+        return translations[key]
+
+    styled._compute = lambda: computed  # type: ignore[method-assign]
+    styled._translate = translate_kept  # type: ignore[method-assign]
+    return styled
+
+
+def _styles_whole(frame: pd.DataFrame) -> bool:
+    """Whether pandas will style a table this size (its limit: styler.render.max_elements)."""
+    return frame.size <= int(pd.get_option("styler.render.max_elements"))
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _tables(
     table: pd.DataFrame, kpi_id: str, level: str, lang: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The table for the files, and the one shown (with profile links), kept per frame."""
-    shown = table_frame(table, catalogue()[kpi_id], lang)
-    if level == "nasional":
-        return shown, shown
-    codes = shown[i18n.t("jelajah.col.kode", lang)]
-    profil = i18n.t("jelajah.col.profil", lang)
-    return shown, shown.assign(**{profil: [profile_url(c, level) for c in codes]})
+) -> tuple[pd.DataFrame, pd.DataFrame | Styler]:
+    """The table for the files, and the one shown (profile links, numbers in the language's
+    format, band colours), kept per frame."""
+    k = catalogue()[kpi_id]
+    shown = table_frame(table, k, lang)
+    linked = shown
+    if level != "nasional":
+        codes = shown[i18n.t("jelajah.col.kode", lang)]
+        profil = i18n.t("jelajah.col.profil", lang)
+        linked = shown.assign(**{profil: [profile_url(c, level) for c in codes]})
+    if not _styles_whole(linked):
+        # beyond what pandas styles: the numbers as numbers (column formats set when shown)
+        return shown, linked
+    styled = linked.style.format(table_formats(shown, k, lang), na_rep="–")
+    band_col = i18n.t("kpi.band", lang)
+    if band_col in linked.columns:
+        styled = styled.map(lambda v: band_css(v, lang), subset=[band_col])
+    return shown, kept_styler(styled)
+
+
+def _plain_formats(shown: pd.DataFrame, k: Kpi, lang: str) -> dict[str, Any]:
+    """Column formats for a table too large to style: decimals of each figure, thousands
+    grouped in English (the browser's printf knows no Indonesian separators; none there)."""
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    decimals = {
+        value_header(k, lang): k.decimals,
+        t("jelajah.col.kelengkapan"): 1,
+        t("jelajah.col.perpustakaan_nilai"): 0,
+        t("jelajah.col.perpustakaan"): 0,
+        t("kpi.skor"): 1,
+    }
+    group = "," if i18n.norm_lang(lang) == "en" else ""
+    return {
+        c: st.column_config.NumberColumn(c, format=f"%{group}.{d}f")
+        for c, d in decimals.items()
+        if c in shown.columns
+    }
 
 
 def _table(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> None:
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     # the profile link only on screen; the files keep the figures
-    shown, linked = _tables(table, k.id, level, lang)
+    shown, on_screen = _tables(table, k.id, level, lang)
     profil = t("jelajah.col.profil")
-    styled = linked.style.format(table_formats(shown, k, lang), na_rep="–")
-    band_col = t("kpi.band")
-    if band_col in linked.columns:
-        styled = styled.map(lambda v: band_css(v, lang), subset=[band_col])
+    column_config: dict[str, Any] = {
+        profil: st.column_config.LinkColumn(profil, display_text=t("jelajah.open_profil"))
+    }
+    if isinstance(on_screen, pd.DataFrame):
+        column_config.update(_plain_formats(shown, k, lang))
     st.dataframe(
-        styled,
+        on_screen,
         hide_index=True,
         width="stretch",
-        column_config={
-            profil: st.column_config.LinkColumn(profil, display_text=t("jelajah.open_profil"))
-        },
+        column_config=column_config,
         key="jelajah_table",
     )
     name = f"jelajah_{k.id}_{level}_{view.periode.replace('..', '_')}"
