@@ -214,17 +214,28 @@ def current() -> View:
     return view if view is not None else sidebar()
 
 
+def period_label(period: Period, lang: str) -> str:
+    """'Agustus 2025', 'Triwulan III 2025', '2025' or 'Januari 2025 – Desember 2025'."""
+    if period.kind == "bulan":
+        return i18n.format_month(period.first, lang)
+    if period.kind == "triwulan":
+        q = ("I", "II", "III", "IV")[(period.first.month - 1) // 3]
+        return i18n.t("filter.quarter", lang, q=q, y=str(period.first.year))
+    if period.kind == "semester":
+        half = str((period.first.month - 1) // 6 + 1)
+        return i18n.t("filter.semester", lang, s=half, y=str(period.first.year))
+    if period.kind == "tahun":
+        return str(period.first.year)
+    return month_span(period, lang)
+
+
+def month_span(period: Period, lang: str) -> str:
+    """'Agustus 2025' for one month, else 'Januari 2025 – Desember 2025'."""
+    if period.first == period.last:
+        return i18n.format_month(period.first, lang)
+    return f"{i18n.format_month(period.first, lang)} – {i18n.format_month(period.last, lang)}"
+
+
 def _period_label(label: str, lang: str) -> str:
     """'2025-08' -> 'Agustus 2025'; '2025-Q3' -> 'Triwulan III 2025'; ranges as 'Jan 2025 – ...'."""
-    p = parse_period(label)
-    if p.kind == "bulan":
-        return i18n.format_month(p.first, lang)
-    if p.kind == "triwulan":
-        q = ("I", "II", "III", "IV")[(p.first.month - 1) // 3]
-        return i18n.t("filter.quarter", lang, q=q, y=str(p.first.year))
-    if p.kind == "semester":
-        half = str((p.first.month - 1) // 6 + 1)
-        return i18n.t("filter.semester", lang, s=half, y=str(p.first.year))
-    if p.kind == "tahun":
-        return str(p.first.year)
-    return f"{i18n.format_month(p.first, lang)} – {i18n.format_month(p.last, lang)}"
+    return period_label(parse_period(label), lang)

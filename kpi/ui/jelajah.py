@@ -19,12 +19,11 @@ from plotly.subplots import make_subplots
 from kpi import export, i18n, trend
 from kpi.catalogue import PILLARS, Catalogue, Kpi, catalogue
 from kpi.compute import LEVELS, Filters, aggregate
-from kpi.periods import Period
 from kpi.store import open_store
 from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
-from kpi.ui.filters import View
+from kpi.ui.filters import View, period_label
 
 BAR_COLOUR = "#1b4f72"
 LINE_COLOURS = (
@@ -220,8 +219,8 @@ def table_frame(frame: pd.DataFrame, k: Kpi, lang: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def table_formats(table: pd.DataFrame, k: Kpi, lang: str) -> dict[str, Callable[[object], str]]:
-    """Per-column formatters for the shown table (numbers in the language's format)."""
+def table_decimals(table: pd.DataFrame, k: Kpi, lang: str) -> dict[str, int]:
+    """The decimals of each number column of the shown table."""
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     decimals = {
         value_header(k, lang): k.decimals,
@@ -230,7 +229,12 @@ def table_formats(table: pd.DataFrame, k: Kpi, lang: str) -> dict[str, Callable[
         t("jelajah.col.perpustakaan"): 0,
         t("kpi.skor"): 1,
     }
-    return {c: (lambda v, d=d: _fmt(v, lang, d)) for c, d in decimals.items() if c in table.columns}
+    return {c: int(d) for c, d in decimals.items() if c in table.columns}
+
+
+def table_formats(table: pd.DataFrame, k: Kpi, lang: str) -> dict[str, Callable[[object], str]]:
+    """Per-column formatters for the shown table (numbers in the language's format)."""
+    return {c: (lambda v, d=d: _fmt(v, lang, d)) for c, d in table_decimals(table, k, lang).items()}
 
 
 def profile_url(kode: object, tingkat: str) -> str:
@@ -544,19 +548,10 @@ def _tables(
 def _plain_formats(shown: pd.DataFrame, k: Kpi, lang: str) -> dict[str, Any]:
     """Column formats for a table too large to style: decimals of each figure, thousands
     grouped in English (the browser's printf knows no Indonesian separators; none there)."""
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
-    decimals = {
-        value_header(k, lang): k.decimals,
-        t("jelajah.col.kelengkapan"): 1,
-        t("jelajah.col.perpustakaan_nilai"): 0,
-        t("jelajah.col.perpustakaan"): 0,
-        t("kpi.skor"): 1,
-    }
     group = "," if i18n.norm_lang(lang) == "en" else ""
     return {
         c: st.column_config.NumberColumn(c, format=f"%{group}.{d}f")
-        for c, d in decimals.items()
-        if c in shown.columns
+        for c, d in table_decimals(shown, k, lang).items()
     }
 
 
@@ -578,41 +573,38 @@ def _table(table: pd.DataFrame, k: Kpi, level: str, view: View, lang: str) -> No
         key="jelajah_table",
     )
     name = f"jelajah_{k.id}_{level}_{view.periode.replace('..', '_')}"
-    sheet = t("jelajah.sheet")
+    download_buttons(
+        shown,
+        name,
+        t("jelajah.sheet"),
+        (t("jelajah.download_xlsx"), t("jelajah.download_csv")),
+        "jelajah",
+    )
+
+
+def download_buttons(
+    table: pd.DataFrame, name: str, sheet: str, labels: tuple[str, str], key: str
+) -> None:
+    """Excel and CSV downloads of a table side by side (the files are written on click)."""
     a, b = st.columns(2)
     a.download_button(
-        t("jelajah.download_xlsx"),
-        data=lambda: xlsx_bytes({sheet: shown}),
+        labels[0],
+        data=lambda: xlsx_bytes({sheet: table}),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
         icon=":material/download:",
-        key="jelajah_xlsx",
+        key=f"{key}_xlsx",
     )
     b.download_button(
-        t("jelajah.download_csv"),
-        data=lambda: export.csv_string(shown),
+        labels[1],
+        data=lambda: export.csv_string(table),
         file_name=f"{name}.csv",
         mime="text/csv",
         on_click="ignore",
         icon=":material/download:",
-        key="jelajah_csv",
+        key=f"{key}_csv",
     )
-
-
-def period_label(period: Period, lang: str) -> str:
-    """'Agustus 2025', 'Triwulan III 2025', '2025' or 'Januari 2025 – Desember 2025'."""
-    if period.kind == "bulan":
-        return i18n.format_month(period.first, lang)
-    if period.kind == "triwulan":
-        q = ("I", "II", "III", "IV")[(period.first.month - 1) // 3]
-        return i18n.t("filter.quarter", lang, q=q, y=str(period.first.year))
-    if period.kind == "semester":
-        half = str((period.first.month - 1) // 6 + 1)
-        return i18n.t("filter.semester", lang, s=half, y=str(period.first.year))
-    if period.kind == "tahun":
-        return str(period.first.year)
-    return f"{i18n.format_month(period.first, lang)} – {i18n.format_month(period.last, lang)}"
 
 
 def subtitle(view: View, lang: str) -> str:

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import export, i18n, quality
+from kpi import i18n, quality
 from kpi.columns import MONTHLY_COLUMNS
 from kpi.compute import Filters
 from kpi.periods import Period, window
@@ -20,7 +20,7 @@ from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
-from kpi.ui.jelajah import period_label, profile_url, remember, restore, xlsx_bytes
+from kpi.ui.jelajah import download_buttons, period_label, profile_url, remember, restore
 
 RULE_D = 80.0  # coaching rule D: completeness under 80% needs reporting coaching
 CHART_LIMIT = 40  # kab/kota: the chart shows the lowest ones, the table all of them
@@ -211,26 +211,8 @@ def subtitle(view: View, lang: str) -> str:
 
 
 def _downloads(table: pd.DataFrame, name: str, sheet: str, lang: str, key: str) -> None:
-    t = lambda k: i18n.t(k, lang)  # noqa: E731
-    a, b = st.columns(2)
-    a.download_button(
-        t("kualitas.download_xlsx"),
-        data=lambda: xlsx_bytes({sheet: table}),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        icon=":material/download:",
-        key=f"{key}_xlsx",
-    )
-    b.download_button(
-        t("kualitas.download_csv"),
-        data=lambda: export.csv_string(table),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        key=f"{key}_csv",
-    )
+    labels = (i18n.t("kualitas.download_xlsx", lang), i18n.t("kualitas.download_csv", lang))
+    download_buttons(table, name, sheet, labels, key)
 
 
 def _show(table: pd.DataFrame, lang: str, key: str, height: int | None = None) -> None:

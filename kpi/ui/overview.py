@@ -22,7 +22,7 @@ from kpi.store import open_store
 from kpi.summary import summary
 from kpi.ui import charts, data, plot, state
 from kpi.ui.data import filter_key
-from kpi.ui.filters import View
+from kpi.ui.filters import View, month_span
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def render(view: View, lang: str) -> None:
         return
     s = loaded.summary
     period: Period = view.period
-    st.caption(t("overview.period", bulan=_period_text(period, lang)))
+    st.caption(t("overview.period", bulan=month_span(period, lang)))
 
     st.subheader(t("overview.coverage"))
     c = st.columns(4)
@@ -151,7 +151,7 @@ def render(view: View, lang: str) -> None:
             st.info(t("overview.bands_empty"))
 
     cat = catalogue()
-    st.subheader(t("overview.headline", bulan=_period_text(period, lang)))
+    st.subheader(t("overview.headline", bulan=month_span(period, lang)))
     cols = st.columns(len(loaded.headlines))
     for col, h in zip(cols, loaded.headlines, strict=True):
         k = cat[h.kpi]
@@ -165,7 +165,7 @@ def render(view: View, lang: str) -> None:
             delta_color="normal" if k.direction != "turun" else "inverse",
             help=k.definisi(lang)
             + " "
-            + t("overview.headline_help", lalu=_period_text(period.previous_year(), lang)),
+            + t("overview.headline_help", lalu=month_span(period.previous_year(), lang)),
         )
 
     st.subheader(t("overview.trend"))
@@ -233,11 +233,3 @@ def _ranking_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             ],
         }
     )
-
-
-def _period_text(period: Period, lang: str) -> str:
-    if period.kind == "bulan":
-        return i18n.format_month(period.first, lang)
-    if period.first == period.last:
-        return i18n.format_month(period.first, lang)
-    return f"{i18n.format_month(period.first, lang)} – {i18n.format_month(period.last, lang)}"

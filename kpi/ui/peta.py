@@ -80,6 +80,29 @@ def _national(view: View) -> View:
     return View(view.period, view.filters.without_geography(), view.last_month)
 
 
+def _score_texts(frame: pd.DataFrame, lang: str) -> list[str]:
+    """The hover line 'Skor 62,4 · Kuning' of each row (skor, band)."""
+    return [
+        i18n.t(
+            "peta.hover.skor", lang, skor=i18n.format_number(s, lang, 1), band=_band_label(b, lang)
+        )
+        for s, b in zip(frame["skor"], frame["band"], strict=True)
+    ]
+
+
+def _priority_texts(frame: pd.DataFrame, lang: str) -> list[str]:
+    """The hover line of the libraries in coaching priority (jumlah_ and porsi_prioritas)."""
+    return [
+        i18n.t(
+            "peta.hover.prioritas",
+            lang,
+            n=i18n.format_number(n, lang),
+            p=i18n.format_number(p, lang, 1),
+        )
+        for n, p in zip(frame["jumlah_prioritas"].fillna(0), frame["porsi_prioritas"], strict=True)
+    ]
+
+
 def province_frame(view: View, metric: str, lang: str) -> tuple[pd.DataFrame, int]:
     """kode, nama, nilai, band and hover text per province; and the decimals of ``nilai``."""
     national = _national(view)
@@ -100,24 +123,8 @@ def province_frame(view: View, metric: str, lang: str) -> tuple[pd.DataFrame, in
         frame["nilai"], decimals = frame["porsi_prioritas"], 1
     else:
         frame["nilai"], decimals = table[metric], int(catalogue()[metric].decimals)
-    frame["skor_teks"] = [
-        i18n.t(
-            "peta.hover.skor",
-            lang,
-            skor=i18n.format_number(s, lang, 1),
-            band=_band_label(b, lang),
-        )
-        for s, b in zip(frame["skor"], frame["band"], strict=True)
-    ]
-    frame["prioritas_teks"] = [
-        i18n.t(
-            "peta.hover.prioritas",
-            lang,
-            n=i18n.format_number(n, lang),
-            p=i18n.format_number(p, lang, 1),
-        )
-        for n, p in zip(frame["jumlah_prioritas"].fillna(0), frame["porsi_prioritas"], strict=True)
-    ]
+    frame["skor_teks"] = _score_texts(frame, lang)
+    frame["prioritas_teks"] = _priority_texts(frame, lang)
     return frame, decimals
 
 
@@ -144,25 +151,12 @@ def kabkota_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     out["porsi_prioritas"] = out["kode"].map(roll["porsi_prioritas"]) if has_roll else np.nan
     out["jumlah_prioritas"] = out["kode"].map(roll["jumlah_prioritas"]) if has_roll else 0
     out["h_nama"] = "<b>" + out["nama"].astype(str) + "</b>"
-    out["h_skor"] = [
-        i18n.t(
-            "peta.hover.skor", lang, skor=i18n.format_number(s, lang, 1), band=_band_label(b, lang)
-        )
-        for s, b in zip(out["skor"], out["band"], strict=True)
-    ]
+    out["h_skor"] = _score_texts(out, lang)
     out["h_lib"] = [
         i18n.t("peta.hover.libraries", lang, n=i18n.format_number(n, lang))
         for n in out["perpustakaan"]
     ]
-    out["h_prio"] = [
-        i18n.t(
-            "peta.hover.prioritas",
-            lang,
-            n=i18n.format_number(n, lang),
-            p=i18n.format_number(p, lang, 1),
-        )
-        for n, p in zip(out["jumlah_prioritas"].fillna(0), out["porsi_prioritas"], strict=True)
-    ]
+    out["h_prio"] = _priority_texts(out, lang)
     out["h_tier"] = [
         i18n.t("peta.hover.own_tier", lang, tier=_tier_label(t, lang)) for t in out["tier"]
     ]
@@ -246,12 +240,7 @@ def library_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     for col in ("skor", "band", "tier", "reasons"):
         out[col] = out["kode"].map(evaluation[col]) if col in evaluation else None
     out["h_nama"] = "<b>" + out["nama"].astype(str) + "</b>"
-    out["h_skor"] = [
-        i18n.t(
-            "peta.hover.skor", lang, skor=i18n.format_number(s, lang, 1), band=_band_label(b, lang)
-        )
-        for s, b in zip(out["skor"], out["band"], strict=True)
-    ]
+    out["h_skor"] = _score_texts(out, lang)
     out["h_tier"] = [_tier_label(t, lang) for t in out["tier"]]
     out["h_alasan"] = [_reasons_text(r, lang) for r in out["reasons"]]
     out["kategori"] = out["band"] if colour_by == "band" else out["tier"].fillna("tanpa_tanda")

@@ -28,7 +28,7 @@ from kpi.periods import Period, add_months, parse_period
 from kpi.store import open_store
 from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
-from kpi.ui.filters import View
+from kpi.ui.filters import View, month_span
 from kpi.ui.maps import TIER_COLOURS
 
 TREND_MONTHS = 36
@@ -540,7 +540,7 @@ def header(p: Mapping[str, Any], view: View, lang: str) -> None:
     else:
         where = [t(f"profil.tingkat.{p['tingkat']}")]
         where += [str(p["provinsi"])] if p["tingkat"] != "provinsi" and p.get("provinsi") else []
-    st.caption(" · ".join([*where, t("profil.period", periode=_period_text(view.period, lang))]))
+    st.caption(" · ".join([*where, t("profil.period", periode=month_span(view.period, lang))]))
     links = st.columns([3, 3, 2, 1])
     if p["tingkat"] != "provinsi" and p.get("kode_provinsi"):
         links[0].page_link(
@@ -560,12 +560,6 @@ def header(p: Mapping[str, Any], view: View, lang: str) -> None:
         st.query_params.pop("kode", None)
         st.query_params.pop("tingkat", None)
         st.rerun()
-
-
-def _period_text(period: Period, lang: str) -> str:
-    if period.first == period.last:
-        return i18n.format_month(period.first, lang)
-    return f"{i18n.format_month(period.first, lang)} – {i18n.format_month(period.last, lang)}"
 
 
 def _level(p: Mapping[str, Any]) -> str:
