@@ -183,23 +183,24 @@ def test_ciel_gap(store: Store) -> None:
     assert set(gap) == {"A"}
 
 
+def _add_village_library(store: Store, kode: str, kode_wilayah: str) -> None:
+    """A village library of Lombok Barat (NTB) that joined in 2022, with no report yet."""
+    with store.write() as cur:
+        cur.execute(
+            "INSERT INTO perpustakaan (kode_perpustakaan, nama_perpustakaan, jenis, kode_wilayah, "
+            "kode_provinsi, kode_kabupaten_kota, tahun_bergabung, penduduk) VALUES "
+            "(?, ?, 'desa_kelurahan', ?, '52', '5201', 2022, 1000)",
+            [kode, kode, kode_wilayah],
+        )
+
+
 def test_area_band_counts_follow_a_new_data_version(tmp_store: Store) -> None:
     """The libraries' scores behind band counts are reused only within one data version."""
 
-    with tmp_store.write() as cur:
-        cur.execute(
-            "INSERT INTO perpustakaan (kode_perpustakaan, nama_perpustakaan, jenis, kode_wilayah, "
-            "kode_provinsi, kode_kabupaten_kota, tahun_bergabung, penduduk) VALUES "
-            "('A', 'A', 'desa_kelurahan', '5201011001', '52', '5201', 2022, 1000)"
-        )
+    _add_village_library(tmp_store, "A", "5201011001")
     first = score.scored_table(tmp_store, "provinsi", "2024", Filters(), [])
     assert int(first["perpustakaan_tanpa_skor"].iat[0]) == 1
-    with tmp_store.write() as cur:
-        cur.execute(
-            "INSERT INTO perpustakaan (kode_perpustakaan, nama_perpustakaan, jenis, kode_wilayah, "
-            "kode_provinsi, kode_kabupaten_kota, tahun_bergabung, penduduk) VALUES "
-            "('B', 'B', 'desa_kelurahan', '5201011004', '52', '5201', 2022, 1000)"
-        )
+    _add_village_library(tmp_store, "B", "5201011004")
     again = score.scored_table(tmp_store, "provinsi", "2024", Filters(), [])
     assert int(again["perpustakaan_tanpa_skor"].iat[0]) == 2
 
@@ -212,12 +213,7 @@ def test_library_scores_asked_at_once_by_two_threads_are_computed_once(
     import threading
     import time
 
-    with tmp_store.write() as cur:
-        cur.execute(
-            "INSERT INTO perpustakaan (kode_perpustakaan, nama_perpustakaan, jenis, kode_wilayah, "
-            "kode_provinsi, kode_kabupaten_kota, tahun_bergabung, penduduk) VALUES "
-            "('A', 'A', 'desa_kelurahan', '5201011001', '52', '5201', 2022, 1000)"
-        )
+    _add_village_library(tmp_store, "A", "5201011001")
     score.clear_caches()
     calls: list[str] = []
     real = score.aggregate
