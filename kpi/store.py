@@ -25,7 +25,7 @@ import pandas as pd
 
 from kpi.columns import MONTHLY_COLUMNS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DEFAULT_DB_ENV = "TPBIS_DB"
 
@@ -232,7 +232,26 @@ def _migration_2(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_migration_1, _migration_2]
+def _migration_3(con: duckdb.DuckDBPyConnection) -> None:
+    """Saved value mappings: what a written value of a vocabulary column means (issue 10)."""
+    con.execute(
+        """
+        CREATE TABLE pemetaan_nilai (
+            kosakata VARCHAR NOT NULL,        -- vocabulary (data/kosakata_nilai.yaml)
+            kunci VARCHAR NOT NULL,           -- the value as written, folded
+            contoh VARCHAR NOT NULL,          -- the value as first written
+            nilai VARCHAR NOT NULL,           -- its meaning: a value of the vocabulary
+            created_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (kosakata, kunci)
+        )"""
+    )
+
+
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

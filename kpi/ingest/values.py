@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any, Final
 
 
@@ -138,6 +139,8 @@ def _parse_unsigned(s: str) -> float | _Invalid:
 
 
 def parse_bool(value: Any) -> bool | None | _Invalid:
+    """Yes/no as people write it ("Ya", "Ada", "Tersedia", "✓", "Tidak ada", 1/0), from the
+    ya_tidak vocabulary of data/kosakata_nilai.yaml; "-" and "n/a" are not reported."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -146,16 +149,30 @@ def parse_bool(value: Any) -> bool | None | _Invalid:
         if isinstance(value, float) and math.isnan(value):
             return None
         return {1: True, 0: False}.get(value, INVALID)  # type: ignore[arg-type]
-    s = fold(str(value))
-    if not s:
+    text = str(value).strip()
+    if not text:
         return None
-    if s in {"ya", "y", "yes", "ada", "tersedia", "true", "1", "benar", "v", "x", "iya"}:
-        return True
-    if s in {"tidak", "tdk", "t", "no", "n", "tidak ada", "false", "0", "salah", "belum"}:
-        return False
-    if s in DASHES or s in NOT_REPORTED:
+    found = _vocabulary().match("ya_tidak", text)
+    if found is not None:
+        return found == "ya"
+    s = fold(text)
+    if not s or s in DASHES or s in NOT_REPORTED or text in DASHES:
         return None
     return INVALID
+
+
+@cache
+def _vocabulary() -> Any:
+    from kpi.ingest.vocab import load_vocabulary  # the vocabulary file imports this module
+
+    return load_vocabulary()
+
+
+@cache
+def month_names() -> dict[str, int]:
+    """Month names and abbreviations (Indonesian and English) -> 1-12, from the bulan
+    vocabulary of data/kosakata_nilai.yaml."""
+    return _vocabulary().month_words()  # type: ignore[no-any-return]
 
 
 def fold(text: str) -> str:
@@ -171,27 +188,6 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 # ---------------------------------------------------------------------------------------------
 # months, periods and dates
-
-MONTH_NAMES: dict[str, int] = {}
-for _i, _names in enumerate(
-    [
-        ("januari", "january", "jan"),
-        ("februari", "pebruari", "february", "feb", "peb"),
-        ("maret", "march", "mar"),
-        ("april", "apr"),
-        ("mei", "may"),
-        ("juni", "june", "jun"),
-        ("juli", "july", "jul"),
-        ("agustus", "august", "agu", "agt", "ags", "agus", "aug", "agst"),
-        ("september", "sep", "sept", "spt"),
-        ("oktober", "october", "okt", "oct"),
-        ("november", "nov", "nop", "nopember"),
-        ("desember", "december", "des", "dec"),
-    ],
-    start=1,
-):
-    for _n in _names:
-        MONTH_NAMES[_n] = _i
 
 
 def parse_month(value: Any) -> int | None | _Invalid:
@@ -209,7 +205,11 @@ def parse_month(value: Any) -> int | None | _Invalid:
     if s.endswith(" 0") and s[:-2].isdigit():  # "8.0"
         m = int(s[:-2])
         return m if 1 <= m <= 12 else INVALID
-    return MONTH_NAMES.get(s, INVALID)
+    found = month_names().get(s.replace(" ", ""))
+    if found is None:
+        found = _vocabulary().match("bulan", s)
+        return INVALID if found is None else int(found)
+    return found
 
 
 def _year(text: str) -> int | None:
@@ -271,16 +271,16 @@ def parse_period(value: Any) -> date | None | _Invalid:
     if m := _RE_YYYYMM.match(s):
         return _month_date(int(m[1]), int(m[2]))
     if m := _RE_NAME_Y.match(s.replace("’", "'")):
-        month = MONTH_NAMES.get(m[1])
+        month = month_names().get(m[1])
         y = _year(m[2].lstrip("'"))
         if month and y:
             return _month_date(y, month)
     if m := _RE_Y_NAME.match(s):
-        month = MONTH_NAMES.get(m[2])
+        month = month_names().get(m[2])
         if month:
             return _month_date(int(m[1]), month)
     if m := _RE_D_NAME_Y.match(s):
-        month = MONTH_NAMES.get(m[2])
+        month = month_names().get(m[2])
         y = _year(m[3])
         if month and y:
             return _month_date(y, month)
@@ -308,7 +308,7 @@ def parse_date(value: Any) -> date | None | _Invalid:
             y = _year(m[3])
             return INVALID if y is None else date(y, int(m[2]), int(m[1]))
         if m := _RE_D_NAME_Y.match(s):
-            month = MONTH_NAMES.get(m[2])
+            month = month_names().get(m[2])
             y = _year(m[3])
             if month and y:
                 return date(y, month, int(m[1]))
