@@ -150,11 +150,10 @@ def kind_score(kind: str, cols: set[str]) -> tuple[bool, int, list[str]]:
         for c in ("kode_perpustakaan", "nama_perpustakaan"):
             if c not in have:
                 missing.append(c)
-        # jenis may be left out: it is then read from the length of the area code
+        # jenis may be left out: it is then read from the place (the length of its code) and
+        # the library's name, row by row (validate.py)
         if not ({"kode_wilayah"} | set(AREA_NAME_COLUMNS)) & have:
             missing.append("kode_wilayah")
-        if "jenis" not in have and "kode_wilayah" not in have:
-            missing.append("jenis")
         distinctive = len(
             have
             & {

@@ -11,6 +11,21 @@ from typing import Any
 
 # rule -> (Indonesian, English); {placeholders} are filled by ``message``
 MESSAGES: dict[str, tuple[str, str]] = {
+    # files
+    "sudah_diimpor": (
+        "Berkas ini sama persis dengan yang sudah diimpor sebagai batch {batch} pada {tanggal}; "
+        "mengimpor lagi tidak mengubah apa pun.",
+        "This file is the same as the one already imported as batch {batch} on {tanggal}; "
+        "importing it again changes nothing.",
+    ),
+    "sudah_diimpor_berubah": (
+        "Berkas ini sama persis dengan yang sudah diimpor sebagai batch {batch} pada {tanggal}. "
+        "Mengimpor lagi menambah atau mengubah {n} baris (nilai yang sejak itu diganti impor "
+        "lain, atau baris yang dulu ditolak).",
+        "This file is the same as the one already imported as batch {batch} on {tanggal}. "
+        "Importing it again adds or changes {n} rows (values other imports replaced since, or "
+        "rows rejected then).",
+    ),
     # refusals of a whole file
     "bukan_spreadsheet": (
         "Berkas ini bukan spreadsheet (xlsx, xlsm, xls, ods atau csv).",
@@ -94,8 +109,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{nilai}' must be yes/no (or 1/0).",
     ),
     "pilihan": (
-        "'{nilai}' tidak termasuk pilihan: {pilihan}.",
-        "'{nilai}' is not one of: {pilihan}.",
+        "'{nilai}' tidak termasuk pilihan: {pilihan}. Artinya dapat dipilih di halaman Impor "
+        "data (Nilai yang belum dikenali).",
+        "'{nilai}' is not one of: {pilihan}. Its meaning can be chosen in the Import data page "
+        "(Values not recognised).",
+    ),
+    "terlalu_panjang": (
+        "Isi sel terlalu panjang ({panjang} karakter; batas {batas} untuk kolom ini).",
+        "The cell is too long ({panjang} characters; the limit for this column is {batas}).",
     ),
     "kode": (
         "'{nilai}' bukan kode wilayah Kemendagri.",
@@ -110,8 +131,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Area '{nilai}' is unknown.{saran_en}",
     ),
     "wilayah_ambigu": (
-        "Wilayah '{nilai}' ambigu: {saran}",
-        "Area '{nilai}' is ambiguous: {saran_en}",
+        "Wilayah '{nilai}' ambigu: {saran}. Kolom lain di baris ini tidak memilih salah satunya; "
+        "tambahkan kecamatan, desa/kelurahan atau kode wilayah.",
+        "Area '{nilai}' is ambiguous: {saran_en}. The row's other columns do not settle it; add "
+        "the kecamatan, the desa/kelurahan or the area code.",
+    ),
+    "wilayah_tidak_cocok": (
+        "{kolom} '{nilai}' tidak berada di {kolom_lain} '{nilai_lain}'.{saran}",
+        "{kolom} '{nilai}' is not in {kolom_lain} '{nilai_lain}'.{saran_en}",
+    ),
+    "kode_tidak_cocok": (
+        "{kolom_kode} {kode} ({nama}) tidak sesuai dengan {kolom} '{nilai}'.",
+        "{kolom_kode} {kode} ({nama}) does not match {kolom} '{nilai}'.",
     ),
     "wilayah_kosong": (
         "Wilayah perpustakaan tidak diisi (kode_wilayah atau nama provinsi/kabupaten/desa).",
@@ -120,6 +151,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "perpustakaan_tidak_dikenal": (
         "Perpustakaan '{nilai}' tidak ada di daftar perpustakaan.{saran}",
         "Library '{nilai}' is not in the library register.{saran_en}",
+    ),
+    "jenis_tidak_jelas": (
+        "Jenis tidak diisi dan tidak dapat dibaca: wilayah {kode} menunjukkan {dari_kode}, nama "
+        "'{nama}' menunjukkan {dari_nama}. Isi kolom jenis.",
+        "Level not given and not clear: the area {kode} says {dari_kode}, the name '{nama}' says "
+        "{dari_nama}. Fill in the level column.",
+    ),
+    "perpustakaan_ditolak": (
+        "Perpustakaan '{nilai}' ada di daftar perpustakaan berkas ini, tetapi barisnya ditolak "
+        "({tempat}); perbaiki baris itu, maka baris ini ikut diterima.",
+        "Library '{nilai}' is in this import's register, but its row was rejected ({tempat}); "
+        "fix that row and this one is accepted too.",
     ),
     "perpustakaan_ambigu": (
         "Perpustakaan '{nilai}' ambigu: {saran}",
@@ -143,6 +186,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# notes: what the importer read for the analyst; shown in the report, never a reason to reject
+NOTES: dict[str, tuple[str, str]] = {
+    "jenis_dari_kode": (
+        "Jenis tidak diisi: dibaca dari wilayah {kode} ({digit} digit) sebagai {jenis}.",
+        "Level not given: read from the area {kode} ({digit} digits) as {jenis}.",
+    ),
+    "jenis_dari_nama": (
+        "Jenis tidak diisi: dibaca dari nama '{nama}' sebagai {jenis}.",
+        "Level not given: read from the name '{nama}' as {jenis}.",
+    ),
+    "wilayah_dibaca": (
+        "{kolom} '{nilai}' dibaca sebagai {nama} ({kode}), sesuai kolom wilayah lain di baris ini.",
+        "{kolom} '{nilai}' read as {nama} ({kode}), as the row's other area columns say.",
+    ),
+}
+MESSAGES.update(NOTES)
+
+# a value from a file is shown in a message up to this many characters
+SHOWN_CHARS = 120
+_FROM_FILE = frozenset({"nilai", "nilai_lain", "nama", "detail", "kode"})
+
 _SUGGEST_ID = " Mungkin maksud Anda: {items}."
 _SUGGEST_EN = " Did you mean: {items}?"
 
@@ -157,7 +221,9 @@ class Message:
 def message(rule: str, **values: Any) -> Message:
     """The message for ``rule`` with its placeholders filled (missing ones left empty)."""
     text_id, text_en = MESSAGES[rule]
-    filled = _Defaults(values)
+    filled = _Defaults(
+        {k: _short(x) if k in _FROM_FILE and isinstance(x, str) else x for k, x in values.items()}
+    )
     return Message(rule, text_id.format_map(filled), text_en.format_map(filled))
 
 
@@ -167,6 +233,10 @@ def suggestions_text(items: list[tuple[str, str]], limit: int = 3) -> tuple[str,
         return "", ""
     text = ", ".join(f"{nama} ({kode})" for kode, nama in items[:limit])
     return _SUGGEST_ID.format(items=text), _SUGGEST_EN.format(items=text)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 class _Defaults(dict[str, Any]):

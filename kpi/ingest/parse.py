@@ -14,9 +14,19 @@ from typing import Any
 
 from kpi.ingest import values as v
 from kpi.ingest.header import HeaderResult
-from kpi.ingest.kinds import COLUMNS, ColumnSpec
+from kpi.ingest.kinds import COLUMNS
 from kpi.ingest.messages import Message, message
-from kpi.ingest.read import RawSheet
+from kpi.ingest.read import LONG_CELL_CHARS, RawSheet
+from kpi.ingest.vocab import (
+    Unplaced,
+    ValueMapping,
+    cell_text,
+    choice_parser,
+    map_distinct,
+    mapping_key,
+    vocabulary_of,
+    with_mapping,
+)
 
 TOTAL_WORDS = {
     "jumlah",
@@ -55,6 +65,13 @@ class ParsedSheet:
     issues: list[CellIssue] = field(default_factory=list)
     skipped_rows: int = 0
     headers: dict[str, str] = field(default_factory=dict)  # column -> header as in the file
+    # notes: what the importer read for the analyst (a level inferred, a name settled by the
+    # other columns): shown in the report, never a reason to reject a row
+    notes: list[CellIssue] = field(default_factory=list)
+    # values of vocabulary columns that could not be placed, once per distinct value
+    unplaced: list[tuple[str, Unplaced]] = field(default_factory=list)
+    # cells over the csv module's field limit: (data row, column)
+    long_cells: set[tuple[int, str]] = field(default_factory=set)
 
 
 _TOTAL_INITIALS = frozenset("jJtTgGsSrRaA")
@@ -143,6 +160,13 @@ def extract(sheet: RawSheet, header: HeaderResult) -> ParsedSheet:
     for col, idx in mapping.items():
         raw[col] = list(columns[idx]) if idx < width else [None] * len(selected)
     headers = {c.column: c.header for c in header.columns if c.column}
+    long_cells: set[tuple[int, str]] = set()
+    if sheet.long_cells:
+        position = {r: j for j, r in enumerate(raw_index)}
+        column_at = {idx: col for col, idx in mapping.items()}
+        for r, c in sheet.long_cells:
+            if r in position and c in column_at:
+                long_cells.add((position[r], column_at[c]))
     return ParsedSheet(
         file_rows=file_rows,
         raw_index=raw_index,
@@ -150,6 +174,7 @@ def extract(sheet: RawSheet, header: HeaderResult) -> ParsedSheet:
         raw=raw,
         skipped_rows=skipped,
         headers=headers,
+        long_cells=long_cells,
     )
 
 
@@ -183,32 +208,6 @@ _RULE_OF_TYPE = {
 }
 
 
-def _choice(value: Any, spec: ColumnSpec) -> Any:
-    s = v.parse_text(value)
-    if s is None:
-        return None
-    f = v.fold(s).replace(" ", "_")
-    aliases = {
-        "kabupaten": "kabupaten_kota",
-        "kota": "kabupaten_kota",
-        "kab_kota": "kabupaten_kota",
-        "kabupaten_kota": "kabupaten_kota",
-        "desa": "desa_kelurahan",
-        "kelurahan": "desa_kelurahan",
-        "desa_kel": "desa_kelurahan",
-        "prov": "provinsi",
-        "province": "provinsi",
-        "national": "nasional",
-        "library": "perpustakaan",
-        "full": "penuh",
-        "replikasi": "replikasi_mandiri",
-        "replication": "replikasi_mandiri",
-        "book_aid": "bantuan_buku",
-    }
-    f = aliases.get(f, f)
-    return f if f in spec.choices else v.INVALID
-
-
 def _month_or_period(value: Any) -> Any:
     month = v.parse_month(value)
     if month is not v.INVALID:
@@ -216,32 +215,88 @@ def _month_or_period(value: Any) -> Any:
     return v.parse_period(value)  # a date (the first of the month) or INVALID
 
 
-def parse_columns(kind: str, parsed: ParsedSheet) -> ParsedSheet:
-    """Parse every mapped column with its type; cells that fail become issues."""
+def _cell_parser(col: str, type_: str, choices: tuple[str, ...], mapping: ValueMapping) -> Any:
+    vocab = vocabulary_of(type_, choices)
+    if type_ == "choice":
+        if vocab is None:
+            return lambda c: v.parse_text(c) if v.parse_text(c) in choices else v.INVALID
+        fn = choice_parser(vocab)
+    elif col == "bulan":  # a month, or a whole period written in the month column
+        fn = _month_or_period
+    else:
+        fn = _PARSERS[type_]
+    return with_mapping(vocab, fn, mapping) if vocab else fn
+
+
+def parse_columns(
+    kind: str, parsed: ParsedSheet, values: ValueMapping | None = None
+) -> ParsedSheet:
+    """Parse every mapped column with its type; cells that fail become issues.
+
+    Each distinct cell value is parsed once. ``values``: the analyst's mapping of written
+    values of vocabulary columns (saved ones and those chosen in the import page)."""
     specs = {c.name: c for c in COLUMNS[kind]}
+    mapping = values or {}
+    long_by_col: dict[str, list[int]] = {}
+    for i, col in parsed.long_cells:
+        long_by_col.setdefault(col, []).append(i)
     for col, cells in parsed.raw.items():
         spec = specs[col]
-        if spec.type == "choice":
-            out = [_choice(c, spec) for c in cells]
-        elif col == "bulan":  # a month, or a whole period written in the month column
-            out = [_month_or_period(c) for c in cells]
-        elif spec.type in ("count", "number", "score"):
-            fn = _PARSERS[spec.type]
-            # numeric cells need no parsing: only text and empty cells go through the parser
-            out = [c if type(c) is float else fn(c) for c in cells]
+        fn = _cell_parser(col, spec.type, spec.choices, mapping)
+        too_long = sorted(long_by_col.get(col, ()))
+        if too_long and spec.type != "text":  # a name or an address may be long; nothing else
+            cells = list(cells)
+            for i in too_long:
+                n = len(str(cells[i]))
+                msg = message("terlalu_panjang", panjang=f"{n:,}", batas=f"{LONG_CELL_CHARS:,}")
+                parsed.issues.append(CellIssue(i, col, cells[i], msg))
+                cells[i] = None
+        if spec.type in ("count", "number", "score"):
+            out = _numbers(cells, fn)
         else:
-            fn = _PARSERS[spec.type]
-            out = [fn(c) for c in cells]
-        rule = _RULE_OF_TYPE.get(spec.type, "pilihan")
-        for i in [i for i, value in enumerate(out) if value is v.INVALID]:
-            shown = v.parse_text(cells[i])
-            msg = message(rule, nilai=shown, pilihan=", ".join(spec.choices))
-            parsed.issues.append(CellIssue(i, col, cells[i], msg))
-            out[i] = None
+            out = map_distinct(cells, fn)
+        bad = [i for i, value in enumerate(out) if value is v.INVALID]
+        if bad:
+            rule = _RULE_OF_TYPE.get(spec.type, "pilihan")
+            vocab = vocabulary_of(spec.type, spec.choices)
+            shown = ", ".join(spec.choices)
+            unplaced: dict[str, Unplaced] = {}
+            for i in bad:
+                text = v.parse_text(cells[i])
+                msg = message(rule, nilai=text, pilihan=shown)
+                parsed.issues.append(CellIssue(i, col, cells[i], msg))
+                out[i] = None
+                if vocab:
+                    written = cell_text(cells[i])
+                    key = mapping_key(written)
+                    entry = unplaced.get(key)
+                    if entry is None:
+                        entry = unplaced[key] = Unplaced(vocab, key, written)
+                    entry.rows.append(i)
+            parsed.unplaced.extend((col, u) for u in unplaced.values())
         if spec.type == "count":
             out = _counts(col, out, cells, parsed)
         parsed.columns[col] = out
     return parsed
+
+
+def _numbers(cells: list[Any], fn: Any) -> list[Any]:
+    """Numeric cells as they are; text and empty cells parsed once per distinct value."""
+    cache: dict[Any, Any] = {}
+    out: list[Any] = []
+    append = out.append
+    for c in cells:
+        if type(c) is float:
+            append(c)
+            continue
+        key = (type(c), c)
+        try:
+            append(cache[key])
+        except KeyError:
+            append(cache.setdefault(key, fn(c)))
+        except TypeError:  # an unhashable cell
+            append(fn(c))
+    return out
 
 
 def _counts(col: str, out: list[Any], cells: list[Any], parsed: ParsedSheet) -> list[Any]:

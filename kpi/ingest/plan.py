@@ -28,10 +28,15 @@ from kpi.ingest.read import (
     Workbook,
     read_file,
 )
-from kpi.ingest.validate import Reference, Validated, validate
+from kpi.ingest.validate import Reference, Validated, name_key, validate
+from kpi.ingest.vocab import ValueMapping, merged, saved_value_mappings
 from kpi.store import DATA_TABLE_KEYS, Store
 
 ISSUE_COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "message_id", "message_en"]
+# values of vocabulary columns that could not be placed, once per file, sheet, column and value
+UNPLACED_COLUMNS = ["vocab", "key", "written", "column", "header", "file", "sheet", "rows", "first"]
+# a value from a file is shown in the report up to this many characters (the row keeps it all)
+SHOWN_VALUE_CHARS = 200
 # the order sheets are validated in: the register first, so reports can name its libraries
 KIND_ORDER = {
     "perpustakaan": 0,
@@ -80,6 +85,20 @@ class FilePlan:
     size_bytes: int = 0
     content: bytes = b""
     format: str = ""
+    # the same bytes were committed before: (batch id, when), and how many of this file's
+    # records a later import has changed since (importing again would put them back)
+    already: tuple[str, str] | None = None
+    already_changed: int = 0
+
+    def already_message(self) -> Message | None:
+        if self.already is None:
+            return None
+        batch, when = self.already
+        if self.already_changed:
+            return message(
+                "sudah_diimpor_berubah", batch=batch, tanggal=when, n=self.already_changed
+            )
+        return message("sudah_diimpor", batch=batch, tanggal=when)
 
 
 @dataclass
@@ -102,6 +121,10 @@ class Plan:
     tables: dict[str, TablePlan]
     accepted: int = 0
     rejected: int = 0
+    # what the importer read for the analyst (same columns as issues): never a rejection
+    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
+    # values it could not place, for mapping by hand (UNPLACED_COLUMNS)
+    unplaced: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNPLACED_COLUMNS))
 
     @property
     def added(self) -> int:
@@ -174,13 +197,17 @@ def plan_import(
     *,
     manual: dict[tuple[str, str], dict[str, str]] | None = None,
     kinds: dict[tuple[str, str], str] | None = None,
+    values: ValueMapping | None = None,
     today: date | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> Plan:
-    """The dry run. ``manual``/``kinds``: per (file, sheet), the analyst's mapping and kind."""
+    """The dry run. ``manual``/``kinds``: per (file, sheet), the analyst's mapping and kind;
+    ``values``: the analyst's meaning of written values ({vocabulary: {key: value}}), laid over
+    the saved value mappings."""
     max_mb = float(store.get_setting(SETTING_MAX_MB, DEFAULT_MAX_MB))
     max_unzipped = float(store.get_setting(SETTING_MAX_UNZIPPED_MB, DEFAULT_MAX_UNZIPPED_MB))
     saved = saved_mappings(store)
+    value_mapping = merged(saved_value_mappings(store), values)
     syn = hdr.load_synonyms()
     ref = Reference.from_store(store, today)
     file_plans: list[FilePlan] = []
@@ -215,7 +242,7 @@ def plan_import(
                 else:
                     sp.skipped = message("sheet_tanpa_judul")
                 continue
-            parsed = parse_columns(head.kind, extract(raw, head))
+            parsed = parse_columns(head.kind, extract(raw, head), value_mapping)
             sp.rows, sp.skipped_rows = len(parsed.file_rows), parsed.skipped_rows
             work.append(_SheetWork(fp, sp, raw, parsed))
         if not any(s.kind for s in fp.sheets):
@@ -236,6 +263,12 @@ def plan_import(
                         rec["kode_wilayah"][i] or "",
                         rec.get("penduduk", [None] * (i + 1))[i],
                     )
+                else:  # reports naming it are told why, not "unknown library"
+                    where = f"{_where(w)}, baris {w.parsed.file_rows[i]}"
+                    if rec["kode_perpustakaan"][i]:
+                        ref.rejected.setdefault(rec["kode_perpustakaan"][i], where)
+                    if rec["nama_perpustakaan"][i]:
+                        ref.rejected_names.setdefault(name_key(rec["nama_perpustakaan"][i]), where)
     _reject_duplicates(work)
     tables = _table_plans(store, work)
     issues, rejected_rows = _reports(work)
@@ -245,11 +278,88 @@ def plan_import(
         w.plan.accepted = w.plan.rows - w.plan.rejected
         accepted += w.plan.accepted
         rejected += w.plan.rejected
-    plan = Plan(file_plans, issues, rejected_rows, tables, accepted, rejected)
+    plan = Plan(
+        file_plans,
+        issues,
+        rejected_rows,
+        tables,
+        accepted,
+        rejected,
+        notes=_notes(work),
+        unplaced=_unplaced(work),
+    )
     diff(store, plan)
+    _already_imported(store, plan)
     if progress:
         progress(1.0, "")
     return plan
+
+
+def _issue_row(w: _SheetWork, c: CellIssue) -> tuple[Any, ...]:
+    return (
+        w.file.file,
+        w.raw.name,
+        w.parsed.file_rows[c.row],
+        w.parsed.headers.get(c.column, c.column),
+        _shown(c.value)[:SHOWN_VALUE_CHARS],
+        c.msg.rule,
+        c.msg.message_id,
+        c.msg.message_en,
+    )
+
+
+def _notes(work: list[_SheetWork]) -> pd.DataFrame:
+    rows = []
+    for w in work:
+        found = list(w.parsed.notes) + (w.validated.notes if w.validated else [])
+        rows.extend(_issue_row(w, c) for c in sorted(found, key=lambda c: c.row))
+    frame = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    frame["row"] = frame["row"].astype("int64")
+    return frame
+
+
+def _unplaced(work: list[_SheetWork]) -> pd.DataFrame:
+    rows = []
+    for w in work:
+        for col, u in w.parsed.unplaced:
+            rows.append(
+                (
+                    u.vocab,
+                    u.key,
+                    u.written[:SHOWN_VALUE_CHARS],
+                    col,
+                    w.parsed.headers.get(col, col),
+                    w.file.file,
+                    w.raw.name,
+                    len(u.rows),
+                    w.parsed.file_rows[u.rows[0]],
+                )
+            )
+    frame = pd.DataFrame(rows, columns=UNPLACED_COLUMNS)
+    return frame.astype({"rows": "int64", "first": "int64"})
+
+
+def _already_imported(store: Store, plan: Plan) -> None:
+    """A file whose bytes match a committed batch is said so before the analyst commits."""
+    sums = [f.checksum for f in plan.files if f.status == "ok" and f.checksum]
+    if not sums:
+        return
+    frame = store.query(
+        "SELECT f.checksum, b.batch_id, b.created_at FROM import_file f "
+        "JOIN import_batch b USING (batch_id) WHERE b.status = 'committed' AND b.sumber = 'impor' "
+        "AND list_contains(?, f.checksum) ORDER BY b.created_at DESC",
+        [sums],
+    )
+    first: dict[str, tuple[str, str]] = {}
+    for checksum, batch, when in frame.itertuples(index=False, name=None):
+        first.setdefault(str(checksum), (str(batch), f"{when:%Y-%m-%d %H:%M}"))
+    for f in plan.files:
+        if f.checksum in first:
+            f.already = first[f.checksum]
+            f.already_changed = sum(
+                int(((tp.frame["_file"] == f.file) & (tp.frame["_status"] != "sama")).sum())
+                for tp in plan.tables.values()
+            )
 
 
 def _reject_duplicates(work: list[_SheetWork]) -> None:
@@ -350,18 +460,7 @@ def _reports(work: list[_SheetWork]) -> tuple[pd.DataFrame, pd.DataFrame]:
             for c in (w.plan.header.columns if w.plan.header else [])
         ]
         for c in sorted(w.validated.issues, key=lambda c: c.row):
-            rows.append(
-                (
-                    w.file.file,
-                    w.raw.name,
-                    fr[c.row],
-                    w.parsed.headers.get(c.column, c.column),
-                    _shown(c.value),
-                    c.msg.rule,
-                    c.msg.message_id,
-                    c.msg.message_en,
-                )
-            )
+            rows.append(_issue_row(w, c))
         for r in sorted(w.bad_rows):
             cells = w.raw.rows[w.parsed.raw_index[r]]
             original = {

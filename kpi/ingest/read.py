@@ -11,7 +11,6 @@ impor.batas_terurai_mb (default 600).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import pickle
@@ -22,6 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kpi.ingest._reader import (  # noqa: F401  (decode_text, sniff_delimiter: the csv steps)
+    LONG_CELL_CHARS,
+    decode_text,
+    read_csv_rows,
+    sniff_delimiter,
+)
 from kpi.ingest.messages import RefusalError
 
 DEFAULT_MAX_MB = 50.0
@@ -45,6 +50,8 @@ class RawSheet:
     rows: list[list[Any]]
     # merged cells as (first_row, first_col, last_row, last_col), 0-based, inclusive
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # csv fields longer than the csv module's default limit: (row, column), 0-based
+    long_cells: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -174,16 +181,23 @@ def read_workbook(data: bytes, isolated: bool = True) -> list[RawSheet]:
         from kpi.ingest._reader import read_sheets
 
         result = read_sheets(data)
+    return _sheets(result)
+
+
+def _sheets(result: tuple[Any, ...]) -> list[RawSheet]:
     if result[0] != "ok":
         _, rule, detail = result
         raise RefusalError(rule, detail=detail)
-    return [RawSheet(name=n, rows=rows, merged=merged) for n, rows, merged in result[1]]
+    return [
+        RawSheet(name=n, rows=rows, merged=merged, long_cells=long)
+        for n, rows, merged, long in result[1]
+    ]
 
 
-def _read_in_child(data: bytes) -> tuple[Any, ...]:
+def _read_in_child(data: bytes, mode: str = "workbook") -> tuple[Any, ...]:
     try:
         proc = subprocess.run(
-            [sys.executable, "-P", str(READER_SCRIPT), str(READ_MEMORY_MB)],
+            [sys.executable, "-P", str(READER_SCRIPT), str(READ_MEMORY_MB), mode],
             input=data,
             capture_output=True,
             timeout=READ_TIMEOUT_S,
@@ -199,45 +213,10 @@ def _read_in_child(data: bytes) -> tuple[Any, ...]:
     return pickle.loads(proc.stdout)  # type: ignore[no-any-return]
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def sniff_delimiter(text: str) -> str:
-    """The delimiter (comma, semicolon, tab or pipe) that splits the first lines most evenly."""
-    lines = [ln for ln in text[:65536].splitlines()[:60] if ln.strip()]
-    if not lines:
-        return ","
-    best, best_score = ",", (-1, -1)
-    for delim in (",", ";", "\t", "|"):
-        counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
-        wide = [c for c in counts if c >= 2]
-        if not wide:
-            continue
-        modal = max(set(wide), key=wide.count)
-        score = (sum(1 for c in counts if c == modal), modal)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
-
-
-def read_csv(data: bytes) -> list[RawSheet]:
-    text = decode_text(data)
-    first, _, rest = text.partition("\n")
-    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
-        delim, text = first.strip()[4], rest  # Excel's "sep=;" hint line
-    else:
-        delim = sniff_delimiter(text)
-    try:
-        rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
-    except csv.Error as exc:
-        raise RefusalError("rusak", detail=str(exc)) from exc
-    return [RawSheet(name="csv", rows=rows)]
+def read_csv(data: bytes, isolated: bool = True) -> list[RawSheet]:
+    """A csv file (comma, semicolon, tab or pipe; UTF-8, UTF-8 with BOM or Windows-1252) as one
+    sheet, parsed in the same memory-limited child as workbooks (``isolated=False``: here).
+    A field over the csv module's default limit is kept and listed in ``long_cells``: its
+    column decides whether it is an error (see parse.py)."""
+    result = _read_in_child(data, "csv") if isolated else read_csv_rows(data)
+    return _sheets(result)

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from kpi import places
 from kpi.columns import CIEL_DIMENSIONS, STRATEGY_SELF_RATINGS
 from kpi.ingest import values as v
 from kpi.ingest.header import load_synonyms
 from kpi.ingest.kinds import AREA_NAME_COLUMNS, CONTEXT_INDICATORS, MONTHLY_INDICATORS
 from kpi.ingest.messages import message, suggestions_text
 from kpi.ingest.parse import CellIssue, ParsedSheet
+from kpi.ingest.vocab import UNIT_VOCAB, load_vocabulary
 from kpi.store import Store
 
 FIRST_PERIOD = date(2018, 1, 1)
@@ -73,7 +75,10 @@ class Reference:
     by_name: dict[str, list[str]] = field(default_factory=dict)
     wilayah: set[str] = field(default_factory=set)
     today: date = field(default_factory=date.today)
-    _area_cache: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    # libraries of this import's register whose rows were rejected: code or name key -> where
+    rejected: dict[str, str] = field(default_factory=dict)
+    rejected_names: dict[str, str] = field(default_factory=dict)
+    _area_cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     @classmethod
     def from_store(cls, store: Store, today: date | None = None) -> Reference:
@@ -110,87 +115,142 @@ def _num(x: Any) -> float | None:
 # ---------------------------------------------------------------------------------------------
 # areas
 
-
-@dataclass(frozen=True)
-class AreaResult:
-    kode: str | None
-    rule: str | None = None  # None when found
-    nilai: str = ""
-    suggestions: tuple[tuple[str, str], ...] = ()
+# the kind's columns that hold a name of each level, and the codes that are evidence of a place
+AREA_CODE_COLUMNS = ("kode_wilayah", "kode_provinsi", "kode_kabupaten_kota", "kode_perpustakaan")
 
 
-def _places() -> Any:
+def resolve_area(
+    names: dict[str, str | None],
+    ref: Reference,
+    codes: dict[str, str] | None = None,
+    kab_kind: str | None = None,
+) -> places.PathResult:
+    """The place every name (provinsi / kabupaten_kota / kecamatan / desa_kelurahan) and code
+    of a row fits together (see places.resolve_path), cached per distinct row."""
+    key = (
+        tuple(names.get(c) or "" for c in AREA_NAME_COLUMNS),
+        tuple(sorted((codes or {}).items())),
+        kab_kind,
+    )
+    found = ref._area_cache.get(key)
+    if found is None:
+        found = places.resolve_path(
+            dict(zip(AREA_NAME_COLUMNS, key[0], strict=True)), codes, kab_kind
+        )
+        ref._area_cache[key] = found
+    return found  # type: ignore[no-any-return]
+
+
+def _shown_code(kode: str) -> str:
     try:
-        from kpi import places
-    except ImportError:  # the gazetteer module is not available: names cannot be matched
+        return places.format_kode(kode)
+    except ValueError:
+        return kode
+
+
+def area_issues(
+    i: int, res: places.PathResult, headers: dict[str, str], raw: dict[str, Any] | None = None
+) -> list[CellIssue]:
+    """The row's place problems as issues, each on the column holding the doubtful value and
+    naming the other column it contradicts (by the analyst's own headers)."""
+
+    def header(col: str) -> str:
+        return headers.get(col, col)
+
+    out = []
+    for pr in res.problems:
+        value = (raw or {}).get(pr.source, pr.value)
+        if pr.status == "ambiguous":
+            s_id, s_en = suggestions_text(list(pr.candidates), 5)
+            msg = message(
+                "wilayah_ambigu",
+                nilai=pr.value,
+                saran=s_id.replace(" Mungkin maksud Anda: ", "").rstrip("."),
+                saran_en=s_en.replace(" Did you mean: ", "").rstrip("?"),
+            )
+        elif pr.status == "unknown":
+            s_id, s_en = suggestions_text(list(pr.candidates))
+            msg = message("wilayah_tidak_dikenal", nilai=pr.value, saran=s_id, saran_en=s_en)
+        elif pr.source in AREA_CODE_COLUMNS or pr.other_source in AREA_CODE_COLUMNS:
+            code_src, code, name_src, name = pr.source, pr.value, pr.other_source, pr.other_value
+            if code_src not in AREA_CODE_COLUMNS:
+                code_src, code, name_src, name = name_src, name, code_src, code
+            if name_src in AREA_CODE_COLUMNS:
+                name = _shown_code(name)
+            msg = message(
+                "kode_tidak_cocok",
+                kolom_kode=header(code_src),
+                kode=_shown_code(code),
+                nama=places.path_label(code),
+                kolom=header(name_src),
+                nilai=name,
+            )
+        else:
+            items = ", ".join(f"{n} ({k})" for k, n in pr.candidates)
+            msg = message(
+                "wilayah_tidak_cocok",
+                kolom=header(pr.source),
+                nilai=pr.value,
+                kolom_lain=header(pr.other_source),
+                nilai_lain=pr.other_value,
+                saran=f" '{pr.value}' ada di: {items}." if items else "",
+                saran_en=f" '{pr.value}' is in: {items}." if items else "",
+            )
+        out.append(CellIssue(i, pr.source, value, msg))
+    return out
+
+
+def area_notes(i: int, res: places.PathResult, headers: dict[str, str]) -> list[CellIssue]:
+    """Notes for misspelt names that the row's other columns settled."""
+    return [
+        CellIssue(
+            i,
+            level,
+            value,
+            message(
+                "wilayah_dibaca",
+                kolom=headers.get(level, level),
+                nilai=value,
+                nama=nama,
+                kode=_shown_code(kode),
+            ),
+        )
+        for level, value, kode, nama in res.read_as
+    ]
+
+
+_LEVEL_PREFIX = re.compile(r"^([a-z]+)[-_./ ]*([0-9][0-9.]*)$")
+_WIDTH_OF_LEVEL = {"provinsi": 2, "kabupaten_kota": 4, "desa_kelurahan": 10}
+
+
+def embedded_code(library_code: str | None) -> str | None:
+    """The Kemendagri code a library code embeds: a village code ("3201011001",
+    "32.01.01.1001"), a dotted kab/kota code ("32.01"), or a code after a word naming its level
+    ("KAB-3201", "PROV-32", "DESA-3201011001"). Sequence numbers ("P-001", "12") are not codes."""
+    if not library_code:
         return None
-    return places
-
-
-def resolve_area(names: dict[str, str | None], ref: Reference) -> AreaResult:
-    """The deepest area named by provinsi / kabupaten_kota / kecamatan / desa_kelurahan."""
-    key = tuple(names.get(c) or "" for c in AREA_NAME_COLUMNS)
-    if key in ref._area_cache:
-        return ref._area_cache[key]  # type: ignore[no-any-return]
-    result = _resolve_area(dict(zip(AREA_NAME_COLUMNS, key, strict=True)))
-    ref._area_cache[key] = result
-    return result
-
-
-def _resolve_area(names: dict[str, str]) -> AreaResult:
-    places = _places()
-    if not any(names.values()):
-        return AreaResult(None, "wilayah_kosong")
-    deepest = [c for c in AREA_NAME_COLUMNS if names[c]][-1]
-    if places is None:
-        return AreaResult(None, "wilayah_tidak_dikenal", names[deepest])
-    kode: str | None = None
-    for col in AREA_NAME_COLUMNS:
-        name = names[col]
-        if not name:
-            continue
-        m = _match(places, col, name, kode)
-        candidates = list(m.candidates)
-        if kode and m.status != "exact":
-            # the matcher could only be narrowed to a wider area: narrow its candidates here
-            inside = [(k, n) for k, n in candidates if str(k).startswith(kode)]
-            if len(inside) == 1:
-                kode = str(inside[0][0])
-                continue
-            candidates = inside or candidates
-        if m.status == "exact" and m.kode and (not kode or str(m.kode).startswith(kode)):
-            kode = m.kode
-            continue
-        if m.status == "ambiguous" and candidates:
-            return AreaResult(None, "wilayah_ambigu", name, tuple(candidates))
-        return AreaResult(None, "wilayah_tidak_dikenal", name, tuple(m.suggestions))
-    return AreaResult(kode)
-
-
-def _match(places: Any, col: str, name: str, parent: str | None) -> Any:
-    """The gazetteer's match for one level, narrowed by the parent area where it can be."""
-    n = len(parent or "")
-    if col == "provinsi":
-        return places.match_provinsi(name)
-    if col == "kabupaten_kota":
-        return places.match_kabupaten_kota(name, kode_provinsi=parent if n == 2 else None)
-    if col == "kecamatan":
-        return places.match_kecamatan(name, kode_kabupaten_kota=parent if n == 4 else None)
-    if n == 6:
-        return places.match_desa_kelurahan(name, kode_kecamatan=parent)
-    return places.match_desa_kelurahan(name, kode_kabupaten_kota=parent if n == 4 else None)
-
-
-def area_issue(i: int, column: str, res: AreaResult) -> CellIssue:
-    s_id, s_en = suggestions_text(list(res.suggestions))
-    if res.rule == "wilayah_ambigu":
-        s_id, s_en = s_id.replace(" Mungkin maksud Anda: ", ""), s_en.replace(" Did you mean: ", "")
-    msg = message(res.rule or "wilayah_tidak_dikenal", nilai=res.nilai, saran=s_id, saran_en=s_en)
-    return CellIssue(i, column, res.nilai, msg)
+    text = library_code.strip()
+    digits = text.replace(".", "")
+    if digits.isdigit():
+        if len(digits) == 10 or ("." in text and len(digits) in (4, 6)):
+            return places.normalise_kode(text)
+        return None
+    m = _LEVEL_PREFIX.match(text.lower())
+    if m is None:
+        return None
+    level = load_vocabulary().match("jenis_perpustakaan", m[1])
+    kode = places.normalise_kode(m[2])
+    if level is None or kode is None or len(kode) != _WIDTH_OF_LEVEL[level]:
+        return None
+    return kode
 
 
 # ---------------------------------------------------------------------------------------------
 # libraries
+
+
+def _rejected_library(i: int, col: str, value: str, where: str) -> CellIssue:
+    return CellIssue(i, col, value, message("perpustakaan_ditolak", nilai=value, tempat=where))
 
 
 def resolve_library(
@@ -200,10 +260,14 @@ def resolve_library(
     area: dict[str, str | None],
     ref: Reference,
     issues: list[CellIssue],
+    headers: dict[str, str] | None = None,
 ) -> str | None:
     if kode:
         if kode in ref.libraries:
             return kode
+        if kode in ref.rejected:
+            issues.append(_rejected_library(i, "kode_perpustakaan", kode, ref.rejected[kode]))
+            return None
         close = difflib.get_close_matches(kode, ref.libraries.keys(), n=3, cutoff=0.75)
         s_id, s_en = suggestions_text([(k, ref.libraries[k].nama) for k in close])
         issues.append(
@@ -221,15 +285,24 @@ def resolve_library(
         )
         return None
     candidates = list(ref.by_name.get(name_key(nama), []))
+    if not candidates and any(area.values()):  # the name is unknown: its place may be too
+        issues.extend(area_issues(i, resolve_area(area, ref), headers or {}))
     if candidates and any(area.values()):
         res = resolve_area(area, ref)
         if res.kode:
-            candidates = [
-                k for k in candidates if ref.libraries[k].kode_wilayah.startswith(res.kode)
+            inside = [k for k in candidates if ref.libraries[k].kode_wilayah.startswith(res.kode)]
+        elif res.paths:  # an ambiguous place: the register's libraries may settle it
+            inside = [
+                k
+                for k in candidates
+                if any(ref.libraries[k].kode_wilayah.startswith(p) for p in res.paths)
             ]
         else:
-            issues.append(area_issue(i, _deepest(area), res))
+            inside = []
+        if not inside and (res.problems or not res.kode):
+            issues.extend(area_issues(i, res, headers or {}))
             return None
+        candidates = inside
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
@@ -248,6 +321,10 @@ def resolve_library(
             )
         )
         return None
+    if name_key(nama) in ref.rejected_names:
+        where = ref.rejected_names[name_key(nama)]
+        issues.append(_rejected_library(i, "nama_perpustakaan", nama, where))
+        return None
     close = difflib.get_close_matches(name_key(nama), ref.by_name.keys(), n=3, cutoff=0.8)
     items = [
         (ref.by_name[c][0], ref.libraries[ref.by_name[c][0]].nama) for c in close if ref.by_name[c]
@@ -262,11 +339,6 @@ def resolve_library(
         )
     )
     return None
-
-
-def _deepest(area: dict[str, str | None]) -> str:
-    filled = [c for c in AREA_NAME_COLUMNS if area.get(c)]
-    return filled[-1] if filled else "kode_wilayah"
 
 
 def _area_rows(p: ParsedSheet, n: int) -> list[dict[str, str | None]]:
@@ -288,7 +360,7 @@ def _library_codes(p: ParsedSheet, ref: Reference, issues: list[CellIssue]) -> l
         if k is not None and k in libs:  # the fast path
             out.append(k)
         else:
-            out.append(resolve_library(i, k, nama[i], areas[i], ref, issues))
+            out.append(resolve_library(i, k, nama[i], areas[i], ref, issues, p.headers))
     return out
 
 
@@ -303,6 +375,7 @@ class Validated:
     record_row: list[int]  # data row (index into ParsedSheet rows) of each record
     provided: list[str]  # the table columns this sheet provides (others are kept as stored)
     issues: list[CellIssue]
+    notes: list[CellIssue] = field(default_factory=list)  # read for the analyst, not rejected
 
 
 def _required(p: ParsedSheet, col: str, issues: list[CellIssue]) -> None:
@@ -378,53 +451,154 @@ def _tingkat(kode: str) -> str:
     return TINGKAT_OF_LENGTH.get(len(kode), "")
 
 
+_LEVEL_IN_NAME = re.compile(
+    r"^(?:dinas )?(?:perpustakaan|perpus|perpusda|perpust)(?: dan (?:kearsipan|arsip))?"
+    r"(?: umum)?(?: daerah)? (desa|kelurahan|kabupaten|kab|kota|provinsi|prov|propinsi)\b"
+)
+_LEVEL_WORD = {
+    "desa": "desa_kelurahan",
+    "kelurahan": "desa_kelurahan",
+    "kabupaten": "kabupaten_kota",
+    "kab": "kabupaten_kota",
+    "kota": "kabupaten_kota",
+    "provinsi": "provinsi",
+    "prov": "provinsi",
+    "propinsi": "provinsi",
+}
+
+
+def level_from_name(name: str | None) -> str | None:
+    """The level a library's name says: "Perpustakaan Desa X", "Perpusdes X", "Dinas
+    Perpustakaan Kabupaten X", "Perpustakaan Daerah Provinsi X"; None when it says none."""
+    if not name:
+        return None
+    f = v.fold(name)
+    if f.startswith(("perpusdes ", "perpuskel ", "perpusdesa ")):
+        return "desa_kelurahan"
+    m = _LEVEL_IN_NAME.match(f)
+    return _LEVEL_WORD[m[1]] if m else None
+
+
+def kab_kind_said(jenis: Any, name: Any) -> str | None:
+    """ "kabupaten" or "kota" when a regency library's level as written or its name says which
+    (and only one): "Perpustakaan Kota", "Dinas Perpustakaan Kabupaten Bima"."""
+    said = set()
+    words: set[str] = set(v.fold(jenis).split()) if isinstance(jenis, str) else set()
+    if isinstance(name, str) and (m := _LEVEL_IN_NAME.match(v.fold(name))):
+        words.add(m[1])
+    if words & {"kabupaten", "kab", "pemkab"}:
+        said.add("kabupaten")
+    if words & {"kota", "kotamadya", "pemkot"}:
+        said.add("kota")
+    return said.pop() if len(said) == 1 else None
+
+
 def validate_register(p: ParsedSheet, ref: Reference) -> Validated:
     issues = list(p.issues)
+    notes: list[CellIssue] = []
     n = len(p.file_rows)
     for c in ("kode_perpustakaan", "nama_perpustakaan"):
         _required(p, c, issues)
     codes = p.columns.get("kode_wilayah", [None] * n)
+    raw_codes = p.raw.get("kode_wilayah", [None] * n)
+    library = p.columns.get("kode_perpustakaan", [None] * n)
+    names = p.columns.get("nama_perpustakaan", [None] * n)
+    jenis_in = p.columns.get("jenis", [None] * n)
+    raw_jenis = p.raw.get("jenis", [None] * n)
     areas = _area_rows(p, n)
     wilayah: list[str | None] = []
     for i in range(n):
         k = codes[i]
+        evidence: dict[str, str] = {}
         if k is not None:
             if ref.wilayah and k not in ref.wilayah:
                 issues.append(
                     CellIssue(
-                        i,
-                        "kode_wilayah",
-                        p.raw["kode_wilayah"][i],
-                        message("kode_tidak_dikenal", nilai=k),
+                        i, "kode_wilayah", raw_codes[i], message("kode_tidak_dikenal", nilai=k)
                     )
                 )
-                wilayah.append(None)
             else:
-                wilayah.append(k)
-            continue
-        res = resolve_area(areas[i], ref)
-        if res.kode:
-            wilayah.append(res.kode)
+                evidence["kode_wilayah"] = k
         else:
-            if res.rule == "wilayah_kosong":
-                issues.append(CellIssue(i, "kode_wilayah", None, message("wilayah_kosong")))
-            else:
-                issues.append(area_issue(i, _deepest(areas[i]), res))
+            embedded = embedded_code(library[i])
+            if embedded and (not ref.wilayah or embedded in ref.wilayah):
+                evidence["kode_perpustakaan"] = embedded
+        if k is not None and not evidence and not any(areas[i].values()):
             wilayah.append(None)
+            continue
+        kind = None
+        if jenis_in[i] == "kabupaten_kota" or (
+            jenis_in[i] is None and level_from_name(names[i]) == "kabupaten_kota"
+        ):
+            kind = kab_kind_said(raw_jenis[i], names[i])
+        res = resolve_area(areas[i], ref, evidence, kind)
+        if res.kode and (k is None or evidence):
+            wilayah.append(res.kode)
+            notes.extend(area_notes(i, res, p.headers))
+            continue
+        wilayah.append(None)
+        if res.problems:
+            issues.extend(area_issues(i, res, p.headers, {"kode_wilayah": raw_codes[i]}))
+        elif k is None:
+            issues.append(CellIssue(i, "kode_wilayah", None, message("wilayah_kosong")))
     for c, lo, hi in (("latitude", -11.5, 6.5), ("longitude", 94.0, 141.5)):
         for i, x in enumerate(p.columns.get(c, [])):
             if x is not None and not lo <= x <= hi:
                 issues.append(CellIssue(i, c, p.raw[c][i], message("koordinat", nilai=x)))
-    # jenis: as written, else read from the area code (2, 4 or 10 digits)
+    # jenis: as written, else read from the place (2, 4 or 10 digits) and the library's name,
+    # when they agree; a library's place is kept at its own level
     jenis = list(p.columns.get("jenis", [None] * n))
     flagged = {c.row for c in issues if c.column == "jenis"}
     for i in range(n):
+        w = wilayah[i]
         if jenis[i] is None and i not in flagged:
-            from_code = LIBRARY_LEVEL_OF_LENGTH.get(len(wilayah[i] or ""))
-            if from_code:
+            from_code = LIBRARY_LEVEL_OF_LENGTH.get(len(w or ""))
+            from_name = level_from_name(names[i])
+            if from_code and from_name and from_code != from_name:
+                issues.append(
+                    CellIssue(
+                        i,
+                        "jenis",
+                        None,
+                        message(
+                            "jenis_tidak_jelas",
+                            kode=_shown_code(w or ""),
+                            dari_kode=from_code,
+                            nama=names[i] or "",
+                            dari_nama=from_name,
+                        ),
+                    )
+                )
+            elif from_code:
                 jenis[i] = from_code
-            elif wilayah[i] is not None or "jenis" in p.columns:
+                notes.append(
+                    CellIssue(
+                        i,
+                        "jenis",
+                        None,
+                        message(
+                            "jenis_dari_kode",
+                            kode=_shown_code(w or ""),
+                            digit=len(w or ""),
+                            jenis=from_code,
+                        ),
+                    )
+                )
+            elif from_name:
+                jenis[i] = from_name
+                notes.append(
+                    CellIssue(
+                        i,
+                        "jenis",
+                        None,
+                        message("jenis_dari_nama", nama=names[i] or "", jenis=from_name),
+                    )
+                )
+            elif w is not None or "jenis" in p.columns:
                 issues.append(CellIssue(i, "jenis", None, message("wajib", kolom="jenis")))
+        width = {"provinsi": 2, "kabupaten_kota": 4}.get(jenis[i] or "")
+        if w and width and len(w) > width:
+            wilayah[i] = w[:width]
     records: dict[str, list[Any]] = {
         "kode_perpustakaan": p.columns["kode_perpustakaan"],
         "nama_perpustakaan": p.columns["nama_perpustakaan"],
@@ -450,7 +624,7 @@ def validate_register(p: ParsedSheet, ref: Reference) -> Validated:
         if c in p.columns:
             records[c] = p.columns[c]
             provided.append(c)
-    return Validated("perpustakaan", records, list(range(n)), provided, issues)
+    return Validated("perpustakaan", records, list(range(n)), provided, issues, notes)
 
 
 def kpi_names() -> dict[str, str]:
@@ -611,24 +785,34 @@ def validate_context(p: ParsedSheet, ref: Reference, sheet_name: str) -> Validat
     issues = list(p.issues)
     n = len(p.file_rows)
     _required(p, "tahun", issues)
-    kab = p.columns.get("kode_kabupaten_kota", [None] * n)
-    prov = p.columns.get("kode_provinsi", [None] * n)
-    wil = p.columns.get("kode_wilayah", [None] * n)
-    prov_name = p.columns.get("provinsi", [None] * n)
-    kab_name = p.columns.get("kabupaten_kota", [None] * n)
+    names = _area_rows(p, n)
+    code_cols = [
+        c for c in ("kode_kabupaten_kota", "kode_wilayah", "kode_provinsi") if c in p.columns
+    ]
+    notes: list[CellIssue] = []
     kode: list[str | None] = []
     for i in range(n):
-        k = kab[i] or wil[i] or prov[i]
-        if k is None:
-            res = resolve_area({"provinsi": prov_name[i], "kabupaten_kota": kab_name[i]}, ref)
-            if res.kode is None:
-                col = "kabupaten_kota" if kab_name[i] else "provinsi"
-                issues.append(area_issue(i, col, res))
-            k = res.kode
-        elif ref.wilayah and k not in ref.wilayah:
-            issues.append(CellIssue(i, "kode_provinsi", k, message("kode_tidak_dikenal", nilai=k)))
-            k = None
-        kode.append(k)
+        evidence: dict[str, str] = {}
+        bad = False
+        for c in code_cols:
+            k = p.columns[c][i]
+            if k is None:
+                continue
+            if ref.wilayah and k not in ref.wilayah:
+                issues.append(CellIssue(i, c, p.raw[c][i], message("kode_tidak_dikenal", nilai=k)))
+                bad = True
+            else:
+                evidence[c] = k
+        res = resolve_area(names[i], ref, evidence)
+        if res.problems:
+            raw = {c: p.raw[c][i] for c in code_cols}
+            issues.extend(area_issues(i, res, p.headers, raw))
+        elif res.kode is None and not bad:
+            col = "kode_provinsi" if "kode_provinsi" in p.columns or not names[i] else "provinsi"
+            issues.append(CellIssue(i, col, None, message("wilayah_kosong")))
+        else:
+            notes.extend(area_notes(i, res, p.headers))
+        kode.append(None if bad or res.problems else res.kode)
     # values: long form (indikator + nilai) or one column per indicator (nilai_iplm, tgm ...)
     value_cols: list[tuple[str | None, str]] = [
         (CONTEXT_INDICATORS[c], c) for c in CONTEXT_INDICATORS if c in p.columns
@@ -638,7 +822,11 @@ def validate_context(p: ParsedSheet, ref: Reference, sheet_name: str) -> Validat
     indikator_col = p.columns.get("indikator")
     default_name = v.fold(sheet_name).upper().replace(" ", "_") or "NILAI"
     syn = load_synonyms()
-    satuan = p.columns.get("satuan", [None] * n)
+    vocab = load_vocabulary()
+    # a unit as people write it ("%", "Persen", "Indeks"): the vocabulary's word, else as written
+    satuan = [
+        (vocab.match(UNIT_VOCAB, s) or s) if s else s for s in p.columns.get("satuan", [None] * n)
+    ]
     records: dict[str, list[Any]] = {
         "kode_wilayah": [],
         "tingkat": [],
@@ -667,7 +855,7 @@ def validate_context(p: ParsedSheet, ref: Reference, sheet_name: str) -> Validat
     provided = ["kode_wilayah", "tingkat", "indikator", "tahun", "nilai"]
     if "satuan" in p.columns:
         provided.append("satuan")
-    return Validated("indikator_konteks", records, record_row, provided, issues)
+    return Validated("indikator_konteks", records, record_row, provided, issues, notes)
 
 
 def validate(kind: str, p: ParsedSheet, ref: Reference, sheet_name: str) -> Validated:
