@@ -123,3 +123,89 @@ def test_two_uploads_with_the_same_name(db: Path) -> None:
     at.run()
     assert not at.exception
     assert not [e for e in at.error if "laporan.xlsx" not in e.value]
+
+
+# a register as province offices keep it: levels as labels, one that matches nothing
+LABEL_REGISTER = [
+    ["Kode Perpustakaan", "Nama Perpustakaan", "Jenis Perpustakaan", "Kode Wilayah"],
+    ["L-1", "Perpustakaan Kelurahan Pondok Rajeg", "Perpustakaan Kelurahan", "32.01.01.1001"],
+    ["L-2", "Rumah Baca Karadenan", "Rumah Baca", "32.01.01.1002"],
+    ["L-3", "Rumah Baca Harapanjaya", "rumah baca", "32.01.01.1003"],
+    ["L-4", "Dinas Perpustakaan Kabupaten Bogor", "Perpustakaan Kabupaten", "32.01"],
+]
+
+
+def test_value_mapped_by_hand_saved_reused_and_removed(db: Path) -> None:
+    from kpi.ui.impor import _value_key
+
+    at = _impor()
+    at.file_uploader[0].set_value(
+        [("daftar.xlsx", fx.workbook({"Daftar": LABEL_REGISTER}), "application/octet-stream")]
+    )
+    at.run()
+    assert not at.exception
+    assert metric_values(at)["Ditolak"] == "2"
+    # the value is listed once, with the number of rows that carry it
+    texts = [t.value for t in at.text]
+    assert texts.count("Rumah Baca") == 1 and "rumah baca" not in texts
+    assert "2" in texts
+    widget = _value_key("jenis_perpustakaan", "baca rumah")
+    at.selectbox(key=widget).set_value("desa_kelurahan")
+    at.run()  # the dry run runs again at once
+    assert not at.exception
+    metrics = metric_values(at)
+    assert (metrics["Diterima"], metrics["Ditolak"]) == ("4", "0")
+    at.button(key="impor_values_save").click()
+    at.run()
+    assert not at.exception
+    store = open_store(db)
+    assert store.query("SELECT kosakata, kunci, contoh, nilai FROM pemetaan_nilai").to_dict(
+        "list"
+    ) == {
+        "kosakata": ["jenis_perpustakaan"],
+        "kunci": ["baca rumah"],
+        "contoh": ["Rumah Baca"],
+        "nilai": ["desa_kelurahan"],
+    }
+    at.button(key="impor_commit").click()
+    at.run()
+    assert store.scalar("SELECT count(*) FROM perpustakaan WHERE jenis = 'desa_kelurahan'") == 3
+
+    # the next file, of another shape, is read with the saved meaning
+    other = fx.workbook(
+        {
+            "Baru": [
+                ["NPP", "Nama", "Tingkat Perpustakaan", "Kode Desa"],
+                ["L-5", "Rumah Baca Nanggewer", "RUMAH  BACA", "3201011004"],
+            ]
+        }
+    )
+    at.file_uploader[0].set_value([("baru.xlsx", other, "application/octet-stream")])
+    at.run()
+    assert not at.exception
+    assert (metric_values(at)["Diterima"], metric_values(at)["Ditolak"]) == ("1", "0")
+
+    # saved mappings are listed and can be removed
+    at.multiselect(key="impor_saved_values_remove").set_value(["jenis_perpustakaan\x00baca rumah"])
+    at.run()
+    at.button(key="impor_saved_values_delete").click()
+    at.run()
+    assert not at.exception
+    assert store.scalar("SELECT count(*) FROM pemetaan_nilai") == 0
+    assert metric_values(at)["Ditolak"] == "1"  # the value is unknown again
+
+
+def test_same_file_twice_is_announced(db: Path) -> None:
+    at = _impor()
+    data = fx.register_csv()
+    at.file_uploader[0].set_value([("register.csv", data, "text/csv")])
+    at.run()
+    assert not [i for i in at.info if "sudah diimpor" in i.value]
+    at.button(key="impor_commit").click()
+    at.run()
+    at.file_uploader[0].set_value([("register_lagi.csv", data, "text/csv")])
+    at.run()
+    assert not at.exception
+    (info,) = [i.value for i in at.info if "sudah diimpor" in i.value]
+    batch = open_store(db).scalar("SELECT batch_id FROM import_batch")
+    assert batch in info and "tidak mengubah apa pun" in info

@@ -32,6 +32,14 @@ def _read(path: str) -> bytes | None:
         return None
 
 
+def _size_mb(path: str) -> float | None:
+    """The file's size, known before it is read (None when it cannot be opened)."""
+    try:
+        return Path(path).stat().st_size / 1024 / 1024
+    except OSError:
+        return None
+
+
 def report(
     plan: Any, batch_id: str | None, dry_run: bool, lang: str, counts: Any
 ) -> dict[str, Any]:
@@ -41,18 +49,22 @@ def report(
         return msg.message_en if lang == "en" else msg.message_id
 
     col = "message_en" if lang == "en" else "message_id"
-    issues = [
-        {
-            "file": r.file,
-            "sheet": r.sheet,
-            "row": int(r.row),
-            "column": r.column,
-            "value": r.value,
-            "rule": r.rule,
-            "message": getattr(r, col),
-        }
-        for r in plan.issues.itertuples(index=False)
-    ]
+
+    def rows(frame: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "file": r.file,
+                "sheet": r.sheet,
+                "row": int(r.row),
+                "column": r.column,
+                "value": r.value,
+                "rule": r.rule,
+                "message": getattr(r, col),
+            }
+            for r in frame.itertuples(index=False)
+        ]
+
+    issues = rows(plan.issues)
     return {
         "batch_id": batch_id,
         "dry_run": dry_run,
@@ -66,11 +78,33 @@ def report(
                 "file": f.file,
                 "status": f.status,
                 "message": text(f.message),
+                "already_imported": None
+                if f.already is None
+                else {
+                    "batch_id": f.already[0],
+                    "created_at": f.already[1],
+                    "message": text(f.already_message()),
+                },
                 "sheets": [s.as_json(lang) for s in f.sheets],
             }
             for f in plan.files
         ],
         "issues": issues,
+        # what the importer read for you (a level from the area code, a misspelt name settled)
+        "notes": rows(plan.notes),
+        # values it could not place: map them in the Import data page (or fix the file)
+        "unplaced_values": [
+            {
+                "vocabulary": u.vocab,
+                "value": u.written,
+                "file": u.file,
+                "sheet": u.sheet,
+                "column": u.header,
+                "rows": int(u.rows),
+                "first_row": int(u.first),
+            }
+            for u in plan.unplaced.itertuples(index=False)
+        ],
     }
 
 
@@ -79,22 +113,27 @@ def run(args: argparse.Namespace) -> int:
     from kpi.ingest.commit import current_user
     from kpi.ingest.messages import message
     from kpi.ingest.plan import FilePlan
+    from kpi.ingest.read import DEFAULT_MAX_MB, SETTING_MAX_MB
 
-    files: list[tuple[str, bytes]] = []
-    unreadable: list[str] = []
-    for path in args.files:
-        data = _read(path)
-        if data is None:
-            unreadable.append(path)
-        else:
-            files.append((Path(path).name, data))
     store = Store(resolve_db_path(args.db))
+    files: list[tuple[str, bytes]] = []
+    refused: list[FilePlan] = []
     try:
+        # a file over the size limit is refused from its size, before it is read
+        max_mb = float(store.get_setting(SETTING_MAX_MB, DEFAULT_MAX_MB))
+        for path in args.files:
+            size = _size_mb(path)
+            data = _read(path) if size is not None and size <= max_mb else None
+            if size is not None and size > max_mb:
+                msg = message("terlalu_besar", ukuran=f"{size:.1f}", batas=f"{max_mb:g}")
+                refused.append(FilePlan(Path(path).name, "refused", msg))
+            elif data is None:
+                msg = message("tidak_ditemukan", nama=path)
+                refused.append(FilePlan(Path(path).name, "refused", msg))
+            else:
+                files.append((Path(path).name, data))
         plan = plan_import(store, files)
-        for path in unreadable:
-            plan.files.append(
-                FilePlan(Path(path).name, "refused", message("tidak_ditemukan", nama=path))
-            )
+        plan.files.extend(refused)
         batch_id = None
         counts: Any = plan
         if plan.importable and not args.dry_run and (plan.accepted or plan.rejected):
@@ -120,6 +159,8 @@ def _print_human(out: dict[str, Any]) -> None:
     w = sys.stdout.write
     for f in out["files"]:
         w(f"{f['file']}: {f['status']}" + (f" - {f['message']}" if f["message"] else "") + "\n")
+        if f["already_imported"]:
+            w(f"  {f['already_imported']['message']}\n")
         for s in f["sheets"]:
             if s["kind"]:
                 w(
@@ -132,6 +173,13 @@ def _print_human(out: dict[str, Any]) -> None:
         w(f"  {i['file']} / {i['sheet']} row {i['row']}, {i['column']}: {i['message']}\n")
     if len(out["issues"]) > 50:
         w(f"  ... {len(out['issues']) - 50} more\n")
+    for u in out["unplaced_values"][:20]:
+        w(
+            f"  ? {u['file']} / {u['sheet']}, {u['column']}: '{u['value']}' "
+            f"({u['rows']} rows, first row {u['first_row']})\n"
+        )
+    if out["notes"]:
+        w(f"  notes: {len(out['notes'])} (see --json)\n")
     mode = "dry run" if out["dry_run"] else f"batch {out['batch_id']}"
     w(
         f"{mode}: accepted {out['accepted']}, rejected {out['rejected']}, added {out['added']}, "

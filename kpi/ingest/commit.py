@@ -127,7 +127,7 @@ def write_table(
     try:
         cur.execute(
             f"CREATE OR REPLACE TEMP TABLE commit_merged AS "
-            f"{merged_select(table, cols, 'commit_src')}"
+            f"{merged_select(table, cols, 'commit_src', present=frame.columns)}"
         )
     finally:
         cur.unregister("commit_src")

@@ -136,8 +136,7 @@ def extract(sheet: RawSheet, header: HeaderResult) -> ParsedSheet:
     skipped = 0
     rows = sheet.rows
     kinds = [_row_kind(rows[i]) for i in range(start, len(rows))]
-    data_at = [j for j, k in enumerate(kinds) if k == "data"]
-    last_data = data_at[-1] if data_at else -1
+    last_data = next((j for j in range(len(kinds) - 1, -1, -1) if kinds[j] == "data"), -1)
     for j, kind in enumerate(kinds):
         i = start + j
         # a numbering row only just under the header, a long one-cell note only below the
@@ -151,14 +150,19 @@ def extract(sheet: RawSheet, header: HeaderResult) -> ParsedSheet:
             raw_index.append(i)
         elif kind != "blank":
             skipped += 1
+    del kinds
     selected = [rows[i] for i in raw_index]
-    width = max((len(r) for r in selected), default=0)
-    if any(len(r) != width for r in selected):  # csv rows can be ragged
-        selected = [list(r) + [None] * (width - len(r)) for r in selected]
-    columns = list(zip(*selected, strict=True)) if selected else []
+    ragged = len({len(r) for r in selected}) > 1  # csv rows can be ragged
     raw: dict[str, list[Any]] = {}
     for col, idx in mapping.items():
-        raw[col] = list(columns[idx]) if idx < width else [None] * len(selected)
+        if ragged:
+            raw[col] = [r[idx] if idx < len(r) else None for r in selected]
+        else:
+            raw[col] = (
+                [r[idx] for r in selected]
+                if selected and idx < len(selected[0])
+                else [None] * len(selected)
+            )
     headers = {c.column: c.header for c in header.columns if c.column}
     long_cells: set[tuple[int, str]] = set()
     if sheet.long_cells:
@@ -300,12 +304,30 @@ def _numbers(cells: list[Any], fn: Any) -> list[Any]:
 
 
 def _counts(col: str, out: list[Any], cells: list[Any], parsed: ParsedSheet) -> list[Any]:
-    """Counts are whole and not negative."""
-    result: list[Any] = [None if x is None or not math.isfinite(x) else int(x) for x in out]
-    for i, x in enumerate(out):
-        if x is None or (x >= 0 and x == result[i]):
+    """Counts are whole and not negative (each distinct number is checked once)."""
+    whole: dict[float, int | None] = {}
+    bad: set[float] = set()
+    result: list[Any] = []
+    append = result.append
+    for x in out:
+        if x is None:
+            append(None)
             continue
-        rule = "negatif" if x < 0 else "pecahan"
-        parsed.issues.append(CellIssue(i, col, cells[i], message(rule, nilai=cells[i])))
-        result[i] = None
+        try:
+            append(whole[x])
+        except KeyError:
+            n = int(x) if math.isfinite(x) else None
+            if n is None or x < 0 or x != n:
+                bad.add(x)
+                n = None
+            whole[x] = n
+            append(n)
+    if bad or any(x != x for x in whole):  # NaN never equals its own key
+        for i, x in enumerate(out):
+            if x is None or not (x in bad or x != x):
+                continue
+            if x == x:  # an empty (NaN) cell is not reported; inf is not a count
+                rule = "negatif" if x < 0 else "pecahan"
+                parsed.issues.append(CellIssue(i, col, cells[i], message(rule, nilai=cells[i])))
+            result[i] = None
     return result

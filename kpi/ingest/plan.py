@@ -191,6 +191,28 @@ def save_mapping(store: Store, signature: str, kind: str, mapping: dict[str, str
         )
 
 
+def list_mappings(store: Store) -> list[dict[str, Any]]:
+    """The saved column mappings, newest first: signature, kind, {header: column}, when."""
+    frame = store.query(
+        "SELECT tanda, jenis_sheet, pemetaan, created_at FROM pemetaan_kolom "
+        "ORDER BY created_at DESC, tanda"
+    )
+    return [
+        {
+            "signature": str(t),
+            "kind": str(k),
+            "mapping": json.loads(m),
+            "created_at": c.isoformat(sep=" ", timespec="seconds") if c is not None else "",
+        }
+        for t, k, m, c in frame.itertuples(index=False, name=None)
+    ]
+
+
+def delete_mapping(store: Store, signature: str) -> None:
+    with store.write() as cur:
+        cur.execute("DELETE FROM pemetaan_kolom WHERE tanda = ?", [signature])
+
+
 def plan_import(
     store: Store,
     files: Sequence[tuple[str, bytes]],
@@ -412,37 +434,56 @@ def _typed(values: list[Any], sql_type: str) -> Any:
 
 
 def _table_plans(store: Store, work: list[_SheetWork]) -> dict[str, TablePlan]:
-    parts: dict[str, list[pd.DataFrame]] = {}
+    """The accepted records per table: the key columns and the columns some sheet provides
+    (a column no sheet provides is left out, and keeps its stored value)."""
+    parts: dict[str, list[tuple[_SheetWork, list[int]]]] = {}
     provided_all: dict[str, list[str]] = {}
     types: dict[str, dict[str, str]] = {}
     for w in work:
         val = w.validated
         if val is None:
             continue
-        cols = types.setdefault(val.table, table_columns(store, val.table))
+        types.setdefault(val.table, table_columns(store, val.table))
         keep = [j for j, r in enumerate(val.record_row) if r not in w.bad_rows]
         if not keep:
             continue
-        all_kept = len(keep) == len(val.record_row)
-        data: dict[str, Any] = {}
-        for c, t in cols.items():
-            if c in val.records:
-                vals = val.records[c] if all_kept else [val.records[c][j] for j in keep]
-            else:
-                vals = [None] * len(keep)
-            data[c] = _typed(vals, t)
-        for c in cols:
-            data[f"_p_{c}"] = c in val.provided or c in DATA_TABLE_KEYS[val.table]
-        # where each record comes from, as the analyst sees it
-        data["_file"] = w.file.file
-        data["_sheet"] = w.raw.name
-        data["_row"] = [w.parsed.file_rows[val.record_row[j]] for j in keep]
-        parts.setdefault(val.table, []).append(pd.DataFrame(data))
+        parts.setdefault(val.table, []).append((w, keep))
         prov = provided_all.setdefault(val.table, [])
         prov.extend(c for c in val.provided if c not in prov)
     out = {}
-    for t, frames in parts.items():
-        frame = pd.concat(frames, ignore_index=True)
+    for t, chosen in parts.items():
+        cols = types[t]
+        present = [c for c in cols if c in DATA_TABLE_KEYS[t] or c in provided_all[t]]
+        frames = []
+        for w, keep in chosen:
+            val = w.validated
+            assert val is not None
+            all_kept = len(keep) == len(val.record_row)
+            data: dict[str, Any] = {}
+            for c in present:
+                if c in val.records:
+                    vals = val.records[c] if all_kept else [val.records[c][j] for j in keep]
+                else:
+                    vals = [None] * len(keep)
+                data[c] = _typed(vals, cols[c])
+            for c in present:
+                data[f"_p_{c}"] = np.full(
+                    len(keep), c in val.provided or c in DATA_TABLE_KEYS[t], dtype=bool
+                )
+            # where each record comes from, as the analyst sees it
+            data["_file"] = pd.Categorical.from_codes(np.zeros(len(keep), "int8"), [w.file.file])
+            data["_sheet"] = pd.Categorical.from_codes(np.zeros(len(keep), "int8"), [w.raw.name])
+            rows = w.parsed.file_rows
+            data["_row"] = np.fromiter(
+                (rows[val.record_row[j]] for j in keep), dtype="int64", count=len(keep)
+            )
+            frames.append(pd.DataFrame(data, copy=False))
+        if len(frames) == 1:
+            frame = frames[0]
+        else:
+            frame = pd.concat(frames, ignore_index=True)
+            for c in ("_file", "_sheet"):
+                frame[c] = frame[c].astype(str)
         frame["_rn"] = np.arange(len(frame))
         out[t] = TablePlan(t, frame, provided_all[t])
     return out
@@ -485,14 +526,31 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def merged_select(table: str, cols: dict[str, str], src: str = "src", extra: str = "") -> str:
+def merged_select(
+    table: str,
+    cols: dict[str, str],
+    src: str = "src",
+    extra: str = "",
+    present: Any = None,
+) -> str:
     """The import's rows laid over the stored ones: a column the sheet did not provide keeps
-    its stored value. Adds _is_new and _is_changed."""
+    its stored value. Adds _is_new and _is_changed. ``present``: the columns the import's frame
+    holds (default: all); the others are the stored values (NULL for a new row)."""
     keys = DATA_TABLE_KEYS[table]
+    if present is not None:
+        have = set(present)
+        absent = {c: t for c, t in cols.items() if c not in have}
+        cols = {c: t for c, t in cols.items() if c in have}
+    else:
+        absent = {}
     on = " AND ".join(f"e.{k} = CAST(n.{k} AS {cols[k]})" for k in keys)
     merged = ", ".join(
-        f"CASE WHEN n._p_{c} OR e.{keys[0]} IS NULL THEN CAST(n.{c} AS {t}) ELSE e.{c} END AS {c}"
-        for c, t in cols.items()
+        [
+            f"CASE WHEN n._p_{c} OR e.{keys[0]} IS NULL THEN CAST(n.{c} AS {t}) ELSE e.{c} END "
+            f"AS {c}"
+            for c, t in cols.items()
+        ]
+        + [f"e.{c} AS {c}" for c in absent]
     )
     changed = " OR ".join(
         f"(n._p_{c} AND CAST(n.{c} AS {t}) IS DISTINCT FROM e.{c})"
@@ -516,7 +574,8 @@ def diff(store: Store, plan: Plan) -> None:
         try:
             res = cur.execute(
                 f"SELECT _rn, _is_new, _is_changed "
-                f"FROM ({merged_select(tp.table, cols, name, extra='n._rn')}) ORDER BY _rn"
+                f"FROM ({merged_select(tp.table, cols, name, 'n._rn', tp.frame.columns)}) "
+                "ORDER BY _rn"
             ).fetchnumpy()
         finally:
             cur.unregister(name)

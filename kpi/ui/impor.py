@@ -14,9 +14,16 @@ import streamlit as st
 from kpi.ingest import commit, plan_import, save_mapping, undo
 from kpi.ingest.history import list_batches
 from kpi.ingest.kinds import KINDS, column_names
-from kpi.ingest.plan import Plan
+from kpi.ingest.plan import Plan, delete_mapping, list_mappings
 from kpi.ingest.rejected import batch_rejected_excel, plan_rejected_excel
 from kpi.ingest.template import build_template
+from kpi.ingest.vocab import (
+    delete_value_mapping,
+    list_value_mappings,
+    load_vocabulary,
+    mapping_json,
+    save_value_mappings,
+)
 from kpi.store import DATA_TABLE_KEYS, Store, StoreError
 from kpi.ui import state
 
@@ -122,12 +129,14 @@ def _demo_section(store: Store) -> None:
 def _get_plan(store: Store, files: list[tuple[str, bytes]]) -> Plan:
     manual: dict[str, dict[str, str]] = st.session_state.setdefault("impor_manual", {})
     kinds: dict[str, str] = st.session_state.setdefault("impor_kinds", {})
+    values: dict[str, dict[str, str]] = _value_choices()
     ident = hashlib.sha256(
         json.dumps(
             [
                 [(n, hashlib.sha256(d).hexdigest()) for n, d in files],
                 manual,
                 kinds,
+                mapping_json(values),
                 store.data_version(),
             ],
             sort_keys=True,
@@ -144,7 +153,14 @@ def _get_plan(store: Store, files: list[tuple[str, bytes]]) -> Plan:
 
     manual_t = {tuple(k.split("::", 1)): v for k, v in manual.items()}
     kinds_t = {tuple(k.split("::", 1)): v for k, v in kinds.items()}
-    plan = plan_import(store, files, manual=manual_t, kinds=kinds_t, progress=progress)  # type: ignore[arg-type]
+    plan = plan_import(
+        store,
+        files,
+        manual=manual_t,  # type: ignore[arg-type]
+        kinds=kinds_t,  # type: ignore[arg-type]
+        values=values,
+        progress=progress,
+    )
     bar.empty()
     st.session_state["impor_plan"] = (ident, plan)
     return plan
@@ -160,12 +176,15 @@ def _upload_section(store: Store) -> None:
         key=f"impor_upload_{n}",
     )
     if not uploaded:
+        _saved_mappings_section(store)
         return
     files = [(u.name, u.getvalue()) for u in uploaded]
     plan = _get_plan(store, files)
     for n_file, f in enumerate(plan.files):
         _file_block(store, f, n_file)
+    _values_section(store, plan)
     _report(plan)
+    _notes(plan)
     if not plan.importable:
         st.warning(state.tr("impor.nothing"))
         return
@@ -182,9 +201,10 @@ def _upload_section(store: Store) -> None:
             rejected=result.rejected,
         )
         st.session_state["impor_upload_n"] = n + 1
-        for key in ("impor_plan", "impor_manual", "impor_kinds"):
+        for key in ("impor_plan", "impor_manual", "impor_kinds", VALUE_CHOICES, VALUE_SEEN):
             st.session_state.pop(key, None)
         st.rerun()
+    _saved_mappings_section(store)
 
 
 def _file_block(store: Store, f: Any, n_file: int) -> None:
@@ -194,6 +214,8 @@ def _file_block(store: Store, f: Any, n_file: int) -> None:
             return  # refused before reading: no sheet to map
     else:
         st.markdown(f"#### {state.tr('impor.file_ok', nama=f.file)}")
+        if f.already is not None:  # the same bytes were committed before
+            st.info(_msg(f.already_message()), icon=":material/content_copy:")
     for s in f.sheets:
         label = f"{state.tr('impor.sheet', sheet=s.sheet)} · " + _kind_label(s.kind)
         with st.expander(
@@ -343,6 +365,220 @@ def _report(plan: Plan) -> None:
 
 
 PREVIEW_ROWS = 500
+
+
+# ---------------------------------------------------------------------------------------------
+# values the importer could not place: the analyst says what they mean
+
+VALUE_CHOICES = "impor_values"  # {vocabulary: {key: value}} chosen on this page
+VALUE_SEEN = "impor_values_seen"  # {(vocabulary, key): (as written, columns, rows)}
+MAX_VALUES_SHOWN = 40
+
+
+def _value_choices() -> dict[str, dict[str, str]]:
+    return st.session_state.setdefault(VALUE_CHOICES, {})  # type: ignore[no-any-return]
+
+
+def _value_key(vocab: str, key: str) -> str:
+    return "impor_val_" + hashlib.sha1(f"{vocab}\x00{key}".encode()).hexdigest()[:12]
+
+
+def _vocab_label(vocab: str) -> str:
+    return state.tr(f"impor.vocab_{vocab}")
+
+
+def _value_label(vocab: str, value: str) -> str:
+    return load_vocabulary()[vocab].label(value, state.lang())
+
+
+def _choose_value(vocab: str, key: str, widget: str) -> None:
+    """on_change of a value's selectbox: remember its meaning (the dry run runs again)."""
+    chosen = st.session_state.get(widget)
+    choices = _value_choices()
+    if chosen:
+        choices.setdefault(vocab, {})[key] = chosen
+    else:
+        choices.get(vocab, {}).pop(key, None)
+
+
+def _values_section(store: Store, plan: Plan) -> None:
+    """Each value that could not be placed, once, with how many rows carry it; picking its
+    meaning re-runs the dry run at once. The choices can be saved for every later file."""
+    seen: dict[tuple[str, str], tuple[str, str, int]] = st.session_state.setdefault(VALUE_SEEN, {})
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for u in plan.unplaced.itertuples(index=False):
+        g = groups.setdefault((u.vocab, u.key), [u.written, [], 0])
+        if u.header not in g[1]:
+            g[1].append(u.header)
+        g[2] += int(u.rows)
+    for (vocab, key), (written, headers, rows) in groups.items():
+        seen[(vocab, key)] = (written, ", ".join(headers), rows)
+    choices = _value_choices()
+    chosen = [(v, k) for v, entries in choices.items() for k in entries if (v, k) in seen]
+    if not groups and not chosen:
+        return
+    with st.container(border=True, key="impor_values"):
+        st.subheader(state.tr("impor.values_title"))
+        st.caption(state.tr("impor.values_help"))
+        shown = list(groups.items())[:MAX_VALUES_SHOWN]
+        if shown:
+            head = st.columns([3, 3, 1, 3])
+            head[0].caption(state.tr("impor.values_col_value"))
+            head[1].caption(state.tr("impor.values_col_column"))
+            head[2].caption(state.tr("impor.values_col_rows"))
+            head[3].caption(state.tr("impor.values_col_meaning"))
+        for n, ((vocab, key), (written, headers, rows)) in enumerate(shown):
+            widget = _value_key(vocab, key)
+            with st.container(key=f"impor_value_row_{n}"):
+                cols = st.columns([3, 3, 1, 3], vertical_alignment="center")
+                cols[0].text(written)  # as written in the file: plain text, never Markdown
+                cols[1].text(f"{', '.join(headers)} · {_vocab_label(vocab)}")
+                cols[2].text(state.num(rows))
+                options = list(load_vocabulary()[vocab].values)
+                cols[3].selectbox(
+                    state.tr("impor.values_meaning", n=n + 1),
+                    options,
+                    index=None,
+                    placeholder=state.tr("impor.values_placeholder"),
+                    format_func=partial(_value_label, vocab),
+                    key=widget,
+                    label_visibility="collapsed",
+                    on_change=_choose_value,
+                    args=(vocab, key, widget),
+                )
+        if len(groups) > MAX_VALUES_SHOWN:
+            st.caption(state.tr("impor.values_more", n=len(groups) - MAX_VALUES_SHOWN))
+        if chosen:
+            st.markdown(f"**{state.tr('impor.values_chosen')}**")
+            frame = pd.DataFrame(
+                {
+                    state.tr("impor.values_col_value"): [seen[c][0] for c in chosen],
+                    state.tr("impor.values_col_column"): [seen[c][1] for c in chosen],
+                    state.tr("impor.values_col_rows"): [seen[c][2] for c in chosen],
+                    state.tr("impor.values_col_meaning"): [
+                        _value_label(v, choices[v][k]) for v, k in chosen
+                    ],
+                }
+            )
+            st.dataframe(frame, hide_index=True, width="stretch")
+            left, right = st.columns(2)
+            if left.button(state.tr("impor.values_save"), key="impor_values_save", type="primary"):
+                n_saved = save_value_mappings(
+                    store, [(v, k, seen[(v, k)][0], choices[v][k]) for v, k in chosen]
+                )
+                st.session_state.pop(VALUE_CHOICES, None)  # saved ones now apply by themselves
+                st.session_state["impor_flash"] = state.tr("impor.values_saved", n=n_saved)
+                st.rerun()
+            if right.button(state.tr("impor.values_clear"), key="impor_values_clear"):
+                st.session_state.pop(VALUE_CHOICES, None)
+                for v, k in chosen:
+                    st.session_state.pop(_value_key(v, k), None)
+                st.rerun()
+
+
+def _notes(plan: Plan) -> None:
+    """What the importer read for the analyst: never a reason to reject a row."""
+    notes = plan.notes
+    if notes.empty:
+        return
+    message_col = "message_en" if state.lang() == "en" else "message_id"
+    with st.expander(state.tr("impor.notes_title", n=state.num(len(notes)))):
+        st.caption(state.tr("impor.notes_help"))
+        view = notes[["file", "sheet", "row", "column", "value", message_col]].head(PREVIEW_ROWS)
+        view = view.rename(
+            columns={
+                "file": state.tr("impor.col_file"),
+                "sheet": state.tr("impor.col_sheet"),
+                "row": state.tr("impor.col_row"),
+                "column": state.tr("impor.col_column_file"),
+                "value": state.tr("impor.col_value"),
+                message_col: state.tr("impor.col_message"),
+            }
+        )
+        st.dataframe(view, hide_index=True, width="stretch")
+
+
+def _saved_mappings_section(store: Store) -> None:
+    """The saved value and column mappings, listed, each removable."""
+    values = list_value_mappings(store)
+    columns = list_mappings(store)
+    label = state.tr("impor.saved_title", n=len(values) + len(columns))
+    with st.expander(label):
+        if not values and not columns:
+            st.caption(state.tr("impor.saved_none"))
+            return
+        if values:
+            st.markdown(f"**{state.tr('impor.saved_values')}**")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        state.tr("impor.values_col_value"): [m["written"] for m in values],
+                        state.tr("impor.col_vocab"): [
+                            _vocab_label(m["vocabulary"]) for m in values
+                        ],
+                        state.tr("impor.values_col_meaning"): [
+                            _value_label(m["vocabulary"], m["value"]) for m in values
+                        ],
+                        state.tr("impor.created_at"): [m["created_at"] for m in values],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+            ids = {f"{m['vocabulary']}\x00{m['key']}": m for m in values}
+            remove = st.multiselect(
+                state.tr("impor.saved_choose_values"),
+                list(ids),
+                format_func=lambda i: (
+                    f"{ids[i]['written']} → {_value_label(ids[i]['vocabulary'], ids[i]['value'])}"
+                ),
+                key="impor_saved_values_remove",
+            )
+            if st.button(
+                state.tr("impor.saved_remove"), key="impor_saved_values_delete", disabled=not remove
+            ):
+                for i in remove:
+                    delete_value_mapping(store, ids[i]["vocabulary"], ids[i]["key"])
+                st.session_state["impor_flash"] = state.tr("impor.saved_removed", n=len(remove))
+                st.session_state.pop("impor_saved_values_remove", None)
+                st.rerun()
+        if columns:
+            st.markdown(f"**{state.tr('impor.saved_columns')}**")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        state.tr("impor.kind"): [_kind_label(m["kind"]) for m in columns],
+                        state.tr("impor.col_mapping"): [
+                            "; ".join(f"{h} → {c or '—'}" for h, c in m["mapping"].items())
+                            for m in columns
+                        ],
+                        state.tr("impor.created_at"): [m["created_at"] for m in columns],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+            sigs = {m["signature"]: m for m in columns}
+            remove_cols = st.multiselect(
+                state.tr("impor.saved_choose_columns"),
+                list(sigs),
+                format_func=lambda t: (
+                    f"{_kind_label(sigs[t]['kind'])} · " + ", ".join(list(sigs[t]["mapping"])[:4])
+                ),
+                key="impor_saved_columns_remove",
+            )
+            if st.button(
+                state.tr("impor.saved_remove"),
+                key="impor_saved_columns_delete",
+                disabled=not remove_cols,
+            ):
+                for t in remove_cols:
+                    delete_mapping(store, t)
+                st.session_state["impor_flash"] = state.tr(
+                    "impor.saved_removed", n=len(remove_cols)
+                )
+                st.session_state.pop("impor_saved_columns_remove", None)
+                st.rerun()
 
 
 def _preview(plan: Plan) -> None:
