@@ -815,10 +815,10 @@ def resolve_path(
         )
         if part in given:
             parted = sorted({p[: _WIDTH[part]] for p in paths})
-            return PathResult(
-                None, (PathProblem("ambiguous", part, given[part], _labelled(parted)),)
-            )
-        return PathResult(None, (PathProblem("ambiguous", base_src, base_value, _labelled(paths)),))
+            problem = PathProblem("ambiguous", part, given[part], _labelled(parted))
+        else:
+            problem = PathProblem("ambiguous", base_src, base_value, _labelled(paths))
+        return PathResult(None, (problem,), paths=tuple(sorted(paths)))
     (kode,) = paths
     read_as = tuple(
         (lv, given[lv], kode[: _WIDTH[lv]], region_name(kode[: _WIDTH[lv]])) for lv in weak

@@ -342,20 +342,58 @@ _RE_HALF_REV = re.compile(r"^(s|sem|semester|h)\s*([12])\s*[-/ ]?\s*(\d{4})$")
 
 
 def parse_half_year(value: Any) -> tuple[int, int | None] | None | _Invalid:
-    """A year (2023) or a half-year (2023-S2, S2 2023, Semester 2 2023) -> (year, semester)."""
+    """A year (2023) or a half-year (2023-S2, S2 2023, Semester 2 2023, Semester II 2023,
+    Semester Genap 2023, 2023/H2) -> (year, semester)."""
     if is_empty(value):
         return None
     y = parse_year(value)
     if isinstance(y, int):
         return (y, None)
-    s = fold(str(value))
-    s = s.replace("semester ", "s").replace("sem ", "s")
-    compact = s.replace(" ", "")
-    if m := re.fullmatch(r"(\d{4})(s|h)([12])", compact):
-        return (int(m[1]), int(m[3]))
-    if m := re.fullmatch(r"(s|h)([12])(\d{4})", compact):
-        return (int(m[3]), int(m[2]))
+    parts = re.findall(r"\d+|[a-z]+", fold(str(value)))
+    years = [p for p in parts if len(p) == 4 and p.isdigit()]
+    if len(years) != 1 or not 1900 <= int(years[0]) <= 2200:
+        return INVALID
+    rest = [p for p in parts if p != years[0] and p not in _HALF_FILLER]
+    if not rest:  # "Tahun 2024"
+        return (int(years[0]), None)
+    if len(rest) == 1 and rest[0] in _HALF_WORDS:
+        return (int(years[0]), _HALF_WORDS[rest[0]])
     return INVALID
+
+
+# the half of a year as people write it: 2, II, "genap" (the even, second half), "kedua"
+_HALF_WORDS = {
+    "1": 1,
+    "2": 2,
+    "01": 1,
+    "02": 2,
+    "i": 1,
+    "ii": 2,
+    "ganjil": 1,
+    "genap": 2,
+    "satu": 1,
+    "dua": 2,
+    "pertama": 1,
+    "kedua": 2,
+    "first": 1,
+    "second": 2,
+}
+_HALF_FILLER = {
+    "semester",
+    "sem",
+    "smt",
+    "smstr",
+    "s",
+    "h",
+    "half",
+    "tahun",
+    "th",
+    "thn",
+    "year",
+    "periode",
+    "ke",
+    "ta",
+}
 
 
 def parse_semester(value: Any) -> int | None | _Invalid:
