@@ -145,3 +145,32 @@ def test_module_entry_point(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     out = json.loads(proc.stdout)
     assert out["accepted"] == 0 and out["rejected"] == 2
+
+
+def test_size_is_checked_before_the_file_is_read(
+    tmp_path: Path, capsys, monkeypatch  # noqa: ANN001
+) -> None:
+    from kpi.commands import import_ as cmd
+    from kpi.store import Store
+
+    db = tmp_path / "size.duckdb"
+    store = Store(db)
+    store.set_setting("impor.batas_ukuran_mb", 0.01)  # 10 KB
+    store.close()
+    big = tmp_path / "besar.csv"
+    big.write_bytes(fx.register_csv() + b"x" * 20_000)
+    small = tmp_path / "kecil.csv"
+    small.write_bytes(fx.register_csv())
+    read: list[str] = []
+    original = cmd._read
+
+    def spy(path: str) -> bytes | None:
+        read.append(Path(path).name)
+        return original(path)
+
+    monkeypatch.setattr(cmd, "_read", spy)
+    code, out = run_json(capsys, ["import", str(big), str(small), "--db", str(db), "--json"])
+    assert read == ["kecil.csv"]  # the large one was never read
+    assert code == 1 and out["accepted"] == 3
+    refused = next(f for f in out["files"] if f["file"] == "besar.csv")
+    assert refused["status"] == "refused" and "melebihi batas 0.01 MB" in refused["message"]

@@ -325,3 +325,78 @@ def test_register_village_named_under_its_province(tmp_store: Store) -> None:
     )
     assert plan.issues.empty, plan.issues.to_dict("records")
     assert plan.tables["perpustakaan"].frame["kode_wilayah"].tolist() == ["3201011002"]
+
+
+def test_level_from_labels_places_and_names(tmp_store: Store) -> None:
+    """The issue's register: levels as labels, bare kab/kota, codes in library codes."""
+    rows = [
+        ["Kode Perpustakaan", "Nama Perpustakaan", "Jenis", "Kab/Kota", "Kecamatan", "Desa"],
+        ["3201011001", "Perpustakaan Kelurahan Pondok Rajeg", "", "Bogor", "Cibinong", ""],
+        ["A-2", "Perpustakaan Bima", "Perpustakaan Kota", "Bima", "", ""],
+        ["A-3", "Dinas Perpustakaan Kabupaten Kediri", "", "Kediri", "", ""],
+        ["KAB-5201", "Perpustakaan Lombok Barat", "Perpustakaan Kabupaten", "", "", ""],
+        ["A-5", "Perpustakaan Kabupaten Bogor", "", "Bogor", "Cibinong", "Karadenan"],
+        ["A-6", "Perpustakaan Bogor", "Perpustakaan Kabupaten/Kota", "Bogor", "", ""],
+        ["A-7", "Perpusdes Cibinong Raya", "", "Kab. Bogor", "Cibinong", ""],
+    ]
+    plan = plan_import(tmp_store, [("daftar.xlsx", fx.workbook({"D": rows}))], today=TODAY)
+    frame = plan.tables["perpustakaan"].frame.set_index("kode_perpustakaan")
+    assert frame.loc["3201011001", ["jenis", "kode_wilayah"]].tolist() == [
+        "desa_kelurahan",
+        "3201011001",  # the library code is the village's code: it settles the bare "Bogor"
+    ]
+    assert frame.loc["A-2", "kode_wilayah"] == "5272"  # "Perpustakaan Kota" + "Bima"
+    assert frame.loc["A-3", ["jenis", "kode_wilayah"]].tolist() == ["kabupaten_kota", "3506"]
+    assert frame.loc["KAB-5201", "kode_wilayah"] == "5201"
+    got = {(i["row"], i["column"], i["rule"]) for i in plan.issues.to_dict("records")}
+    assert got == {
+        # the place says a village, the name a regency library: the level is not clear
+        (6, "Jenis", "jenis_tidak_jelas"),
+        # "Kabupaten/Kota" says neither: a bare "Bogor" stays ambiguous, on its own column
+        (7, "Kab/Kota", "wilayah_ambigu"),
+    }
+    notes = {(n["row"], n["rule"]) for n in plan.notes.to_dict("records")}
+    # the level from the place (10 or 4 digits), else from the name (a kecamatan is no level)
+    assert notes == {(2, "jenis_dari_kode"), (4, "jenis_dari_kode"), (8, "jenis_dari_nama")}
+    assert frame.loc["A-7", ["jenis", "kode_wilayah"]].tolist() == ["desa_kelurahan", "320101"]
+
+
+def test_library_code_contradicting_the_names(tmp_store: Store) -> None:
+    plan = plan_import(
+        tmp_store,
+        [
+            (
+                "d.csv",
+                b"Kode Perpustakaan;Nama Perpustakaan;Jenis;Kabupaten/Kota\n"
+                b"3201011001;Perpustakaan Kelurahan Pondok Rajeg;Kelurahan;Kota Bandung\n",
+            )
+        ],
+        today=TODAY,
+    )
+    (issue,) = plan.issues.to_dict("records")
+    assert issue["rule"] == "kode_tidak_cocok"
+    assert "Kode Perpustakaan 32.01.01.1001" in issue["message_id"]
+    assert "Kabupaten/Kota 'Kota Bandung'" in issue["message_id"]
+
+
+def test_a_cell_over_the_csv_field_limit_is_a_cell_problem(tmp_store: Store) -> None:
+    """Over the csv module's limit (131,072 characters): a name is kept, a number is an error
+    on its cell, a column nobody uses is ignored; never "the file is damaged"."""
+    long_name = "Perpustakaan Desa " + "Karadenan " * 14_000
+    lines = [
+        "Kode Perpustakaan;Nama Perpustakaan;Jenis;Kode Wilayah;Penduduk;Keterangan",
+        f"L-1;{long_name};desa;3201011002;8000;ok",
+        f"L-2;Perpustakaan Desa Pondok Rajeg;desa;3201011001;{'9' * 140_000};ok",
+        f"L-3;Perpustakaan Desa Nanggewer;desa;3201011004;7000;{'catatan ' * 20_000}",
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    plan = plan_import(tmp_store, [("panjang.csv", data)], today=TODAY)
+    assert plan.files[0].status == "ok"
+    assert (plan.accepted, plan.rejected) == (2, 1)
+    (issue,) = plan.issues.to_dict("records")
+    assert (issue["row"], issue["column"], issue["rule"]) == (3, "Penduduk", "terlalu_panjang")
+    assert len(issue["value"]) <= 200 and "140,000" in issue["message_en"]
+    frame = plan.tables["perpustakaan"].frame.set_index("kode_perpustakaan")
+    assert frame.loc["L-1", "nama_perpustakaan"] == long_name.strip()
+    # the rejected row keeps its whole original content
+    assert len(plan.rejected_rows["data"].iloc[0]) > 140_000

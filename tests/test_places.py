@@ -518,3 +518,78 @@ def test_every_kecamatan_matches_itself_within_its_kab_kota() -> None:
     for kode, nama, kab in zip(kec["kode"], kec["nama"], kec["kode_kabupaten_kota"], strict=True):
         m = match_kecamatan(nama, kode_kabupaten_kota=kab)
         assert m.kode == kode or (m.status == "ambiguous" and (kode, nama) in m.candidates), nama
+
+
+# -- a whole row's places ------------------------------------------------------------------------
+
+KAB, KEC, DESA, PROV = "kabupaten_kota", "kecamatan", "desa_kelurahan", "provinsi"
+
+
+def test_bare_name_settled_by_the_levels_below() -> None:
+    r = places.resolve_path({KAB: "Bogor", KEC: "Cibinong"})
+    assert (r.kode, r.problems) == ("320101", ())
+    assert places.resolve_path({KAB: "BIMA", KEC: "Monta", DESA: "Sondo"}).kode == "5206012006"
+    assert places.resolve_path({KAB: "Bima", KEC: "Rasanae Barat"}).kode == "527201"
+    assert places.resolve_path({KAB: "Kediri", DESA: "Pojok", KEC: "Mojoroto"}).kode == (
+        "3571011004"
+    )
+    # a province named by its pre-2022 name still fits a kab/kota of a 2022 province
+    assert places.resolve_path({PROV: "Papua", KAB: "Jayawijaya"}).kode == "9501"
+
+
+def test_bare_name_settled_by_a_code() -> None:
+    r = places.resolve_path({KAB: "Bogor"}, {"kode_perpustakaan": "3201011001"})
+    assert r.kode == "3201011001"
+    assert places.resolve_path({KAB: "Kediri"}, {"kode_wilayah": "3571"}).kode == "3571"
+    assert places.resolve_path({KAB: "Bogor"}, kab_kind="kota").kode == "3271"
+
+
+def test_unsettled_ambiguity_is_on_the_column_where_the_paths_part() -> None:
+    (p,) = places.resolve_path({KAB: "Bogor"}).problems
+    assert (p.status, p.source, p.value) == ("ambiguous", KAB, "Bogor")
+    assert [k for k, _ in p.candidates] == ["3201", "3271"]
+    # the village repeats inside Kabupaten Bogor: the kab/kota is settled, the village is not
+    r = places.resolve_path({KAB: "Bogor", DESA: "Sukamaju"})
+    (p,) = r.problems
+    assert (p.status, p.source) == ("ambiguous", DESA)
+    assert all(k.startswith("3201") for k, _ in p.candidates) and len(p.candidates) > 1
+    assert all(k.startswith("3201") for k in r.paths)
+
+
+def test_misspelt_name_settled_by_the_levels_below_is_read_as_noted() -> None:
+    r = places.resolve_path({KAB: "Bogr", KEC: "Cibinong"})
+    assert r.kode == "320101"
+    assert r.read_as == ((KAB, "Bogr", "3201", "Kabupaten Bogor"),)
+    # a name that is nothing like the place the other columns give is unknown, with that place
+    (p,) = places.resolve_path({KAB: "Bandungan", KEC: "Cibinong"}).problems
+    assert (p.status, p.source) == ("unknown", KAB)
+    assert p.candidates[0][0] == "3201"
+    # the deepest name misspelt: nothing below settles it, suggestions come from its kecamatan
+    (p,) = places.resolve_path({KAB: "Kab. Bogor", KEC: "Cibinong", DESA: "Karadenann"}).problems
+    assert (p.status, p.source) == ("unknown", DESA)
+    assert p.candidates[0][0] == "3201011002"
+
+
+def test_names_that_contradict_each_other_or_the_code() -> None:
+    (p,) = places.resolve_path({KAB: "Kota Bogor", KEC: "Cibinong"}).problems
+    assert (p.status, p.source, p.other_source, p.other_value) == (
+        "conflict",
+        KEC,
+        KAB,
+        "Kota Bogor",
+    )
+    assert p.candidates == (("320101", "Cibinong, Kabupaten Bogor"),)
+    r = places.resolve_path(
+        {PROV: "Jawa Tengah", KAB: "Kota Bandung"}, {"kode_wilayah": "3201011001"}
+    )
+    assert r.kode is None
+    assert {(p.source, p.other_source) for p in r.problems} == {
+        ("kode_wilayah", PROV),
+        ("kode_wilayah", KAB),
+    }
+
+
+def test_path_labels() -> None:
+    assert places.path_label("3201011002") == "Karadenan, Kec. Cibinong, Kabupaten Bogor"
+    assert places.path_label("3201") == "Kabupaten Bogor, Jawa Barat"
+    assert places.path_label("32") == "Jawa Barat"

@@ -74,13 +74,14 @@ class Vocabularies:
             full = " ".join(text.split())
             return full, full, full
         kept = [t for t in tokens if t not in self.fillers] or tokens
-        return " ".join(sorted(tokens)), " ".join(sorted(kept)), "".join(kept)
+        return " ".join(sorted(tokens)), " ".join(sorted(kept)), "".join(tokens)
 
     def match(self, name: str, text: str) -> str | None:
         """The value ``text`` means in vocabulary ``name``, or None when it cannot be placed."""
         voc = self.by_name[name]
         full, stripped, compact = self.keys_of(text)
-        return voc.keys.get(full) or voc.keys.get(stripped) or voc.compact.get(compact)
+        found = voc.keys.get(full) or voc.keys.get(stripped) or voc.compact.get(compact)
+        return found
 
     def month_words(self) -> dict[str, int]:
         """Single-word month names and abbreviations -> month number (for period parsing)."""
@@ -116,6 +117,16 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabularies:
                 keys[k] = value
                 c = "".join(_tokens(str(word))) or k
                 compact[c] = value if compact.get(c, value) == value else None
+        # a word whose filler-free form is another value's word would read two ways
+        probe = Vocabularies({}, fillers)
+        for value, entry in spec["nilai"].items():
+            for word in [str(value), *(entry.get("sebutan") or [])]:
+                stripped = probe.keys_of(str(word))[1]
+                if keys.get(stripped, str(value)) != str(value):
+                    raise ValueError(
+                        f"{path.name}: {word!r} means both {keys[stripped]!r} and {value!r} "
+                        f"({name})"
+                    )
         out[name] = Vocabulary(
             name=name,
             values=tuple(values),

@@ -142,10 +142,13 @@ def _get_plan(store: Store, files: list[tuple[str, bytes]]) -> Plan:
             sort_keys=True,
         ).encode()
     ).hexdigest()
+    # one slot for the progress bar on every run: the elements below keep their place (an
+    # expander opened by the analyst stays open when the next run reuses the plan)
+    slot = st.empty()
     cached = st.session_state.get("impor_plan")
     if cached is not None and cached[0] == ident:
         return cached[1]  # type: ignore[no-any-return]
-    bar = st.progress(0.0, text=state.tr("impor.checking"))
+    bar = slot.progress(0.0, text=state.tr("impor.checking"))
 
     def progress(fraction: float, name: str) -> None:
         text = state.tr("impor.reading", nama=name) if name else state.tr("impor.checking")
@@ -161,7 +164,7 @@ def _get_plan(store: Store, files: list[tuple[str, bytes]]) -> Plan:
         values=values,
         progress=progress,
     )
-    bar.empty()
+    slot.empty()
     st.session_state["impor_plan"] = (ident, plan)
     return plan
 
