@@ -153,3 +153,20 @@ def test_booleans() -> None:
     assert parse_bool(1.0) is True
     assert parse_bool("") is None
     assert parse_bool("mungkin") is INVALID
+
+
+def test_area_codes_after_a_word_naming_their_level() -> None:
+    assert parse_area_code("KAB-3201") == "3201"
+    assert parse_area_code("PROV-32") == "32"
+    assert parse_area_code("Kota 3271") == "3271"
+    assert parse_area_code("DESA-32.01.01.1001") == "3201011001"
+    assert parse_area_code("KAB-32") is INVALID  # a regency's code has four digits
+
+
+def test_half_years_as_people_write_them() -> None:
+    assert parse_half_year("Semester II 2024") == (2024, 2)
+    assert parse_half_year("Semester Genap 2024") == (2024, 2)
+    assert parse_half_year("Smt. I 2024") == (2024, 1)
+    assert parse_half_year("2024/H1") == (2024, 1)
+    assert parse_half_year("Tahun 2024") == (2024, None)
+    assert parse_half_year("Juli-Desember 2024") is INVALID

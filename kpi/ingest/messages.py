@@ -160,9 +160,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "perpustakaan_ditolak": (
         "Perpustakaan '{nilai}' ada di daftar perpustakaan berkas ini, tetapi barisnya ditolak "
-        "({tempat}); perbaiki baris itu, maka baris ini ikut diterima.",
-        "Library '{nilai}' is in this import's register, but its row was rejected ({tempat}); "
-        "fix that row and this one is accepted too.",
+        "({berkas}, sheet {sheet}, baris {baris}); perbaiki baris itu, maka baris ini ikut "
+        "diterima.",
+        "Library '{nilai}' is in this import's register, but its row was rejected ({berkas}, "
+        "sheet {sheet}, row {baris}); fix that row and this one is accepted too.",
     ),
     "perpustakaan_ambigu": (
         "Perpustakaan '{nilai}' ambigu: {saran}",

@@ -286,7 +286,7 @@ def plan_import(
                         rec.get("penduduk", [None] * (i + 1))[i],
                     )
                 else:  # reports naming it are told why, not "unknown library"
-                    where = f"{_where(w)}, baris {w.parsed.file_rows[i]}"
+                    where = (w.file.file, w.raw.name, w.parsed.file_rows[i])
                     if rec["kode_perpustakaan"][i]:
                         ref.rejected.setdefault(rec["kode_perpustakaan"][i], where)
                     if rec["nama_perpustakaan"][i]:

@@ -3,10 +3,13 @@
 Refusals come first and cheap, from the first bytes and (for zip containers) the zip directory,
 before any parsing: not a spreadsheet, corrupt, password-protected, too large, inflating beyond a
 safe size (or ratio), empty. Workbooks (xlsx, xlsm, xlsb, xls, ods) are read with
-python-calamine in a child process with a memory limit and a timeout (see _reader.py), because a
-damaged file can make a native reader abort; csv with the standard library after sniffing the
-encoding and the delimiter. Limits: settings impor.batas_ukuran_mb (default 50) and
-impor.batas_terurai_mb (default 600).
+python-calamine, and csv files with the standard library after sniffing the encoding and the
+delimiter, in a child process with a memory limit and a timeout (see _reader.py): a damaged file
+can make a native reader abort, and a million-row csv parsed as Python lists takes gigabytes.
+The child sends each distinct string once, so the server holds only the rows' lists and distinct
+values. A csv field over the csv module's default limit is kept and listed (``long_cells``): it
+is a problem of that cell, never of the file. Limits: settings impor.batas_ukuran_mb (default 50)
+and impor.batas_terurai_mb (default 600).
 """
 
 from __future__ import annotations

@@ -75,9 +75,10 @@ class Reference:
     by_name: dict[str, list[str]] = field(default_factory=dict)
     wilayah: set[str] = field(default_factory=set)
     today: date = field(default_factory=date.today)
-    # libraries of this import's register whose rows were rejected: code or name key -> where
-    rejected: dict[str, str] = field(default_factory=dict)
-    rejected_names: dict[str, str] = field(default_factory=dict)
+    # libraries of this import's register whose rows were rejected: code or name key ->
+    # (file, sheet, row)
+    rejected: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    rejected_names: dict[str, tuple[str, str, int]] = field(default_factory=dict)
     _area_cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     @classmethod
@@ -249,8 +250,10 @@ def embedded_code(library_code: str | None) -> str | None:
 # libraries
 
 
-def _rejected_library(i: int, col: str, value: str, where: str) -> CellIssue:
-    return CellIssue(i, col, value, message("perpustakaan_ditolak", nilai=value, tempat=where))
+def _rejected_library(i: int, col: str, value: str, where: tuple[str, str, int]) -> CellIssue:
+    berkas, sheet, baris = where
+    msg = message("perpustakaan_ditolak", nilai=value, berkas=berkas, sheet=sheet, baris=baris)
+    return CellIssue(i, col, value, msg)
 
 
 def resolve_library(

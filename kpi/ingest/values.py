@@ -441,11 +441,34 @@ def parse_code(value: Any) -> str | None:
     return s
 
 
+_LEVEL_CODE = re.compile(r"^([a-z]+)[-_./ ]*([0-9][0-9. ]*)$")
+_LEVEL_CODE_WIDTH = {
+    "prov": 2,
+    "provinsi": 2,
+    "propinsi": 2,
+    "kab": 4,
+    "kabupaten": 4,
+    "kota": 4,
+    "kabkota": 4,
+    "kec": 6,
+    "kecamatan": 6,
+    "desa": 10,
+    "ds": 10,
+    "kel": 10,
+    "kelurahan": 10,
+}
+
+
 def parse_area_code(value: Any) -> str | None | _Invalid:
-    """A Kemendagri code, with or without dots, as digits: "52.01" / 5201 / 5201.0 -> "5201"."""
+    """A Kemendagri code, with or without dots, as digits: "52.01" / 5201 / 5201.0 -> "5201";
+    also after a word naming its level: "KAB-3201" -> "3201", "PROV-32" -> "32"."""
     s = parse_code(value)
     if s is None:
         return None
+    if (m := _LEVEL_CODE.match(s.lower())) is not None:
+        width = _LEVEL_CODE_WIDTH.get(m[1])
+        inner = m[2].replace(".", "").replace(" ", "")
+        return inner if width is not None and len(inner) == width else INVALID
     digits = s.replace(".", "").replace(" ", "")
     if not digits.isdigit() or len(digits) not in (2, 4, 6, 10):
         return INVALID
