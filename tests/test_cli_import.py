@@ -148,7 +148,9 @@ def test_module_entry_point(tmp_path: Path) -> None:
 
 
 def test_size_is_checked_before_the_file_is_read(
-    tmp_path: Path, capsys, monkeypatch  # noqa: ANN001
+    tmp_path: Path,
+    capsys,
+    monkeypatch,  # noqa: ANN001
 ) -> None:
     from kpi.commands import import_ as cmd
     from kpi.store import Store

@@ -91,8 +91,10 @@ def test_value_mapping_flow(
     expect(page.locator('[class*="st-key-impor_value_row_"]')).to_have_count(1)
 
     # its meaning picked: the dry run runs again at once
-    row.get_by_role("combobox").click()
-    page.get_by_role("option", name="Perpustakaan desa/kelurahan").click()
+    choose = row.get_by_test_id("stSelectbox").locator("input")
+    choose.click()
+    choose.fill("desa")  # the list filters as the analyst types
+    page.get_by_role("option", name="Perpustakaan desa/kelurahan", exact=True).click()
     wait_run(page)
     expect(metric(page, "Ditolak").last).to_have_text("0", timeout=STEP)
     expect(metric(page, "Diterima").last).to_have_text("4")
@@ -120,12 +122,12 @@ def test_value_mapping_flow(
     chooser = saved.get_by_test_id("stMultiSelect").locator("input")
     chooser.click()
     chooser.fill("Rumah")  # the list filters as the analyst types
-    option = page.get_by_role("option", name="Rumah Baca → Perpustakaan desa/kelurahan")
-    expect(option).to_be_visible()
-    chooser.press("Enter")
+    page.get_by_role("option", name="Rumah Baca → Perpustakaan desa/kelurahan").click()
     wait_run(page)
     page.keyboard.press("Escape")
-    expect(saved.get_by_text("Rumah Baca → Perpustakaan desa/kelurahan")).to_be_visible()
+    expect(saved.get_by_text("Rumah Baca → Perpustakaan desa/kelurahan")).to_be_visible(
+        timeout=STEP
+    )
     saved.get_by_role("button", name="Hapus yang dipilih").click()
     expect(page.get_by_text("1 pemetaan dihapus.")).to_be_visible(timeout=STEP)
     wait_run(page)
