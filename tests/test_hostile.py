@@ -518,7 +518,7 @@ def test_undo_undoes_exactly_the_batch_its_confirmation_names(register_db: Path)
     newer = _commit_through_page(at, "laporan_september.xlsx", [("P-002", "2023-09", 9)])
     assert newer != older
     assert at.selectbox(key="impor_batch").value == newer
-    confirm = [m.value for m in at.markdown if "Yang akan dibatalkan" in m.value]
+    confirm = [m.value for m in at.markdown if "Batch ini:" in m.value]
     assert len(confirm) == 1
     named = unescape_md(confirm[0])
     assert newer in named and "laporan_september.xlsx" in named and "1 baris diterima" in named

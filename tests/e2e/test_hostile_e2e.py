@@ -153,7 +153,7 @@ def test_import_history_and_boundary_file_names(
     open_page(page, base + "impor", "Impor data")
     page.get_by_role("tab", name="Riwayat impor").click()
     page.get_by_role("button", name="Batalkan batch ini").click()
-    confirmation = page.get_by_text("Yang akan dibatalkan")
+    confirmation = page.get_by_text("Batch ini:")
     expect(confirmation).to_be_visible(timeout=STEP)
     said = confirmation.inner_text().replace("\u2060", "")
     assert hostile_app["batch"] in said and hf.shown(hf.HOSTILE_FILE) in said
