@@ -422,8 +422,11 @@ def check_batches(store: Store) -> None:
             assert present == 0 and history == 0, (b, present, history)
 
 
-def _race(store: Store, plan: Any, batch_id: str) -> dict[str, Any]:
-    """Commit ``plan`` and undo ``batch_id`` from two threads released together."""
+def _race(
+    store: Store, plan: Any, batch_id: str, in_commit: threading.Event | None = None
+) -> dict[str, Any]:
+    """Commit ``plan`` and undo ``batch_id`` from two threads released together; with
+    ``in_commit`` (set once the commit is inside its transaction) the undo asks only then."""
     start = threading.Barrier(2, timeout=DEADLINE)
     result: dict[str, Any] = {}
 
@@ -433,6 +436,8 @@ def _race(store: Store, plan: Any, batch_id: str) -> dict[str, Any]:
 
     def undoer() -> None:
         start.wait()
+        if in_commit is not None:
+            assert in_commit.wait(timeout=DEADLINE)
         try:
             result["undo"] = undo(store, batch_id)
         except StoreError as exc:  # the commit came first: refused, with the reason
@@ -447,7 +452,21 @@ def _race(store: Store, plan: Any, batch_id: str) -> dict[str, Any]:
     return result
 
 
-def test_an_undo_races_a_commit_that_replaces_its_rows(demo_db: Path) -> None:
+def test_an_undo_races_a_commit_that_replaces_its_rows(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even rounds: both released together (the undo mostly takes the lock first). Odd rounds:
+    the undo is asked for while the commit is inside its transaction (the case of issue 11,
+    where the undo used to check before waiting for the lock)."""
+    commit_module = sys.modules["kpi.ingest.commit"]
+    real_write_table = commit_module.write_table
+    in_commit = threading.Event()
+
+    def write_table(*args: Any, **kwargs: Any) -> Any:
+        in_commit.set()
+        return real_write_table(*args, **kwargs)
+
+    monkeypatch.setattr(commit_module, "write_table", write_table)
     store = Store(demo_db)
     outcomes: Counter[str] = Counter()
     try:
@@ -463,7 +482,8 @@ def test_an_undo_races_a_commit_that_replaces_its_rows(demo_db: Path) -> None:
             # the second file reports the same libraries and month with other values
             plan = plan_import(store, [(f"d{r}.xlsx", _values_workbook(codes, periode, 5000))])
             assert plan.changed == RACE_ROWS
-            result = _race(store, plan, first.batch_id)
+            in_commit.clear()
+            result = _race(store, plan, first.batch_id, in_commit if r % 2 else None)
             second = result["second"]
             status = dict(
                 store.query(
@@ -488,6 +508,7 @@ def test_an_undo_races_a_commit_that_replaces_its_rows(demo_db: Path) -> None:
                 assert (second.added, second.changed) == (0, RACE_ROWS)
             check_batches(store)
         assert sum(outcomes.values()) == RACE_ROUNDS, outcomes
+        assert outcomes["commit first"] >= RACE_ROUNDS // 2, outcomes  # the odd rounds at least
     finally:
         store.close()
 
