@@ -499,6 +499,18 @@ def _commit_through_page(at: AppTest, name: str, rows: list[tuple[Any, ...]]) ->
     return unescape_md(flash).split("batch ", 1)[1].split(":", 1)[0]
 
 
+def _tabs_place(at: AppTest) -> int:
+    """Where the tabs stand among the page's elements. The browser keeps the open tab across
+    reruns while the tabs keep their place (tests/e2e/test_hostile_e2e.py sees it stay)."""
+    (place,) = [k for k, child in at.main.children.items() if any(n.type == "tab" for n in child)]
+    return place
+
+
+def _history_tab(at: AppTest) -> Any:
+    (tab,) = [n for n in at.main if n.type == "tab" and n.label == "Riwayat impor"]
+    return tab
+
+
 def _status(db: Path) -> dict[str, str]:
     frame = open_store(db).query("SELECT batch_id, status FROM import_batch")
     return dict(zip(frame["batch_id"], frame["status"], strict=True))
@@ -509,9 +521,10 @@ def test_undo_undoes_exactly_the_batch_its_confirmation_names(register_db: Path)
     _run(at)
     at.switch_page("pages/impor.py")
     _run(at)
+    place = _tabs_place(at)
     older = _commit_through_page(at, "laporan_agustus.xlsx", [("P-001", "2023-08", 7)])
+    assert _tabs_place(at) == place  # the commit's message above them took no new place
     # the user looks at the older batch in the history ...
-    at.session_state["impor_tab_id"] = "Riwayat impor"
     at.selectbox(key="impor_batch").set_value(older)
     _run(at)
     # ... then commits another file: the chooser follows the new batch, not the stale choice
@@ -537,9 +550,10 @@ def test_undo_undoes_exactly_the_batch_its_confirmation_names(register_db: Path)
     store = open_store(register_db)
     assert store.scalar("SELECT count(*) FROM laporan_bulanan WHERE batch_id = ?", [older]) == 1
     assert store.scalar("SELECT count(*) FROM laporan_bulanan WHERE batch_id = ?", [newer]) == 0
-    # the page stays on the history and says what was undone (batch, file, time, counts)
-    assert at.session_state["impor_tab_id"] == "Riwayat impor"
-    (said,) = [unescape_md(s.value) for s in at.success if "dibatalkan" in s.value]
+    # the page stays on the history (the tabs kept their place though the commit's message
+    # above them is gone) and says there what was undone (batch, file, time, counts)
+    assert _tabs_place(at) == place
+    (said,) = [unescape_md(s.value) for s in _history_tab(at).success if "dibatalkan" in s.value]
     assert f"Batch {newer} dibatalkan: 1 baris dihapus" in said
     assert "laporan_september.xlsx" in said and created in said
     # the history tells the truth: the undone batch is marked so, the other is saved
@@ -557,16 +571,16 @@ def test_an_undo_that_cannot_be_done_says_why_and_changes_nothing(register_db: P
     _run(at)
     first = _commit_through_page(at, "a.xlsx", [("P-001", "2023-08", 7)])
     second = _commit_through_page(at, "b.xlsx", [("P-001", "2023-08", 8)])  # replaces it
-    at.session_state["impor_tab_id"] = "Riwayat impor"
+    place = _tabs_place(at)
     at.selectbox(key="impor_batch").set_value(first)
     _run(at)
     at.button(key=f"impor_undo_{first}").click()
     _run(at)
-    errors = [unescape_md(e.value) for e in at.error]
+    errors = [unescape_md(e.value) for e in _history_tab(at).error]  # said on the history tab
     assert any(first in e and second in e and "lebih dulu" in e for e in errors), errors
     assert _status(register_db)[first] == _status(register_db)[second] == "committed"
     assert open_store(register_db).scalar("SELECT kunjungan FROM laporan_bulanan") == 8
-    assert at.session_state["impor_tab_id"] == "Riwayat impor"
+    assert _tabs_place(at) == place
 
 
 def test_a_repeated_undo_changes_no_other_batch(register_db: Path) -> None:

@@ -74,20 +74,23 @@ def _template() -> bytes:
 def render(store: Store) -> None:
     st.title(state.tr("impor.title"))
     st.caption(state.tr("impor.intro"))
+    # The browser keeps the open tab across reruns as long as the tabs keep their place on the
+    # page: the message of the last action and the demo notice always have their slot above
+    # them (filled or empty), so that an undo on the history tab stays there. (Tabs bound to
+    # session state would rerun the page on every tab click, and a late run could switch the
+    # tab back under a quick user.)
+    flash_slot, demo_slot = st.container(), st.container()
     flash = st.session_state.pop("impor_flash", None)
     if flash:
-        st.success(flash)
-    _demo_section(store)
-    # the open tab is part of the session's state: an undo (or any rerun) keeps the page on the
-    # tab the user is on, instead of jumping back to the first
+        flash_slot.success(flash)
+    with demo_slot:
+        _demo_section(store)
     tab_upload, tab_history, tab_template = st.tabs(
         [
             state.tr("impor.tab_upload"),
             state.tr("impor.tab_history"),
             state.tr("impor.tab_template"),
-        ],
-        key=_tab_key(),
-        on_change="rerun",
+        ]
     )
     with tab_upload:
         try:
@@ -108,10 +111,6 @@ def render(store: Store) -> None:
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="impor_template",
         )
-
-
-def _tab_key() -> str:
-    return f"impor_tab_{state.lang()}"
 
 
 def _demo_section(store: Store) -> None:
@@ -418,7 +417,6 @@ def _undo_clicked(store: Store, info: dict[str, Any]) -> None:
     """The confirmation's callback, bound to the batch it named when it was drawn: it undoes
     that batch or says why not, whatever the chooser shows by the time the click arrives."""
     batch_id = info["batch_id"]
-    st.session_state[_tab_key()] = state.tr("impor.tab_history")
     last = st.session_state.get("impor_undo_last")
     if last and last[0] == batch_id:  # a second click on the same confirmation: done already
         st.session_state["impor_undo_notice"] = ("ok", last[1])
