@@ -51,6 +51,7 @@ try:
     filters.sidebar()
     layout.demo_banner(store)
     page.run()
-except Exception:  # a user never sees a traceback; the log keeps it for the team
+except Exception as exc:  # a user never sees a traceback; the log keeps it for the team
     logging.getLogger("tpbis").exception("page failed")
-    st.error(state.tr("app.error"))
+    # a damaged or unreadable database file, or one another process holds, says so
+    st.error(state.store_message(exc) or state.tr("app.error"))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
-from kpi.store import StoreError
+from kpi.store import StoreError, explain_error, resolve_db_path
 
 # command -> (module, help). New commands add a line here.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -49,6 +50,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # no traceback for a user: what happened, in one message
+        if os.environ.get("TPBIS_DEBUG"):
+            raise
+        known = explain_error(exc, resolve_db_path(getattr(args, "db", None)))
+        if known is not None:
+            print(f"{known.message_id}\n{known.message_en}", file=sys.stderr)
+        else:
+            print(
+                f"Perintah {args.command} gagal / command {args.command} failed: "
+                f"{type(exc).__name__}: {str(exc)[:500]} (TPBIS_DEBUG=1 shows the details)",
+                file=sys.stderr,
+            )
+        return 2
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ from kpi.store import Store
 
 SETTINGS_KEY = "batas_kabkota"
 MAX_BYTES = 60 * 1024 * 1024
+# a FeatureCollection's MultiPolygon nests 8 deep; anything far deeper is not a boundary file
+MAX_DEPTH = 32
 DECIMALS = 5
 
 # property names, compared case-insensitively
@@ -123,6 +125,24 @@ class BoundaryReport:
 # -- reading -------------------------------------------------------------------------------------
 
 
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest (counted without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            return level  # deep enough to refuse: no need to walk the rest
+        stack.extend((c, level + 1) for c in children if isinstance(c, dict | list))
+    return deepest
+
+
 def read_geojson(data: bytes | str) -> dict[str, Any]:
     """The parsed FeatureCollection of an uploaded file; BoundaryError when unusable."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -132,6 +152,10 @@ def read_geojson(data: bytes | str) -> dict[str, Any]:
         parsed = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BoundaryError("bukan_json") from exc
+    except RecursionError as exc:  # "[[[[..." nested deeper than Python's parser goes
+        raise BoundaryError("terlalu_dalam", batas=MAX_DEPTH) from exc
+    if _depth(parsed) > MAX_DEPTH:
+        raise BoundaryError("terlalu_dalam", batas=MAX_DEPTH)
     if not isinstance(parsed, dict) or parsed.get("type") != "FeatureCollection":
         raise BoundaryError("bukan_featurecollection")
     features = parsed.get("features")

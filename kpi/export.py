@@ -4,6 +4,12 @@ A text cell that begins with =, +, - or @ (or a tab or carriage return, which so
 before reading the rest) is written as text: in xlsx as a string cell with the quote prefix, never
 as a formula; in csv prefixed with an apostrophe, so that spreadsheet programs show it as text.
 Numbers stay numbers (a negative number is not text and is written as a number).
+
+This module is the one writer of every xlsx and csv the project produces (page downloads, command
+line outputs, the rejected rows, the template): nothing else calls ``to_excel``, ``to_csv`` or
+writes cells itself. A text longer than an Excel cell holds (32,767 characters) is not cut
+silently: the cell keeps its beginning and says, in the cell, how long the text was and that the
+csv export holds it whole.
 """
 
 from __future__ import annotations
@@ -73,7 +79,24 @@ def csv_string(frame: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-def _put(ws: Any, row: int, col: int, value: Any) -> None:
+XLSX_CELL_LIMIT = 32_767  # characters an Excel cell holds
+
+
+def _fits_cell(text: str) -> str:
+    """The text as an Excel cell can hold it: whole, or its beginning and a visible note."""
+    if len(text) <= XLSX_CELL_LIMIT:
+        return text
+    note = (
+        f" …[TERPOTONG / CUT: {len(text)} karakter / characters; sel Excel memuat / an Excel "
+        f"cell holds {XLSX_CELL_LIMIT}; ekspor csv memuat teks utuh / the csv export holds it "
+        "whole]"
+    )
+    return text[: XLSX_CELL_LIMIT - len(note)] + note
+
+
+def put_cell(ws: Any, row: int, col: int, value: Any) -> Any:
+    """Write one value into a worksheet cell: text is always a string cell (never a formula),
+    risky text gets Excel's quote prefix, and text too long for a cell says so in the cell."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     v = plain(value)
@@ -81,14 +104,29 @@ def _put(ws: Any, row: int, col: int, value: Any) -> None:
         v = ILLEGAL_CHARACTERS_RE.sub("", v)
     cell = ws.cell(row=row, column=col)
     if isinstance(v, date | datetime | int | float | bool) or v is None:
+        if isinstance(v, float) and not math.isfinite(v):
+            v = None  # Excel has no infinity: an empty cell, never a broken file
         cell.value = v
-        return
-    text = str(v)
+        return cell
+    text = _fits_cell(str(v))
     cell.value = text
     # openpyxl would store "=..." as a formula: force a plain string cell
     cell.data_type = "s"
     if is_risky(text):
         cell.quotePrefix = True
+    return cell
+
+
+_put = put_cell
+
+
+def sheet_title(name: str, taken: list[str] | None = None) -> str:
+    """A name Excel accepts for a sheet (31 characters, none of []:*?/\\), unique in ``taken``."""
+    title = "".join(c for c in name if c not in "[]:*?/\\").strip("'")[:31] or "Sheet"
+    n, candidate = 2, title
+    while taken and candidate.lower() in (t.lower() for t in taken):
+        candidate, n = f"{title[:27]} {n}", n + 1
+    return candidate
 
 
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], out: str | Path | IO[bytes]) -> None:
@@ -98,7 +136,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], out: str | Path | IO[bytes]) 
     wb = Workbook()
     wb.remove(wb.active)
     for name, frame in sheets.items():
-        ws = wb.create_sheet(title=str(name)[:31])
+        ws = wb.create_sheet(title=sheet_title(str(name), wb.sheetnames))
         for j, c in enumerate(frame.columns, start=1):
             _put(ws, 1, j, str(c))
         for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +38,58 @@ class StoreError(RuntimeError):
         super().__init__(message_en)
         self.message_id = message_id
         self.message_en = message_en
+
+
+# What DuckDB says when another process holds the file's lock (and only then).
+_LOCK_MARKERS = ("could not set lock on file", "conflicting lock is held")
+# What it says when the file is damaged, cut short or not a database at all.
+_DAMAGE_MARKERS = (
+    "not a valid duckdb database file",
+    "could not read enough bytes",
+    "corrupt database file",
+    "does not match stored checksum",
+    "database has been invalidated",
+    "failed to deserialize",
+    "serialization error",
+    "replaying wal",
+    "wal file",
+    "trying to read a database file with version number",
+)
+_LOCK_HOLDER = re.compile(r"conflicting lock is held in (.+?)(?:\. see also|$)", re.I | re.S)
+
+
+def explain_error(exc: BaseException, path: str | os.PathLike[str]) -> StoreError | None:
+    """A DuckDB failure a user can act on, as a StoreError naming the file and what to do:
+    a damaged or unreadable file, or a file that another process holds. None for anything else.
+    """
+    if isinstance(exc, StoreError):
+        return exc
+    if not isinstance(exc, duckdb.Error):
+        return None
+    text = str(exc)
+    low = text.lower()
+    detail = text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
+    if any(m in low for m in _LOCK_MARKERS):
+        found = _LOCK_HOLDER.search(text)
+        holder = found.group(1).strip() if found else "?"
+        return StoreError(
+            f"Basis data {path} sedang dipakai proses lain ({holder}). Hentikan proses itu "
+            "(misalnya aplikasi yang sedang berjalan) lalu coba lagi, atau pakai berkas lain "
+            "(--db PATH atau TPBIS_DB).",
+            f"The database {path} is held by another process ({holder}). Stop that process "
+            "(for example a running app) and try again, or use another file "
+            "(--db PATH or TPBIS_DB).",
+        )
+    if any(m in low for m in _DAMAGE_MARKERS):
+        return StoreError(
+            f"Berkas basis data {path} rusak atau tidak dapat dibaca ({detail}). Pulihkan "
+            "salinan cadangan berkas itu, atau mulai dengan berkas lain (--db PATH atau "
+            "TPBIS_DB; untuk aplikasi: streamlit run app.py -- --db PATH).",
+            f"The database file {path} is damaged or unreadable ({detail}). Restore a backup "
+            "copy of that file, or start with another file (--db PATH or TPBIS_DB; for the "
+            "app: streamlit run app.py -- --db PATH).",
+        )
+    return None
 
 
 def default_db_path() -> Path:
@@ -300,18 +353,29 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:
+            known = explain_error(exc, self.path)
+            if known is not None:
+                raise known from exc
             raise StoreError(
-                f"Basis data {self.path} tidak dapat dibuka (mungkin sedang dipakai proses "
-                f"lain): {exc}",
-                f"The database {self.path} cannot be opened (another process may hold it): {exc}",
+                f"Basis data {self.path} tidak dapat dibuka: {exc}",
+                f"The database {self.path} cannot be opened: {exc}",
             ) from exc
         self._write_lock = threading.RLock()
         self._local = threading.local()
-        if not read_only:
-            with self._write_lock:
-                migrate(self._con)
-                self._ensure_regions()
+        try:
+            if read_only:
+                schema_version_of(self._con)  # reads the catalogue: a damaged file says so now
+            else:
+                with self._write_lock:
+                    migrate(self._con)
+                    self._ensure_regions()
+        except duckdb.Error as exc:
+            self._con.close()
+            known = explain_error(exc, self.path)
+            if known is not None:
+                raise known from exc
+            raise
 
     # -- connections ---------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:

@@ -36,6 +36,16 @@ every run must draw its page, both writes must report success, and the file must
 checks once the server has stopped. (The before/after comparison of results is the in-process
 test's: here the pages' figures are not compared with references.)
 
+Undo against commit (third test, issue 11): round after round, a batch is committed, then a
+second file that reports the same libraries and month is committed in one thread while the
+first batch is undone in another, both released together. Whichever takes the writer lock first,
+the outcome is one of two, and nothing between: the undo first (the first batch undone, its rows
+gone, the second batch adds them anew) or the commit first (the undo refused, saying the second
+batch replaced its values; both batches committed). After every round every batch is fully
+present (its rows in its tables, or in the history of a committed batch that replaced them) or
+fully undone (no row left, nothing of what it replaced kept), as import_batch says; the same
+check closes the two tests above.
+
 Each concurrent phase is bounded in time (DEADLINE seconds).
 """
 
@@ -60,7 +70,7 @@ import pytest
 from kpi import coaching, compute
 from kpi.compute import Filters
 from kpi.ingest import commit, plan_import, undo
-from kpi.store import DATA_TABLE_KEYS, Store, close_all, open_store
+from kpi.store import DATA_TABLE_KEYS, Store, StoreError, close_all, open_store
 
 READERS = 20
 PAGE_SESSIONS = 2
@@ -355,9 +365,150 @@ def _check_file(
                 "WHERE t.batch_id IS NOT NULL AND b.batch_id IS NULL"
             )
             assert unknown == 0, f"{table}: rows of a batch that does not exist"
+        check_batches(store)  # every batch fully present or fully undone, as the history says
         # the data is the final state, computed the same way as the reference
         if final is not None:
             assert _state_of(store) == final
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Undo against a commit of the same rows (issue 11): whichever takes the writer lock first, every
+# batch ends fully present or fully undone, and the history says which.
+
+RACE_ROUNDS = 8
+RACE_ROWS = 400
+
+
+def _values_workbook(codes: list[str], periode: str, base: int) -> bytes:
+    """Monthly rows whose values all differ from another base's (no row is "unchanged")."""
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Laporan")
+    ws.append(["Kode Perpustakaan", "Periode", "Kunjungan", "Peminjaman"])
+    for i, kode in enumerate(codes):
+        ws.append([kode, periode, base + i, base + 2 * i])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def check_batches(store: Store) -> None:
+    """Every batch fully present or fully undone, as import_batch says.
+
+    A committed batch's rows are all there: in its tables, or in the history of a committed
+    later batch that replaced them (added + changed rows in all). An undone batch left no row
+    in any table and no history row of values it replaced.
+    """
+    batches = store.query("SELECT batch_id, status, added, changed FROM import_batch")
+    for b in batches.itertuples(index=False):
+        present = replaced = history = 0
+        for table in DATA_TABLE_KEYS:
+            present += store.scalar(
+                f"SELECT count(*) FROM {table} WHERE batch_id = ?", [b.batch_id]
+            )
+            replaced += store.scalar(
+                f"SELECT count(*) FROM {table}_riwayat r JOIN import_batch l "
+                "ON l.batch_id = r.diganti_oleh WHERE r.batch_id = ? AND l.status = 'committed'",
+                [b.batch_id],
+            )
+            history += store.scalar(
+                f"SELECT count(*) FROM {table}_riwayat WHERE diganti_oleh = ?", [b.batch_id]
+            )
+        if b.status == "committed":
+            assert present + replaced == b.added + b.changed, (b, present, replaced)
+        else:
+            assert b.status == "undone", b
+            assert present == 0 and history == 0, (b, present, history)
+
+
+def _race(
+    store: Store, plan: Any, batch_id: str, in_commit: threading.Event | None = None
+) -> dict[str, Any]:
+    """Commit ``plan`` and undo ``batch_id`` from two threads released together; with
+    ``in_commit`` (set once the commit is inside its transaction) the undo asks only then."""
+    start = threading.Barrier(2, timeout=DEADLINE)
+    result: dict[str, Any] = {}
+
+    def committer() -> None:
+        start.wait()
+        result["second"] = commit(store, plan)
+
+    def undoer() -> None:
+        start.wait()
+        if in_commit is not None:
+            assert in_commit.wait(timeout=DEADLINE)
+        try:
+            result["undo"] = undo(store, batch_id)
+        except StoreError as exc:  # the commit came first: refused, with the reason
+            result["refused"] = exc
+
+    threads = [threading.Thread(target=committer), threading.Thread(target=undoer)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=DEADLINE)
+    assert not any(t.is_alive() for t in threads)
+    return result
+
+
+def test_an_undo_races_a_commit_that_replaces_its_rows(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even rounds: both released together (the undo mostly takes the lock first). Odd rounds:
+    the undo is asked for while the commit is inside its transaction (the case of issue 11,
+    where the undo used to check before waiting for the lock)."""
+    commit_module = sys.modules["kpi.ingest.commit"]
+    real_write_table = commit_module.write_table
+    in_commit = threading.Event()
+
+    def write_table(*args: Any, **kwargs: Any) -> Any:
+        in_commit.set()
+        return real_write_table(*args, **kwargs)
+
+    monkeypatch.setattr(commit_module, "write_table", write_table)
+    store = Store(demo_db)
+    outcomes: Counter[str] = Counter()
+    try:
+        codes = store.query(
+            "SELECT kode_perpustakaan FROM perpustakaan ORDER BY kode_perpustakaan"
+        )["kode_perpustakaan"].tolist()[:RACE_ROWS]
+        for r in range(RACE_ROUNDS):
+            periode = f"2026-{r + 1:02d}"
+            first = commit(
+                store, plan_import(store, [(f"c{r}.xlsx", _values_workbook(codes, periode, 1000))])
+            )
+            assert first.added == RACE_ROWS
+            # the second file reports the same libraries and month with other values
+            plan = plan_import(store, [(f"d{r}.xlsx", _values_workbook(codes, periode, 5000))])
+            assert plan.changed == RACE_ROWS
+            in_commit.clear()
+            result = _race(store, plan, first.batch_id, in_commit if r % 2 else None)
+            second = result["second"]
+            status = dict(
+                store.query(
+                    "SELECT batch_id, status FROM import_batch WHERE batch_id IN (?, ?)",
+                    [first.batch_id, second.batch_id],
+                ).itertuples(index=False, name=None)
+            )
+            assert status[second.batch_id] == "committed"
+            values = store.scalar(
+                "SELECT sum(kunjungan) FROM laporan_bulanan WHERE periode = ?", [f"{periode}-01"]
+            )
+            assert values == sum(5000 + i for i in range(RACE_ROWS))  # the second file's values
+            if "undo" in result:  # the undo took the lock first: the second batch added them
+                outcomes["undo first"] += 1
+                assert status[first.batch_id] == "undone"
+                assert result["undo"].removed == RACE_ROWS
+                assert (second.added, second.changed) == (RACE_ROWS, 0)
+            else:
+                outcomes["commit first"] += 1
+                assert status[first.batch_id] == "committed"
+                assert second.batch_id in str(result["refused"])
+                assert (second.added, second.changed) == (0, RACE_ROWS)
+            check_batches(store)
+        assert sum(outcomes.values()) == RACE_ROUNDS, outcomes
+        assert outcomes["commit first"] >= RACE_ROUNDS // 2, outcomes  # the odd rounds at least
     finally:
         store.close()
 

@@ -64,8 +64,10 @@ def test_upload_dry_run_and_commit(db: Path) -> None:
     assert store.scalar("SELECT kunjungan FROM laporan_bulanan") == 1234
     assert store.scalar("SELECT count(*) FROM rejected_row") == 1
     # the batch is in the history with its undo action
-    assert at.selectbox(key="impor_batch").value.startswith("impor-")
-    at.button(key="impor_undo").click()
+    batch = at.selectbox(key="impor_batch").value
+    assert batch.startswith("impor-")
+    # the confirmation is bound to the batch it names (issue 11)
+    at.button(key=f"impor_undo_{batch}").click()
     at.run()
     assert not at.exception
     assert any("dibatalkan" in s.value for s in at.success)

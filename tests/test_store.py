@@ -186,7 +186,10 @@ def test_a_file_held_by_another_process_gets_a_clear_message(tmp_path: Path) -> 
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         with pytest.raises(StoreError) as err:
             Store(path)
-        assert "tidak dapat dibuka" in err.value.message_id
+        # the lock conflict, and only it, is blamed on another process (issue 11)
+        assert "sedang dipakai proses lain" in err.value.message_id
+        assert "held by another process" in err.value.message_en
+        assert str(path) in err.value.message_en
     finally:
         holder.kill()
         holder.wait()

@@ -1,4 +1,4 @@
-"""python -m kpi context --db PATH [--indicator NAME] [--year Y] --format json|csv
+"""python -m kpi context --db PATH [--indicator NAME] [--year Y] --format json|csv [--out FILE]
 
 The stored context indicators (IPLM, TGM ...) per area: kode, nama, tingkat, indikator, tahun,
 nilai (kode is the area's Kemendagri code, without dots).
@@ -7,10 +7,11 @@ nilai (kode is the area's Kemendagri code, without dots).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from typing import Any
+
+import pandas as pd
 
 from kpi.store import Store, resolve_db_path
 
@@ -20,6 +21,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--indicator", help="only this indicator (IPLM, TGM ...), any case")
     p.add_argument("--year", type=int, help="only this year")
     p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("--out", help="output file (default: standard output)")
+
+
+CSV_COLUMNS = ("kode", "nama", "tingkat", "indikator", "tahun", "nilai")
 
 
 def context_rows(
@@ -57,9 +62,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False))
     else:
-        writer = csv.DictWriter(
-            sys.stdout, fieldnames=["kode", "nama", "tingkat", "indikator", "tahun", "nilai"]
-        )
-        writer.writeheader()
-        writer.writerows(rows)
+        from kpi import export
+
+        # the one formula-safe writer: an indicator named "=HYPERLINK(...)" stays text
+        frame = pd.DataFrame(rows, columns=list(CSV_COLUMNS))
+        export.write_csv(frame, args.out if args.out else sys.stdout)
     return 0

@@ -1,4 +1,8 @@
 """python -m kpi import FILE [FILE ...] --db PATH [--dry-run] [--json] [--lang id|en]
+[--rejected-out FILE.xlsx]
+
+--rejected-out writes the rejected rows with their reasons, the workbook the import page offers
+for download (the analyst's own columns, a reason column, the source row), to fix and upload again.
 
 Exit status: 0 everything accepted; 1 accepted rows landed (or would, in a dry run) but some
 rows were rejected or a file was refused; 2 nothing could be imported.
@@ -23,6 +27,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of messages")
     p.add_argument("--user", help="who imports (recorded in the batch)")
+    p.add_argument(
+        "--rejected-out",
+        metavar="FILE.xlsx",
+        help="write the rejected rows with their reasons to this Excel file (as the page does)",
+    )
 
 
 def _read(path: str) -> bytes | None:
@@ -115,6 +124,9 @@ def run(args: argparse.Namespace) -> int:
     from kpi.ingest.plan import FilePlan
     from kpi.ingest.read import DEFAULT_MAX_MB, SETTING_MAX_MB
 
+    if args.rejected_out and not str(args.rejected_out).lower().endswith(".xlsx"):
+        print("--rejected-out: the file name must end in .xlsx", file=sys.stderr)
+        return 2
     store = Store(resolve_db_path(args.db))
     files: list[tuple[str, bytes]] = []
     refused: list[FilePlan] = []
@@ -147,7 +159,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     finally:
         store.close()
+    if args.rejected_out:
+        from kpi.ingest.rejected import plan_rejected_excel
+
+        Path(args.rejected_out).write_bytes(
+            plan_rejected_excel(plan.issues, plan.rejected_rows, args.lang)
+        )
     out = report(plan, batch_id, args.dry_run, args.lang, counts)
+    if args.rejected_out:
+        out["rejected_out"] = str(args.rejected_out)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, default=str))
     else:
@@ -180,6 +200,8 @@ def _print_human(out: dict[str, Any]) -> None:
         )
     if out["notes"]:
         w(f"  notes: {len(out['notes'])} (see --json)\n")
+    if out.get("rejected_out"):
+        w(f"rejected rows with their reasons: {out['rejected_out']}\n")
     mode = "dry run" if out["dry_run"] else f"batch {out['batch_id']}"
     w(
         f"{mode}: accepted {out['accepted']}, rejected {out['rejected']}, added {out['added']}, "

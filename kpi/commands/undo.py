@@ -29,4 +29,6 @@ def run(args: argparse.Namespace) -> int:
             f"{result.batch_id}: undone, {result.removed} rows removed, "
             f"{result.restored} earlier rows restored"
         )
+        if result.demo:
+            print("demo data cleared: the app will not load it again / data demo dihapus")
     return 0

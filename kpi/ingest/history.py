@@ -24,7 +24,9 @@ def list_batches(store: Store) -> list[dict[str, Any]]:
             {
                 "batch_id": r.batch_id,
                 "created_at": r.created_at.isoformat(sep=" ", timespec="seconds"),
-                "user": r.pengguna,
+                # None when unknown: the app has no login yet (the command line records the
+                # login name of whoever runs it)
+                "user": r.pengguna if isinstance(r.pengguna, str) and r.pengguna else None,
                 "source": r.sumber,
                 "files": [str(x) for x in r.files],
                 "accepted": int(r.accepted or 0),

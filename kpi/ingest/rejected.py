@@ -8,6 +8,7 @@ import json
 
 import pandas as pd
 
+from kpi import export
 from kpi.store import Store
 
 REASON_COLUMN = {"id": "alasan_ditolak", "en": "reason_rejected"}
@@ -43,20 +44,18 @@ def rejected_frames(
 
 def _sheet_title(file: str, sheet: str, taken: dict[str, pd.DataFrame]) -> str:
     base = sheet if sheet != "csv" else file.rsplit(".", 1)[0]
-    title = "".join(c for c in base if c not in "[]:*?/\\")[:28] or "Ditolak"
+    title = "".join(c for c in base if c not in "[]:*?/\\").strip("'")[:28] or "Ditolak"
     n, candidate = 2, title
-    while candidate in taken:
+    while candidate.lower() in (t.lower() for t in taken):
         candidate, n = f"{title[:25]} {n}", n + 1
     return candidate
 
 
 def to_excel(frames: dict[str, pd.DataFrame]) -> bytes:
+    """The workbook through the project's one formula-safe writer (kpi.export): a cell such as
+    ``=cmd|' /C calc'!A0`` from a hostile file stays text, never a live formula."""
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        if not frames:
-            pd.DataFrame({"": []}).to_excel(writer, sheet_name="Ditolak", index=False)
-        for title, frame in frames.items():
-            frame.to_excel(writer, sheet_name=title, index=False)
+    export.write_xlsx(frames or {"Ditolak": pd.DataFrame({"": []})}, buf)
     return buf.getvalue()
 
 

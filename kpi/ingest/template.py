@@ -13,6 +13,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kpi import export
 from kpi.columns import CIEL_DIMENSIONS, JENIS_DUKUNGAN, JENIS_PERPUSTAKAAN, MONTHLY_COLUMNS
 from kpi.ingest.kinds import TINGKAT_TARGET
 
@@ -98,16 +99,16 @@ def build_template() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Petunjuk"
-    for line in PETUNJUK:
-        ws.append([line])
+    # every cell through the project's one formula-safe writer (kpi.export.put_cell)
+    for i, line in enumerate(PETUNJUK, start=1):
+        export.put_cell(ws, i, 1, line)
     ws["A1"].font = Font(bold=True, size=13)
     ws.column_dimensions["A"].width = 120
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     for kind, columns in SHEETS.items():
         sheet = wb.create_sheet(kind)
-        sheet.append([name for name, _ in columns])
         for idx, (name, note) in enumerate(columns, start=1):
-            cell = sheet.cell(row=1, column=idx)
+            cell = export.put_cell(sheet, 1, idx, name)
             cell.font = Font(bold=True)
             cell.fill = head_fill
             cell.alignment = Alignment(wrap_text=True)

@@ -1,10 +1,20 @@
-"""Undo an import batch: remove what it added, restore what it replaced (one transaction)."""
+"""Undo an import batch: remove what it added, restore what it replaced (one transaction).
+
+Every precondition (the batch exists and is committed, no later batch replaced its values, no
+report of another batch uses a library it added) is checked inside the write transaction, under
+the store's writer lock, on the transaction's own cursor: a commit that lands while an undo is
+being asked for is either wholly before the checks (and seen by them) or wholly after the undo.
+Undoing the demo batch also records that the demo was cleared, as the "Hapus data demo" action
+does, so that the next start does not load it again.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from kpi.ingest.plan import table_columns
+import duckdb
+
 from kpi.store import DATA_TABLE_KEYS, Store, StoreError
 
 
@@ -13,28 +23,44 @@ class UndoResult:
     batch_id: str
     removed: int
     restored: int
+    files: tuple[str, ...] = field(default=())
+    created_at: str | None = None
+    demo: bool = False
 
 
-def undo(store: Store, batch_id: str) -> UndoResult:
-    status = store.scalar("SELECT status FROM import_batch WHERE batch_id = ?", [batch_id])
-    if status is None:
+def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = cur.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return [str(r[0]) for r in rows if r[0] != "batch_id"]
+
+
+def _check(cur: duckdb.DuckDBPyConnection, batch_id: str) -> tuple[str, datetime | None]:
+    """The batch's source and time when it can be undone now; StoreError saying why not."""
+    row = cur.execute(
+        "SELECT status, sumber, created_at FROM import_batch WHERE batch_id = ?", [batch_id]
+    ).fetchone()
+    if row is None:
         raise StoreError(
             f"Batch impor {batch_id} tidak ada.", f"Import batch {batch_id} does not exist."
         )
+    status, sumber, created_at = row
     if status != "committed":
         raise StoreError(
             f"Batch impor {batch_id} sudah dibatalkan.",
             f"Import batch {batch_id} has already been undone.",
         )
     # a later batch that replaced rows of this one must be undone first
-    later = set()
+    later: set[str] = set()
     for table in DATA_TABLE_KEYS:
-        frame = store.query(
+        rows = cur.execute(
             f"SELECT DISTINCT r.diganti_oleh FROM {table}_riwayat r JOIN import_batch b "
             "ON b.batch_id = r.diganti_oleh WHERE r.batch_id = ? AND b.status = 'committed'",
             [batch_id],
-        )
-        later.update(frame["diganti_oleh"].astype(str))
+        ).fetchall()
+        later.update(str(r[0]) for r in rows)
     if later:
         names = ", ".join(sorted(later))
         raise StoreError(
@@ -46,7 +72,7 @@ def undo(store: Store, batch_id: str) -> UndoResult:
     # libraries this batch added that reports of other batches still refer to
     users: set[str] = set()
     for table in ("laporan_bulanan", "penilaian_mandiri"):
-        frame = store.query(
+        rows = cur.execute(
             f"""
             SELECT DISTINCT t.batch_id FROM {table} t
             JOIN perpustakaan p ON p.kode_perpustakaan = t.kode_perpustakaan
@@ -56,8 +82,8 @@ def undo(store: Store, batch_id: str) -> UndoResult:
                                 AND r.kode_perpustakaan = p.kode_perpustakaan)
             """,
             {"b": batch_id},
-        )
-        users.update(frame["batch_id"].astype(str))
+        ).fetchall()
+        users.update(str(r[0]) for r in rows)
     if users:
         names = ", ".join(sorted(users))
         raise StoreError(
@@ -66,11 +92,16 @@ def undo(store: Store, batch_id: str) -> UndoResult:
             f"Batch {batch_id} cannot be undone: libraries it added are used by reports of "
             f"other batches ({names}). Undo those batches first.",
         )
+    return str(sumber), created_at
+
+
+def undo(store: Store, batch_id: str) -> UndoResult:
+    """Undo exactly ``batch_id``, or raise StoreError (nothing changed) saying why not."""
     removed = restored = 0
-    cols = {t: table_columns(store, t) for t in DATA_TABLE_KEYS}
     with store.write() as cur:
+        sumber, created_at = _check(cur, batch_id)
         for table in DATA_TABLE_KEYS:
-            names = ", ".join(cols[table])
+            names = ", ".join(_columns(cur, table))
             n = cur.execute(f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id])
             removed += int(n.fetchall()[0][0])
             cur.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
@@ -84,8 +115,27 @@ def undo(store: Store, batch_id: str) -> UndoResult:
                 [batch_id],
             )
             cur.execute(f"DELETE FROM {table}_riwayat WHERE diganti_oleh = ?", [batch_id])
-        cur.execute(
-            "UPDATE import_batch SET status = 'undone', undone_at = now() WHERE batch_id = ?",
+        updated = cur.execute(
+            "UPDATE import_batch SET status = 'undone', undone_at = now() "
+            "WHERE batch_id = ? AND status = 'committed' RETURNING batch_id",
             [batch_id],
+        ).fetchall()
+        if len(updated) != 1:  # cannot happen under the lock; never mark what was not undone
+            raise StoreError(
+                f"Batch impor {batch_id} tidak dapat dibatalkan sekarang; coba lagi.",
+                f"Import batch {batch_id} cannot be undone right now; try again.",
+            )
+        files = tuple(
+            str(r[0])
+            for r in cur.execute(
+                "SELECT file_name FROM import_file WHERE batch_id = ? ORDER BY file_no",
+                [batch_id],
+            ).fetchall()
         )
-    return UndoResult(batch_id, removed, restored)
+        demo = sumber == "demo"
+        if demo:  # as clear_demo does: the next start does not load the demo again
+            cur.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('demo_dibersihkan', CAST(now() AS VARCHAR))"
+            )
+    when = None if created_at is None else created_at.isoformat(sep=" ", timespec="seconds")
+    return UndoResult(batch_id, removed, restored, files, when, demo)

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi import i18n
+from kpi.ui.literal import html_list
 
 # red / yellow / green that also differ in lightness (readable without colour)
 BAND_COLOURS = {"merah": "#b2182b", "kuning": "#f2c94c", "hijau": "#1a7f37"}
@@ -74,7 +75,7 @@ def completeness_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=data["kelengkapan"],
-            y=data["nama"],
+            y=html_list(data["nama"]),  # names as text, never read as tags
             orientation="h",
             marker_color=colours,
             customdata=data[["dilaporkan", "diharapkan"]].to_numpy(),

@@ -24,25 +24,34 @@ from kpi.ingest.vocab import (
     mapping_json,
     save_value_mappings,
 )
-from kpi.store import DATA_TABLE_KEYS, Store, StoreError
+from kpi.store import DATA_TABLE_KEYS, Store
 from kpi.ui import state
+from kpi.ui.layout import demo_clear_confirm
+from kpi.ui.literal import md
 
 log = logging.getLogger("tpbis")
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"]
 
 
-def _show_error(exc: Exception) -> None:
-    if isinstance(exc, StoreError):
-        st.error(exc.message_en if state.lang() == "en" else exc.message_id)
-        return
+def _error_text(exc: Exception) -> str:
+    """What to tell the user about a failure: the store's own message (a damaged or held
+    database file included), else a short generic one (the log keeps the details)."""
+    known = state.store_message(exc)
+    if known is not None:
+        return md(known)
     log.exception("import page")
-    st.error(state.tr("impor.error", pesan=str(exc)[:300]))
+    return state.tr("impor.error", pesan=md(str(exc)[:300]))
+
+
+def _show_error(exc: Exception) -> None:
+    st.error(_error_text(exc))
 
 
 def _msg(m: Any) -> str:
+    """A message of the importer, as literal text (it names files, sheets and values)."""
     if m is None:
         return ""
-    return m.message_en if state.lang() == "en" else m.message_id
+    return md(m.message_en if state.lang() == "en" else m.message_id)
 
 
 def _user() -> str | None:
@@ -72,10 +81,17 @@ def _template() -> bytes:
 def render(store: Store) -> None:
     st.title(state.tr("impor.title"))
     st.caption(state.tr("impor.intro"))
+    # The browser keeps the open tab across reruns as long as the tabs keep their place on the
+    # page: the message of the last action and the demo notice always have their slot above
+    # them (filled or empty), so that an undo on the history tab stays there. (Tabs bound to
+    # session state would rerun the page on every tab click, and a late run could switch the
+    # tab back under a quick user.)
+    flash_slot, demo_slot = st.container(), st.container()
     flash = st.session_state.pop("impor_flash", None)
     if flash:
-        st.success(flash)
-    _demo_section(store)
+        flash_slot.success(flash)
+    with demo_slot:
+        _demo_section(store)
     tab_upload, tab_history, tab_template = st.tabs(
         [
             state.tr("impor.tab_upload"),
@@ -109,17 +125,9 @@ def _demo_section(store: Store) -> None:
         return
     with st.container(border=True):
         st.markdown(f"**{state.tr('impor.demo_title')}**: {state.tr('impor.demo_help')}")
-        if st.button(state.tr("impor.demo_clear"), key="impor_clear_demo"):
-            from kpi.demo import clear_demo
-
-            try:
-                clear_demo(store)
-            except Exception as exc:
-                _show_error(exc)
-                return
-            st.cache_data.clear()
-            st.session_state["impor_flash"] = state.tr("impor.demo_cleared")
-            st.rerun()
+        # the same confirmation as the banner's: nothing is deleted on the first click
+        with st.popover(state.tr("impor.demo_clear")):
+            demo_clear_confirm(store, "impor_clear_demo")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,15 +220,15 @@ def _upload_section(store: Store) -> None:
 
 def _file_block(store: Store, f: Any, n_file: int) -> None:
     if f.status == "refused":
-        st.error(f"**{state.tr('impor.refused', nama=f.file)}**: {_msg(f.message)}")
+        st.error(f"**{state.tr('impor.refused', nama=md(f.file))}**: {_msg(f.message)}")
         if not f.sheets:
             return  # refused before reading: no sheet to map
     else:
-        st.markdown(f"#### {state.tr('impor.file_ok', nama=f.file)}")
+        st.markdown(f"#### {state.tr('impor.file_ok', nama=md(f.file))}")
         if f.already is not None:  # the same bytes were committed before
             st.info(_msg(f.already_message()), icon=":material/content_copy:")
     for s in f.sheets:
-        label = f"{state.tr('impor.sheet', sheet=s.sheet)} · " + _kind_label(s.kind)
+        label = f"{state.tr('impor.sheet', sheet=md(s.sheet))} · " + _kind_label(s.kind)
         with st.expander(
             label,
             expanded=bool(s.kind and s.rejected)
@@ -257,7 +265,7 @@ def _mapping_editor(store: Store, file: str, s: Any, n_file: int) -> None:
     st.caption(state.tr("impor.mapping_help"))
     unmapped = head.unmapped()
     if unmapped:
-        st.caption(state.tr("impor.unmapped", kolom=", ".join(unmapped)))
+        st.caption(state.tr("impor.unmapped", kolom=md(", ".join(unmapped))))
     names = sorted(column_names(chosen_kind)) if chosen_kind else []
     frame = pd.DataFrame(
         {
@@ -619,8 +627,62 @@ def _preview(plan: Plan) -> None:
 # history and undo
 
 
+NO_USER = "—"  # no login yet: the app records no user (the command line records the login)
+
+
+def _files(b: dict[str, Any]) -> str:
+    return ", ".join(b["files"]) or "–"
+
+
+def _batch_label(b: dict[str, Any]) -> str:
+    """A batch in the chooser (plain text): id, files, time, rows, and whether it is undone."""
+    status = state.tr("impor.status_undone" if b["undone"] else "impor.status_committed")
+    rows = state.tr("impor.batch_rows", n=state.num(b["accepted"]))
+    return f"{b['batch_id']} · {_files(b)} · {b['created_at']} · {rows} · {status}"
+
+
+def _follow_latest(choices: list[str]) -> None:
+    """The chooser shows the newest batch whenever a newer one has landed (from this session or
+    another): a choice made before a commit never outlives it."""
+    newest = choices[0]
+    if st.session_state.get("impor_batch_newest") != newest:
+        st.session_state["impor_batch_newest"] = newest
+        st.session_state["impor_batch"] = newest
+    elif st.session_state.get("impor_batch") not in choices:
+        st.session_state["impor_batch"] = newest
+
+
+def _undo_clicked(store: Store, info: dict[str, Any]) -> None:
+    """The confirmation's callback, bound to the batch it named when it was drawn: it undoes
+    that batch or says why not, whatever the chooser shows by the time the click arrives."""
+    batch_id = info["batch_id"]
+    last = st.session_state.get("impor_undo_last")
+    if last and last[0] == batch_id:  # a second click on the same confirmation: done already
+        st.session_state["impor_undo_notice"] = ("ok", last[1])
+        return
+    try:
+        result = undo(store, batch_id)
+    except Exception as exc:
+        st.session_state["impor_undo_notice"] = ("error", _error_text(exc))
+        return
+    text = state.tr(
+        "impor.undone",
+        batch=md(result.batch_id),
+        removed=state.num(result.removed),
+        restored=state.num(result.restored),
+        berkas=md(", ".join(result.files) or "–"),
+        waktu=md(result.created_at or info["created_at"]),
+    )
+    st.session_state["impor_undo_last"] = (batch_id, text)
+    st.session_state["impor_undo_notice"] = ("ok", text)
+    st.session_state.pop("impor_plan", None)
+
+
 def _history_section(store: Store) -> None:
-    batches = [b for b in list_batches(store)]
+    notice = st.session_state.pop("impor_undo_notice", None)
+    if notice:
+        (st.success if notice[0] == "ok" else st.error)(notice[1])
+    batches = list_batches(store)
     if not batches:
         st.info(state.tr("impor.history_empty"))
         return
@@ -637,33 +699,57 @@ def _history_section(store: Store) -> None:
                 state.tr("impor.status_undone" if b["undone"] else "impor.status_committed")
                 for b in batches
             ],
-            state.tr("impor.user"): [b["user"] or "" for b in batches],
+            state.tr("impor.user"): [b["user"] or NO_USER for b in batches],
         }
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
-    choices = [b["batch_id"] for b in batches if b["source"] == "impor"]
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            state.tr("impor.user"): st.column_config.TextColumn(
+                state.tr("impor.user"), help=state.tr("impor.user_help")
+            )
+        },
+    )
+    by_id = {b["batch_id"]: b for b in batches if b["source"] == "impor"}
+    choices = list(by_id)  # newest first
     if not choices:
         return
-    chosen = st.selectbox(state.tr("impor.choose_batch"), choices, key="impor_batch")
-    info = next(b for b in batches if b["batch_id"] == chosen)
+    _follow_latest(choices)
+    chosen = st.selectbox(
+        state.tr("impor.choose_batch"),
+        choices,
+        format_func=lambda b: _batch_label(by_id[b]) if b in by_id else str(b),
+        key="impor_batch",
+    )
+    info = by_id[chosen]
     left, right = st.columns(2)
-    if not info["undone"]:
+    if info["undone"]:
+        left.caption(state.tr("impor.already_undone", waktu=md(info["undone_at"] or "–")))
+    else:
         with left.popover(state.tr("impor.undo")):
+            # the confirmation names the batch it undoes, and its button is bound to that batch
+            st.markdown(
+                state.tr(
+                    "impor.undo_what",
+                    batch=md(chosen),
+                    berkas=md(_files(info)),
+                    waktu=md(info["created_at"]),
+                    pengguna=md(info["user"] or NO_USER),
+                    accepted=state.num(info["accepted"]),
+                    added=state.num(info["added"]),
+                    changed=state.num(info["changed"]),
+                )
+            )
             st.caption(state.tr("impor.undo_help"))
-            if st.button(state.tr("impor.undo_confirm"), type="primary", key="impor_undo"):
-                try:
-                    result = undo(store, chosen)
-                except StoreError as exc:
-                    _show_error(exc)
-                else:
-                    st.session_state["impor_flash"] = state.tr(
-                        "impor.undone",
-                        batch=result.batch_id,
-                        removed=result.removed,
-                        restored=result.restored,
-                    )
-                    st.session_state.pop("impor_plan", None)
-                    st.rerun()
+            st.button(
+                state.tr("impor.undo_confirm"),
+                type="primary",
+                key=f"impor_undo_{chosen}",
+                on_click=_undo_clicked,
+                args=(store, info),
+            )
     if info["rejected"]:
         right.download_button(
             state.tr("impor.batch_rejected"),

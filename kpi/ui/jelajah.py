@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,6 +25,8 @@ from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View, period_label
+from kpi.ui.literal import html as esc
+from kpi.ui.literal import html_list
 
 BAR_COLOUR = "#1b4f72"
 LINE_COLOURS = (
@@ -111,7 +114,7 @@ def ranking_bars(
     fig = go.Figure(
         go.Bar(
             x=vals["nilai"],
-            y=vals["nama"],
+            y=html_list(vals["nama"]),  # names as text on the axis and in the hover
             orientation="h",
             marker_color=BAR_COLOUR,
             text=[_fmt(v, lang, k.decimals) for v in vals["nilai"]],
@@ -142,11 +145,12 @@ def trend_lines(series: pd.DataFrame, k: Kpi, lang: str) -> go.Figure:
             x=rows["periode"],
             y=rows["nilai"],
             mode="lines+markers",
-            name=name,
+            # the unit's name is text (legend and hover), never a tag nor part of the template
+            name=esc(name),
             line={"color": LINE_COLOURS[i % len(LINE_COLOURS)]},
             marker={"size": 5},
             connectgaps=False,
-            hovertemplate=f"{name}<br>%{{x|%m/%Y}}: %{{y:{fmt}}}<extra></extra>",
+            hovertemplate=f"%{{fullData.name}}<br>%{{x|%m/%Y}}: %{{y:{fmt}}}<extra></extra>",
         )
     fig.update_xaxes(tickformat="%m/%Y", dtick="M1" if series["periode"].nunique() <= 12 else None)
     fig.update_yaxes(tickformat=fmt, title=unit_label(k, lang), rangemode="tozero")
@@ -166,7 +170,7 @@ def distribution(frame: pd.DataFrame, k: Kpi, lang: str) -> go.Figure:
             name="",
             marker_color=BAR_COLOUR,
             boxpoints="outliers",
-            customdata=vals[["nama"]].to_numpy(),
+            customdata=[[esc(n)] for n in vals["nama"]],
             hovertemplate=f"%{{customdata[0]}}: %{{x:{fmt}}}<extra></extra>",
         ),
         row=1,
@@ -239,7 +243,8 @@ def table_formats(table: pd.DataFrame, k: Kpi, lang: str) -> dict[str, Callable[
 
 def profile_url(kode: object, tingkat: str) -> str:
     """The Profil page's address for a unit, relative to the app's root."""
-    return f"profil?kode={str(kode).replace('.', '')}&tingkat={tingkat}"
+    # encoded: a library code from a file may hold &, # or ? of its own
+    return "profil?" + urlencode({"kode": str(kode).replace(".", ""), "tingkat": tingkat})
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:

@@ -21,6 +21,7 @@ from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
 from kpi.ui.jelajah import download_buttons, period_label, profile_url, remember, restore
+from kpi.ui.literal import html_list
 
 RULE_D = 80.0  # coaching rule D: completeness under 80% needs reporting coaching
 CHART_LIMIT = 40  # kab/kota: the chart shows the lowest ones, the table all of them
@@ -48,7 +49,8 @@ def completeness_chart(frame: pd.DataFrame, lang: str, limit: int | None = None)
     rows = frame.dropna(subset=["kelengkapan"]).sort_values(["kelengkapan", "nama"])
     if limit is not None:
         rows = rows.head(limit)
-    names = rows["nama"].fillna(rows["kode"]).astype(str)
+    # names as text on the axis and in the hover, never read as tags
+    names = pd.Series(html_list(rows["nama"].fillna(rows["kode"])), index=rows.index)
     fig = go.Figure()
     below = rows["kelengkapan"] < RULE_D
     for mask, colour, key in (

@@ -7,6 +7,7 @@ import streamlit as st
 from kpi import i18n
 from kpi.store import Store
 from kpi.ui import state
+from kpi.ui.literal import md
 
 
 def _language_changed() -> None:
@@ -30,7 +31,7 @@ def sidebar(store: Store) -> None:
             key="lang_radio",
             on_change=_language_changed,
         )
-        st.caption(f"{state.tr('app.database')}: `{store.path}`")
+        st.caption(f"{state.tr('app.database')}: {md(store.path)}")
 
 
 def demo_banner(store: Store) -> None:
@@ -40,11 +41,17 @@ def demo_banner(store: Store) -> None:
     col_text, col_action = st.columns([5, 1], vertical_alignment="center")
     col_text.warning(state.tr("demo.banner"), icon=":material/science:")
     with col_action.popover(state.tr("demo.clear"), width="stretch"):
-        st.caption(state.tr("demo.clear_help"))
-        if st.button(state.tr("demo.clear_confirm"), type="primary", key="clear_demo"):
-            from kpi.demo import clear_demo
+        demo_clear_confirm(store, "clear_demo")
 
-            clear_demo(store)
-            st.cache_data.clear()
-            st.toast(state.tr("demo.cleared"))
-            st.rerun()
+
+def demo_clear_confirm(store: Store, key: str) -> None:
+    """Inside a popover: what clearing the demo removes, and the one button that does it (the
+    banner's and the import page's "Hapus data demo" ask the same)."""
+    st.caption(state.tr("demo.clear_help"))
+    if st.button(state.tr("demo.clear_confirm"), type="primary", key=key):
+        from kpi.demo import clear_demo
+
+        clear_demo(store)
+        st.cache_data.clear()
+        st.toast(state.tr("demo.cleared"))
+        st.rerun()

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from kpi import i18n, places
 from kpi.ui.charts import BAND_COLOURS
+from kpi.ui.literal import html_list
 
 CENTER = {"lat": -2.5, "lon": 118.0}
 ZOOM = 3.7
@@ -150,7 +151,9 @@ def province_choropleth(
     def hover(df: pd.DataFrame) -> tuple[np.ndarray, str]:
         lines = ["<b>%{customdata[0]}</b>", f"{value_label}: %{{customdata[1]}}"]
         lines += [f"%{{customdata[{i + 2}]}}" for i in range(len(extra_hover))]
-        return df[hover_cols].to_numpy(), "<br>".join(lines) + "<extra></extra>"
+        shown = df[hover_cols].copy()
+        shown["nama"] = html_list(shown["nama"])  # a name is text in the hover, never a tag
+        return shown.to_numpy(), "<br>".join(lines) + "<extra></extra>"
 
     def text_values(df: pd.DataFrame) -> pd.DataFrame:
         return df.assign(
@@ -260,7 +263,8 @@ def points(
 ) -> go.Figure:
     """Places as points (kab/kota or libraries) coloured by a category (band or tier).
 
-    ``frame``: latitude, longitude, the ``colour_by`` column, ``hover_cols`` (text), optional
+    ``frame``: latitude, longitude, the ``colour_by`` column, ``hover_cols`` (text for the
+    hover, its names already escaped with kpi.ui.literal.html), optional
     ``size_col`` (e.g. the number of partner libraries). One trace per category, so the legend
     names each class; places without a class are grey "no data".
     """

@@ -26,6 +26,7 @@ from kpi.ui import plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
+from kpi.ui.literal import md
 from kpi.ui.maps import NO_DATA_COLOUR, TIER_COLOURS
 
 W = "pgw_"  # prefix of the settings widgets' session keys
@@ -627,7 +628,8 @@ def render_boundaries(lang: str) -> None:
             t(
                 "pengaturan.batas.stored",
                 kabkota=info["kabkota"],
-                sumber=info.get("sumber") or "GeoJSON",
+                # the uploaded file's name is literal text, never Markdown for every user
+                sumber=md(info.get("sumber") or "GeoJSON"),
                 disimpan=str(info.get("disimpan", "")).replace("T", " "),
             )
         )

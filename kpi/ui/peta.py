@@ -23,6 +23,8 @@ from kpi.store import open_store
 from kpi.ui import data, filters, maps, plot, state
 from kpi.ui.data import filter_key
 from kpi.ui.filters import View
+from kpi.ui.literal import html as esc
+from kpi.ui.literal import md
 
 SCORE = "skor"
 PRIORITY = "prioritas"
@@ -44,7 +46,7 @@ def _reasons_text(reasons: Any, lang: str, limit: int = 3) -> str:
     if not isinstance(reasons, list) or not reasons:
         return ""
     key = "text_en" if lang == "en" else "text_id"
-    lines = [str(r.get(key, "")) for r in reasons[:limit]]
+    lines = [esc(r.get(key, "")) for r in reasons[:limit]]
     more = len(reasons) - limit
     if more > 0:
         lines.append(f"(+{more})")
@@ -150,7 +152,7 @@ def kabkota_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     out["tier"] = out["kode"].map(roll["sendiri_tier"]) if has_roll else None
     out["porsi_prioritas"] = out["kode"].map(roll["porsi_prioritas"]) if has_roll else np.nan
     out["jumlah_prioritas"] = out["kode"].map(roll["jumlah_prioritas"]) if has_roll else 0
-    out["h_nama"] = "<b>" + out["nama"].astype(str) + "</b>"
+    out["h_nama"] = ["<b>" + esc(n) + "</b>" for n in out["nama"]]
     out["h_skor"] = _score_texts(out, lang)
     out["h_lib"] = [
         i18n.t("peta.hover.libraries", lang, n=i18n.format_number(n, lang))
@@ -239,7 +241,7 @@ def library_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     out = pts.copy()
     for col in ("skor", "band", "tier", "reasons"):
         out[col] = out["kode"].map(evaluation[col]) if col in evaluation else None
-    out["h_nama"] = "<b>" + out["nama"].astype(str) + "</b>"
+    out["h_nama"] = ["<b>" + esc(n) + "</b>" for n in out["nama"]]
     out["h_skor"] = _score_texts(out, lang)
     out["h_tier"] = [_tier_label(t, lang) for t in out["tier"]]
     out["h_alasan"] = [_reasons_text(r, lang) for r in out["reasons"]]
@@ -469,7 +471,7 @@ def render(view: View, lang: str) -> None:
         tingkat = "perpustakaan"
     st.page_link(
         "pages/profil.py",
-        label=t("peta.open_profile", kode=kode),
+        label=t("peta.open_profile", kode=md(kode)),
         icon=":material/person_search:",
         query_params={"kode": kode, "tingkat": tingkat},
     )

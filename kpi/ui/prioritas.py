@@ -15,7 +15,6 @@ for leadership, the quadrant chart and the Excel export for field teams.
 
 from __future__ import annotations
 
-import html
 import io
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -33,6 +32,8 @@ from kpi.periods import parse_period
 from kpi.store import open_store
 from kpi.ui import data, plot, state
 from kpi.ui.filters import View
+from kpi.ui.literal import html as esc
+from kpi.ui.literal import md
 from kpi.ui.maps import TIER_COLOURS
 
 # the tiers in the order handed to field teams (coaching.TIER_ORDER), and the unflagged class
@@ -379,13 +380,13 @@ def quadrant_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
         name = _tier_name(tier, lang)
         hover = [
             line.format(
-                html.escape(str(n)),
+                esc(n),
                 i18n.format_number(sk, lang, 1),
-                i18n.format_number(md, lang, 1),
+                i18n.format_number(med, lang, 1),
                 _signed(ch, lang),
                 quadrants.get(q, ""),
             )
-            for n, sk, md, ch, q in zip(
+            for n, sk, med, ch, q in zip(
                 part["nama"],
                 part["skor"],
                 part["median_sejawat"],
@@ -463,12 +464,13 @@ def area_bars(roll: pd.DataFrame, lang: str, top: int = TOP_AREAS) -> go.Figure:
     """
     t = _t(lang)
     data_ = roll[roll["jumlah_prioritas"] > 0].head(top).iloc[::-1]
+    # the names are text on the axis and in the hover, never read as tags
     labels = [
-        f"{n} ({p})" if isinstance(p, str) and p and p != n else str(n)
+        f"{esc(n)} ({esc(p)})" if isinstance(p, str) and p and p != n else esc(n)
         for n, p in zip(data_["nama"], data_.get("provinsi", data_["nama"]), strict=True)
     ]
     if (data_["tingkat"] == "provinsi").all():
-        labels = data_["nama"].astype(str).tolist()
+        labels = [esc(n) for n in data_["nama"]]
     fig = go.Figure()
     for tier in ("prioritas_1", "prioritas_2"):
         name = _tier_name(tier, lang)
@@ -784,7 +786,7 @@ def _areas_section(
         label = t(
             "prioritas.areas_link",
             n=int(row.peringkat),
-            nama=row.nama,
+            nama=md(row.nama),
             p=i18n.format_percent(row.porsi_prioritas, lang),
         )
         _page_link(

@@ -29,6 +29,8 @@ from kpi.store import open_store
 from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.filters import View, month_span
+from kpi.ui.literal import html as esc
+from kpi.ui.literal import md, md_frame
 from kpi.ui.maps import TIER_COLOURS
 
 TREND_MONTHS = 36
@@ -163,7 +165,7 @@ def peer_figure(
         line={"color": "#2e86c1"},
         fillcolor="rgba(133,193,233,0.15)",
         name=i18n.t("profil.peers.peers", lang),
-        text=peers["nama"].astype(str) if "nama" in peers.columns else None,
+        text=[esc(n) for n in peers["nama"]] if "nama" in peers.columns else None,
         hovertemplate="%{text}: %{x:,.1f}<extra></extra>",
     )
     if len(own) and _finite(own[column].iloc[0]):
@@ -172,8 +174,10 @@ def peer_figure(
             y=[title],
             mode="markers",
             marker={"symbol": "diamond", "size": 16, "color": "#b2182b", "line": {"width": 1}},
-            name=place_label,
-            hovertemplate=f"{place_label}: %{{x:,.1f}}<extra></extra>",
+            name=esc(place_label),
+            # the name is data: in the hover as text, never read as a template or a tag
+            text=[esc(place_label)],
+            hovertemplate="%{text}: %{x:,.1f}<extra></extra>",
         )
     fig.update_xaxes(tickformat=",.1f")
     fig.update_yaxes(showticklabels=False)
@@ -533,26 +537,28 @@ def picker(lang: str, view: View | None = None) -> None:
 
 def header(p: Mapping[str, Any], view: View, lang: str) -> None:
     t = _t(lang)
-    st.title(t("profil.title_place", nama=p["nama"]))
+    st.title(t("profil.title_place", nama=md(p["nama"])))
     if p["tingkat"] == "perpustakaan":
         where = [t(f"jenis.{p['jenis']}") if p.get("jenis") else t("profil.tingkat.perpustakaan")]
-        where += [str(p[k]) for k in ("kabupaten_kota", "provinsi") if p.get(k)]
+        where += [md(p[k]) for k in ("kabupaten_kota", "provinsi") if p.get(k)]
     else:
         where = [t(f"profil.tingkat.{p['tingkat']}")]
-        where += [str(p["provinsi"])] if p["tingkat"] != "provinsi" and p.get("provinsi") else []
+        where += [md(p["provinsi"])] if p["tingkat"] != "provinsi" and p.get("provinsi") else []
     st.caption(" · ".join([*where, t("profil.period", periode=month_span(view.period, lang))]))
     links = st.columns([3, 3, 2, 1])
     if p["tingkat"] != "provinsi" and p.get("kode_provinsi"):
         links[0].page_link(
             "pages/profil.py",
-            label=t("profil.link.provinsi", nama=p.get("provinsi") or p["kode_provinsi"]),
+            label=t("profil.link.provinsi", nama=md(p.get("provinsi") or p["kode_provinsi"])),
             query_params={"kode": p["kode_provinsi"], "tingkat": "provinsi"},
             icon=":material/north_west:",
         )
     if p["tingkat"] == "perpustakaan" and p.get("kode_kabupaten_kota"):
         links[1].page_link(
             "pages/profil.py",
-            label=t("profil.link.kab", nama=p.get("kabupaten_kota") or p["kode_kabupaten_kota"]),
+            label=t(
+                "profil.link.kab", nama=md(p.get("kabupaten_kota") or p["kode_kabupaten_kota"])
+            ),
             query_params={"kode": p["kode_kabupaten_kota"], "tingkat": "kabupaten_kota"},
             icon=":material/north_west:",
         )
@@ -675,7 +681,7 @@ def peers(p: Mapping[str, Any], table: pd.DataFrame, row: pd.Series | None, lang
     if p["tingkat"] == "perpustakaan":
         table = table[table["jenis"] == p.get("jenis")]
     who = "perpustakaan_provinsi" if p.get("jenis") == "provinsi" else p["tingkat"]
-    st.caption(t(f"profil.peers.who.{who}", provinsi=p.get("provinsi") or ""))
+    st.caption(t(f"profil.peers.who.{who}", provinsi=md(p.get("provinsi") or "")))
     if len(table) < 2:
         st.info(t("profil.empty.no_peers"))
         return
@@ -894,7 +900,8 @@ def _library_flags(
 
 def _reasons(reasons: Sequence[Mapping[str, Any]], lang: str) -> None:
     if reasons:
-        st.markdown("\n".join(f"- {r.get(f'text_{lang}', r.get('text_id'))}" for r in reasons))
+        # a reason's text can hold a name or a value from a file: each line literal
+        st.markdown("\n".join(f"- {md(r.get(f'text_{lang}', r.get('text_id')))}" for r in reasons))
 
 
 def libraries(p: Mapping[str, Any], view: View, lang: str) -> None:
@@ -951,15 +958,20 @@ def context(p: Mapping[str, Any], view: View, lang: str) -> None:
         st.info(t("profil.empty.no_context"))
         return
     if p["tingkat"] == "perpustakaan":
-        st.caption(t("profil.context.of_province", provinsi=p.get("provinsi") or ""))
+        st.caption(t("profil.context.of_province", provinsi=md(p.get("provinsi") or "")))
     cols = st.columns(max(1, len(latest)))
     for col, r in zip(cols, latest.itertuples(index=False), strict=False):
         area = p.get("provinsi") if str(r.kode_wilayah) == p.get("kode_provinsi") else p["nama"]
         band = prof.iplm_band(r.nilai) if str(r.indikator).upper() == "IPLM" else None
         col.metric(
-            t("profil.context.metric", indikator=r.indikator, tahun=str(int(r.tahun)), area=area),
+            t(
+                "profil.context.metric",
+                indikator=md(r.indikator),
+                tahun=str(int(r.tahun)),
+                area=md(area),
+            ),
             state.num(r.nilai, 1),
-            help=str(r.sumber) if _text(r.sumber) else None,
+            help=md(r.sumber) if _text(r.sumber) else None,
         )
         if band:
             col.caption(t("profil.context.iplm_band", band=t(f"profil.iplm.{band}")))
@@ -986,6 +998,11 @@ def register(p: Mapping[str, Any], lang: str) -> None:
         (t("profil.register.kontak_email"), p.get("kontak_email")),
     ]
     shown = [(k, str(v)) for k, v in rows if v not in (None, "")]
-    st.table(pd.DataFrame(shown, columns=[t("profil.register.field"), t("profil.register.value")]))
+    # st.table renders Markdown in its cells: the register's address and contacts are literal
+    st.table(
+        md_frame(
+            pd.DataFrame(shown, columns=[t("profil.register.field"), t("profil.register.value")])
+        )
+    )
     if not any(p.get(c) for c in ("kontak_nama", "kontak_telepon", "kontak_email")):
         st.caption(t("profil.register.no_contact"))

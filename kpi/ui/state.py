@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from kpi import i18n
-from kpi.store import Store, open_store, resolve_db_path
+from kpi.store import Store, StoreError, explain_error, open_store, resolve_db_path
 
 _demo_lock = threading.Lock()
 
@@ -61,3 +61,12 @@ def ensure_demo(s: Store) -> bool:
             load_demo(s)
         st.cache_data.clear()
         return True
+
+
+def store_message(exc: BaseException) -> str | None:
+    """The message for a store failure a user can act on (a damaged or unreadable database
+    file, a file another process holds), in the session's language; None for anything else."""
+    known: StoreError | None = explain_error(exc, db_path())
+    if known is None:
+        return None
+    return known.message_en if lang() == "en" else known.message_id
