@@ -22,21 +22,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+# one copy of the browser's settings, shared with the browser benchmark (kpi.bench.browser)
+from kpi.bench.server import CHROMIUM, CHROMIUM_ARGS, LOOPBACK_HOSTS, VIEWPORT
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Request, Route
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-VIEWPORT = {"width": 1400, "height": 1000}
 
 # WebGL canvases (plotly's gl traces, MapLibre maps) are cleared once a frame is shown unless they
 # keep their drawing buffer; keeping it lets canvas_has_pixels read what was drawn.
