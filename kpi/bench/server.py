@@ -1,10 +1,12 @@
-"""A Streamlit server on the loopback, and how Debian's Chromium is launched: one copy for the
-browser benchmark (kpi.bench.browser) and the browser tests (tests/e2e).
+"""A Streamlit server on the loopback, how Debian's Chromium is launched and a browser context
+that reaches the loopback only: one copy for the browser benchmark (kpi.bench.browser) and the
+browser tests (tests/e2e).
 
 ``streamlit_server`` runs ``streamlit run SCRIPT`` on a free loopback port (headless, file
 watcher off, usage stats off), waits for its health endpoint and stops it at the end. The app's
 database goes after ``--`` (``streamlit run app.py -- --db DB``) and in ``TPBIS_DB``.
-No Streamlit or Playwright import here: the server is a child process.
+No Streamlit import here (the server is a child process), and Playwright only inside
+``chromium()``.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_TIMEOUT = 90.0  # s: until /_stcore/health answers "ok"
@@ -38,6 +42,44 @@ CHROMIUM_ARGS = [
 ]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 VIEWPORT = {"width": 1400, "height": 1000}
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright's sync API (imported here: Playwright is a
+    test requirement), closed at the end of the block."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def loopback_context(
+    browser: Any, *, init_scripts: Sequence[str] = (), blocked: list[str] | None = None
+) -> Any:
+    """A new Playwright browser context (nothing cached) that reaches the loopback only: every
+    other request is aborted, and its URL added to ``blocked``. The caller closes it."""
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    for script in init_scripts:
+        context.add_init_script(script)
+
+    def only_loopback(route: Any, request: Any) -> None:
+        url = urlsplit(request.url)
+        if url.scheme in ("data", "blob", "about") or url.hostname in LOOPBACK_HOSTS:
+            route.continue_()
+        else:
+            if blocked is not None:
+                blocked.append(request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", only_loopback)
+    return context
 
 
 def app_pages() -> list[str]:
