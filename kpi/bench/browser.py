@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kpi import i18n
 from kpi.bench import SuiteError
@@ -137,11 +137,13 @@ INIT_JS = """
   }, true);
   B.arm = () => { B.armedAt = performance.now(); B.clickAt = null; B.frames = 0; };
   B.from = () => (B.armedAt === null ? 0 : (B.clickAt === null ? B.armedAt : B.clickAt));
+  // when the last run since ``from`` ended (its script-finished message arrived), or null
+  // while a run is going on or none has ended
   B.settled = (from) => {
     const ev = B.events.filter((e) => e[0] >= from);
-    if (!ev.some((e) => e[1] === "finished" && (e[2] === 0 || e[2] === 1))) return false;
+    if (!ev.some((e) => e[1] === "finished" && (e[2] === 0 || e[2] === 1))) return null;
     const last = ev[ev.length - 1];
-    return last[1] === "finished" && last[2] !== 2;
+    return last[1] === "finished" && last[2] !== 2 ? last[0] : null;
   };
   B.drawn = () => {
     const app = document.querySelector('[data-testid="stApp"]');
@@ -156,12 +158,14 @@ INIT_JS = """
     }
     return true;
   };
-  // polled once per animation frame: the milliseconds waited, once idle for two frames
+  // polled once per animation frame: once idle for two frames, the milliseconds waited and
+  // those until the run's end had arrived
   B.done = () => {
     const from = B.from();
-    if (!B.settled(from) || !B.drawn()) { B.frames = 0; return null; }
+    const ended = B.settled(from);
+    if (ended === null || !B.drawn()) { B.frames = 0; return null; }
     B.frames += 1;
-    return B.frames >= 2 ? performance.now() - from : null;
+    return B.frames >= 2 ? [performance.now() - from, ended - from] : null;
   };
 })();
 """
@@ -253,6 +257,14 @@ class MemoryPeak:
 # a person in the browser
 
 
+class Timing(NamedTuple):
+    """What a person waited (seconds), and the part until the script run's end had reached
+    the browser (the rest is the browser drawing what it received)."""
+
+    seconds: float
+    until_run_end: float
+
+
 class Tab:
     """One browser tab on one server: opening URLs, clicking, and timing until idle."""
 
@@ -262,19 +274,20 @@ class Tab:
         self.page.set_default_timeout(STEP_MS)
         self.base = base_url
 
-    def _wait(self) -> float:
+    def _wait(self) -> Timing:
         handle = self.page.wait_for_function(
             "() => window.__tpbisBench.done()", polling="raf", timeout=STEP_MS
         )
-        return float(handle.json_value()) / 1000.0
+        total, ended = handle.json_value()
+        return Timing(float(total) / 1000.0, float(ended) / 1000.0)
 
-    def open(self, path: str = "") -> float:
+    def open(self, path: str = "") -> Timing:
         """Open a URL (a new session) and wait until its first page is idle: the seconds from
         the navigation's start."""
         self.page.goto(self.base + path, wait_until="commit")
         return self._wait()
 
-    def timed(self, action: Callable[[], None]) -> float:
+    def timed(self, action: Callable[[], None]) -> Timing:
         """Seconds from the click ``action`` makes until the run it starts is done and drawn."""
         self.page.evaluate("window.__tpbisBench.arm()")
         action()
@@ -284,7 +297,7 @@ class Tab:
         nav = self.page.get_by_test_id("stSidebarNav")
         return lambda: nav.get_by_role("link", name=title, exact=True).click()
 
-    def nav(self, title: str) -> float:
+    def nav(self, title: str) -> Timing:
         return self.timed(self.link(title))
 
     def select(self, label: str, option: str, *, sidebar: bool = False) -> Callable[[], None]:
@@ -486,19 +499,25 @@ def _screenshot(tab: Tab, path: Path) -> None:
         tab.page.screenshot(path=path, full_page=True)
 
 
+def _best(samples: Sequence[Timing]) -> float:
+    return min(t.seconds for t in samples)
+
+
 def _row(
     name: str,
-    samples: Sequence[float],
+    samples: Sequence[Timing],
     baseline: tuple[str, float] | None,
     target: float | None,
 ) -> dict[str, Any]:
-    rounded = [round(s, 4) for s in samples]  # the browser's clock: 0.1 ms
-    seconds = min(rounded)
+    best = min(samples, key=lambda t: t.seconds)
+    seconds = round(best.seconds, 4)  # the browser's clock: 0.1 ms
     base_name, base_seconds = baseline if baseline else (None, None)
     return {
         "name": name,
         "seconds": seconds,
-        "samples": rounded,
+        "samples": [round(t.seconds, 4) for t in samples],
+        # of the best sample: until the run's end reached the browser (the rest is drawing)
+        "until_run_end_seconds": round(best.until_run_end, 4),
         "baseline": base_name,
         "baseline_seconds": base_seconds,
         "ratio": seconds / base_seconds if base_seconds else None,
@@ -544,19 +563,22 @@ def measure(
             current = "baseline"
             with _context(browser) as ctx:
                 Tab(ctx, base.url).open()  # the server's first session
-            base_cold = []
+            base_cold: list[Timing] = []
             for _ in range(repeat):
                 with _context(browser) as ctx:
                     base_cold.append(Tab(ctx, base.url).open())
-            base_click = []
+            base_click: list[Timing] = []
             with _context(browser) as ctx:
                 tab = Tab(ctx, base.url)
                 tab.open()
                 for _ in range(repeat):
                     base_click.append(tab.nav("Dua"))
                     base_click.append(tab.nav("Satu"))
-            cold_base = ("one-line Streamlit page: cold first load", round(min(base_cold), 4))
-            click_base = ("one-line Streamlit page: sidebar click", round(min(base_click), 4))
+            baseline_rows = [
+                _row("one-line Streamlit page: cold first load", base_cold, None, None),
+                _row("one-line Streamlit page: sidebar click", base_click, None, None),
+            ]
+            cold_base, click_base = ((r["name"], r["seconds"]) for r in baseline_rows)
             base_memory.unwatch(base.pid)
             log(f"baseline: cold load {cold_base[1]:.3f} s, click {click_base[1]:.3f} s")
 
@@ -580,7 +602,7 @@ def measure(
                         raise SuiteError(f"the data version did not go up ({versions[-1]})")
                     versions.append(version)
 
-                def load(before: Callable[[], None] | None = None) -> float:
+                def load(before: Callable[[], None] | None = None) -> Timing:
                     """A first load in a new browser context (after ``before``)."""
                     if before:
                         before()
@@ -593,11 +615,12 @@ def measure(
                 current = "first load, server caches warm"
                 warm = [load() for _ in range(repeat)]
                 rows.append(_row(WARM_LOAD, warm, cold_base, None))
-                log(f"cold first load {min(cold):.3f} s, on warm caches {min(warm):.3f} s")
+                log(f"cold first load {_best(cold):.3f} s, on warm caches {_best(warm):.3f} s")
 
                 for view in views:
                     current = view.name
-                    firsts, revisits = [], []
+                    firsts: list[Timing] = []
+                    revisits: list[Timing] = []
                     try:
                         for _ in range(repeat):
                             new_data_version()
@@ -617,12 +640,14 @@ def measure(
                     rows.append(
                         _row(f"page {view.name}: revisit", revisits, click_base, revisit_target)
                     )
-                    log(f"{view.name}: {min(firsts):.3f} s first, {min(revisits):.3f} s revisit")
+                    log(
+                        f"{view.name}: {_best(firsts):.3f} s first, {_best(revisits):.3f} s revisit"
+                    )
             memory.unwatch(app.pid)
 
         if after_start:
             current = "first load after the server starts"
-            starts = []
+            starts: list[Timing] = []
             with chromium() as browser:
                 for i in range(repeat):
                     with streamlit_server(
@@ -633,7 +658,7 @@ def measure(
                             starts.append(Tab(ctx, app.url).open())
                         memory.unwatch(app.pid)
             rows.append(_row(START_LOAD, starts, cold_base, None))
-            log(f"{current}: {min(starts):.3f} s")
+            log(f"{current}: {_best(starts):.3f} s")
     except SuiteError:
         raise
     except Exception as exc:  # a view that cannot be driven: say which, with the server's log
@@ -650,10 +675,6 @@ def measure(
 
     for row in rows:
         row["peak_mb"] = memory.peak_mb
-    baseline_rows = [
-        _row(cold_base[0], base_cold, None, None),
-        _row(click_base[0], base_click, None, None),
-    ]
     for row in baseline_rows:
         row["peak_mb"] = base_memory.peak_mb
     return baseline_rows + rows

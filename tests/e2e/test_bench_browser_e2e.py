@@ -53,6 +53,7 @@ def test_one_repetition_gives_every_row_beside_its_baseline(
         assert row["seconds"] > 0 and row["seconds"] == min(row["samples"])
         assert row["seconds"] < 120
         assert row["peak_mb"] > 20  # a Streamlit server's resident memory
+        assert 0 < row["until_run_end_seconds"] <= row["seconds"]  # then the browser draws
     for row in rows[2:]:
         base = cold if "load" in row["name"] else click
         assert row["baseline"] == base["name"]
