@@ -28,7 +28,9 @@ screen is drawn (a map has loaded its style and sources), and two animation fram
 since, so the browser has painted. Nothing waits on a sleep. Script runs are read from the
 websocket in the page (an init script counts the ForwardMsgs that start and finish a run):
 the DOM's run state alone can miss a short run whose start and end the browser handles in one
-frame, e.g. behind a map that is still drawing.
+frame, e.g. behind a map that is still drawing. Each row also gives, for its best sample, the
+part until the run's end reached the browser (``until_run_end_seconds``): the rest is the
+browser decoding and drawing what it received.
 
 A first view is the first time anyone asks for a view on the current data: before each first
 view, the hidden page /bench-new-data-version (kpi/ui/bench_browser.py, only registered when
@@ -36,7 +38,7 @@ the benchmark starts the server) does what an import's commit does, a new data v
 Streamlit's data caches cleared, on a server that stays warm; a fresh session then opens the
 light page, and the timed click follows. A revisit is the same click again in that session after
 going to the light page (or undoing the choice) and back: every cache filled. Best of 3 each
-(--repeat), the least disturbed by a shared machine.
+(``measure(repeat=...)``), the least disturbed by a shared machine; every sample is in the row.
 """
 
 from __future__ import annotations
