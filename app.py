@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from kpi.ui import filters, layout, state
+from kpi.ui import bench_browser, filters, layout, state
 
 st.set_page_config(page_title="Dasbor KPI TPBIS", page_icon="📚", layout="wide")
 
@@ -40,6 +40,7 @@ def pages() -> list:
         st.Page(
             "pages/pengaturan.py", title=state.tr("page.pengaturan"), icon=":material/settings:"
         ),
+        *bench_browser.hidden_pages(),  # none unless the browser benchmark started the server
     ]
 
 

@@ -15,7 +15,8 @@ MACHINE = {"cpus": 2, "python": "3.11.2", "platform": "Linux-6.1-x86_64-with-gli
 
 
 def _run(scale: int) -> dict:
-    """Rows shaped as each suite writes them (kpi.bench.ingest, kpi.bench.engine, bench_pages)."""
+    """Rows shaped as each suite writes them (kpi.bench.ingest, kpi.bench.engine, bench_pages,
+    kpi.bench.browser)."""
     return {
         "machine": MACHINE,
         "missing_suites": [],
@@ -76,6 +77,18 @@ def _run(scale: int) -> dict:
                 "peak_mb": 500.0,
                 "target": 0.3,
             },
+            {
+                "suite": "browser",
+                "scale": scale,
+                "name": "page prioritas: first view",
+                "seconds": 0.9,
+                "samples": [1.1, 0.9, 0.95],
+                "baseline": "one-line Streamlit page: sidebar click",
+                "baseline_seconds": 0.1,
+                "ratio": 9.0,
+                "peak_mb": 480.0,
+                "target": 1.0,
+            },
         ],
     }
 
@@ -112,8 +125,8 @@ def test_markdown_has_machine_command_and_every_measure(tmp_path: Path) -> None:
     assert "`python -m kpi bench all --json bench-x1.json`" in text
     assert "`python -m kpi bench all --scale 10 --json bench-x10.json`" in text
     table_rows = [line for line in text.splitlines() if line.startswith("| ")]
-    # header + 5 rows per run, twice
-    assert len(table_rows) == 2 * (1 + 5)
+    # header + 6 rows per run, twice
+    assert len(table_rows) == 2 * (1 + 6)
     first = next(r for r in table_rows if "import 50,000 rows" in r)
     cells = [c.strip() for c in first.strip("|").split("|")]
     assert cells[2] == "4.000"  # seconds
@@ -126,7 +139,9 @@ def test_markdown_has_machine_command_and_every_measure(tmp_path: Path) -> None:
     assert "8.20 x baseline" in kpi
     revisit = next(r for r in table_rows if "page peta: revisit" in r)
     assert "< 0.3 s" in revisit and "**no**" in revisit
-    assert "Targets met: 2 of 4 (missed: KPI table, 3938 libraries, 12 months; page peta" in text
+    browser = next(r for r in table_rows if "page prioritas: first view" in r)
+    assert "9.00 x baseline" in browser and "< 1 s" in browser and browser.endswith("| yes |")
+    assert "Targets met: 3 of 5 (missed: KPI table, 3938 libraries, 12 months; page peta" in text
     # the pipe in a cell would break the table
     row = dict(_run(1)["rows"][0], name="a | b")
     assert "a \\| b" in "\n".join(report.table({"rows": [row]}))

@@ -19,7 +19,13 @@ SUITES: dict[str, str] = {
     "import": "kpi.bench.ingest",
     "kpi": "kpi.bench.engine",
     "pages": "kpi.ui.bench_pages",
+    "browser": "kpi.bench.browser",
 }
+
+
+class SuiteError(Exception):
+    """A suite that cannot run here (a missing tool: the message says what to install) or
+    could not finish; the bench command prints the message, not a traceback."""
 
 
 def best_of(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:

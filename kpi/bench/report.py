@@ -6,8 +6,8 @@ with each measure beside its baseline (measured in the same run), the ratio, pea
 target and whether the target is met. ``docs/benchmarks.md`` and the README table come from it.
 
 The ratio is printed as each suite defines it, with its direction in words: the import suite
-divides the baseline by our time (a speed-up: higher is better), the KPI and page suites divide
-our time by the baseline (an overhead over the floor: lower is better).
+divides the baseline by our time (a speed-up: higher is better), the KPI, page and browser suites
+divide our time by the baseline (an overhead over the floor: lower is better).
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-# how each suite's ratio reads (kpi.bench.ingest: baseline / ours; the others: ours / baseline)
+# how each suite's ratio reads (kpi.bench.ingest: baseline / ours; the others: ours / baseline);
+# its keys are the suites of `python -m kpi bench all`
 RATIO_MEANING = {
     "import": "x faster than baseline",
     "kpi": "x baseline",
     "pages": "x baseline",
+    "browser": "x baseline",
 }
 
 _SECONDS_BOUND = re.compile(r"(<=|<)\s*([0-9]+(?:\.[0-9]+)?)\s*s\b")
@@ -176,8 +178,8 @@ def render(runs: Sequence[tuple[str, Mapping[str, Any]]], note: str | None = Non
     out.append(
         "Measured by `python -m kpi bench`; each measure sits beside a baseline timed in the same "
         "run, so the ratio, not the absolute time, is what compares across machines. Peak memory "
-        "is the peak resident size of the child process that ran the measure. Rendered by "
-        "`python -m kpi.bench.report`."
+        "is the peak resident size of the child process that ran the measure (for the browser "
+        "suite: of the app's server). Rendered by `python -m kpi.bench.report`."
     )
     if note:
         out += ["", note]

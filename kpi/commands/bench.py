@@ -1,4 +1,4 @@
-"""python -m kpi bench [import|kpi|pages|all] [--scale N] [--json FILE]"""
+"""python -m kpi bench [import|kpi|pages|browser|all] [--scale N] [--json FILE]"""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import argparse
 import importlib.util
 import json
 import platform
+import sys
 import tempfile
 from pathlib import Path
 
-from kpi.bench import SUITES, run_suite
+from kpi.bench import SUITES, SuiteError, run_suite
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -22,7 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     names = list(SUITES) if args.suite == "all" else [args.suite]
     # a suite whose module is not there yet is reported, not hidden
-    rows, missing = [], []
+    rows, missing, failed = [], [], []
     with tempfile.TemporaryDirectory(prefix="tpbis-bench-") as tmp:
         workdir = Path(args.workdir or tmp)
         workdir.mkdir(parents=True, exist_ok=True)
@@ -30,7 +31,13 @@ def run(args: argparse.Namespace) -> int:
             if importlib.util.find_spec(SUITES[name]) is None:
                 missing.append(name)
                 continue
-            for row in run_suite(name, workdir, args.scale):
+            try:
+                suite_rows = run_suite(name, workdir, args.scale)
+            except SuiteError as exc:  # a missing tool or a view that could not be driven
+                print(f"bench {name}: {exc}", file=sys.stderr)
+                failed.append(name)
+                continue
+            for row in suite_rows:
                 rows.append({"suite": name, "scale": args.scale, **row})
     report = {
         "machine": {
@@ -39,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             "platform": platform.platform(),
         },
         "rows": rows,
-        "missing_suites": missing,
+        "missing_suites": missing + failed,
     }
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(report, indent=2), encoding="utf-8")
@@ -59,4 +66,8 @@ def run(args: argparse.Namespace) -> int:
         )
     for name in missing:
         print(f"{name:<8} (suite not available yet)")
+    for name in failed:
+        print(f"{name:<8} (did not run: see the message above)")
+    if failed:
+        return 1
     return 1 if missing and args.suite != "all" else 0

@@ -26,9 +26,9 @@ FIRST_TARGET, REVISIT_TARGET = 1.5, 0.3
 
 def page_files() -> list[str]:
     """The pages app.py navigates to, in its order."""
-    import re
+    from kpi.bench.server import app_pages
 
-    return re.findall(r'st\.Page\(\s*"(pages/[a-z_]+\.py)"', APP.read_text(encoding="utf-8"))
+    return app_pages()
 
 
 def _timed_run(at: Any) -> float:

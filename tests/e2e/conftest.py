@@ -18,25 +18,14 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import pytest
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Request, Route
+# one copy of the browser's settings, shared with the browser benchmark (kpi.bench.browser)
+from kpi.bench.server import CHROMIUM, chromium, loopback_context
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-VIEWPORT = {"width": 1400, "height": 1000}
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 # WebGL canvases (plotly's gl traces, MapLibre maps) are cleared once a frame is shown unless they
 # keep their drawing buffer; keeping it lets canvas_has_pixels read what was drawn.
@@ -128,15 +117,9 @@ def browser() -> Iterator[Browser]:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(reason)  # CI installs it: a missing browser there is a broken CI run
         pytest.skip(reason)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    pytest.importorskip("playwright.sync_api")
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
@@ -148,18 +131,7 @@ def blocked_requests() -> list[str]:
 @pytest.fixture
 def page(browser: Browser, blocked_requests: list[str]) -> Iterator[Page]:
     """A fresh context and page; any request to a host other than the loopback is aborted."""
-    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
-    context.add_init_script(KEEP_WEBGL_BUFFER)
-
-    def only_loopback(route: Route, request: Request) -> None:
-        url = urlsplit(request.url)
-        if url.scheme in ("data", "blob", "about") or url.hostname in LOOPBACK_HOSTS:
-            route.continue_()
-        else:
-            blocked_requests.append(request.url)
-            route.abort("blockedbyclient")
-
-    context.route("**/*", only_loopback)
+    context = loopback_context(browser, init_scripts=[KEEP_WEBGL_BUFFER], blocked=blocked_requests)
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:

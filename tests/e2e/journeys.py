@@ -6,22 +6,16 @@ import, a cleared demo, saved settings) never leak into another test, and the or
 files does not matter.
 
 The server is started the way tests/e2e/conftest.py starts the shared one (``streamlit run
-app.py`` on a free loopback port, file watcher off, stats off) and waited for on its health
-endpoint; the browser, the page with every non-loopback request aborted (``blocked_requests``)
-and ``canvas_has_pixels`` come from that conftest's fixtures.
+app.py`` on a free loopback port, file watcher off, stats off, waited for on its health
+endpoint: kpi.bench.server, which the browser benchmark uses too); the browser, the page with
+every non-loopback request aborted (``blocked_requests``) and ``canvas_has_pixels`` come from
+that conftest's fixtures.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,8 +23,8 @@ from pathlib import Path
 import openpyxl
 from playwright.sync_api import Download, Locator, Page, expect
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SERVER_START_TIMEOUT = 90.0  # s: until /_stcore/health answers "ok"
+from kpi.bench.server import streamlit_server
+
 FIRST_LOAD = 120_000  # ms: a first load also fills the caches (or loads the demo)
 STEP = 60_000  # ms: one user action on 2 busy cores
 
@@ -49,75 +43,11 @@ BARS = f"{PLOT} g.barlayer g.point path"
 DRAWN = "els => els.filter(e => (e.getAttribute('d') || '').length > 2).length"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _health(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # loopback only
-            return response.read().decode("utf-8", "replace").strip()
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-def _tail(path: Path, lines: int = 60) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 @contextmanager
 def serve(db: Path, log: Path) -> Iterator[str]:
     """``streamlit run app.py -- --db DB`` on a free loopback port; yields the base URL."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "TPBIS_DB": str(db),
-        "PYTHONUNBUFFERED": "1",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
-    }
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--",
-        "--db",
-        str(db),
-    ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while _health(f"{base}/_stcore/health") != "ok":
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{_tail(log)}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not answer on {base}:\n{_tail(log)}")
-            time.sleep(0.25)  # polling the server's health endpoint, not waiting on a page
-        yield base + "/"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+    with streamlit_server("app.py", log, db=db) as server:
+        yield server.url
 
 
 # ---------------------------------------------------------------------------------------------
