@@ -25,7 +25,7 @@ import pandas as pd
 
 from kpi.columns import MONTHLY_COLUMNS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DEFAULT_DB_ENV = "TPBIS_DB"
 
@@ -137,8 +137,10 @@ _DATA_TABLES_V1: list[tuple[str, tuple[str, ...], str]] = [
     ),
 ]
 
-# the key columns of every data table (for the importer and undo)
+# the key columns of every data table (for the importer and undo), as of the latest schema
 DATA_TABLE_KEYS: dict[str, tuple[str, ...]] = {t: k for t, k, _ in _DATA_TABLES_V1}
+# schema 3: a target may name a library level (jenis) within its area; '' = the area itself
+DATA_TABLE_KEYS["target"] = ("kpi", "tingkat", "kode", "tahun", "jenis")
 
 
 def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
@@ -232,7 +234,36 @@ def _migration_2(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [_migration_1, _migration_2]
+def _migration_3(con: duckdb.DuckDBPyConnection) -> None:
+    """Targets that name a library level: target.jenis ('' = the area or library named by
+    tingkat and kode; a level = each library of that level in the area), part of the key."""
+    con.execute(
+        """
+        CREATE TABLE target_v3 (
+            kpi VARCHAR NOT NULL,
+            tingkat VARCHAR NOT NULL,
+            kode VARCHAR NOT NULL,
+            tahun INTEGER NOT NULL,
+            jenis VARCHAR NOT NULL DEFAULT '',
+            nilai DOUBLE,
+            batch_id VARCHAR,
+            PRIMARY KEY (kpi, tingkat, kode, tahun, jenis)
+        )"""
+    )
+    con.execute(
+        "INSERT INTO target_v3 (kpi, tingkat, kode, tahun, jenis, nilai, batch_id) "
+        "SELECT kpi, tingkat, kode, tahun, '', nilai, batch_id FROM target"
+    )
+    con.execute("DROP TABLE target")
+    con.execute("ALTER TABLE target_v3 RENAME TO target")
+    con.execute("ALTER TABLE target_riwayat ADD COLUMN jenis VARCHAR NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -293,6 +324,24 @@ class Store:
             with self._write_lock:
                 migrate(self._con)
                 self._ensure_regions()
+        elif 0 < schema_version_of(self._con) < SCHEMA_VERSION:
+            # a file of an older version opened to read (the command line): upgrade it first,
+            # as opening it to write would, then read it
+            self._con.close()
+            try:
+                con = duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:
+                raise StoreError(
+                    f"Basis data {self.path} perlu diperbarui ke versi skema {SCHEMA_VERSION}, "
+                    f"tetapi sedang dipakai proses lain: {exc}",
+                    f"The database {self.path} needs an upgrade to schema version "
+                    f"{SCHEMA_VERSION}, but another process holds it: {exc}",
+                ) from exc
+            try:
+                migrate(con)
+            finally:
+                con.close()
+            self._con = duckdb.connect(str(self.path), read_only=True)
 
     # -- connections ---------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
