@@ -82,6 +82,31 @@ def restore_defaults(store: Store) -> None:
     store.delete_setting(CLOSING_KEY)
 
 
+def definition_text(settings: Mapping[str, Any], lang: str = "id") -> str:
+    """The score's definition in words (kpi.skor.definisi in data/i18n), with the settings in
+    use: weights, percentile, minimum completeness, minimum share of scored libraries, bands."""
+    from kpi import i18n
+
+    bobot = settings.get("bobot") or {}
+    edges = [b.dari for b in bands_of(settings)][1:] or [50.0, 80.0]
+
+    def num(v: Any) -> str:
+        return i18n.format_number(v, lang)
+
+    return i18n.t(
+        "kpi.skor.definisi",
+        lang,
+        persentil=num(settings.get("persentil_pembanding", 90)),
+        kelengkapan=num(settings.get("kelengkapan_minimum", 50)),
+        porsi=num(settings.get("porsi_berskor_minimum", 50)),
+        informasi=num(bobot.get("informasi", 0)),
+        pelibatan=num(bobot.get("pelibatan", 0)),
+        advokasi=num(bobot.get("advokasi", 0)),
+        kuning=num(edges[0]),
+        hijau=num(edges[-1]),
+    )
+
+
 def bands_of(settings: Mapping[str, Any]) -> tuple[Band, ...]:
     issues: list[Any] = []
     return tuple(

@@ -78,9 +78,13 @@ def test_verify_table_names_month_and_column_in_the_language() -> None:
             "periode": ["2025-08"],
             "kolom": ["kunjungan"],
             "nilai": [9000.0],
+            "alasan": ["riwayat"],
             "nilai_tipikal": [120.0],
             "skor_z": [45.3],
+            "skor_z_sendiri": [45.3],
             "skor_z_sejawat": [math.nan],
+            "median_sendiri": [120.0],
+            "median_sejawat": [math.nan],
             "batch_id": ["b7"],
         }
     )
@@ -92,12 +96,18 @@ def test_verify_table_names_month_and_column_in_the_language() -> None:
         "Kolom": "Kunjungan",
         "Nilai": 9000.0,
         "Nilai tipikal": 120.0,
-        "Skor z termodifikasi": 45.3,
+        "Alasan": "Jauh dari riwayatnya sendiri (median 120,0)",
+        "Skor z terhadap riwayatnya": 45.3,
         "Skor z terhadap sejawat": pytest.approx(math.nan, nan_ok=True),
         "Batch impor": "b7",
         "Profil": "profil?kode=DES-1&tingkat=perpustakaan",
     }
     en_table = kualitas.verify_table(frame.assign(kolom="mitra_baru"), {}, "en")
+    assert en_table["Reason"].iloc[0] == "Far from its own history (median 120.0)"
+    peers = frame.assign(alasan="sejawat", median_sejawat=300.0)
+    assert kualitas.verify_table(peers, {}, "en")["Reason"].iloc[0] == (
+        "Far from its peers that month (median 300.0)"
+    )
     assert en_table["Month"].iloc[0] == "August 2025"
     assert en_table["Column"].iloc[0] == "New partnerships"
 

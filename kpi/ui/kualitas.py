@@ -6,6 +6,7 @@ frames; ``render`` draws the page with Streamlit.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -132,9 +133,21 @@ def never_table(frame: pd.DataFrame, areas: Mapping[str, str], lang: str) -> pd.
     ).reset_index(drop=True)
 
 
+def reason_text(row: Mapping[str, Any], lang: str) -> str:
+    """Why a value is listed, in words with its typical values: far from the library's own
+    history (its median), from its peers (their median that month), or both."""
+    alasan = str(row.get("alasan") or "sejawat")
+    own = i18n.format_number(row.get("median_sendiri"), lang, 1)
+    peer = i18n.format_number(row.get("median_sejawat"), lang, 1)
+    return i18n.t(f"kualitas.alasan.{alasan}", lang, sendiri=own, sejawat=peer)
+
+
 def verify_table(frame: pd.DataFrame, libraries: Mapping[str, str], lang: str) -> pd.DataFrame:
-    """Values to verify: library, month, column, value, typical value, modified z-scores, batch."""
+    """Values to verify: library, month, column, value, why it is listed (own history, peers or
+    both), typical value, modified z-scores, batch."""
     t = lambda key: i18n.t(key, lang)  # noqa: E731
+    records = frame.to_dict("records")
+    own_z = frame["skor_z_sendiri"] if "skor_z_sendiri" in frame.columns else frame["skor_z"]
     return pd.DataFrame(
         {
             t("kualitas.col.kode"): frame["kode"].astype(str),
@@ -143,7 +156,8 @@ def verify_table(frame: pd.DataFrame, libraries: Mapping[str, str], lang: str) -
             t("kualitas.col.kolom"): [column_label(c, lang) for c in frame["kolom"]],
             t("kualitas.col.nilai"): frame["nilai"].astype(float),
             t("kualitas.col.nilai_tipikal"): frame["nilai_tipikal"].astype(float),
-            t("kualitas.col.skor_z"): frame["skor_z"].astype(float),
+            t("kualitas.col.alasan"): [reason_text(r, lang) for r in records],
+            t("kualitas.col.skor_z_sendiri"): own_z.astype(float),
             t("kualitas.col.skor_z_sejawat"): frame["skor_z_sejawat"].astype(float),
             t("kualitas.col.batch"): frame["batch_id"],
             t("kualitas.col.profil"): [profile_url(k, "perpustakaan") for k in frame["kode"]],
@@ -173,7 +187,7 @@ NUMBER_DECIMALS = {
     "kualitas.col.tahun_bergabung": 0,
     "kualitas.col.nilai": 0,
     "kualitas.col.nilai_tipikal": 1,
-    "kualitas.col.skor_z": 1,
+    "kualitas.col.skor_z_sendiri": 1,
     "kualitas.col.skor_z_sejawat": 1,
 }
 
@@ -332,6 +346,17 @@ def _verify_section(view: View, lang: str) -> None:
     )
     if chosen:
         verify = verify[verify["kolom"].isin(chosen)]
+    reasons = verify["alasan"].value_counts() if "alasan" in verify.columns else pd.Series()
+    picked = st.multiselect(
+        t("kualitas.verify.reasons"),
+        [r for r in quality.REASONS if r in reasons.index],
+        format_func=lambda r: f"{t(f'kualitas.alasan_pilih.{r}')} ({num(int(reasons.get(r, 0)))})",
+        placeholder=t("kualitas.verify.all_reasons"),
+        key="kualitas_verify_reasons",
+        help=t("kualitas.verify.reasons_help"),
+    )
+    if picked:
+        verify = verify[verify["alasan"].isin(picked)]
     libs = data.completeness("perpustakaan", view)
     names = dict(zip(libs["kode"].astype(str), libs["nama"].astype(str), strict=True))
     table = verify_table(verify, names, lang)
