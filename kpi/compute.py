@@ -12,7 +12,7 @@ column list; every value from a user is a parameter.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -291,17 +291,23 @@ def _kpis(cat: Catalogue, ids: Iterable[str] | None) -> list[Kpi]:
     return [cat[i] for i in wanted]
 
 
-def library_cte(where: str) -> str:
+# each library's first report (expected months start at it at the latest)
+FIRST_REPORT_CTE = """awal AS MATERIALIZED (
+            SELECT kode_perpustakaan, min(periode) AS pertama
+            FROM laporan_bulanan GROUP BY kode_perpustakaan)"""
+
+
+def library_cte(where: str, *, with_first_report: bool = True) -> str:
     """The selected libraries with their expected months over [$first, $last].
 
     Expected months start at the earlier of the library's first report and the January after
     its joining year (a library without either is expected every month); ``mulai`` is that
-    month and ``m_harap`` the expected months of the period.
+    month and ``m_harap`` the expected months of the period. ``with_first_report=False``
+    leaves out the ``awal`` CTE of the first reports, for a caller that defines it once for
+    several such queries (kpi.trend).
     """
-    return f"""awal AS (
-            SELECT kode_perpustakaan, min(periode) AS pertama
-            FROM laporan_bulanan GROUP BY kode_perpustakaan),
-        lib AS (
+    first = f"{FIRST_REPORT_CTE},\n        " if with_first_report else ""
+    return f"""{first}lib AS (
             SELECT p.kode_perpustakaan, p.nama_perpustakaan, p.jenis, p.kode_provinsi,
                    p.kode_kabupaten_kota, p.penduduk, p.tahun_bergabung,
                    least(make_date(p.tahun_bergabung + 1, 1, 1), aw.pertama) AS mulai,
@@ -320,10 +326,13 @@ def aggregate_sql(
     filters: Filters,
     kpis: Sequence[Kpi],
     deadline_day: int = 10,
+    *,
+    with_first_report: bool = True,
 ) -> tuple[str, dict[str, Any]]:
     """The SQL and parameters of the KPI table (one row per unit of ``level``).
 
-    ``deadline_day``: reports count as on time up to that day of the following month.
+    ``deadline_day``: reports count as on time up to that day of the following month;
+    ``with_first_report``: see ``library_cte``.
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
@@ -360,7 +369,7 @@ def aggregate_sql(
         params["tenggat"] = int(deadline_day)
     bln = ",\n               ".join(f"{sql} AS {a}" for sql, a in b.monthly.items())
     ctes = [
-        library_cte(where),
+        library_cte(where, with_first_report=with_first_report),
         f"""bln AS (
             SELECT r.kode_perpustakaan,
                {bln}
@@ -564,10 +573,15 @@ def targets(store: Store, kpi_ids: Iterable[str], tahun: int) -> pd.DataFrame:
     )
 
 
-def _column(units: pd.DataFrame, name: str) -> pd.Series:
+def _column(units: pd.DataFrame, name: str) -> np.ndarray:
+    """A unit column as text (an empty column when ``units`` has none)."""
     if name not in units.columns:
-        return pd.Series([""] * len(units), dtype=object)
-    return pd.Series(units[name].astype(str).to_numpy(dtype=object))
+        return np.full(len(units), "", dtype=object)
+    return units[name].astype(str).to_numpy(dtype=object)
+
+
+def _lookup(keys: np.ndarray, table: Mapping[str, float]) -> np.ndarray:
+    return np.fromiter((table.get(k, math.nan) for k in keys), dtype=float, count=len(keys))
 
 
 def resolve_targets(
@@ -591,52 +605,50 @@ def resolve_targets(
     ids = list(kpi_ids)
     t = targets(store, ids, tahun)
     kodes = _column(units, "kode")
-    out: dict[str, np.ndarray] = {}
-    rows = list(
-        zip(
-            t["kpi"].tolist(),
-            t["tingkat"].tolist(),
-            t["kode"].tolist(),
-            t["jenis"].tolist(),
-            t["nilai"].tolist(),
-            strict=True,
-        )
-    )
+    # kpi -> (tingkat, jenis) -> kode -> value
+    by_kpi: dict[str, dict[tuple[str, str], dict[str, float]]] = {}
+    for k, tingkat, kode, jenis, nilai in zip(
+        t["kpi"].tolist(),
+        t["tingkat"].tolist(),
+        t["kode"].tolist(),
+        t["jenis"].tolist(),
+        t["nilai"].tolist(),
+        strict=True,
+    ):
+        by_kpi.setdefault(k, {}).setdefault((tingkat, jenis), {})[kode] = float(nilai)
     nan = np.full(len(kodes), math.nan, dtype=float)
+    out: dict[str, np.ndarray] = {}
+    if level == "perpustakaan" and by_kpi:
+        jenis = _column(units, "jenis")
+        nearest = (
+            ("kabupaten_kota", _column(units, "kode_kabupaten_kota")),
+            ("provinsi", _column(units, "kode_provinsi")),
+            ("nasional", np.full(len(kodes), "", dtype=object)),
+        )
     for kpi_id in ids:
-        # (tingkat, jenis) -> kode -> value
-        by: dict[tuple[str, str], dict[str, float]] = {}
-        for k, tingkat, kode, jenis, nilai in rows:
-            if k == kpi_id:
-                by.setdefault((tingkat, jenis), {})[kode] = float(nilai)
+        by = by_kpi.get(kpi_id)
+        if not by:
+            out[kpi_id] = nan.copy()
+            continue
         if level == "nasional":
             value = next(iter(by.get(("nasional", ""), {}).values()), math.nan)
             out[kpi_id] = np.full(len(kodes), value, dtype=float)
             continue
         if level != "perpustakaan":
             own = by.get((level, ""), {})
-            out[kpi_id] = kodes.map(own).to_numpy(dtype=float) if own else nan.copy()
+            out[kpi_id] = _lookup(kodes, own) if own else nan.copy()
             continue
-        values = nan.copy()
         own = by.get(("perpustakaan", ""), {})
-        if own:
-            values = kodes.map(own).to_numpy(dtype=float)
-        jenis = _column(units, "jenis")
-        for tingkat, key in (
-            ("kabupaten_kota", _column(units, "kode_kabupaten_kota")),
-            ("provinsi", _column(units, "kode_provinsi")),
-            ("nasional", pd.Series([""] * len(kodes), dtype=object)),
-        ):
-            for level_name in set(jenis.tolist()):
-                named = by.get((tingkat, level_name), {})
-                if not named:
+        values = _lookup(kodes, own) if own else nan.copy()
+        for tingkat, key in nearest:
+            for (named_level, level_name), named in by.items():
+                if named_level != tingkat or not level_name:
                     continue
-                mine = (jenis == level_name).to_numpy()
-                found = key.map(named).to_numpy(dtype=float)
-                fill = mine & np.isnan(values) & ~np.isnan(found)
+                found = _lookup(key, named)
+                fill = (jenis == level_name) & np.isnan(values) & ~np.isnan(found)
                 values = np.where(fill, found, values)
         out[kpi_id] = values
-    frame = pd.DataFrame(out, index=pd.Index(kodes.to_numpy(), dtype=object), columns=ids)
+    frame = pd.DataFrame(out, index=pd.Index(kodes, dtype=object), columns=ids)
     frame.index.name = "kode"
     return frame
 

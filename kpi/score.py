@@ -299,14 +299,17 @@ def _scored(
     cat: Catalogue,
 ) -> pd.DataFrame:
     comps = component_ids(s)
-    needed = list(dict.fromkeys([*kpi_ids, *comps, "kelengkapan"]))
-    table = aggregate(store, level, per, filters, needed, cat)
     if level != "perpustakaan":
+        # an area's score comes from its libraries' scores: its own components are not needed
+        needed = list(dict.fromkeys([*kpi_ids, "kelengkapan"]))
+        table = aggregate(store, level, per, filters, needed, cat)
         libs = scored_table(store, "perpustakaan", per, filters, [], settings=s, cat=cat)
         out = pd.concat([table, area_scores(table, libs, level, s)], axis=1)
         if band_counts:
             out = _add_band_counts(out, libs, level, s)
         return out
+    needed = list(dict.fromkeys([*kpi_ids, *comps, "kelengkapan"]))
+    table = aggregate(store, level, per, filters, needed, cat)
     peers = (
         aggregate(store, level, per, filters.without_geography(), comps, cat)
         if filters.has_geography

@@ -436,3 +436,35 @@ def test_settings_are_stored_and_restorable(raw_store: Store) -> None:
     assert "R5" not in {r["rule"] for rs in out["reasons"] for r in rs}
     score.restore_defaults(raw_store)
     assert coaching.get_settings(raw_store) == coaching.default_settings()
+
+
+def test_expected_months_start_at_the_first_report_for_rule_d_and_the_score(
+    tmp_path: Path,
+) -> None:
+    """Issue 13, decision 6: a library that joined in 2024 and reported from March is expected
+    from March (10 months in 2024), so it is scored and judged on reporting; one that joined in
+    2024 and never reported is expected from January 2025 (nothing in 2024)."""
+    libs = [
+        ("N1", "Desa baru", "desa_kelurahan", "52", "5201", 2024, 1000, "penuh"),
+        ("N2", "Desa senyap", "desa_kelurahan", "52", "5201", 2024, 1000, "penuh"),
+        ("O1", "Desa lama", "desa_kelurahan", "52", "5201", 2022, 1000, "penuh"),
+    ]
+    reports = [
+        dict(kode_perpustakaan="N1", periode=f"2024-{m:02d}-01", kunjungan=100, kegiatan=2)
+        for m in range(3, 13)
+        if m not in (5, 6, 7)  # 7 of its 10 expected months: 70%
+    ] + [
+        dict(kode_perpustakaan="O1", periode=f"2024-{m:02d}-01", kunjungan=100, kegiatan=2)
+        for m in range(1, 13)
+    ]
+    s = build_store(tmp_path / "baru.duckdb", libs, reports)
+    try:
+        out = coaching.evaluate(s, "2024-12", closed_until=date(2024, 12, 1)).set_index("kode")
+        assert out.loc["N1", "bulan_diharapkan"] == 10 and out.loc["N1", "bulan_dilaporkan"] == 7
+        assert out.loc["N1", "kelengkapan"] == pytest.approx(70.0)
+        assert out.loc["N1", "tier"] == "pelaporan"  # 70% < 80%, over its own expected months
+        assert out.loc["N2", "bulan_diharapkan"] == 0 and out.loc["N2", "tier"] != "pelaporan"
+        # the score over the same expected months: 7 of 10 is above the 50% minimum
+        assert out.loc["N1", "skor"] == out.loc["N1", "skor"]  # a number, not empty
+    finally:
+        s.close()
