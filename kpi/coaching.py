@@ -548,25 +548,21 @@ def weak_score_reason(
     values["aturan"] = fired
     values["poin"] = float(points.get(top, 0.0))
     out: dict[str, Any] = {"rule": top, "rules": fired}
+    raw = {
+        "s": values["s"],
+        "batas": batas,
+        "provinsi": values.get("provinsi", ""),
+        "median": values.get("median"),
+        "s_lalu": values.get("s_tahun_lalu"),
+    }
     for lang in ("id", "en"):
+        shown = {k: _text("" if v is None else v, lang) for k, v in raw.items()}
         parts = []
         for r in fired:
             text, fields = _template(f"skor.{r}", lang)
-            shown = {
-                "s": values["s"],
-                "batas": batas,
-                "provinsi": values.get("provinsi", ""),
-                "median": values.get("median"),
-                "s_lalu": values.get("s_tahun_lalu"),
-            }
-            parts.append(text.format(**{f: _text(shown.get(f, ""), lang) for f in fields}))
-        head, fields = _template("skor", lang)
-        out[f"text_{lang}"] = head.format(
-            **{
-                f: _text({"s": values["s"], "bagian": ", ".join(parts)}.get(f, ""), lang)
-                for f in fields
-            }
-        )
+            parts.append(text.format(**{f: shown.get(f, "") for f in fields}) if fields else text)
+        head, _ = _template("skor", lang)
+        out[f"text_{lang}"] = head.format(s=shown["s"], bagian=", ".join(parts))
     out["values"] = values
     return out
 

@@ -192,3 +192,10 @@ def test_the_preview_matches_the_engine_after_saving(demo_store: Store) -> None:
     assert 0 < len(got_ntb) < len(got_tiers)
     assert sorted(got_ntb.index) == sorted(engine_ntb.index)
     assert got_ntb.fillna("-").to_dict() == engine_ntb.reindex(got_ntb.index).fillna("-").to_dict()
+
+
+def test_the_minimum_scored_share_of_an_area_is_checked() -> None:
+    s, p = skor_settings(), coaching.default_settings()
+    assert preview.check_settings(dict(s, porsi_berskor_minimum=50), p) == []
+    keys = [x.key for x in preview.check_settings(dict(s, porsi_berskor_minimum=120), p)]
+    assert keys == ["porsi_berskor"]
