@@ -188,7 +188,11 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
     _open_tab(at, "Nilai perlu verifikasi")
     verify = int(metric_values(at)["Nilai perlu verifikasi"].replace(".", ""))
     (verify_t,) = (d.value for d in at.dataframe)
-    assert verify > 0 and len(verify_t) == verify
+    # far from their own history or from their peers: the page shows the first 1,000, the
+    # most suspicious first (far from both, then from their own history), and says so
+    assert verify > kualitas.VERIFY_SHOWN and len(verify_t) == kualitas.VERIFY_SHOWN
+    assert any("1.000 nilai pertama" in c.value for c in at.caption)
+    assert verify_t["Alasan"].iloc[0].startswith("Jauh dari riwayatnya")
     assert verify_t["Nama"].notna().all()
     assert any("bukan alasan pembinaan" in i.value for i in at.info)
     assert len(at.get("download_button")) == 2
@@ -196,8 +200,14 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
     at.multiselect(key="kualitas_verify_columns").set_value(["kunjungan"]).run()
     assert_clean(at)
     (visits,) = (d.value for d in at.dataframe)
-    assert 0 < len(visits) < verify
+    assert 0 < len(visits) <= kualitas.VERIFY_SHOWN
     assert set(visits["Kolom"]) == {"Kunjungan"}
+    # narrowed to one reason: far from their own history only
+    at.multiselect(key="kualitas_verify_reasons").set_value(["riwayat"]).run()
+    assert_clean(at)
+    (own,) = (d.value for d in at.dataframe)
+    assert 0 < len(own) < verify
+    assert own["Alasan"].str.startswith("Jauh dari riwayatnya sendiri").all()
 
 
 def test_kabupaten_kota_level_lists_all_and_charts_the_lowest(

@@ -5,7 +5,7 @@ frames; ``render`` draws the page with Streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -136,31 +136,64 @@ def never_table(frame: pd.DataFrame, areas: Mapping[str, str], lang: str) -> pd.
 def reason_text(row: Mapping[str, Any], lang: str) -> str:
     """Why a value is listed, in words with its typical values: far from the library's own
     history (its median), from its peers (their median that month), or both."""
-    alasan = str(row.get("alasan") or "sejawat")
-    own = i18n.format_number(row.get("median_sendiri"), lang, 1)
-    peer = i18n.format_number(row.get("median_sejawat"), lang, 1)
-    return i18n.t(f"kualitas.alasan.{alasan}", lang, sendiri=own, sejawat=peer)
+    return reason_texts(
+        [row.get("alasan")], [row.get("median_sendiri")], [row.get("median_sejawat")], lang
+    )[0]
+
+
+def reason_texts(
+    reasons: Sequence[Any], own: Sequence[Any], peers: Sequence[Any], lang: str
+) -> list[str]:
+    """``reason_text`` for whole columns (each distinct number formatted once)."""
+    templates = {r: i18n.t(f"kualitas.alasan.{r}", lang) for r in quality.REASONS}
+    shown: dict[Any, str] = {}
+
+    def fmt(v: Any) -> str:
+        key = None if v is None or v != v else float(v)
+        if key not in shown:
+            shown[key] = i18n.format_number(key, lang, 1)
+        return shown[key]
+
+    return [
+        templates.get(str(r) if r in templates else "sejawat", "").format(
+            sendiri=fmt(o), sejawat=fmt(p)
+        )
+        for r, o, p in zip(reasons, own, peers, strict=True)
+    ]
 
 
 def verify_table(frame: pd.DataFrame, libraries: Mapping[str, str], lang: str) -> pd.DataFrame:
-    """Values to verify: library, month, column, value, why it is listed (own history, peers or
-    both), typical value, modified z-scores, batch."""
+    """Values to verify: library, month, column, value, typical value, why it is listed (own
+    history, peers or both), modified z-scores, batch. Words are made once per distinct value
+    (a list can hold thousands of rows)."""
     t = lambda key: i18n.t(key, lang)  # noqa: E731
-    records = frame.to_dict("records")
+    kodes = frame["kode"].astype(str)
+    months = {p: i18n.format_month(p, lang) for p in frame["periode"].unique()}
+    columns = {c: column_label(c, lang) for c in frame["kolom"].unique()}
+    n = len(frame)
+
+    def col(name: str) -> list[Any]:
+        return frame[name].tolist() if name in frame.columns else [None] * n
+
     own_z = frame["skor_z_sendiri"] if "skor_z_sendiri" in frame.columns else frame["skor_z"]
+    reasons = frame["alasan"].tolist() if "alasan" in frame.columns else ["sejawat"] * n
     return pd.DataFrame(
         {
-            t("kualitas.col.kode"): frame["kode"].astype(str),
-            t("kualitas.col.nama"): [libraries.get(str(k)) for k in frame["kode"]],
-            t("kualitas.col.bulan"): [i18n.format_month(p, lang) for p in frame["periode"]],
-            t("kualitas.col.kolom"): [column_label(c, lang) for c in frame["kolom"]],
+            t("kualitas.col.kode"): kodes,
+            t("kualitas.col.nama"): [libraries.get(k) for k in kodes],
+            t("kualitas.col.bulan"): frame["periode"].map(months),
+            t("kualitas.col.kolom"): frame["kolom"].map(columns),
             t("kualitas.col.nilai"): frame["nilai"].astype(float),
             t("kualitas.col.nilai_tipikal"): frame["nilai_tipikal"].astype(float),
-            t("kualitas.col.alasan"): [reason_text(r, lang) for r in records],
+            t("kualitas.col.alasan"): reason_texts(
+                reasons, col("median_sendiri"), col("median_sejawat"), lang
+            ),
             t("kualitas.col.skor_z_sendiri"): own_z.astype(float),
             t("kualitas.col.skor_z_sejawat"): frame["skor_z_sejawat"].astype(float),
             t("kualitas.col.batch"): frame["batch_id"],
-            t("kualitas.col.profil"): [profile_url(k, "perpustakaan") for k in frame["kode"]],
+            t("kualitas.col.profil"): "profil?kode="
+            + kodes.str.replace(".", "", regex=False)
+            + "&tingkat=perpustakaan",
         }
     ).reset_index(drop=True)
 
@@ -176,6 +209,9 @@ def formats(
         if t(key) in table.columns
     }
 
+
+# the values to verify shown on the page (the list is ordered: most suspicious first)
+VERIFY_SHOWN = 1000
 
 NUMBER_DECIMALS = {
     "kualitas.col.perpustakaan": 0,
@@ -360,7 +396,10 @@ def _verify_section(view: View, lang: str) -> None:
     libs = data.completeness("perpustakaan", view)
     names = dict(zip(libs["kode"].astype(str), libs["nama"].astype(str), strict=True))
     table = verify_table(verify, names, lang)
-    _show(table, lang, "kualitas_verify_table", height=360)
+    if len(table) > VERIFY_SHOWN:
+        # the browser gets what a person can read; the downloads hold every row
+        st.caption(t("kualitas.verify.first", n=num(VERIFY_SHOWN), m=num(len(table))))
+    _show(table.head(VERIFY_SHOWN), lang, "kualitas_verify_table", height=360)
     sheet = t("kualitas.sheet.verify")
     _downloads(table, f"nilai_perlu_verifikasi_{stamp}", sheet, lang, "dl_verify")
 
