@@ -34,7 +34,7 @@ import math
 import string
 from collections.abc import Mapping
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -114,12 +114,21 @@ def _text(v: Any, lang: str) -> str:
     if isinstance(v, dict):
         return str(v.get(lang, v.get("id", "")))
     if isinstance(v, int | float) and not isinstance(v, bool):
-        x = float(v)
-        if x != x or x in (math.inf, -math.inf):
-            return "–"
-        text = f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
-        return text.translate(_ID_SEPARATORS) if lang == "id" else text
+        return _number_text(float(v), lang)
     return str(v)
+
+
+@lru_cache(maxsize=8192)
+def _number_text(x: float, lang: str) -> str:
+    """A number in a reason (scores and percents repeat across libraries: kept)."""
+    if x != x or x in (math.inf, -math.inf):
+        return "–"
+    text = f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
+    return text.translate(_ID_SEPARATORS) if lang == "id" else text
+
+
+def _blank_none(v: Any) -> Any:
+    return "" if v is None else v
 
 
 def _nan(v: Any) -> bool:
@@ -541,28 +550,34 @@ def weak_score_reason(
     exports and filters by rule still find it; ``rules`` lists every rule that fired.
     """
     fired = [r for r in SCORE_RULES if r in weak]
-    top = max(fired, key=lambda r: (points.get(r, 0.0), -SCORE_RULES.index(r)))
-    values: dict[str, Any] = {"s": _num(skor), "periode": period_label}
+    top = fired[0]
+    for r in fired[1:]:  # the most points; ties: the first in R1, R4, Q
+        if points.get(r, 0.0) > points.get(top, 0.0):
+            top = r
+    s_value = _num(skor)
+    values: dict[str, Any] = {"s": s_value, "periode": period_label}
     for r in fired:
         values.update(weak[r])
     values["aturan"] = fired
     values["poin"] = float(points.get(top, 0.0))
     out: dict[str, Any] = {"rule": top, "rules": fired}
     raw = {
-        "s": values["s"],
         "batas": batas,
         "provinsi": values.get("provinsi", ""),
         "median": values.get("median"),
         "s_lalu": values.get("s_tahun_lalu"),
     }
     for lang in ("id", "en"):
-        shown = {k: _text("" if v is None else v, lang) for k, v in raw.items()}
         parts = []
         for r in fired:
             text, fields = _template(f"skor.{r}", lang)
-            parts.append(text.format(**{f: shown.get(f, "") for f in fields}) if fields else text)
+            if fields:  # only the numbers a fired rule's words name are formatted
+                text = text.format(**{f: _text(_blank_none(raw.get(f)), lang) for f in fields})
+            parts.append(text)
         head, _ = _template("skor", lang)
-        out[f"text_{lang}"] = head.format(s=shown["s"], bagian=", ".join(parts))
+        out[f"text_{lang}"] = head.format(
+            s=_text(_blank_none(s_value), lang), bagian=", ".join(parts)
+        )
     out["values"] = values
     return out
 
