@@ -136,10 +136,17 @@ def month_completeness(store: Store) -> pd.DataFrame:
             SELECT CAST(g AS DATE) AS periode
             FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 MONTH) t(g)
         ),
+        -- libraries expected from each month on (before the first reported month: from it;
+        -- without a start: from the first month), summed month after month
+        mulai AS (
+            SELECT greatest(coalesce(mulai, CAST($first AS DATE)), CAST($first AS DATE)) AS m,
+                   count(*) AS n
+            FROM lib GROUP BY 1
+        ),
         harap AS (
-            SELECT b.periode, count(l.kode_perpustakaan) AS diharapkan
-            FROM bulan b LEFT JOIN lib l ON l.mulai IS NULL OR l.mulai <= b.periode
-            GROUP BY b.periode
+            SELECT b.periode,
+                   CAST(sum(coalesce(m.n, 0)) OVER (ORDER BY b.periode) AS BIGINT) AS diharapkan
+            FROM bulan b LEFT JOIN mulai m ON m.m = b.periode
         ),
         lapor AS (
             SELECT r.periode, count(*) AS dilaporkan

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import i18n, quality
+from kpi import export, i18n, quality
 from kpi.columns import MONTHLY_COLUMNS
 from kpi.compute import Filters
 from kpi.periods import Period, window
@@ -21,7 +21,14 @@ from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
-from kpi.ui.jelajah import download_buttons, period_label, profile_url, remember, restore
+from kpi.ui.jelajah import (
+    download_buttons,
+    period_label,
+    profile_url,
+    remember,
+    restore,
+    xlsx_bytes,
+)
 
 RULE_D = 80.0  # coaching rule D: completeness under 80% needs reporting coaching
 CHART_LIMIT = 40  # kab/kota: the chart shows the lowest ones, the table all of them
@@ -265,6 +272,32 @@ def _downloads(table: pd.DataFrame, name: str, sheet: str, lang: str, key: str) 
     download_buttons(table, name, sheet, labels, key)
 
 
+def _lazy_downloads(
+    build: Callable[[], pd.DataFrame], name: str, sheet: str, lang: str, key: str
+) -> None:
+    """Excel and CSV downloads of a table made only when a button is clicked (every row of a
+    list the page shows only the start of)."""
+    a, b = st.columns(2)
+    a.download_button(
+        i18n.t("kualitas.download_xlsx", lang),
+        data=lambda: xlsx_bytes({sheet: build()}),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{key}_xlsx",
+    )
+    b.download_button(
+        i18n.t("kualitas.download_csv", lang),
+        data=lambda: export.csv_string(build()),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{key}_csv",
+    )
+
+
 def _show(table: pd.DataFrame, lang: str, key: str, height: int | None = None) -> None:
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     profil = t("kualitas.col.profil")
@@ -395,13 +428,19 @@ def _verify_section(view: View, lang: str) -> None:
         verify = verify[verify["alasan"].isin(picked)]
     libs = data.completeness("perpustakaan", view)
     names = dict(zip(libs["kode"].astype(str), libs["nama"].astype(str), strict=True))
-    table = verify_table(verify, names, lang)
-    if len(table) > VERIFY_SHOWN:
+    if len(verify) > VERIFY_SHOWN:
         # the browser gets what a person can read; the downloads hold every row
-        st.caption(t("kualitas.verify.first", n=num(VERIFY_SHOWN), m=num(len(table))))
-    _show(table.head(VERIFY_SHOWN), lang, "kualitas_verify_table", height=360)
+        st.caption(t("kualitas.verify.first", n=num(VERIFY_SHOWN), m=num(len(verify))))
+    table = verify_table(verify.head(VERIFY_SHOWN), names, lang)
+    _show(table, lang, "kualitas_verify_table", height=360)
     sheet = t("kualitas.sheet.verify")
-    _downloads(table, f"nilai_perlu_verifikasi_{stamp}", sheet, lang, "dl_verify")
+    _lazy_downloads(
+        lambda: verify_table(verify, names, lang),
+        f"nilai_perlu_verifikasi_{stamp}",
+        sheet,
+        lang,
+        "dl_verify",
+    )
 
 
 def _area_names(view: View) -> dict[str, str]:

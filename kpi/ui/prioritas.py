@@ -76,7 +76,6 @@ class Priorities:
     """What the page shows for one window and one sidebar filter."""
 
     rows: pd.DataFrame  # flagged libraries, in the field teams' order (coaching.priorities)
-    rollups: dict[tuple[str, str], pd.DataFrame]  # coaching.rollup per (area level, basis)
     window: str  # the evaluated window, e.g. "2025-01..2025-12"
     settings: dict[str, Any]  # the coaching rule settings used
     skor_settings: dict[str, Any]  # the score settings behind R1, R4 and Q
@@ -100,22 +99,26 @@ def _priorities(db: str, version: int, key: EvalKey, _frame: pd.DataFrame) -> Pr
     del version, key
     store = open_store(db)
     rows = coaching.priorities(_frame)
-    rollups = {
-        (level, basis): coaching.rollup(_frame, level, basis)
-        for level in AREA_LEVELS
-        for basis in BASES
-    }
     # pandas copies attrs (the settings) into every derived frame; the bundle keeps them once
-    for part in (rows, *rollups.values()):
-        part.attrs = {}
+    rows.attrs = {}
     return Priorities(
         rows=rows,
-        rollups=rollups,
         window=str(_frame.attrs.get("window", "")),
         settings=dict(_frame.attrs.get("settings") or coaching.get_settings(store)),
         skor_settings=score.get_settings(store),
         contacts=kontak.contacts(store),
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _rollup(
+    db: str, version: int, key: EvalKey, level: str, basis: str, _frame: pd.DataFrame
+) -> pd.DataFrame:
+    """The roll-up of one area level and basis, made when the page first shows it."""
+    del db, version, key
+    roll = coaching.rollup(_frame, level, basis)
+    roll.attrs = {}
+    return roll
 
 
 # --------------------------------------------------------------------------------------------
@@ -692,14 +695,20 @@ def render(view: View) -> None:
     if bundle.rows.empty:
         st.info(t("prioritas.empty.nothing_flagged"))
     else:
-        _list_section(db, version, key, view, bundle, lang)
-        _areas_section(db, version, key, view, bundle, lang)
+        _list_section(db, version, key, view, bundle, lang, frame)
+        _areas_section(db, version, key, view, bundle, lang, frame)
     _quadrant_section(db, version, key, frame, lang)
     _how(bundle.settings)
 
 
 def _list_section(
-    db: str, version: int, key: EvalKey, view: View, bundle: Priorities, lang: str
+    db: str,
+    version: int,
+    key: EvalKey,
+    view: View,
+    bundle: Priorities,
+    lang: str,
+    frame: pd.DataFrame,
 ) -> None:
     t, num = state.tr, state.num
     st.subheader(t("prioritas.list"))
@@ -757,7 +766,9 @@ def _list_section(
         basis = str(st.session_state.get(BASIS_KEY, "semua"))
         if basis not in BASES:
             basis = "semua"
-        roll = area_list(bundle.rollups[(level, basis)], bundle.rows, level, tiers, rules)
+        roll = area_list(
+            _rollup(db, version, key, level, basis, frame), bundle.rows, level, tiers, rules
+        )
         st.caption(t("prioritas.shown_areas", n=num(len(roll))))
         if roll.empty:
             st.info(t("prioritas.empty.no_match"))
@@ -803,7 +814,13 @@ def _list_section(
 
 
 def _areas_section(
-    db: str, version: int, key: EvalKey, view: View, bundle: Priorities, lang: str
+    db: str,
+    version: int,
+    key: EvalKey,
+    view: View,
+    bundle: Priorities,
+    lang: str,
+    frame: pd.DataFrame,
 ) -> None:
     t = state.tr
     st.subheader(t("prioritas.areas"))
@@ -824,7 +841,7 @@ def _areas_section(
         key=BASIS_KEY,
         help=t("prioritas.basis_help"),
     )
-    roll = bundle.rollups[(level, basis)]
+    roll = _rollup(db, version, key, level, basis, frame)
     ranked = roll[roll["jumlah_perlu"] > 0]
     if ranked.empty:
         st.info(t(f"prioritas.areas_none.{basis}"))
