@@ -297,6 +297,19 @@ FIRST_REPORT_CTE = """awal AS MATERIALIZED (
             FROM laporan_bulanan GROUP BY kode_perpustakaan)"""
 
 
+# the same for one period: a first report can only move the start of a library whose January
+# after joining falls after the period's first month (or that has no joining year), and only
+# when it lies by the period's end; the others start by the first month anyway
+_FIRST_REPORT_IN_PERIOD = """awal AS MATERIALIZED (
+            SELECT kode_perpustakaan, min(periode) AS pertama
+            FROM laporan_bulanan
+            WHERE periode <= $last AND kode_perpustakaan IN (
+                SELECT kode_perpustakaan FROM perpustakaan
+                WHERE tahun_bergabung IS NULL
+                   OR tahun_bergabung >= year(CAST($first AS DATE)))
+            GROUP BY kode_perpustakaan)"""
+
+
 def library_cte(where: str, *, with_first_report: bool = True) -> str:
     """The selected libraries with their expected months over [$first, $last].
 
@@ -306,7 +319,7 @@ def library_cte(where: str, *, with_first_report: bool = True) -> str:
     leaves out the ``awal`` CTE of the first reports, for a caller that defines it once for
     several such queries (kpi.trend).
     """
-    first = f"{FIRST_REPORT_CTE},\n        " if with_first_report else ""
+    first = f"{_FIRST_REPORT_IN_PERIOD},\n        " if with_first_report else ""
     return f"""{first}lib AS (
             SELECT p.kode_perpustakaan, p.nama_perpustakaan, p.jenis, p.kode_provinsi,
                    p.kode_kabupaten_kota, p.penduduk, p.tahun_bergabung,

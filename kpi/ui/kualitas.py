@@ -393,54 +393,107 @@ def _never_section(view: View, never: pd.DataFrame, lang: str) -> None:
     _profile_link(never, lang)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _verify_counts(db: str, version: int, periode: str, fkey: FilterKey) -> dict[str, int]:
+    """How many values to verify there are per column (the list itself stays in the cache)."""
+    return {
+        str(k): int(v)
+        for k, v in _verify(db, version, periode, fkey)["kolom"].value_counts().items()
+    }
+
+
+def _verify_part(
+    db: str, version: int, periode: str, fkey: FilterKey, columns: tuple[str, ...]
+) -> pd.DataFrame:
+    verify = _verify(db, version, periode, fkey)
+    return verify[verify["kolom"].isin(columns)] if columns else verify
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _verify_reasons(
+    db: str, version: int, periode: str, fkey: FilterKey, columns: tuple[str, ...]
+) -> dict[str, int]:
+    part = _verify_part(db, version, periode, fkey, columns)
+    return {str(k): int(v) for k, v in part["alasan"].value_counts().items()}
+
+
+def _verify_rows(
+    db: str,
+    version: int,
+    periode: str,
+    fkey: FilterKey,
+    columns: tuple[str, ...],
+    reasons: tuple[str, ...],
+) -> pd.DataFrame:
+    part = _verify_part(db, version, periode, fkey, columns)
+    return part[part["alasan"].isin(reasons)] if reasons else part
+
+
+def _library_names(db: str, version: int, periode: str, fkey: FilterKey) -> dict[str, str]:
+    libs = data._completeness(db, version, "perpustakaan", periode, fkey)
+    return dict(zip(libs["kode"].astype(str), libs["nama"].astype(str), strict=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _verify_shown(
+    db: str,
+    version: int,
+    periode: str,
+    fkey: FilterKey,
+    columns: tuple[str, ...],
+    reasons: tuple[str, ...],
+    lang: str,
+) -> tuple[int, pd.DataFrame]:
+    """The number of values matching the choices, and the first VERIFY_SHOWN as shown."""
+    rows = _verify_rows(db, version, periode, fkey, columns, reasons)
+    names = _library_names(db, version, periode, fkey)
+    return len(rows), verify_table(rows.head(VERIFY_SHOWN), names, lang)
+
+
 def _verify_section(view: View, lang: str) -> None:
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     num = lambda v, d=0: i18n.format_number(v, lang, d)  # noqa: E731
     stamp = view.periode.replace("..", "_")
+    store = state.store()
+    db, version, fkey = str(store.path), store.data_version(), filter_key(view.filters)
     st.info(t("kualitas.verify.note", ambang=num(Z_THRESHOLD, 1)), icon=":material/fact_check:")
     with st.spinner(t("kualitas.verify.loading")):
-        verify = values_to_verify(view)
-    if verify.empty:
+        counts = _verify_counts(db, version, view.periode, fkey)
+    if not counts:
         st.success(t("kualitas.verify.none"))
         return
     a, b = st.columns([1, 3], vertical_alignment="bottom")
-    a.metric(t("kualitas.metric.verify"), num(len(verify)))
-    counts = verify["kolom"].value_counts()
+    a.metric(t("kualitas.metric.verify"), num(sum(counts.values())))
     chosen = b.multiselect(
         t("kualitas.verify.columns"),
-        list(counts.index),
+        list(counts),
         format_func=lambda c: f"{column_label(c, lang)} ({num(int(counts.get(c, 0)))})",
         placeholder=t("kualitas.verify.all_columns"),
         key="kualitas_verify_columns",
     )
-    if chosen:
-        verify = verify[verify["kolom"].isin(chosen)]
-    reasons = verify["alasan"].value_counts() if "alasan" in verify.columns else pd.Series()
+    columns = tuple(chosen)
+    reasons = _verify_reasons(db, version, view.periode, fkey, columns)
     picked = st.multiselect(
         t("kualitas.verify.reasons"),
-        [r for r in quality.REASONS if r in reasons.index],
+        [r for r in quality.REASONS if r in reasons],
         format_func=lambda r: f"{t(f'kualitas.alasan_pilih.{r}')} ({num(int(reasons.get(r, 0)))})",
         placeholder=t("kualitas.verify.all_reasons"),
         key="kualitas_verify_reasons",
         help=t("kualitas.verify.reasons_help"),
     )
-    if picked:
-        verify = verify[verify["alasan"].isin(picked)]
-    libs = data.completeness("perpustakaan", view)
-    names = dict(zip(libs["kode"].astype(str), libs["nama"].astype(str), strict=True))
-    if len(verify) > VERIFY_SHOWN:
+    chosen_reasons = tuple(picked)
+    n, table = _verify_shown(db, version, view.periode, fkey, columns, chosen_reasons, lang)
+    if n > VERIFY_SHOWN:
         # the browser gets what a person can read; the downloads hold every row
-        st.caption(t("kualitas.verify.first", n=num(VERIFY_SHOWN), m=num(len(verify))))
-    table = verify_table(verify.head(VERIFY_SHOWN), names, lang)
+        st.caption(t("kualitas.verify.first", n=num(VERIFY_SHOWN), m=num(n)))
     _show(table, lang, "kualitas_verify_table", height=360)
     sheet = t("kualitas.sheet.verify")
-    _lazy_downloads(
-        lambda: verify_table(verify, names, lang),
-        f"nilai_perlu_verifikasi_{stamp}",
-        sheet,
-        lang,
-        "dl_verify",
-    )
+
+    def everything() -> pd.DataFrame:
+        rows = _verify_rows(db, version, view.periode, fkey, columns, chosen_reasons)
+        return verify_table(rows, _library_names(db, version, view.periode, fkey), lang)
+
+    _lazy_downloads(everything, f"nilai_perlu_verifikasi_{stamp}", sheet, lang, "dl_verify")
 
 
 def _area_names(view: View) -> dict[str, str]:
