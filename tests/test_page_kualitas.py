@@ -188,10 +188,10 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
     _open_tab(at, "Nilai perlu verifikasi")
     verify = int(metric_values(at)["Nilai perlu verifikasi"].replace(".", ""))
     (verify_t,) = (d.value for d in at.dataframe)
-    # far from their own history or from their peers: the page shows the first 1,000, the
+    # far from their own history or from their peers: the page shows the first 500, the
     # most suspicious first (far from both, then from their own history), and says so
     assert verify > kualitas.VERIFY_SHOWN and len(verify_t) == kualitas.VERIFY_SHOWN
-    assert any("1.000 nilai pertama" in c.value for c in at.caption)
+    assert any("500 nilai pertama" in c.value for c in at.caption)
     assert verify_t["Alasan"].iloc[0].startswith("Jauh dari riwayatnya")
     assert verify_t["Nama"].notna().all()
     assert any("bukan alasan pembinaan" in i.value for i in at.info)

@@ -218,7 +218,7 @@ def formats(
 
 
 # the values to verify shown on the page (the list is ordered: most suspicious first)
-VERIFY_SHOWN = 1000
+VERIFY_SHOWN = 500
 
 NUMBER_DECIMALS = {
     "kualitas.col.perpustakaan": 0,
