@@ -561,25 +561,27 @@ def weak_score_reason(
     values["aturan"] = fired
     values["poin"] = float(points.get(top, 0.0))
     out: dict[str, Any] = {"rule": top, "rules": fired}
-    raw = {
-        "batas": batas,
-        "provinsi": values.get("provinsi", ""),
-        "median": values.get("median"),
-        "s_lalu": values.get("s_tahun_lalu"),
+    args = {
+        "R1": (),
+        "R4": (("batas", batas), ("provinsi", values.get("provinsi", ""))),
+        "Q": (("median", values.get("median")), ("s_lalu", values.get("s_tahun_lalu"))),
     }
     for lang in ("id", "en"):
-        parts = []
-        for r in fired:
-            text, fields = _template(f"skor.{r}", lang)
-            if fields:  # only the numbers a fired rule's words name are formatted
-                text = text.format(**{f: _text(_blank_none(raw.get(f)), lang) for f in fields})
-            parts.append(text)
+        bagian = ", ".join(_weak_part(r, lang, args[r]) for r in fired)
         head, _ = _template("skor", lang)
-        out[f"text_{lang}"] = head.format(
-            s=_text(_blank_none(s_value), lang), bagian=", ".join(parts)
-        )
+        out[f"text_{lang}"] = head.format(s=_text(_blank_none(s_value), lang), bagian=bagian)
     out["values"] = values
     return out
+
+
+@lru_cache(maxsize=16384)
+def _weak_part(rule: str, lang: str, args: tuple[tuple[str, Any], ...]) -> str:
+    """The words of one rule within the score's reason (the same numbers repeat: kept)."""
+    text, fields = _template(f"skor.{rule}", lang)
+    if not fields:
+        return text
+    values = dict(args)
+    return text.format(**{f: _text(_blank_none(values.get(f)), lang) for f in fields})
 
 
 @consistent
