@@ -158,14 +158,32 @@ def reason(
 ) -> dict[str, Any]:
     """A reason: its rule, its text in both languages (from data/i18n) and its numbers."""
     tv = text_values or values
-    out: dict[str, Any] = {"rule": rule}
+    key = tuple((f, _hashable(tv.get(f, ""))) for f in _fields(rule))
+    text_id, text_en = _reason_texts(rule, key)
+    return {"rule": rule, "text_id": text_id, "text_en": text_en, "values": values}
+
+
+@cache
+def _fields(rule: str) -> tuple[str, ...]:
+    """The placeholders of a reason's words in either language."""
+    return tuple(dict.fromkeys((*_template(rule, "id")[1], *_template(rule, "en")[1])))
+
+
+def _hashable(v: Any) -> Any:
+    return tuple(sorted(v.items())) if isinstance(v, dict) else v
+
+
+@lru_cache(maxsize=16384)
+def _reason_texts(rule: str, key: tuple[tuple[str, Any], ...]) -> tuple[str, str]:
+    """A reason's words in both languages for its values (many libraries share them: kept)."""
+    tv = {f: dict(v) if isinstance(v, tuple) else v for f, v in key}
+    out = []
     for lang in ("id", "en"):
         text, fields = _template(rule, lang)
         if fields:
             text = text.format(**{f: _text(tv.get(f, ""), lang) for f in fields})
-        out[f"text_{lang}"] = text
-    out["values"] = values
-    return out
+        out.append(text)
+    return out[0], out[1]
 
 
 # ---------------------------------------------------------------------------------------------
