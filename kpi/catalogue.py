@@ -39,7 +39,12 @@ MEASURES_WITH_COLUMN: tuple[str, ...] = (
     "cum_libraries",
     "penduduk",
     "penduduk_bulan",
+    "end_bulan",
+    "sum_tahun",
+    "penduduk_tahun",
 )
+# measures of a library's population (counted once at area level, see kpi.compute)
+POPULATION_MEASURES: frozenset[str] = frozenset({"penduduk", "penduduk_bulan", "penduduk_tahun"})
 MEASURES_WITHOUT_COLUMN: tuple[str, ...] = (
     "expected_months",
     "reported_months",
@@ -102,6 +107,16 @@ class Kpi:
     agregasi: str
     jenis: tuple[str, ...] = ()
     bands: tuple[Band, ...] = ()
+    # flows: the smallest earlier value a growth figure is computed from (else it is empty)
+    basis_minimum: float | None = None
+
+    @property
+    def uses_population(self) -> bool:
+        """A per-capita KPI (its population is counted once at area level)."""
+        return any(
+            m is not None and m.agg in POPULATION_MEASURES
+            for m in (self.numerator, self.denominator)
+        )
 
     @property
     def is_flow(self) -> bool:
@@ -125,6 +140,7 @@ class Catalogue:
     pembinaan_default: Mapping[str, Any] = field(default_factory=dict)
     # the headline KPIs of the overview (Ringkasan), in order
     ringkasan: tuple[str, ...] = ()
+    penutupan_default: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {k.id: k for k in self.kpis})
@@ -144,6 +160,14 @@ class Catalogue:
 
     def pembinaan_defaults(self) -> dict[str, Any]:
         return copy.deepcopy(dict(self.pembinaan_default))
+
+    def penutupan_defaults(self) -> dict[str, Any]:
+        return copy.deepcopy(dict(self.penutupan_default))
+
+    def min_base(self, kpi_id: str, default: float = 30.0) -> float:
+        """A flow KPI's minimum base for growth (catalogue data; ``default`` when it has none)."""
+        value = self[kpi_id].basis_minimum
+        return float(default if value is None else value)
 
 
 @dataclass(frozen=True)
@@ -308,6 +332,12 @@ def _kpi(raw: Any, index: int, issues: list[Issue]) -> Kpi | None:
     except (TypeError, ValueError):
         issues.append(Issue(kpi_id, "factor and decimals must be numbers"))
         factor, decimals = 1.0, 0
+    base = raw.get("basis_minimum")
+    if base is not None and (
+        isinstance(base, bool) or not isinstance(base, int | float) or base < 0
+    ):
+        issues.append(Issue(kpi_id, "basis_minimum must be a number >= 0"))
+        base = None
     if len(issues) > n_before or num is None:
         return None
     return Kpi(
@@ -326,6 +356,7 @@ def _kpi(raw: Any, index: int, issues: list[Issue]) -> Kpi | None:
         agregasi=agregasi,
         jenis=jenis,
         bands=bands,
+        basis_minimum=None if base is None else float(base),
     )
 
 
@@ -386,9 +417,10 @@ def parse(data: Mapping[str, Any]) -> Catalogue:
     for kpi_id in (pembinaan.get("R3") or {}).get("kpi", []):
         if kpi_id not in ids:
             issues.append(Issue(kpi_id, "listed in pembinaan.R3 but not defined"))
+    penutupan = dict(data.get("penutupan") or {})
     if issues:
         raise CatalogueError(issues)
-    return Catalogue(tuple(kpis), utama, tahap, konversi, skor, pembinaan, ringkasan)
+    return Catalogue(tuple(kpis), utama, tahap, konversi, skor, pembinaan, ringkasan, penutupan)
 
 
 def load(path: str | Path | None = None) -> Catalogue:

@@ -3,20 +3,28 @@
 Every flag names its rule, the numbers behind it and the window it looked at; every threshold
 and point is a setting ("pembinaan" in the store, defaults in kpi/catalogue.yaml).
 
-- Window: the ``jendela_bulan`` months (3, 6 or 12) ending at the selected month.
-- D (reporting first): no report in the last 2 expected months of the window, or completeness
-  below 80%. A library failing D gets the tier "pelaporan" and no other rule is applied to it.
+- Window: the ``jendela_bulan`` months (3, 6 or 12) ending at the selected month; by default
+  the last closed month (kpi.closing), so a new, still open month moves nothing.
+- D (reporting first) counts only closed months: no report in the last 2 closed months of the
+  window, or completeness below 80% over its closed months. A library failing D gets the tier
+  "pelaporan" and no other rule is applied to it.
 - R1: score in the lowest band (merah). R2: year-to-date achievement below 60% of the pro-rated
-  target of a pillar KPI that has a target (kpi.compute.resolve_targets says which target
-  applies to a library). R3: year-on-year change of kunjungan or kegiatan on the 3-month rolling
-  sums at the window's end (months reported in both years) at or below -20%, when the earlier
-  sum is at least the minimum base. R4: score in the bottom 20% of its province and level
+  target of a pillar KPI, for the targets that apply to the library (one naming it, or naming
+  its level in its kab/kota, province or nationally: kpi.compute.resolve_targets). R3:
+  year-on-year change of kunjungan or kegiatan on the 3-month rolling sums at the window's end
+  (months reported in both years) at or below -20%, when the earlier sum is at least the KPI's
+  own minimum base (catalogue data). R4: score in the bottom 20% of its province and level
   (cume_dist <= 0.2 among the scored libraries of the same province and jenis). R5: kegiatan = 0
   reported for 3 consecutive months in the window. R6: CIEL index at least 30 points above the
   score. Q: quadrant IV (score below the median of its level, and lower than a year earlier).
+- One weakness counts once: R1, R4 and Q read the same score, so together they give the largest
+  of their points, as one reason with all their numbers.
 - Libraries whose first report is less than 6 months before the window's end are not judged on
   growth (R3 and Q).
 - Points add up once per rule; tiers: >= 5 prioritas_1, 3-4 prioritas_2, 1-2 pantau.
+- Roll-up to areas for leadership: ranked by the lower bound of the 90% Wilson interval of the
+  share of libraries needing coaching (Prioritas 1, Prioritas 2 or Pembinaan pelaporan; or the
+  performance tiers only, or reporting only), ties by the number of libraries concerned.
 """
 
 from __future__ import annotations
@@ -26,15 +34,15 @@ import math
 import string
 from collections.abc import Mapping
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kpi import i18n
+from kpi import closing, i18n
 from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
-from kpi.compute import Filters, achievement, aggregate, ciel, growth, last_month, targets
+from kpi.compute import Filters, achievement, aggregate, ciel, growth, targets
 from kpi.periods import Period, add_months, months_between, parse_period, window
 from kpi.score import bands_of, scored_table
 from kpi.score import get_settings as get_score_settings
@@ -46,6 +54,14 @@ TIERS: tuple[str, ...] = ("pelaporan", "prioritas_1", "prioritas_2", "pantau")
 # the order of the list handed to field teams
 TIER_ORDER: dict[str, int] = {"prioritas_1": 0, "prioritas_2": 1, "pelaporan": 2, "pantau": 3}
 QUADRANTS: tuple[str, ...] = ("teladan", "waspada", "berkembang", "prioritas")
+# the rules that read the score: together they count once (the largest of their points)
+SCORE_RULES: tuple[str, ...] = ("R1", "R4", "Q")
+# what the roll-up's share counts: every coaching need, performance only, reporting only
+BASES: dict[str, tuple[str, ...]] = {
+    "semua": ("prioritas_1", "prioritas_2", "pelaporan"),
+    "kinerja": ("prioritas_1", "prioritas_2"),
+    "pelaporan": ("pelaporan",),
+}
 
 
 def default_settings(cat: Catalogue | None = None) -> dict[str, Any]:
@@ -98,12 +114,21 @@ def _text(v: Any, lang: str) -> str:
     if isinstance(v, dict):
         return str(v.get(lang, v.get("id", "")))
     if isinstance(v, int | float) and not isinstance(v, bool):
-        x = float(v)
-        if x != x or x in (math.inf, -math.inf):
-            return "–"
-        text = f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
-        return text.translate(_ID_SEPARATORS) if lang == "id" else text
+        return _number_text(float(v), lang)
     return str(v)
+
+
+@lru_cache(maxsize=8192)
+def _number_text(x: float, lang: str) -> str:
+    """A number in a reason (scores and percents repeat across libraries: kept)."""
+    if x != x or x in (math.inf, -math.inf):
+        return "–"
+    text = f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
+    return text.translate(_ID_SEPARATORS) if lang == "id" else text
+
+
+def _blank_none(v: Any) -> Any:
+    return "" if v is None else v
 
 
 def _nan(v: Any) -> bool:
@@ -133,14 +158,32 @@ def reason(
 ) -> dict[str, Any]:
     """A reason: its rule, its text in both languages (from data/i18n) and its numbers."""
     tv = text_values or values
-    out: dict[str, Any] = {"rule": rule}
+    key = tuple((f, _hashable(tv.get(f, ""))) for f in _fields(rule))
+    text_id, text_en = _reason_texts(rule, key)
+    return {"rule": rule, "text_id": text_id, "text_en": text_en, "values": values}
+
+
+@cache
+def _fields(rule: str) -> tuple[str, ...]:
+    """The placeholders of a reason's words in either language."""
+    return tuple(dict.fromkeys((*_template(rule, "id")[1], *_template(rule, "en")[1])))
+
+
+def _hashable(v: Any) -> Any:
+    return tuple(sorted(v.items())) if isinstance(v, dict) else v
+
+
+@lru_cache(maxsize=16384)
+def _reason_texts(rule: str, key: tuple[tuple[str, Any], ...]) -> tuple[str, str]:
+    """A reason's words in both languages for its values (many libraries share them: kept)."""
+    tv = {f: dict(v) if isinstance(v, tuple) else v for f, v in key}
+    out = []
     for lang in ("id", "en"):
         text, fields = _template(rule, lang)
         if fields:
             text = text.format(**{f: _text(tv.get(f, ""), lang) for f in fields})
-        out[f"text_{lang}"] = text
-    out["values"] = values
-    return out
+        out.append(text)
+    return out[0], out[1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,6 +236,22 @@ def _region_names(store: Store) -> dict[str, str]:
     return dict(zip(names["kode"].tolist(), names["nama"].tolist(), strict=True))
 
 
+class _Auto:
+    """The default of ``closed_until``: the last closed month of the store (kpi.closing)."""
+
+
+AUTO = _Auto()
+
+
+def reporting_window(win: Period, closed_until: date | None) -> Period | None:
+    """The months of ``win`` that rule D counts: its closed ones (None when none is closed)."""
+    if closed_until is None or closed_until < win.first:
+        return None
+    if closed_until >= win.last:
+        return win
+    return Period("rentang", win.first, closed_until)
+
+
 @consistent
 def rule_inputs(
     store: Store,
@@ -203,18 +262,23 @@ def rule_inputs(
     settings: Mapping[str, Any] | None = None,
     score_settings: Mapping[str, Any] | None = None,
     cat: Catalogue | None = None,
+    closed_until: date | None | _Auto = AUTO,
+    today: date | None = None,
 ) -> pd.DataFrame:
     """Per library, every figure the rules look at (all computed in DuckDB, a few queries).
 
     Columns: kode, nama, jenis, kode_provinsi, provinsi, kode_kabupaten_kota, kabupaten_kota,
-    bulan_diharapkan, bulan_dilaporkan, kelengkapan (window), diharapkan_akhir and
-    dilaporkan_akhir (the last months of rule D), skor, band, skor_tahun_lalu, median_sejawat
+    bulan_diharapkan, bulan_dilaporkan, kelengkapan (the closed months of the window: what rule
+    D counts), diharapkan_akhir and dilaporkan_akhir (the last closed months of rule D), skor,
+    band (over the whole window), skor_tahun_lalu, median_sejawat
     (median score of the same jenis), persentil_sejawat (cume_dist of the score within province
     and jenis), bulan_tanpa_kegiatan (longest run of reported kegiatan = 0), ciel,
     bulan_melapor (months from the first report to the window's end), ``<kpi>_yoy``,
     ``<kpi>_kini``, ``<kpi>_lalu`` for the R3 KPIs, and capaian (list of (kpi, percent, actual,
     pro-rated target) for the KPIs with a target). ``score_settings`` (default: the stored
     ones) scores the libraries, so candidate settings can be previewed without saving them.
+    ``closed_until``: the last closed month (default: the store's, on ``today``); months of the
+    window after it are open and rule D does not count them.
     """
     cat = cat or catalogue()
     s = dict(settings) if settings is not None else get_settings(store, cat)
@@ -243,16 +307,34 @@ def rule_inputs(
         },
         index=idx,
     )
-    out["bulan_diharapkan"] = libs["bulan_diharapkan"].fillna(0).astype(float)
-    out["bulan_dilaporkan"] = libs["bulan_dilaporkan"].fillna(0).astype(float)
-    out["kelengkapan"] = libs["kelengkapan"].astype(float)
-
+    closed = closing.last_closed(store, today) if isinstance(closed_until, _Auto) else closed_until
+    d_win = reporting_window(win, closed)
     last_n = int((s.get("D") or {}).get("bulan_terakhir", 2))
-    tail = aggregate(
-        store, "perpustakaan", window(end, last_n), filters, ["kelengkapan"], cat
-    ).set_index("kode")
-    out["diharapkan_akhir"] = tail["bulan_diharapkan"].reindex(idx).fillna(0).astype(float)
-    out["dilaporkan_akhir"] = tail["bulan_dilaporkan"].reindex(idx).fillna(0).astype(float)
+    if d_win is None:  # no closed month in the window: rule D has nothing to count yet
+        for c in ("bulan_diharapkan", "bulan_dilaporkan", "diharapkan_akhir", "dilaporkan_akhir"):
+            out[c] = 0.0
+        out["kelengkapan"] = np.nan
+    else:
+        d_libs = (
+            libs
+            if d_win == win
+            else aggregate(store, "perpustakaan", d_win, filters, ["kelengkapan"], cat).set_index(
+                "kode"
+            )
+        )
+        out["bulan_diharapkan"] = d_libs["bulan_diharapkan"].reindex(idx).fillna(0).astype(float)
+        out["bulan_dilaporkan"] = d_libs["bulan_dilaporkan"].reindex(idx).fillna(0).astype(float)
+        out["kelengkapan"] = d_libs["kelengkapan"].reindex(idx).astype(float)
+        tail = aggregate(
+            store,
+            "perpustakaan",
+            window(d_win.last, min(last_n, d_win.months)),
+            filters,
+            ["kelengkapan"],
+            cat,
+        ).set_index("kode")
+        out["diharapkan_akhir"] = tail["bulan_diharapkan"].reindex(idx).fillna(0).astype(float)
+        out["dilaporkan_akhir"] = tail["bulan_dilaporkan"].reindex(idx).fillna(0).astype(float)
 
     out["skor"] = libs["skor"].astype(float)
     out["band"] = libs["band"]
@@ -284,15 +366,9 @@ def rule_inputs(
 
     r3 = s.get("R3") or {}
     r3_ids = list(r3.get("kpi", ["kunjungan", "kegiatan"]))
-    gr = growth(
-        store,
-        "perpustakaan",
-        Period("bulan", end, end),
-        filters,
-        r3_ids,
-        float(r3.get("basis_minimum", 30)),
-        cat,
-    ).set_index("kode")
+    # each KPI's own minimum base (catalogue data)
+    gr = growth(store, "perpustakaan", Period("bulan", end, end), filters, r3_ids, None, cat)
+    gr = gr.set_index("kode")
     gr = gr.reindex(idx)
     for k in r3_ids:
         out[f"{k}_yoy"] = gr[k].astype(float)
@@ -320,6 +396,9 @@ def rule_inputs(
     out.attrs["window"] = win.label
     out.attrs["end"] = end
     out.attrs["r3"] = r3_ids
+    # the months rule D counted, and the last closed month of the store
+    out.attrs["window_pelaporan"] = d_win.label if d_win is not None else None
+    out.attrs["tutup"] = closed.strftime("%Y-%m") if closed is not None else None
     return out
 
 
@@ -336,6 +415,7 @@ def apply_rules(
     s = settings
     end: date = inputs.attrs.get("end") or date.today()
     period_label = str(inputs.attrs.get("window", ""))
+    d_label = inputs.attrs.get("window_pelaporan", period_label)
     r3_ids = list(inputs.attrs.get("r3") or (s.get("R3") or {}).get("kpi", []))
     d_cfg = s.get("D") or {}
     last_n = int(d_cfg.get("bulan_terakhir", 2))
@@ -390,7 +470,7 @@ def apply_rules(
                         "kelengkapan": _num(complete),
                         "dilaporkan_bulan_terakhir": int(v_tail_rep[i]),
                         "bulan_terakhir": last_n,
-                        "periode": period_label,
+                        "periode": d_label,
                     },
                     {"n": n_missing, "m": int(v_expected[i])},
                 )
@@ -402,9 +482,9 @@ def apply_rules(
             continue
         hit: set[str] = set()
         skor = v_skor[i]
+        weak: dict[str, dict[str, Any]] = {}  # R1, R4, Q: one weakness, one reason
         if not _nan(skor) and v_band[i] == lowest_band:
-            hit.add("R1")
-            rs.append(reason("R1", {"s": _num(skor), "band": v_band[i], "periode": period_label}))
+            weak["R1"] = {"band": v_band[i]}
         for kpi_id, cap, akt, tgt in v_cap[i] or []:
             if cap < r2_min:
                 hit.add("R2")
@@ -444,15 +524,8 @@ def apply_rules(
                     )
         cd = v_cume[i]
         if not _nan(cd) and cd <= r4_share + 1e-12:
-            hit.add("R4")
             prov = str(v_prov[i]) if v_prov[i] is not None else ""
-            rs.append(
-                reason(
-                    "R4",
-                    {"s": _num(skor), "persentil": _num(100 * cd), "provinsi": prov},
-                    {"provinsi": prov, "batas": round(100 * r4_share)},
-                )
-            )
+            weak["R4"] = {"persentil": _num(100 * cd), "provinsi": prov}
         zero = v_zero[i]
         if not _nan(zero) and zero >= r5_n:
             hit.add("R5")
@@ -465,14 +538,11 @@ def apply_rules(
         if judged and not _nan(skor) and not _nan(v_median[i]) and not _nan(v_prev[i]):
             quad = quadrant_of(skor - v_median[i], skor - v_prev[i])
         if quad == "prioritas":
-            hit.add("Q")
-            rs.append(
-                reason(
-                    "Q",
-                    {"s": _num(skor), "median": _num(v_median[i]), "s_tahun_lalu": _num(v_prev[i])},
-                )
-            )
-        total = sum(pts[r] for r in hit)
+            weak["Q"] = {"median": _num(v_median[i]), "s_tahun_lalu": _num(v_prev[i])}
+        if weak:
+            # first: the score is the headline of a library's weakness
+            rs.insert(0, weak_score_reason(weak, skor, pts, period_label, round(100 * r4_share)))
+        total = sum(pts[r] for r in hit) + (max(pts[r] for r in weak) if weak else 0.0)
         tiers.append(tier_of(total, s))
         points.append(total)
         quadrants.append(quad)
@@ -485,6 +555,53 @@ def apply_rules(
     return out
 
 
+def weak_score_reason(
+    weak: Mapping[str, Mapping[str, Any]],
+    skor: float,
+    points: Mapping[str, float],
+    period_label: str,
+    batas: int,
+) -> dict[str, Any]:
+    """R1, R4 and Q together: one reason, with every number of the rules that fired.
+
+    Its ``rule`` is the fired rule with the most points (ties: R1, R4, Q in that order), so
+    exports and filters by rule still find it; ``rules`` lists every rule that fired.
+    """
+    fired = [r for r in SCORE_RULES if r in weak]
+    top = fired[0]
+    for r in fired[1:]:  # the most points; ties: the first in R1, R4, Q
+        if points.get(r, 0.0) > points.get(top, 0.0):
+            top = r
+    s_value = _num(skor)
+    values: dict[str, Any] = {"s": s_value, "periode": period_label}
+    for r in fired:
+        values.update(weak[r])
+    values["aturan"] = fired
+    values["poin"] = float(points.get(top, 0.0))
+    out: dict[str, Any] = {"rule": top, "rules": fired}
+    args = {
+        "R1": (),
+        "R4": (("batas", batas), ("provinsi", values.get("provinsi", ""))),
+        "Q": (("median", values.get("median")), ("s_lalu", values.get("s_tahun_lalu"))),
+    }
+    for lang in ("id", "en"):
+        bagian = ", ".join(_weak_part(r, lang, args[r]) for r in fired)
+        head, _ = _template("skor", lang)
+        out[f"text_{lang}"] = head.format(s=_text(_blank_none(s_value), lang), bagian=bagian)
+    out["values"] = values
+    return out
+
+
+@lru_cache(maxsize=16384)
+def _weak_part(rule: str, lang: str, args: tuple[tuple[str, Any], ...]) -> str:
+    """The words of one rule within the score's reason (the same numbers repeat: kept)."""
+    text, fields = _template(f"skor.{rule}", lang)
+    if not fields:
+        return text
+    values = dict(args)
+    return text.format(**{f: _text(_blank_none(values.get(f)), lang) for f in fields})
+
+
 @consistent
 def evaluate(
     store: Store,
@@ -494,23 +611,28 @@ def evaluate(
     *,
     settings: Mapping[str, Any] | None = None,
     cat: Catalogue | None = None,
+    today: date | None = None,
+    closed_until: date | None | _Auto = AUTO,
 ) -> pd.DataFrame:
     """Every library of the filter with its rules, points, tier, quadrant and reasons.
 
     Columns: those of ``rule_inputs`` plus tingkat, tier (None when no flag), points, quadrant
     and reasons (list of {"rule", "text_id", "text_en", "values"}). ``attrs`` holds the window
-    and the settings used.
+    and the settings used. Without ``period`` the window ends at the last closed month
+    (kpi.closing, on ``today``); ``closed_until`` overrides the last closed month (rule D).
     """
     cat = cat or catalogue()
     s = dict(settings) if settings is not None else get_settings(store, cat)
     if period is None:
-        end = last_month(store)
+        end = closing.default_end(store, today)
         if end is None:
             return pd.DataFrame(columns=["kode", "tier", "points", "quadrant", "reasons"])
     else:
         end = parse_period(period).last
     n_months = int(window_months or s.get("jendela_bulan", 12))
-    inputs = rule_inputs(store, end, n_months, filters, settings=s, cat=cat)
+    inputs = rule_inputs(
+        store, end, n_months, filters, settings=s, cat=cat, today=today, closed_until=closed_until
+    )
     bands = bands_of(get_score_settings(store, cat))
     out = apply_rules(inputs, s, lowest_band=bands[0].id if bands else "merah", cat=cat)
     out.insert(2, "tingkat", "perpustakaan")
@@ -527,17 +649,49 @@ def priorities(frame: pd.DataFrame) -> pd.DataFrame:
     return flagged.drop(columns="_o").reset_index(drop=True)
 
 
-def rollup(frame: pd.DataFrame, level: str) -> pd.DataFrame:
+def wilson_lower(k: np.ndarray | float, n: np.ndarray | float, confidence: float = 90.0) -> Any:
+    """The lower bound of the Wilson score interval of k successes in n (a share in 0-1),
+    two-sided at ``confidence`` percent; empty (NaN) when n is 0."""
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.5 + float(confidence) / 200.0)
+    k_ = np.asarray(k, dtype=float)
+    n_ = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k_ / n_
+        centre = p + z * z / (2 * n_)
+        spread = z * np.sqrt(p * (1 - p) / n_ + z * z / (4 * n_ * n_))
+        low = (centre - spread) / (1 + z * z / n_)
+    low = np.where(n_ > 0, np.clip(low, 0.0, 1.0), np.nan)
+    return low if low.ndim else float(low)
+
+
+def rollup(
+    frame: pd.DataFrame, level: str, basis: str = "semua", confidence: float | None = None
+) -> pd.DataFrame:
     """Per kab/kota or province: libraries per tier and their shares, the area library's own
-    tier, ranked by the share in prioritas_1 and 2 (ties: the number of libraries concerned).
+    tier, and the ranking for leadership.
+
+    ``basis`` says which libraries "need coaching": semua (Prioritas 1, Prioritas 2 and
+    Pembinaan pelaporan), kinerja (Prioritas 1 and 2) or pelaporan. Their number is
+    ``jumlah_perlu`` and their share ``porsi_perlu`` (percent); the areas are ranked by
+    ``batas_bawah``, the lower bound (percent) of the Wilson interval of that share at
+    ``confidence`` percent (default: the setting ``selang_kepercayaan`` given in ``frame``'s
+    attrs, else 90), so that 2 of 3 does not outrank 40 of 60; ties by the number concerned.
     """
     if level not in ("provinsi", "kabupaten_kota"):
         raise ValueError("roll-up is to provinsi or kabupaten_kota")
+    if basis not in BASES:
+        raise ValueError(f"unknown basis {basis!r} (one of {', '.join(BASES)})")
+    if confidence is None:
+        confidence = float((frame.attrs.get("settings") or {}).get("selang_kepercayaan", 90) or 90)
     key = f"kode_{level}"
     if key not in frame.columns or frame.empty:
         cols = ["kode", "nama", "tingkat", "provinsi", "kabupaten_kota", "peringkat"]
         cols += ["sendiri_kode", "sendiri_tier", "sendiri_points", "sendiri_quadrant"]
-        cols += ["sendiri_reasons", "sendiri_nama", "jumlah_perpustakaan"]
+        cols += ["sendiri_reasons", "sendiri_nama", "jumlah_perpustakaan", "jumlah_perlu"]
+        cols += ["porsi_perlu", "batas_bawah", "basis", "jumlah_prioritas", "porsi_prioritas"]
+        cols += [f"jumlah_{t}" for t in TIERS] + [f"porsi_{t}" for t in TIERS]
         return pd.DataFrame(columns=cols)
     data = frame[frame[key].notna()]
     tiers = data["tier"].fillna("tanpa_flag")
@@ -554,6 +708,13 @@ def rollup(frame: pd.DataFrame, level: str) -> pd.DataFrame:
         out[f"porsi_{t}"] = (100.0 * counts[t] / total).to_numpy()
     out["jumlah_prioritas"] = out["jumlah_prioritas_1"] + out["jumlah_prioritas_2"]
     out["porsi_prioritas"] = 100.0 * out["jumlah_prioritas"] / out["jumlah_perpustakaan"]
+    concerned = sum(out[f"jumlah_{t}"] for t in BASES[basis])
+    out["jumlah_perlu"] = concerned.astype(int)
+    out["porsi_perlu"] = 100.0 * out["jumlah_perlu"] / out["jumlah_perpustakaan"]
+    out["batas_bawah"] = 100.0 * wilson_lower(
+        out["jumlah_perlu"].to_numpy(), out["jumlah_perpustakaan"].to_numpy(), confidence
+    )
+    out["basis"] = basis
     own = data[data["jenis"] == level].drop_duplicates(key).set_index(key)
     for col in ("kode", "nama", "tier", "points", "quadrant", "reasons"):
         out[f"sendiri_{col}"] = out["kode"].map(own[col]).to_numpy() if len(own) else None
@@ -567,7 +728,7 @@ def rollup(frame: pd.DataFrame, level: str) -> pd.DataFrame:
     out["kabupaten_kota"] = out["nama"] if level == "kabupaten_kota" else None
     out["tingkat"] = level
     out = out.sort_values(
-        ["porsi_prioritas", "jumlah_prioritas", "kode"], ascending=[False, False, True]
+        ["batas_bawah", "jumlah_perlu", "kode"], ascending=[False, False, True]
     ).reset_index(drop=True)
     out["peringkat"] = np.arange(1, len(out) + 1)
     return out

@@ -12,7 +12,7 @@ column list; every value from a user is a parameter.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -105,16 +105,35 @@ def _literal(value: float | bool) -> str:
 
 
 class _Builder:
-    """Collects the distinct per-library measure expressions of a set of KPIs."""
+    """Collects the distinct per-library measure expressions of a set of KPIs.
 
-    def __init__(self) -> None:
+    ``area``: the KPIs are for an area level, where a library's population is counted once
+    (see ``_population``): a library whose catchment lies within another partner library's of
+    the same area (its ``puncak``, the top of its catchment) adds its values but no population.
+    """
+
+    def __init__(self, area: bool = False) -> None:
+        self.area = area
         self.monthly: dict[str, str] = {}  # SQL over the months of the period -> alias
         self.cumulative: dict[str, str] = {}  # SQL over the history to the period end -> alias
+        # per library and calendar year of the period (alias ``ty``): sum and count of a column
+        self.yearly: dict[str, str] = {}
+        # per top of a catchment (area level): over the months of the period / per year
+        self.group_monthly: dict[str, str] = {}
+        self.group_yearly: dict[str, str] = {}
 
     def _alias(self, pool: dict[str, str], sql: str, prefix: str) -> str:
         if sql not in pool:
             pool[sql] = f"{prefix}{len(pool)}"
         return pool[sql]
+
+    def _year(self, col: str) -> tuple[str, str]:
+        """The per-library aliases (in ``thn``) of a yearly column: its sum over the calendar
+        years of the period and the number of years it counts in (sum above 0 or 12 months)."""
+        c = _col(col)
+        s = self._alias(self.yearly, f"sum(r.{c})", "s")
+        n = self._alias(self.yearly, f"count(r.{c})", "s")
+        return s, n
 
     def measure(self, m: Measure, pair: str) -> str:
         """The per-library SQL of a measure (over the columns of ``bln``/``kum``/``l``)."""
@@ -127,6 +146,14 @@ class _Builder:
             return f"b.{a}"
         if agg == "penduduk_bulan":
             a = self._alias(self.monthly, f"count(r.{_col(col or '')}) FILTER (WHERE {pair})", "b")
+            if self.area:
+                g = self._alias(
+                    self.group_monthly,
+                    f"count(DISTINCT r.periode) FILTER (WHERE r.{_col(col or '')} IS NOT NULL "
+                    f"AND {pair})",
+                    "g",
+                )
+                return self._population(f"b.{a} > 0", f"g.{g}", months=True)
             return f"(l.penduduk * b.{a})"
         if agg == "end":
             c = _col(col or "")
@@ -134,9 +161,29 @@ class _Builder:
                 self.monthly, f"arg_max(r.{c}, r.periode) FILTER (WHERE r.{c} IS NOT NULL)", "b"
             )
             return f"b.{a}"
+        if agg == "end_bulan":
+            c = _col(col or "")
+            a = self._alias(
+                self.monthly, f"arg_max(r.{c}, r.periode) FILTER (WHERE r.{c} IS NOT NULL)", "b"
+            )
+            n = self._alias(self.monthly, f"count(*) FILTER (WHERE {pair})", "b")
+            return f"(b.{a} * b.{n})"
         if agg == "penduduk":
             a = self._alias(self.monthly, f"count(r.{_col(col or '')})", "b")
+            if self.area:
+                g = self._alias(self.group_monthly, f"count(r.{_col(col or '')})", "g")
+                return self._population(f"b.{a} > 0", f"g.{g}", months=False)
             return f"(CASE WHEN b.{a} > 0 THEN l.penduduk END)"
+        if agg == "sum_tahun":
+            s, _ = self._year(col or "")
+            return f"t.{s}"
+        if agg == "penduduk_tahun":
+            s, n = self._year(col or "")
+            years = self._alias(self.yearly, f"@years:{s}:{n}", "y")
+            if self.area:
+                g = self._alias(self.group_yearly, f"@years:{s}:{n}", "gy")
+                return self._population(f"t.{years} > 0", f"gt.{g}", months=True)
+            return f"(l.penduduk * t.{years})"
         if agg == "libraries_reporting":
             parts = [
                 f"b.{self._alias(self.monthly, f'count(r.{_col(c)})', 'b')} > 0" for c in m.columns
@@ -170,16 +217,30 @@ class _Builder:
             )
             return f"coalesce(b.{a}, 0)"
         if agg == "ontime_months":
+            # by the deadline: the $tenggat-th of the following month (setting)
             a = self._alias(
                 self.monthly,
                 "count(*) FILTER (WHERE (l.mulai IS NULL OR r.periode >= l.mulai) AND "
-                "r.tanggal_lapor <= r.periode + INTERVAL 1 MONTH + INTERVAL 9 DAY)",
+                "r.tanggal_lapor < r.periode + INTERVAL 1 MONTH + to_days(CAST($tenggat AS "
+                "INTEGER)))",
                 "b",
             )
             return f"coalesce(b.{a}, 0)"
         if agg == "expected_months":
             return "l.m_harap"
         raise ValueError(f"unknown measure {agg!r}")
+
+    @staticmethod
+    def _population(own_reported: str, group_count: str, *, months: bool) -> str:
+        """A population denominator at area level, counted once per catchment: the top of a
+        catchment gives its population (x the months, or years, in which any library of its
+        catchment reported); a library inside another's catchment gives 0 when it reported."""
+        top = "a.puncak = l.kode_perpustakaan"
+        value = f"l.penduduk * {group_count}" if months else "l.penduduk"
+        return (
+            f"(CASE WHEN {top} THEN CASE WHEN {group_count} > 0 THEN {value} END "
+            f"WHEN {own_reported} THEN 0 END)"
+        )
 
     def kpi(self, k: Kpi) -> tuple[str, str | None]:
         """Per-library numerator and denominator SQL of a KPI."""
@@ -191,12 +252,35 @@ class _Builder:
         pair = pair or "TRUE"
         num = self.measure(k.numerator, pair)
         den = self.measure(k.denominator, pair) if k.denominator is not None else None
+        if self.area and den is not None and k.uses_population:
+            # the top of a catchment adds its population even when it reported no value itself
+            top = f"a.puncak = l.kode_perpustakaan AND {den} > 0"
+            num = f"(CASE WHEN {top} THEN coalesce({num}, 0) ELSE {num} END)"
         if k.jenis:
             levels = ", ".join(f"'{j}'" for j in k.jenis if j in JENIS_PERPUSTAKAAN)
             num = f"(CASE WHEN l.jenis IN ({levels}) THEN {num} END)"
             if den is not None:
                 den = f"(CASE WHEN l.jenis IN ({levels}) THEN {den} END)"
         return num, den
+
+    def yearly_sql(self) -> tuple[list[str], list[str]]:
+        """The select lists of ``ty`` (per library and year) and ``thn`` (per library)."""
+        per_year = [f"{sql} AS {a}" for sql, a in self.yearly.items() if not sql.startswith("@")]
+        per_lib: list[str] = []
+        for sql, a in self.yearly.items():
+            if sql.startswith("@years:"):
+                _, s, n = sql.split(":")
+                per_lib.append(f"count(*) FILTER (WHERE {s} > 0 OR {n} = 12) AS {a}")
+            else:
+                per_lib.append(f"sum({a}) AS {a}")
+        return per_year, per_lib
+
+    def group_yearly_sql(self) -> list[str]:
+        out = []
+        for sql, a in self.group_yearly.items():
+            _, s, n = sql.split(":")
+            out.append(f"count(DISTINCT ty.y) FILTER (WHERE ty.{s} > 0 OR ty.{n} = 12) AS {a}")
+        return out
 
 
 def _kpis(cat: Catalogue, ids: Iterable[str] | None) -> list[Kpi]:
@@ -207,20 +291,70 @@ def _kpis(cat: Catalogue, ids: Iterable[str] | None) -> list[Kpi]:
     return [cat[i] for i in wanted]
 
 
+# each library's first report (expected months start at it at the latest)
+FIRST_REPORT_CTE = """awal AS MATERIALIZED (
+            SELECT kode_perpustakaan, min(periode) AS pertama
+            FROM laporan_bulanan GROUP BY kode_perpustakaan)"""
+
+
+# the same for one period: a first report can only move the start of a library whose January
+# after joining falls after the period's first month (or that has no joining year), and only
+# when it lies by the period's end; the others start by the first month anyway
+_FIRST_REPORT_IN_PERIOD = """awal AS MATERIALIZED (
+            SELECT kode_perpustakaan, min(periode) AS pertama
+            FROM laporan_bulanan
+            WHERE periode <= $last AND kode_perpustakaan IN (
+                SELECT kode_perpustakaan FROM perpustakaan
+                WHERE tahun_bergabung IS NULL
+                   OR tahun_bergabung >= year(CAST($first AS DATE)))
+            GROUP BY kode_perpustakaan)"""
+
+
+def library_cte(where: str, *, with_first_report: bool = True) -> str:
+    """The selected libraries with their expected months over [$first, $last].
+
+    Expected months start at the earlier of the library's first report and the January after
+    its joining year (a library without either is expected every month); ``mulai`` is that
+    month and ``m_harap`` the expected months of the period. ``with_first_report=False``
+    leaves out the ``awal`` CTE of the first reports, for a caller that defines it once for
+    several such queries (kpi.trend).
+    """
+    first = f"{_FIRST_REPORT_IN_PERIOD},\n        " if with_first_report else ""
+    return f"""{first}lib AS (
+            SELECT p.kode_perpustakaan, p.nama_perpustakaan, p.jenis, p.kode_provinsi,
+                   p.kode_kabupaten_kota, p.penduduk, p.tahun_bergabung,
+                   least(make_date(p.tahun_bergabung + 1, 1, 1), aw.pertama) AS mulai,
+                   greatest(0, date_diff('month',
+                        greatest(CAST($first AS DATE), coalesce(
+                            least(make_date(p.tahun_bergabung + 1, 1, 1), aw.pertama),
+                            CAST($first AS DATE))),
+                        CAST($last AS DATE)) + 1) AS m_harap
+            FROM perpustakaan p LEFT JOIN awal aw ON aw.kode_perpustakaan = p.kode_perpustakaan
+            WHERE {where})"""
+
+
 def aggregate_sql(
     level: str,
     period: Period,
     filters: Filters,
     kpis: Sequence[Kpi],
+    deadline_day: int = 10,
+    *,
+    with_first_report: bool = True,
 ) -> tuple[str, dict[str, Any]]:
-    """The SQL and parameters of the KPI table (one row per unit of ``level``)."""
+    """The SQL and parameters of the KPI table (one row per unit of ``level``).
+
+    ``deadline_day``: reports count as on time up to that day of the following month;
+    ``with_first_report``: see ``library_cte``.
+    """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
     params: dict[str, Any] = {"first": period.first, "last": period.last}
     where = filters.sql(params)
     if level == "kabupaten_kota":
         where += " AND p.kode_kabupaten_kota IS NOT NULL"
-    b = _Builder()
+    area = level != "perpustakaan"
+    b = _Builder(area=area)
     per_cols: list[str] = []
     out_cols: list[str] = []
     for k in kpis:
@@ -236,26 +370,19 @@ def aggregate_sql(
                 f"{_literal(k.factor)} * sum(n__{k.id}) FILTER (WHERE {both}) / "
                 f"nullif(sum(d__{k.id}) FILTER (WHERE {both}), 0) AS {k.id}"
             )
-            out_cols.append(
-                f"count(*) FILTER (WHERE {both} AND d__{k.id} <> 0) AS {k.id}__perpustakaan"
-            )
+            # a library inside another's catchment (population counted once) still contributes
+            counted = f"d__{k.id} <> 0" if not (area and k.uses_population) else "TRUE"
+            out_cols.append(f"count(*) FILTER (WHERE {both} AND {counted}) AS {k.id}__perpustakaan")
     # completeness beside every aggregate
     reported = b.measure(Measure("reported_months"), "TRUE")
     any_report = b._alias(b.monthly, "count(*)", "b")
     per_cols.append(f"{reported} AS m_lapor")
     per_cols.append(f"coalesce(b.{any_report}, 0) AS m_semua")
+    if any(sql.startswith("count(*) FILTER (WHERE (l.mulai") for sql in b.monthly):
+        params["tenggat"] = int(deadline_day)
     bln = ",\n               ".join(f"{sql} AS {a}" for sql, a in b.monthly.items())
     ctes = [
-        f"""lib AS (
-            SELECT p.kode_perpustakaan, p.nama_perpustakaan, p.jenis, p.kode_provinsi,
-                   p.kode_kabupaten_kota, p.penduduk, p.tahun_bergabung,
-                   CASE WHEN p.tahun_bergabung IS NOT NULL
-                        THEN make_date(p.tahun_bergabung + 1, 1, 1) END AS mulai,
-                   greatest(0, date_diff('month',
-                        greatest(CAST($first AS DATE), coalesce(
-                            make_date(p.tahun_bergabung + 1, 1, 1), CAST($first AS DATE))),
-                        CAST($last AS DATE)) + 1) AS m_harap
-            FROM perpustakaan p WHERE {where})""",
+        library_cte(where, with_first_report=with_first_report),
         f"""bln AS (
             SELECT r.kode_perpustakaan,
                {bln}
@@ -275,6 +402,62 @@ def aggregate_sql(
             GROUP BY r.kode_perpustakaan)"""
         )
         joins += " LEFT JOIN kum k ON k.kode_perpustakaan = l.kode_perpustakaan"
+    if b.area and (b.group_monthly or b.group_yearly):
+        # the top of each library's catchment within the aggregate: its province's provincial
+        # library, else its kab/kota's kab/kota library (each with a population), else itself
+        prov_top = (
+            "LEFT JOIN (SELECT kode_provinsi, min(kode_perpustakaan) AS k FROM lib "
+            "WHERE jenis = 'provinsi' AND penduduk IS NOT NULL GROUP BY 1) pv "
+            "ON pv.kode_provinsi = l.kode_provinsi"
+        )
+        if level == "kabupaten_kota":
+            prov_top = "LEFT JOIN (SELECT NULL AS k) pv ON FALSE"
+        ctes.append(
+            f"""atas AS (
+            SELECT l.kode_perpustakaan,
+                   coalesce(pv.k, kb.k, l.kode_perpustakaan) AS puncak
+            FROM lib l
+            {prov_top}
+            LEFT JOIN (SELECT kode_kabupaten_kota, min(kode_perpustakaan) AS k FROM lib
+                       WHERE jenis = 'kabupaten_kota' AND penduduk IS NOT NULL GROUP BY 1) kb
+                   ON kb.kode_kabupaten_kota = l.kode_kabupaten_kota)"""
+        )
+        joins += " LEFT JOIN atas a ON a.kode_perpustakaan = l.kode_perpustakaan"
+        if b.group_monthly:
+            gb = ",\n               ".join(f"{sql} AS {a}" for sql, a in b.group_monthly.items())
+            ctes.append(
+                f"""gb AS (
+            SELECT a.puncak,
+               {gb}
+            FROM laporan_bulanan r JOIN atas a ON a.kode_perpustakaan = r.kode_perpustakaan
+            WHERE r.periode BETWEEN $first AND $last
+            GROUP BY a.puncak)"""
+            )
+            joins += " LEFT JOIN gb g ON g.puncak = l.kode_perpustakaan"
+    if b.yearly:
+        per_year, per_lib = b.yearly_sql()
+        ctes.append(
+            f"""ty AS (
+            SELECT r.kode_perpustakaan, year(r.periode) AS y,
+               {", ".join(per_year)}
+            FROM laporan_bulanan r JOIN lib l ON l.kode_perpustakaan = r.kode_perpustakaan
+            WHERE r.periode BETWEEN make_date(year(CAST($first AS DATE)), 1, 1)
+                                AND make_date(year(CAST($last AS DATE)), 12, 1)
+            GROUP BY ALL)"""
+        )
+        ctes.append(
+            f"""thn AS (
+            SELECT kode_perpustakaan, {", ".join(per_lib)} FROM ty GROUP BY kode_perpustakaan)"""
+        )
+        joins += " LEFT JOIN thn t ON t.kode_perpustakaan = l.kode_perpustakaan"
+        if b.area and b.group_yearly:
+            ctes.append(
+                f"""gt AS (
+            SELECT a.puncak, {", ".join(b.group_yearly_sql())}
+            FROM ty JOIN atas a ON a.kode_perpustakaan = ty.kode_perpustakaan
+            GROUP BY a.puncak)"""
+            )
+            joins += " LEFT JOIN gt ON gt.puncak = l.kode_perpustakaan"
     per = ",\n                   ".join(per_cols)
     ctes.append(
         f"""per AS (
@@ -324,7 +507,12 @@ def aggregate(
     """
     cat = cat or catalogue()
     chosen = _kpis(cat, kpis)
-    sql, params = aggregate_sql(level, parse_period(period), filters or Filters(), chosen)
+    deadline = 10
+    if any(k.numerator.agg == "ontime_months" for k in chosen):
+        from kpi import closing
+
+        deadline = closing.deadline_day(store, cat)
+    sql, params = aggregate_sql(level, parse_period(period), filters or Filters(), chosen, deadline)
     frame = store.query(sql, params)
     if level != "perpustakaan":
         frame = _add_names(store, frame, level)
@@ -361,15 +549,19 @@ def kpi_table(
     cat: Catalogue | None = None,
 ) -> pd.DataFrame:
     """KPI values per unit, and (by default) the Skor KPI TPBIS, its band and, for areas, the
-    number of libraries in each band. Benchmarks compare a unit with its peers regardless of
-    the geographic filter (a province filter does not change a library's score).
+    number of libraries in each band and without a score (kpi.score). ``kpis`` may name
+    ``skor`` like a KPI. A library's benchmarks compare it with its peers regardless of the
+    geographic filter (a province filter does not change a library's score); an area's score is
+    the mean of its scored libraries' scores.
     """
     from kpi import score as score_mod
 
     cat = cat or catalogue()
     filters = filters or Filters()
     per = parse_period(period)
-    wanted = _kpis(cat, kpis if kpis is not None else cat.utama)
+    asked = list(kpis) if kpis is not None else list(cat.utama)
+    # "skor" is asked for like a KPI: the score columns come with every scored table
+    wanted = _kpis(cat, [k for k in asked if k != score_mod.SCORE_ID])
     if not with_score:
         return aggregate(store, level, per, filters, [k.id for k in wanted], cat)
     return score_mod.scored_table(store, level, per, filters, [k.id for k in wanted], cat=cat)
@@ -380,15 +572,29 @@ def kpi_table(
 
 
 def targets(store: Store, kpi_ids: Iterable[str], tahun: int) -> pd.DataFrame:
-    """The target table for a year: kpi, tingkat, kode (no dots; '' for national), nilai."""
+    """The target table for a year: kpi, tingkat, kode (no dots; '' for national), jenis ('' for
+    a target of the area or library itself; a library level for each library of that level in
+    the area), nilai."""
     ids = list(kpi_ids)
     if not ids:
-        return pd.DataFrame(columns=["kpi", "tingkat", "kode", "nilai"])
+        return pd.DataFrame(columns=["kpi", "tingkat", "kode", "jenis", "nilai"])
     return store.query(
-        "SELECT kpi, tingkat, replace(coalesce(kode, ''), '.', '') AS kode, nilai "
+        "SELECT kpi, tingkat, replace(coalesce(kode, ''), '.', '') AS kode, "
+        "coalesce(jenis, '') AS jenis, nilai "
         "FROM target WHERE tahun = $tahun AND list_contains($ids, kpi) AND nilai IS NOT NULL",
         {"tahun": int(tahun), "ids": ids},
     )
+
+
+def _column(units: pd.DataFrame, name: str) -> np.ndarray:
+    """A unit column as text (an empty column when ``units`` has none)."""
+    if name not in units.columns:
+        return np.full(len(units), "", dtype=object)
+    return units[name].astype(str).to_numpy(dtype=object)
+
+
+def _lookup(keys: np.ndarray, table: Mapping[str, float]) -> np.ndarray:
+    return np.fromiter((table.get(k, math.nan) for k in keys), dtype=float, count=len(keys))
 
 
 def resolve_targets(
@@ -401,55 +607,61 @@ def resolve_targets(
 ) -> pd.DataFrame:
     """The annual target per unit (rows of ``units``) and KPI: a frame kode x KPI id.
 
-    An area uses its own target (national: tingkat nasional). A library uses its own target
-    when present; otherwise, for ratio and percent KPIs, its province's, else the national one.
-    A provincial or national target of a flow does not apply to a single library.
+    Targets apply to what they name. An area (nasional, provinsi, kabupaten_kota) uses the
+    target of that area without jenis: it is the target of the area's aggregate. A library uses
+    its own target (tingkat perpustakaan), else a target naming its level (jenis) in its
+    kab/kota, else in its province, else nationally; otherwise it has none (the score then
+    benchmarks it against its peers' percentile). A target of an area without jenis never
+    applies to a single library.
     """
-    cat = cat or catalogue()
+    del cat  # every kind of KPI follows the same rule
     ids = list(kpi_ids)
     t = targets(store, ids, tahun)
-    kodes = pd.Series(units["kode"].astype(str).to_numpy(dtype=object))
-    provs = (
-        pd.Series(units["kode_provinsi"].astype(str).to_numpy(dtype=object))
-        if "kode_provinsi" in units.columns
-        else pd.Series([""] * len(kodes), dtype=object)
-    )
+    kodes = _column(units, "kode")
+    # kpi -> (tingkat, jenis) -> kode -> value
+    by_kpi: dict[str, dict[tuple[str, str], dict[str, float]]] = {}
+    for k, tingkat, kode, jenis, nilai in zip(
+        t["kpi"].tolist(),
+        t["tingkat"].tolist(),
+        t["kode"].tolist(),
+        t["jenis"].tolist(),
+        t["nilai"].tolist(),
+        strict=True,
+    ):
+        by_kpi.setdefault(k, {}).setdefault((tingkat, jenis), {})[kode] = float(nilai)
+    nan = np.full(len(kodes), math.nan, dtype=float)
     out: dict[str, np.ndarray] = {}
-    rows = list(
-        zip(
-            t["kpi"].tolist(),
-            t["tingkat"].tolist(),
-            t["kode"].tolist(),
-            t["nilai"].tolist(),
-            strict=True,
+    if level == "perpustakaan" and by_kpi:
+        jenis = _column(units, "jenis")
+        nearest = (
+            ("kabupaten_kota", _column(units, "kode_kabupaten_kota")),
+            ("provinsi", _column(units, "kode_provinsi")),
+            ("nasional", np.full(len(kodes), "", dtype=object)),
         )
-    )
     for kpi_id in ids:
-        by_level: dict[str, dict[str, float]] = {}
-        for k, tingkat, kode, nilai in rows:
-            if k == kpi_id:
-                by_level.setdefault(tingkat, {})[kode] = float(nilai)
-        nat = next(iter(by_level.get("nasional", {}).values()), math.nan)
-        if level == "nasional":
-            out[kpi_id] = np.full(len(kodes), nat, dtype=float)
+        by = by_kpi.get(kpi_id)
+        if not by:
+            out[kpi_id] = nan.copy()
             continue
-        own = by_level.get(level, {})
-        values = (
-            kodes.map(own).to_numpy(dtype=float)
-            if own
-            else np.full(len(kodes), math.nan, dtype=float)
-        )
-        if level == "perpustakaan" and not cat[kpi_id].is_flow and cat[kpi_id].agregasi != "stok":
-            prov = by_level.get("provinsi", {})
-            fallback = (
-                provs.map(prov).to_numpy(dtype=float)
-                if prov
-                else np.full(len(kodes), math.nan, dtype=float)
-            )
-            fallback = np.where(np.isnan(fallback), nat, fallback)
-            values = np.where(np.isnan(values), fallback, values)
+        if level == "nasional":
+            value = next(iter(by.get(("nasional", ""), {}).values()), math.nan)
+            out[kpi_id] = np.full(len(kodes), value, dtype=float)
+            continue
+        if level != "perpustakaan":
+            own = by.get((level, ""), {})
+            out[kpi_id] = _lookup(kodes, own) if own else nan.copy()
+            continue
+        own = by.get(("perpustakaan", ""), {})
+        values = _lookup(kodes, own) if own else nan.copy()
+        for tingkat, key in nearest:
+            for (named_level, level_name), named in by.items():
+                if named_level != tingkat or not level_name:
+                    continue
+                found = _lookup(key, named)
+                fill = (jenis == level_name) & np.isnan(values) & ~np.isnan(found)
+                values = np.where(fill, found, values)
         out[kpi_id] = values
-    frame = pd.DataFrame(out, index=pd.Index(kodes.to_numpy(), dtype=object), columns=ids)
+    frame = pd.DataFrame(out, index=pd.Index(kodes, dtype=object), columns=ids)
     frame.index.name = "kode"
     return frame
 
@@ -518,7 +730,7 @@ def growth(
     period: Period | str,
     filters: Filters | None = None,
     kpis: Iterable[str] = ("kunjungan", "kegiatan"),
-    min_base: float = 30.0,
+    min_base: float | None = None,
     cat: Catalogue | None = None,
 ) -> pd.DataFrame:
     """Year-on-year change (percent) of flow KPIs: ``<id>`` (change), ``<id>__kini`` and
@@ -527,7 +739,8 @@ def growth(
     A monthly period compares the rolling 3-month sum ending at that month with the same 3 months
     a year earlier. Only months reported in both years count (a library-month with the value and
     the same month a year earlier with the value), so that gaps do not read as growth or decline.
-    The change is empty when the earlier sum is under ``min_base``.
+    The change is empty when the earlier sum is under the KPI's minimum base (catalogue data,
+    ``basis_minimum``), or under ``min_base`` for every KPI when it is given.
     """
     cat = cat or catalogue()
     per = growth_window(parse_period(period))
@@ -535,7 +748,8 @@ def growth(
     for i in ids:
         if not cat[i].is_flow:
             raise ValueError(f"growth is for flow KPIs; {i!r} is not one")
-    params: dict[str, Any] = {"first": per.first, "last": per.last, "min_base": float(min_base)}
+    params: dict[str, Any] = {"first": per.first, "last": per.last}
+    bases = {i: float(min_base) if min_base is not None else cat.min_base(i) for i in ids}
     where = (filters or Filters()).sql(params)
     if level == "kabupaten_kota":
         where += " AND p.kode_kabupaten_kota IS NOT NULL"
@@ -547,8 +761,8 @@ def growth(
         sums.append(f"sum(a.{c}) FILTER (WHERE {both}) AS {i}__kini")
         sums.append(f"sum(b.{c}) FILTER (WHERE {both}) AS {i}__lalu")
     changes = ", ".join(
-        f"CASE WHEN {i}__lalu >= $min_base THEN 100.0 * ({i}__kini - {i}__lalu) / {i}__lalu "
-        f"END AS {i}, {i}__kini, {i}__lalu"
+        f"CASE WHEN {i}__lalu >= {_literal(bases[i])} AND {i}__lalu > 0 "
+        f"THEN 100.0 * ({i}__kini - {i}__lalu) / {i}__lalu END AS {i}, {i}__kini, {i}__lalu"
         for i in ids
     )
     sql = f"""
@@ -579,16 +793,97 @@ def funnel_5a(
     filters: Filters | None = None,
     cat: Catalogue | None = None,
 ) -> pd.DataFrame:
-    """The 5A stages (Aware, Appeal, Ask, Act, Advocate), the stage conversions and PAR, BAR.
+    """The 5A stages (Aware, Appeal, Ask, Act, Advocate), the stage conversions and PAR, BAR,
+    all from the same rows, so that the ratios are the bars divided.
 
-    Conversions are ratios of sums over the months reporting both stages, not clipped at 100%;
-    PAR and BAR are empty where Aware is not reported.
+    The rows are the library-months of the period in which every stage is reported; a unit
+    that reports no Aware at all in the period uses the months reporting every stage from
+    Appeal on (and has no PAR, BAR). Conversions are not clipped at 100%.
+
+    Columns: kode, nama, tingkat, the stage ids (sums over those rows), the conversion ids,
+    par, bar, ``per100_<stage>`` (each stage per 100 of the first drawn stage: Aware, or Appeal
+    without Aware), aware_dilaporkan, bertingkat (every stage at most the one before it: the
+    stages are nested and can be drawn as a narrowing funnel), bulan_funnel (library-months
+    used) and bulan_5a (library-months reporting any stage).
     """
     cat = cat or catalogue()
-    ids = [*cat.funnel_tahap, *cat.funnel_konversi, "par", "bar"]
-    frame = aggregate(store, level, period, filters, ids, cat)
-    keep = ["kode", "nama", "tingkat", *ids]
-    return frame[[c for c in keep if c in frame.columns]]
+    per = parse_period(period)
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
+    stages = list(cat.funnel_tahap)
+    cols = [_col(cat[s].numerator.column or "") for s in stages]
+    params: dict[str, Any] = {"first": per.first, "last": per.last}
+    where = (filters or Filters()).sql(params)
+    if level == "kabupaten_kota":
+        where += " AND p.kode_kabupaten_kota IS NOT NULL"
+    key = {
+        "nasional": f"'{NATIONAL_CODE}'",
+        "provinsi": "l.kode_provinsi",
+        "kabupaten_kota": "l.kode_kabupaten_kota",
+        "perpustakaan": "l.kode_perpustakaan",
+    }[level]
+    picked = ", ".join(f"r.{c} AS s{i}" for i, c in enumerate(cols))
+    every = " AND ".join(f"s{i} IS NOT NULL" for i in range(len(cols)))
+    from_appeal = " AND ".join(f"s{i} IS NOT NULL" for i in range(1, len(cols)))
+    anything = " OR ".join(f"s{i} IS NOT NULL" for i in range(len(cols)))
+    used = f"((u.aware AND {every}) OR (NOT u.aware AND {from_appeal}))"
+    sums = ", ".join(
+        f"sum(s{i}) FILTER (WHERE {used}) AS {stage}" for i, stage in enumerate(stages)
+    )
+    sql = f"""
+        WITH lib AS (
+            SELECT p.kode_perpustakaan, p.kode_provinsi, p.kode_kabupaten_kota
+            FROM perpustakaan p WHERE {where}),
+        r AS (
+            SELECT {key} AS kode, {picked}
+            FROM laporan_bulanan r JOIN lib l ON l.kode_perpustakaan = r.kode_perpustakaan
+            WHERE r.periode BETWEEN $first AND $last),
+        u AS (SELECT kode, count(s0) > 0 AS aware FROM r GROUP BY kode)
+        SELECT r.kode, any_value(u.aware) AS aware_dilaporkan,
+               count(*) FILTER (WHERE {anything}) AS bulan_5a,
+               count(*) FILTER (WHERE {used}) AS bulan_funnel,
+               {sums}
+        FROM r JOIN u ON u.kode = r.kode
+        GROUP BY r.kode ORDER BY r.kode
+    """
+    frame = store.query(sql, params)
+    for stage in stages:
+        frame[stage] = frame[stage].astype(float)
+    values = frame[stages].to_numpy(dtype=float)
+    aware = frame["aware_dilaporkan"].astype(bool).to_numpy()
+
+    def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1.0), np.nan)
+
+    for i, conv in enumerate(cat.funnel_konversi):
+        frame[conv] = ratio(values[:, i + 1], values[:, i])
+    frame["par"] = np.where(aware, ratio(values[:, 3], values[:, 0]), np.nan)
+    frame["bar"] = np.where(aware, ratio(values[:, 4], values[:, 0]), np.nan)
+    base = np.where(aware, values[:, 0], values[:, 1])
+    for i, stage in enumerate(stages):
+        frame[f"per100_{stage}"] = ratio(values[:, i], base)
+        if i == 0:
+            frame[f"per100_{stage}"] = np.where(aware, frame[f"per100_{stage}"], np.nan)
+    nested = []
+    for row, has_aware in zip(values, aware, strict=True):
+        drawn = row if has_aware else row[1:]
+        ok = not np.isnan(drawn).any() and all(
+            drawn[j + 1] <= drawn[j] for j in range(len(drawn) - 1)
+        )
+        nested.append(bool(ok))
+    frame["bertingkat"] = nested
+    if level == "perpustakaan":
+        names = store.query(
+            "SELECT kode_perpustakaan AS kode, nama_perpustakaan AS nama FROM perpustakaan"
+        )
+        frame.insert(
+            1, "nama", frame["kode"].map(dict(zip(names["kode"], names["nama"], strict=True)))
+        )
+    else:
+        frame = _add_names(store, frame, level)
+    frame.insert(2, "tingkat", level)
+    return frame
 
 
 CIEL_COLUMNS: tuple[str, ...] = ("kreativitas", "inovasi", "kewirausahaan", "kepemimpinan")

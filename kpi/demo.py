@@ -453,7 +453,8 @@ def _self_assessments(
 
 
 def _targets(rng: np.random.Generator, reg: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
-    """National and provincial targets per year for the flow and rate KPIs."""
+    """National and provincial targets per year: the areas' totals (flows) and completeness,
+    and an activity rate for each village library of the area (jenis desa_kelurahan)."""
     m = monthly.assign(
         tahun=pd.to_datetime(monthly["periode"]).dt.year,
         kode_provinsi=monthly["kode_perpustakaan"].map(
@@ -473,20 +474,28 @@ def _targets(rng: np.random.Generator, reg: pd.DataFrame, monthly: pd.DataFrame)
         ]:
             if part.empty:
                 continue
+            total = part["kunjungan"].sum() * amb
+            rows.append(("kunjungan", tingkat, kode, tahun, "", round(total, -2)))
+            rows.append(("kegiatan", tingkat, kode, tahun, "", round(part["kegiatan"].sum() * amb)))
             rows.append(
-                ("kunjungan", tingkat, kode, tahun, round(part["kunjungan"].sum() * amb, -2))
+                ("peserta", tingkat, kode, tahun, "", round(part["peserta"].sum() * amb, -1))
             )
-            rows.append(("kegiatan", tingkat, kode, tahun, round(part["kegiatan"].sum() * amb)))
-            rows.append(("peserta", tingkat, kode, tahun, round(part["peserta"].sum() * amb, -1)))
-            # a rate target applies to each library of the area: set it from the village
-            # libraries (most of them), so that larger libraries do not raise the bar
+            # a rate target for each village library of the area (the target names their
+            # level), set from the village libraries' own rate
             desa = part[part["kode_perpustakaan"].str.startswith("DES-")]
             rate = desa["kegiatan"].sum() / max(len(desa), 1)
             rows.append(
-                ("kegiatan_per_bulan", tingkat, kode, tahun, round(rate * rate_amb[kode], 1))
+                (
+                    "kegiatan_per_bulan",
+                    tingkat,
+                    kode,
+                    tahun,
+                    "desa_kelurahan",
+                    round(rate * rate_amb[kode], 1),
+                )
             )
-            rows.append(("kelengkapan", tingkat, kode, tahun, 90.0))
-    return pd.DataFrame(rows, columns=["kpi", "tingkat", "kode", "tahun", "nilai"])
+            rows.append(("kelengkapan", tingkat, kode, tahun, "", 90.0))
+    return pd.DataFrame(rows, columns=["kpi", "tingkat", "kode", "tahun", "jenis", "nilai"])
 
 
 # the official IPLM and TGM national values the demo's provinces scatter around (2022-2024);

@@ -82,12 +82,24 @@ def band_distribution(libraries: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+MIN_RANKED_AREAS = 3
+
+
 def province_ranking(provinces: pd.DataFrame, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ``n`` best and worst provinces by score (provinces without a score left out)."""
-    scored = provinces.dropna(subset=["skor"]).sort_values(
-        ["skor", "kode"], ascending=[False, True]
-    )
-    cols = [c for c in ("kode", "nama", "skor", "band", "kelengkapan_laporan") if c in scored]
-    best = scored.head(n)[cols].reset_index(drop=True)
-    worst = scored.tail(n).iloc[::-1][cols].reset_index(drop=True)
+    """The best and worst provinces by score: at most ``n`` each and never the same province in
+    both (half of the ranked ones at most). Only provinces with a band are ranked (a province
+    without a score, or where too few of its libraries have one, is left out), and with fewer
+    than three of them there is no ranking (both frames empty): one or two areas are not a
+    "best" and a "weakest"."""
+    ranked = provinces.dropna(subset=["skor"])
+    if "band" in ranked.columns:
+        ranked = ranked[ranked["band"].notna()]
+    ranked = ranked.sort_values(["skor", "kode"], ascending=[False, True])
+    cols = [c for c in ("kode", "nama", "skor", "band", "kelengkapan_laporan") if c in ranked]
+    if len(ranked) < MIN_RANKED_AREAS:
+        empty = ranked.iloc[0:0][cols].reset_index(drop=True)
+        return empty, empty.copy()
+    k = min(n, len(ranked) // 2)
+    best = ranked.head(k)[cols].reset_index(drop=True)
+    worst = ranked.tail(k).iloc[::-1][cols].reset_index(drop=True)
     return best, worst

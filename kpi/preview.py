@@ -102,6 +102,9 @@ def check_settings(
     minimum = _number(skor.get("kelengkapan_minimum"))
     if minimum is None or not 0 <= minimum <= 100:
         out.append(Problem("kelengkapan", {"nama": "kelengkapan_minimum"}))
+    porsi = _number(skor.get("porsi_berskor_minimum", 50))
+    if porsi is None or not 0 <= porsi <= 100:
+        out.append(Problem("porsi_berskor"))
     bands = score.bands_of(skor)
     if [b.id for b in bands] != list(score.BAND_IDS) or not (
         bands[0].dari < bands[1].dari < bands[2].dari < bands[2].sampai

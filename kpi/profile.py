@@ -393,20 +393,37 @@ def iplm_band(value: float | None) -> str | None:
 def funnel_reading(
     row: Mapping[str, Any], stages: Sequence[str], conversions: Sequence[str]
 ) -> dict[str, Any]:
-    """How to read a place's 5A funnel row (from compute.funnel_5a).
+    """How to read a place's 5A row (from compute.funnel_5a: every bar and ratio from the same
+    library-months).
 
     Returns aware_reported (bool), stages (the stage ids to draw: from Appeal when Aware is not
-    reported), over_100 (the conversion ids above 100%), has_data (any stage reported).
+    reported), base (the first drawn stage: the others are shown per 100 of it), nested (every
+    drawn stage at most the one before: a narrowing funnel; otherwise the stages are counts of
+    different things, drawn side by side), over_100 (the conversion ids above 100%), has_data
+    (any stage reported), months (library-months used) and months_any (library-months
+    reporting any stage).
     """
     values = [None if _nan(row.get(s)) else float(row[s]) for s in stages]
     aware = values[0] is not None and values[0] > 0
+    if "aware_dilaporkan" in row and not _nan(row.get("aware_dilaporkan")):
+        aware = aware and bool(row["aware_dilaporkan"])
     drawn = list(stages) if aware else list(stages[1:])
+    shown = [values[list(stages).index(s)] for s in drawn]
+    computed = all(v is not None for v in shown) and all(
+        shown[i + 1] <= shown[i]  # type: ignore[operator]
+        for i in range(len(shown) - 1)
+    )
+    nested = bool(row["bertingkat"]) if "bertingkat" in row else computed
     over = [c for c in conversions if not _nan(row.get(c)) and float(row[c]) > 100.0]
     return {
         "aware_reported": aware,
         "stages": drawn,
+        "base": drawn[0] if drawn else None,
+        "nested": nested,
         "over_100": over,
         "has_data": any(v is not None for v in values),
+        "months": _clean(row.get("bulan_funnel")),
+        "months_any": _clean(row.get("bulan_5a")),
     }
 
 

@@ -2,10 +2,13 @@
 
 Values to verify: a monthly flow value whose modified z-score, 0.6745 x (value - median) / MAD,
 is above the threshold (default 3.5) in absolute value against the library's own history (the
-36 months up to the period end) and against its peers (libraries of the same jenis, same month).
-With fewer than ``min_history`` own values, the peer score alone decides. A MAD of 0 (a column
-that is nearly always the same, such as rare events) gives no score, so it never flags. These
-are listed for verification with the batch the value came from; they are not coaching reasons.
+36 months up to the period end; only with at least ``min_history`` own values) or against its
+peers (libraries of the same jenis, same month). The reason says which: riwayat (own history),
+sejawat (peers) or keduanya (both). A MAD of 0 (a column that is nearly always the same, such as
+rare events) gives no score, so it never flags. These are listed for verification with the
+batch the value came from; they are not coaching reasons.
+
+The default period is the 12 months ending at the last closed month (kpi.closing).
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from typing import Any
 import pandas as pd
 
 from kpi.columns import MONTHLY_COLUMNS
-from kpi.compute import Filters, aggregate, last_month
+from kpi.compute import Filters, aggregate
 from kpi.periods import Period, parse_period, window
 from kpi.store import Store
 
 FLOW_COLUMNS: tuple[str, ...] = tuple(c.name for c in MONTHLY_COLUMNS if c.kind == "flow")
 Z_FACTOR = 0.6745
+# why a value is listed: far from the library's own history, from its peers, or both
+REASONS: tuple[str, ...] = ("riwayat", "sejawat", "keduanya")
 
 
 def completeness(
@@ -49,7 +54,9 @@ def completeness(
 
 def _period(store: Store, period: Period | str | date | None, months: int = 12) -> Period:
     if period is None:
-        end = last_month(store) or date.today().replace(day=1)
+        from kpi import closing
+
+        end = closing.default_end(store) or date.today().replace(day=1)
         return window(end, months)
     per = parse_period(period)
     return window(per.last, months) if per.kind == "bulan" else per
@@ -82,10 +89,14 @@ def values_to_verify(
     history_months: int = 36,
     columns: tuple[str, ...] = FLOW_COLUMNS,
 ) -> pd.DataFrame:
-    """Monthly values of the period far from the library's history and its peers.
+    """Monthly values of the period far from the library's own history or from its peers.
 
-    Columns: kode, periode (YYYY-MM), kolom, nilai, nilai_tipikal (the library's median, or the
-    peers' when its history is short), skor_z, skor_z_sejawat, batch_id.
+    Columns: kode, periode (YYYY-MM), kolom, nilai, alasan (riwayat, sejawat or keduanya),
+    nilai_tipikal (the library's median when far from its history, else the peers'), skor_z
+    (the modified z-score behind that typical value), skor_z_sendiri, skor_z_sejawat,
+    median_sendiri (empty with a short history), median_sejawat, batch_id. The values far from
+    both come first, then those far from their own history, then those far from their peers
+    only (often a library that is simply larger than its peers), each by its z-score.
     """
     per = _period(store, period)
     params: dict[str, Any] = {
@@ -133,15 +144,25 @@ def values_to_verify(
             JOIN own_mad o USING (kode_perpustakaan, kolom)
             JOIN peer_mad p USING (jenis, periode, kolom)
             WHERE u.periode BETWEEN $first AND $last
+        ),
+        f AS (
+            SELECT *,
+                   coalesce(n_own >= $minh AND abs(z_own) > $thr, FALSE) AS jauh_sendiri,
+                   coalesce(abs(z_peer) > $thr, FALSE) AS jauh_sejawat
+            FROM z
         )
         SELECT kode, strftime(periode, '%Y-%m') AS periode, kolom, nilai,
-               CASE WHEN n_own >= $minh THEN med_own ELSE med_peer END AS nilai_tipikal,
-               CASE WHEN n_own >= $minh THEN z_own ELSE z_peer END AS skor_z,
-               z_peer AS skor_z_sejawat, batch_id
-        FROM z
-        WHERE CASE WHEN n_own >= $minh
-                   THEN abs(z_own) > $thr AND (z_peer IS NULL OR abs(z_peer) > $thr)
-                   ELSE abs(z_peer) > $thr END
-        ORDER BY abs(skor_z) DESC, kode, periode, kolom
+               CASE WHEN jauh_sendiri AND jauh_sejawat THEN 'keduanya'
+                    WHEN jauh_sendiri THEN 'riwayat' ELSE 'sejawat' END AS alasan,
+               CASE WHEN jauh_sendiri THEN med_own ELSE med_peer END AS nilai_tipikal,
+               CASE WHEN jauh_sendiri THEN z_own ELSE z_peer END AS skor_z,
+               CASE WHEN n_own >= $minh THEN z_own END AS skor_z_sendiri,
+               z_peer AS skor_z_sejawat,
+               CASE WHEN n_own >= $minh THEN med_own END AS median_sendiri,
+               med_peer AS median_sejawat, batch_id
+        FROM f
+        WHERE jauh_sendiri OR jauh_sejawat
+        ORDER BY CASE alasan WHEN 'keduanya' THEN 0 WHEN 'riwayat' THEN 1 ELSE 2 END,
+                 abs(skor_z) DESC, kode, periode, kolom
     """
     return store.query(sql, params)

@@ -1,13 +1,20 @@
 """Skor KPI TPBIS (0-100) and its band, with the settings kept in the store ("skor").
 
-Each component KPI becomes a sub-score min(100, 100 x value / benchmark), where the benchmark is
-the target that applies to the unit for the period's year (kpi.compute.resolve_targets; flows
+A library: each component KPI becomes a sub-score min(100, 100 x value / benchmark), where the
+benchmark is a target that applies to the library for the period's year (one naming it, or
+naming its level in its kab/kota, province or nationally: kpi.compute.resolve_targets; flows
 pro-rated by months), else the chosen percentile (default 90th, linear interpolation) of the
-same component among peers: libraries of the same level (jenis), or areas of the same tingkat
-(the national row is benchmarked against the provinces), in the same period, whatever the
-geographic filter. A pillar is the mean of its components that have data; the score is the
-weighted mean of the pillars that exist (weights re-normalised). A unit with less than the
+same component among its peers (libraries of the same level, same period, whatever the
+geographic filter). A pillar is the mean of its components that have data; the score is the
+weighted mean of the pillars that exist (weights re-normalised). A library with less than the
 minimum completeness (default 50%) gets no score and no band.
+
+An area (kab/kota, province, national) scores the mean of its scored libraries' scores, each
+library once (its pillars likewise), beside the number of its libraries in each band and
+without a score. An area where fewer than ``porsi_berskor_minimum`` % (default half) of its
+libraries expected to report in the period have a score gets no band ("data belum cukup"), as
+a library with too few months gets none. An area's own targets apply to its aggregated KPI
+values (achievement), not to its score.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from kpi.periods import Period, parse_period
 from kpi.store import Store, consistent
 
 SETTINGS_KEY = "skor"
+SCORE_ID = "skor"  # the score asked for like a KPI (python -m kpi kpis --kpi skor)
 BAND_IDS: tuple[str, ...] = ("merah", "kuning", "hijau")
 
 
@@ -64,11 +72,39 @@ def save_settings(store: Store, settings: Mapping[str, Any], cat: Catalogue | No
 
 
 def restore_defaults(store: Store) -> None:
-    """Back to the catalogue's defaults for the score and the coaching rules (one click)."""
+    """Back to the catalogue's defaults for the score, the coaching rules and the closing of
+    months (one click)."""
+    from kpi.closing import SETTINGS_KEY as CLOSING_KEY
     from kpi.coaching import SETTINGS_KEY as COACHING_KEY
 
     store.delete_setting(SETTINGS_KEY)
     store.delete_setting(COACHING_KEY)
+    store.delete_setting(CLOSING_KEY)
+
+
+def definition_text(settings: Mapping[str, Any], lang: str = "id") -> str:
+    """The score's definition in words (kpi.skor.definisi in data/i18n), with the settings in
+    use: weights, percentile, minimum completeness, minimum share of scored libraries, bands."""
+    from kpi import i18n
+
+    bobot = settings.get("bobot") or {}
+    edges = [b.dari for b in bands_of(settings)][1:] or [50.0, 80.0]
+
+    def num(v: Any) -> str:
+        return i18n.format_number(v, lang)
+
+    return i18n.t(
+        "kpi.skor.definisi",
+        lang,
+        persentil=num(settings.get("persentil_pembanding", 90)),
+        kelengkapan=num(settings.get("kelengkapan_minimum", 50)),
+        porsi=num(settings.get("porsi_berskor_minimum", 50)),
+        informasi=num(bobot.get("informasi", 0)),
+        pelibatan=num(bobot.get("pelibatan", 0)),
+        advokasi=num(bobot.get("advokasi", 0)),
+        kuning=num(edges[0]),
+        hijau=num(edges[-1]),
+    )
 
 
 def bands_of(settings: Mapping[str, Any]) -> tuple[Band, ...]:
@@ -157,26 +193,22 @@ def benchmarks(
     store: Store,
     units: pd.DataFrame,
     peers: pd.DataFrame,
-    level: str,
     period: Period,
     ids: Sequence[str],
     settings: Mapping[str, Any],
     cat: Catalogue,
 ) -> pd.DataFrame:
-    """The benchmark of each component for each unit: its target, else the peers' percentile."""
+    """The benchmark of each component for each library: a target that applies to it, else the
+    percentile of its peers (``peers``: the libraries of every place, grouped by jenis)."""
     q = float(settings.get("persentil_pembanding", 90)) / 100.0
-    tgt = resolve_targets(store, units, level, ids, period.last.year, cat)
+    tgt = resolve_targets(store, units, "perpustakaan", ids, period.last.year, cat)
     out: dict[str, np.ndarray] = {}
     for c in ids:
         t = tgt[c].to_numpy(dtype=float)
         if cat[c].is_flow:
             t = t * period.months / 12.0
-        if level == "perpustakaan":
-            pct = peers.groupby("jenis")[c].quantile(q)
-            from_peers = units["jenis"].map(pct).astype(float).to_numpy()
-        else:
-            value = peers[c].astype(float).quantile(q) if peers[c].notna().any() else np.nan
-            from_peers = np.full(len(units), value, dtype=float)
+        pct = peers.groupby("jenis")[c].quantile(q)
+        from_peers = units["jenis"].map(pct).astype(float).to_numpy()
         out[c] = np.where(np.isnan(t), from_peers, t)
     return pd.DataFrame(out, index=units.index, columns=list(ids))
 
@@ -267,22 +299,83 @@ def _scored(
     cat: Catalogue,
 ) -> pd.DataFrame:
     comps = component_ids(s)
+    if level != "perpustakaan":
+        # an area's score comes from its libraries' scores: its own components are not needed
+        needed = list(dict.fromkeys([*kpi_ids, "kelengkapan"]))
+        table = aggregate(store, level, per, filters, needed, cat)
+        libs = scored_table(store, "perpustakaan", per, filters, [], settings=s, cat=cat)
+        out = pd.concat([table, area_scores(table, libs, level, s)], axis=1)
+        if band_counts:
+            out = _add_band_counts(out, libs, level, s)
+        return out
     needed = list(dict.fromkeys([*kpi_ids, *comps, "kelengkapan"]))
     table = aggregate(store, level, per, filters, needed, cat)
-    if level == "nasional":
-        peers = aggregate(store, "provinsi", per, filters.without_geography(), comps, cat)
-    elif filters.has_geography:
-        peers = aggregate(store, level, per, filters.without_geography(), comps, cat)
-    else:
-        peers = table
-    bench = benchmarks(store, table, peers, level, per, comps, s, cat)
+    peers = (
+        aggregate(store, level, per, filters.without_geography(), comps, cat)
+        if filters.has_geography
+        else table
+    )
+    bench = benchmarks(store, table, peers, per, comps, s, cat)
     subs = subscores(table, bench, comps)
     scored = combine(subs, table["kelengkapan"], s)
-    out = pd.concat([table, scored], axis=1)
-    if band_counts and level != "perpustakaan":
-        libs = scored_table(store, "perpustakaan", per, filters, [], settings=s, cat=cat)
-        out = _add_band_counts(out, libs, level, s)
-    return out
+    return pd.concat([table, scored], axis=1)
+
+
+AREA_KEYS: dict[str, str | None] = {
+    "nasional": None,
+    "provinsi": "kode_provinsi",
+    "kabupaten_kota": "kode_kabupaten_kota",
+}
+
+
+def area_scores(
+    areas: pd.DataFrame, libs: pd.DataFrame, level: str, settings: Mapping[str, Any]
+) -> pd.DataFrame:
+    """The score of each area (rows of ``areas``) from its libraries' (``libs``: the library
+    table with skor, skor_<pillar>, band, bulan_diharapkan): skor and skor_<pillar> are the
+    means over its scored libraries, each library once; perpustakaan_berskor (scored
+    libraries), perpustakaan_diharapkan (libraries expected to report in the period),
+    porsi_berskor (percent of those), data_cukup (porsi_berskor at least the minimum) and band
+    (empty without enough data). Indexed like ``areas``."""
+    key = AREA_KEYS[level]
+    group = (
+        pd.Series("00", index=libs.index)
+        if key is None
+        else libs[key].astype(object).where(libs[key].notna(), None)
+    )
+    scored = libs["skor"].notna()
+    cols = ["skor", *[f"skor_{p}" for p in SCORE_PILLARS]]
+    frame = pd.DataFrame({c: libs[c].astype(float).where(scored) for c in cols})
+    frame["g"] = group.to_numpy()
+    frame["berskor"] = scored.astype(int).to_numpy()
+    frame["diharapkan"] = (libs["bulan_diharapkan"].fillna(0).astype(float) > 0).astype(int)
+    frame = frame[frame["g"].notna()]
+    agg = frame.groupby("g").agg(
+        **{c: (c, "mean") for c in cols},
+        perpustakaan_berskor=("berskor", "sum"),
+        perpustakaan_diharapkan=("diharapkan", "sum"),
+    )
+    codes = areas["kode"].astype(str)
+    out = agg.reindex(codes.to_numpy())
+    out.index = areas.index
+    out["perpustakaan_berskor"] = out["perpustakaan_berskor"].fillna(0).astype(int)
+    out["perpustakaan_diharapkan"] = out["perpustakaan_diharapkan"].fillna(0).astype(int)
+    expected = out["perpustakaan_diharapkan"].where(out["perpustakaan_diharapkan"] > 0)
+    out["porsi_berskor"] = 100.0 * out["perpustakaan_berskor"] / expected
+    minimum = float(settings.get("porsi_berskor_minimum", 50))
+    out["data_cukup"] = out["porsi_berskor"].fillna(-1.0) >= minimum - 1e-9
+    out["band"] = band_series(out["skor"].where(out["data_cukup"]), bands_of(settings))
+    return out[
+        [
+            *[f"skor_{p}" for p in SCORE_PILLARS],
+            "skor",
+            "band",
+            "perpustakaan_berskor",
+            "perpustakaan_diharapkan",
+            "porsi_berskor",
+            "data_cukup",
+        ]
+    ]
 
 
 # The libraries' scores (no extra KPI) of one period, filter and settings, kept per data
@@ -316,9 +409,7 @@ def _memo_key(
 def _add_band_counts(
     areas: pd.DataFrame, libs: pd.DataFrame, level: str, settings: Mapping[str, Any]
 ) -> pd.DataFrame:
-    key = {"nasional": None, "provinsi": "kode_provinsi", "kabupaten_kota": "kode_kabupaten_kota"}[
-        level
-    ]
+    key = AREA_KEYS[level]
     group = pd.Series("00", index=libs.index) if key is None else libs[key]
     band = libs["band"].fillna("tanpa_skor")
     # libraries per area and band (a crosstab, counted the quick way)

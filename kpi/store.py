@@ -26,7 +26,7 @@ import pandas as pd
 
 from kpi.columns import MONTHLY_COLUMNS
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 DEFAULT_DB_ENV = "TPBIS_DB"
 
@@ -190,8 +190,10 @@ _DATA_TABLES_V1: list[tuple[str, tuple[str, ...], str]] = [
     ),
 ]
 
-# the key columns of every data table (for the importer and undo)
+# the key columns of every data table (for the importer and undo), as of the latest schema
 DATA_TABLE_KEYS: dict[str, tuple[str, ...]] = {t: k for t, k, _ in _DATA_TABLES_V1}
+# schema 4: a target may name a library level (jenis) within its area; '' = the area itself
+DATA_TABLE_KEYS["target"] = ("kpi", "tingkat", "kode", "tahun", "jenis")
 
 
 def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
@@ -300,10 +302,36 @@ def _migration_3(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _migration_4(con: duckdb.DuckDBPyConnection) -> None:
+    """Targets that name a library level: target.jenis ('' = the area or library named by
+    tingkat and kode; a level = each library of that level in the area), part of the key."""
+    con.execute(
+        """
+        CREATE TABLE target_v3 (
+            kpi VARCHAR NOT NULL,
+            tingkat VARCHAR NOT NULL,
+            kode VARCHAR NOT NULL,
+            tahun INTEGER NOT NULL,
+            jenis VARCHAR NOT NULL DEFAULT '',
+            nilai DOUBLE,
+            batch_id VARCHAR,
+            PRIMARY KEY (kpi, tingkat, kode, tahun, jenis)
+        )"""
+    )
+    con.execute(
+        "INSERT INTO target_v3 (kpi, tingkat, kode, tahun, jenis, nilai, batch_id) "
+        "SELECT kpi, tingkat, kode, tahun, '', nilai, batch_id FROM target"
+    )
+    con.execute("DROP TABLE target")
+    con.execute("ALTER TABLE target_v3 RENAME TO target")
+    con.execute("ALTER TABLE target_riwayat ADD COLUMN jenis VARCHAR NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
+    _migration_4,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -364,18 +392,38 @@ class Store:
         self._write_lock = threading.RLock()
         self._local = threading.local()
         try:
-            if read_only:
-                schema_version_of(self._con)  # reads the catalogue: a damaged file says so now
-            else:
+            if not read_only:
                 with self._write_lock:
                     migrate(self._con)
                     self._ensure_regions()
+            elif 0 < schema_version_of(self._con) < SCHEMA_VERSION:
+                # reading the catalogue above also makes a damaged file say so now
+                self._upgrade_then_reopen_read_only()
         except duckdb.Error as exc:
             self._con.close()
             known = explain_error(exc, self.path)
             if known is not None:
                 raise known from exc
             raise
+
+    def _upgrade_then_reopen_read_only(self) -> None:
+        """A file of an older version opened to read (the command line): upgrade it first, as
+        opening it to write would, then read it."""
+        self._con.close()
+        try:
+            con = duckdb.connect(str(self.path))
+        except duckdb.IOException as exc:
+            raise StoreError(
+                f"Basis data {self.path} perlu diperbarui ke versi skema {SCHEMA_VERSION}, "
+                f"tetapi sedang dipakai proses lain: {exc}",
+                f"The database {self.path} needs an upgrade to schema version "
+                f"{SCHEMA_VERSION}, but another process holds it: {exc}",
+            ) from exc
+        try:
+            migrate(con)
+        finally:
+            con.close()
+        self._con = duckdb.connect(str(self.path), read_only=True)
 
     # -- connections ---------------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:

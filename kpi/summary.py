@@ -5,6 +5,7 @@ Used by ``python -m kpi summary`` and by the overview page's coverage cards.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from kpi.columns import JENIS_PERPUSTAKAAN
@@ -69,8 +70,11 @@ def summary(store: Store, filters: Filters | None = None) -> dict[str, Any]:
     }
 
 
-def filter_options(store: Store) -> dict[str, Any]:
-    """What the sidebar filters can offer: partner areas, cohorts, support types, months."""
+def filter_options(store: Store, today: date | None = None) -> dict[str, Any]:
+    """What the sidebar filters can offer: partner areas, cohorts, support types, months, and
+    the last closed month (kpi.closing, on ``today``; None when no month is closed yet)."""
+    from kpi import closing
+
     prov = store.query(
         """
         SELECT DISTINCT p.kode_provinsi AS kode, w.nama
@@ -106,4 +110,9 @@ def filter_options(store: Store) -> dict[str, Any]:
         "jenis_dukungan": [str(d) for d in support["d"]],
         "first_month": None if months["first"] is None else str(months["first"]),
         "last_month": None if months["last"] is None else str(months["last"]),
+        "last_closed": _month_text(closing.last_closed(store, today)),
     }
+
+
+def _month_text(d: date | None) -> str | None:
+    return None if d is None else f"{d.year}-{d.month:02d}"

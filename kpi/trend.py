@@ -14,13 +14,23 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.catalogue import Catalogue, catalogue
-from kpi.compute import LEVELS, Filters, _add_names, _kpis, aggregate_sql
+from kpi.catalogue import Catalogue, Kpi, catalogue
+from kpi.compute import FIRST_REPORT_CTE, LEVELS, Filters, _add_names, _kpis, aggregate_sql
 from kpi.periods import Period, parse_period
 from kpi.store import Store
 
 # the period parameters of aggregate_sql, renamed per month
 _PERIOD_PARAM = re.compile(r"\$(first|last)\b")
+
+
+def _deadline(store: Store, kpis: Iterable[Kpi]) -> int:
+    """The reporting deadline's day (kpi.closing), read only when a KPI counts on-time reports."""
+    if any(k.numerator.agg == "ontime_months" for k in kpis):
+        from kpi import closing
+
+        return closing.deadline_day(store)
+    return 10
+
 
 COLUMNS: tuple[str, ...] = (
     "periode",
@@ -57,11 +67,14 @@ def monthly(
     (k,) = _kpis(cat, [kpi])
     per = parse_period(period)
     filters = filters or Filters()
+    deadline = _deadline(store, [k])
     wanted = None if units is None else [str(u) for u in units]
     parts: list[str] = []
     params: dict[str, Any] = {}
     for i, month in enumerate(per.month_list()):
-        sql, p = aggregate_sql(level, Period("bulan", month, month), filters, [k])
+        sql, p = aggregate_sql(
+            level, Period("bulan", month, month), filters, [k], deadline, with_first_report=False
+        )
         sql = _PERIOD_PARAM.sub(lambda m, i=i: f"${m.group(1)}_{i}", sql)
         params[f"first_{i}"] = p.pop("first")
         params[f"last_{i}"] = p.pop("last")
@@ -77,6 +90,7 @@ def monthly(
         where = "WHERE kode IN (SELECT unnest($units))"
         params["units"] = wanted
     frame = store.query(
+        f"WITH {FIRST_REPORT_CTE} "
         f"SELECT * FROM ({' UNION ALL '.join(parts)}) t {where} ORDER BY kode, periode",
         params,
     )
@@ -113,10 +127,13 @@ def monthly_wide(
     chosen = _kpis(cat, list(kpis))
     per = parse_period(period)
     filters = filters or Filters()
+    deadline = _deadline(store, chosen)
     parts: list[str] = []
     params: dict[str, Any] = {}
     for i, month in enumerate(per.month_list()):
-        sql, p = aggregate_sql(level, Period("bulan", month, month), filters, chosen)
+        sql, p = aggregate_sql(
+            level, Period("bulan", month, month), filters, chosen, deadline, with_first_report=False
+        )
         sql = _PERIOD_PARAM.sub(lambda m, i=i: f"${m.group(1)}_{i}", sql)
         params[f"first_{i}"] = p.pop("first")
         params[f"last_{i}"] = p.pop("last")
@@ -124,7 +141,9 @@ def monthly_wide(
         cols = ", ".join(f"q.{k.id}" for k in chosen)
         parts.append(f"SELECT CAST($first_{i} AS DATE) AS periode, q.kode, {cols} FROM ({sql}) q")
     frame = store.query(
-        f"SELECT * FROM ({' UNION ALL '.join(parts)}) t ORDER BY kode, periode", params
+        f"WITH {FIRST_REPORT_CTE} "
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) t ORDER BY kode, periode",
+        params,
     )
     frame["periode"] = pd.to_datetime(frame["periode"])
     for k in chosen:

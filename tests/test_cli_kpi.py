@@ -53,8 +53,11 @@ def test_kpis_json_shape(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert {"kode", "nama", "tingkat", "skor", "band", "kelengkapan", "kunjungan"} <= set(ntb)
     assert ntb["nama"] == "Nusa Tenggara Barat" and ntb["tingkat"] == "provinsi"
     assert ntb["kunjungan"] == 1370
-    assert ntb["kelengkapan"] == pytest.approx(40.0)
-    assert ntb["band"] is None  # 40% complete: no score
+    # expected: A, B, C, K, P two months each, J one (from its first report); reported 5
+    assert ntb["kelengkapan"] == pytest.approx(100 * 5 / 11)
+    # A, B, J and K are scored, C and P are not: 4 of the 6 expected libraries
+    assert ntb["perpustakaan_berskor"] == 4 and ntb["perpustakaan_tanpa_skor"] == 2
+    assert ntb["data_cukup"] is True and ntb["band"] is not None
     nat = run_json(
         capsys,
         "kpis",
@@ -70,6 +73,34 @@ def test_kpis_json_shape(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(nat) == 1 and nat[0]["kode"] == "00"
     assert nat[0]["kunjungan"] == 1420
     assert "anggota" not in nat[0]
+
+
+@pytest.mark.parametrize("level", ["nasional", "provinsi", "kabupaten_kota"])
+def test_kpis_skor_is_the_mean_of_the_scored_libraries(
+    db: Path, capsys: pytest.CaptureFixture[str], level: str
+) -> None:
+    period = ["--period", "2024-01..2024-02"]
+    libs = run_json(
+        capsys, "kpis", "--db", str(db), "--level", "perpustakaan", *period, "--kpi", "skor"
+    )
+    assert set(libs[0]) >= {"kode", "skor", "band", "kelengkapan"}
+    areas = run_json(capsys, "kpis", "--db", str(db), "--level", level, *period, "--kpi", "skor")
+    key = {"nasional": None, "provinsi": "kode_provinsi", "kabupaten_kota": "kode_kabupaten_kota"}
+    for area in areas:
+        mine = [r for r in libs if key[level] is None or r[key[level]] == area["kode"]]
+        scored = [r["skor"] for r in mine if r["skor"] is not None]
+        assert area["skor"] == pytest.approx(sum(scored) / len(scored), abs=0.01)
+        bands = Counter(r["band"] for r in mine)
+        for band in ("merah", "kuning", "hijau"):
+            assert area[f"perpustakaan_{band}"] == bands[band]
+        assert area["perpustakaan_tanpa_skor"] == bands[None]
+        assert {"band", "perpustakaan_berskor", "porsi_berskor", "data_cukup"} <= set(area)
+    # NTT (53) has one library, N, expected and scored; Lombok Tengah (5202) has C (never
+    # reported) and J (scored): 1 of 2 expected is half, enough for a band
+    if level == "kabupaten_kota":
+        k5202 = next(a for a in areas if a["kode"] == "5202")
+        assert k5202["perpustakaan_berskor"] == 1 and k5202["perpustakaan_diharapkan"] == 2
+        assert k5202["porsi_berskor"] == pytest.approx(50.0) and k5202["band"] is not None
 
 
 def test_kpis_filters_and_library_codes(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -126,6 +157,31 @@ def test_priorities_and_quality_json_shape(db: Path, capsys: pytest.CaptureFixtu
     )
     assert {r["kode"] for r in roll} == {"52", "53"}
     assert all(set(r) >= PRIORITY_KEYS for r in roll)
+    for r in roll:
+        assert {"porsi_perlu", "batas_bawah", "jumlah_perlu", "basis"} <= set(r)
+        assert {f"jumlah_{t}" for t in TIERS} <= set(r)
+        assert (
+            r["jumlah_perlu"]
+            == r["jumlah_prioritas_1"] + r["jumlah_prioritas_2"] + r["jumlah_pelaporan"]
+        )
+        assert r["batas_bawah"] <= r["porsi_perlu"]
+    assert [r["peringkat"] for r in roll] == [1, 2]
+    assert roll[0]["batas_bawah"] >= roll[1]["batas_bawah"]
+    kinerja = run_json(
+        capsys,
+        "priorities",
+        "--db",
+        str(db),
+        "--period",
+        "2024-02",
+        "--level",
+        "provinsi",
+        "--basis",
+        "kinerja",
+    )
+    assert all(
+        r["jumlah_perlu"] == r["jumlah_prioritas_1"] + r["jumlah_prioritas_2"] for r in kinerja
+    )
     q = run_json(capsys, "quality", "--db", str(db), "--period", "2024-02")
     assert set(q) >= {"periode", "kelengkapan", "nilai_verifikasi", "tidak_pernah_melapor"}
     assert {r["kode"] for r in q["tidak_pernah_melapor"]} == {"C", "P"}
@@ -147,7 +203,10 @@ def test_demo_every_rule_flags_a_library(
     from kpi import coaching
 
     frame = coaching.evaluate(demo_store)
-    hits = Counter(r["rule"] for rs in frame["reasons"] for r in rs)
+    # R1, R4 and Q share one reason when they fire together: each rule it names counts
+    hits = Counter(
+        rule for rs in frame["reasons"] for r in rs for rule in r.get("rules", [r["rule"]])
+    )
     for rule in coaching.RULES:
         assert hits[rule] >= 1, f"rule {rule} flags no library on the demo"
     assert set(frame["tier"].dropna()) == TIERS
@@ -169,6 +228,7 @@ def test_demo_every_rule_flags_a_library(
         "periode",
         "kolom",
         "nilai",
+        "alasan",
         "nilai_tipikal",
         "skor_z",
         "batch_id",

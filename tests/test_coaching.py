@@ -3,6 +3,7 @@ the quadrant, points and tiers, the roll-up, and the rule inputs computed from r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -153,8 +154,30 @@ def test_reason_texts_and_numbers() -> None:
         )
     )
     by = {r["rule"]: r for r in out["reasons"].iloc[0]}
-    assert by["R1"]["text_id"] == "Skor KPI 45,3 (merah)"
-    assert by["R1"]["text_en"] == "KPI score 45.3 (red)"
+    # R1, R4 and Q read the same weak score: one reason, under the rule with the most points
+    assert "R1" not in by and "R4" not in by
+    weak = by["Q"]
+    assert weak["rules"] == ["R1", "R4", "Q"]
+    assert weak["text_id"] == (
+        "Skor KPI 45,3: merah, 20% terbawah di Nusa Tenggara Barat, di bawah median sejawat "
+        "(60) dan turun dari 65 setahun sebelumnya"
+    )
+    assert weak["text_en"] == (
+        "KPI score 45.3: red, bottom 20% in Nusa Tenggara Barat, below the peer median (60) and "
+        "down from 65 a year earlier"
+    )
+    assert weak["values"] == {
+        "s": 45.3,
+        "periode": "2025-01..2025-12",
+        "band": "merah",
+        "persentil": 10.0,
+        "provinsi": "Nusa Tenggara Barat",
+        "median": 60.0,
+        "s_tahun_lalu": 65.0,
+        "aturan": ["R1", "R4", "Q"],
+        "poin": 3.0,
+    }
+    assert [r["rule"] for r in out["reasons"].iloc[0]] == ["Q", "R2", "R3"]
     assert by["R2"]["text_id"] == "Capaian Kegiatan per perpustakaan per bulan 41% dari target"
     assert by["R2"]["values"] == {
         "kpi": "kegiatan_per_bulan",
@@ -166,10 +189,28 @@ def test_reason_texts_and_numbers() -> None:
     assert by["R3"]["text_id"] == "Kunjungan turun 32,5% dibanding tahun lalu"
     assert by["R3"]["text_en"] == "Visits down 32.5% on a year earlier"
     assert by["R3"]["values"]["kini"] == 202 and by["R3"]["values"]["lalu"] == 300
-    assert by["R4"]["text_id"] == "Skor di 20% terbawah Nusa Tenggara Barat"  # the setting's 20
-    # R1 2 + R2 2 + R3 2 + R4 1 + Q 3 (45.25 below the median 60 and below 65 a year earlier)
-    assert out["points"].iloc[0] == 10
+    # max(R1 2, R4 1, Q 3) + R2 2 + R3 2 (one weak score counts once, not 2 + 1 + 3)
+    assert out["points"].iloc[0] == 3 + 2 + 2
     assert out["tier"].iloc[0] == "prioritas_1"
+
+
+def test_one_weakness_counts_once() -> None:
+    # R1 and R4 (score 45 red, bottom 10%, but higher than a year earlier: no Q)
+    out = run(healthy(skor=45.0, band="merah", persentil_sejawat=0.1, skor_tahun_lalu=40.0))
+    [weak] = out["reasons"].iloc[0]
+    assert weak["rule"] == "R1" and weak["rules"] == ["R1", "R4"]
+    assert weak["text_en"] == "KPI score 45: red, bottom 20% in Nusa Tenggara Barat"
+    assert out["points"].iloc[0] == 2  # max(2, 1), not 3
+    assert out["tier"].iloc[0] == "pantau"
+    # R4 alone keeps its own point; with changed points the largest still wins
+    out = run(healthy(persentil_sejawat=0.1))
+    assert out["points"].iloc[0] == 1 and rules(out) == ["R4"]
+    s = coaching.default_settings()
+    s["R4"]["poin"] = 4
+    out = run(
+        healthy(skor=45.0, band="merah", persentil_sejawat=0.1, skor_tahun_lalu=40.0), settings=s
+    )
+    assert out["points"].iloc[0] == 4 and rules(out) == ["R4"]
 
 
 def test_points_count_once_per_rule_and_tiers() -> None:
@@ -178,7 +219,7 @@ def test_points_count_once_per_rule_and_tiers() -> None:
     assert rules(out) == ["R2", "R2"]
     assert out["points"].iloc[0] == 2 and out["tier"].iloc[0] == "pantau"
     out = run(healthy(skor=45.0, band="merah", persentil_sejawat=0.1, skor_tahun_lalu=40.0))
-    assert out["points"].iloc[0] == 3 and out["tier"].iloc[0] == "prioritas_2"
+    assert out["points"].iloc[0] == 2 and out["tier"].iloc[0] == "pantau"  # R1 and R4: once
     assert coaching.tier_of(5, SETTINGS) == "prioritas_1"
     assert coaching.tier_of(4, SETTINGS) == "prioritas_2"
     assert coaching.tier_of(1, SETTINGS) == "pantau"
@@ -253,17 +294,50 @@ def test_rollup_ranks_by_share_then_count() -> None:
         ]
     )
     kab = coaching.rollup(frame, "kabupaten_kota")
-    # 5203: 2 of 6 (33.3%, 2 libraries); 5201: 1 of 3 (33.3%, 1); 5202: 1 of 4 (25%)
-    assert kab["kode"].tolist() == ["5203", "5201", "5202"]
+    # libraries needing coaching of any kind (P1, P2, pelaporan): 5201 1 of 3, 5202 2 of 4
+    # (C and the silent D), 5203 2 of 6; ranked by the 90% Wilson lower bound:
+    # 5202 18.2%, 5203 11.7%, 5201 7.8%
+    assert kab["kode"].tolist() == ["5202", "5203", "5201"]
     assert kab["peringkat"].tolist() == [1, 2, 3]
-    k5201 = kab.set_index("kode").loc["5201"]
+    by = kab.set_index("kode")
+    assert by.loc["5202", "jumlah_perlu"] == 2 and by.loc["5202", "porsi_perlu"] == 50.0
+    assert by.loc["5202", "batas_bawah"] == pytest.approx(18.24, abs=0.01)
+    assert by.loc["5203", "batas_bawah"] == pytest.approx(11.73, abs=0.01)
+    assert by.loc["5201", "batas_bawah"] == pytest.approx(7.82, abs=0.01)
+    k5201 = by.loc["5201"]
     assert k5201["jumlah_perpustakaan"] == 3
     assert k5201["jumlah_prioritas_1"] == 1 and k5201["porsi_prioritas"] == pytest.approx(100 / 3)
     assert k5201["sendiri_tier"] == "pantau"  # the kab/kota library's own tier
-    assert kab.set_index("kode").loc["5202", "jumlah_pelaporan"] == 1
+    assert by.loc["5202", "jumlah_pelaporan"] == 1
+    # performance only (P1 + P2): 5203 2 of 6 (11.7%), 5201 1 of 3 (7.8%), 5202 1 of 4 (5.8%)
+    kinerja = coaching.rollup(frame, "kabupaten_kota", basis="kinerja")
+    assert kinerja["kode"].tolist() == ["5203", "5201", "5202"]
+    assert kinerja.set_index("kode").loc["5202", "batas_bawah"] == pytest.approx(5.79, abs=0.01)
+    # reporting only: 5202 1 of 4; the others 0 (ties: by code)
+    assert coaching.rollup(frame, "kabupaten_kota", basis="pelaporan")["kode"].tolist() == [
+        "5202",
+        "5201",
+        "5203",
+    ]
     prov = coaching.rollup(frame, "provinsi")
     assert prov["jumlah_perpustakaan"].tolist() == [13]
     assert prov["jumlah_prioritas"].tolist() == [4]
+    assert prov["jumlah_perlu"].tolist() == [5]
+
+
+def test_wilson_lower_bound_by_hand() -> None:
+    """2 of 3 must not outrank 40 of 60 (z = 1.6449 for 90%)."""
+    z = 1.6448536269514722
+    for k, n in ((2, 3), (40, 60)):
+        p = k / n
+        hand = (p + z * z / (2 * n) - z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (
+            1 + z * z / n
+        )
+        assert coaching.wilson_lower(k, n) == pytest.approx(hand)
+    assert coaching.wilson_lower(2, 3) == pytest.approx(0.2535, abs=1e-4)
+    assert coaching.wilson_lower(40, 60) == pytest.approx(0.5613, abs=1e-4)
+    assert coaching.wilson_lower(0, 5) == 0.0
+    assert math.isnan(coaching.wilson_lower(0, 0))
 
 
 # ------------------------------------------------------------------------------------------
@@ -305,7 +379,8 @@ def raw_store(tmp_path: Path) -> Iterator[Store]:
 
 
 def test_rule_inputs_and_rules_from_reports(raw_store: Store) -> None:
-    out = coaching.evaluate(raw_store, "2024-12")
+    # every month closed (the closing of months has its own tests below)
+    out = coaching.evaluate(raw_store, "2024-12", closed_until=date(2024, 12, 1))
     by = out.set_index("kode")
     assert out.attrs["window"] == "2024-01..2024-12"
     assert by.loc["L1", "kunjungan_kini"] == 210 and by.loc["L1", "kunjungan_lalu"] == 300
@@ -317,10 +392,34 @@ def test_rule_inputs_and_rules_from_reports(raw_store: Store) -> None:
     assert by.loc["L3", "tier"] == "pelaporan"  # 75% < 80%
     assert by.loc["L3", "reasons"][0]["values"]["n"] == 3
     assert by.loc["L4", "tier"] != "pelaporan"
-    # the kegiatan base (6 a quarter) is under the minimum base: no growth figure
-    assert pd.isna(by.loc["L4", "kegiatan_yoy"])
+    # kegiatan has its own minimum base (6, catalogue data): 6 activities a quarter, the
+    # same a year earlier, give a growth of 0% (under one base of 30 for all it was empty)
+    assert by.loc["L4", "kegiatan_lalu"] == 6 and by.loc["L4", "kegiatan_yoy"] == 0.0
     prio = coaching.priorities(out)
     assert prio["tier"].notna().all()
+
+
+def test_rule_d_counts_only_closed_months(raw_store: Store) -> None:
+    """In this program of four libraries, L2's silence makes November and December 75%
+    complete, under 80% of the usual 100%: those months are still open, so rule D counts
+    January to October (the score still reads the whole window)."""
+    today = date(2026, 12, 1)
+    from kpi import closing
+
+    assert closing.last_closed(raw_store, today) == date(2024, 10, 1)
+    out = coaching.evaluate(raw_store, "2024-12", today=today)
+    by = out.set_index("kode")
+    assert out.attrs["window_pelaporan"] == "2024-01..2024-10"
+    assert by.loc["L2", "tier"] != "pelaporan"  # its silent months are open
+    assert by.loc["L2", "bulan_diharapkan"] == 10 and by.loc["L2", "bulan_dilaporkan"] == 10
+    assert by.loc["L3", "tier"] == "pelaporan"  # 7 of 10 closed months: 70%
+    d = by.loc["L3", "reasons"][0]
+    assert d["values"]["n"] == 3 and d["values"]["m"] == 10
+    assert d["values"]["periode"] == "2024-01..2024-10"
+    # a window with no closed month: rule D has nothing to count yet
+    none = coaching.evaluate(raw_store, "2024-12", 3, today=today, closed_until=date(2024, 9, 1))
+    assert not (none["tier"] == "pelaporan").any()
+    assert none.attrs["window_pelaporan"] is None
 
 
 def test_settings_are_stored_and_restorable(raw_store: Store) -> None:
@@ -337,3 +436,35 @@ def test_settings_are_stored_and_restorable(raw_store: Store) -> None:
     assert "R5" not in {r["rule"] for rs in out["reasons"] for r in rs}
     score.restore_defaults(raw_store)
     assert coaching.get_settings(raw_store) == coaching.default_settings()
+
+
+def test_expected_months_start_at_the_first_report_for_rule_d_and_the_score(
+    tmp_path: Path,
+) -> None:
+    """Issue 13, decision 6: a library that joined in 2024 and reported from March is expected
+    from March (10 months in 2024), so it is scored and judged on reporting; one that joined in
+    2024 and never reported is expected from January 2025 (nothing in 2024)."""
+    libs = [
+        ("N1", "Desa baru", "desa_kelurahan", "52", "5201", 2024, 1000, "penuh"),
+        ("N2", "Desa senyap", "desa_kelurahan", "52", "5201", 2024, 1000, "penuh"),
+        ("O1", "Desa lama", "desa_kelurahan", "52", "5201", 2022, 1000, "penuh"),
+    ]
+    reports = [
+        dict(kode_perpustakaan="N1", periode=f"2024-{m:02d}-01", kunjungan=100, kegiatan=2)
+        for m in range(3, 13)
+        if m not in (5, 6, 7)  # 7 of its 10 expected months: 70%
+    ] + [
+        dict(kode_perpustakaan="O1", periode=f"2024-{m:02d}-01", kunjungan=100, kegiatan=2)
+        for m in range(1, 13)
+    ]
+    s = build_store(tmp_path / "baru.duckdb", libs, reports)
+    try:
+        out = coaching.evaluate(s, "2024-12", closed_until=date(2024, 12, 1)).set_index("kode")
+        assert out.loc["N1", "bulan_diharapkan"] == 10 and out.loc["N1", "bulan_dilaporkan"] == 7
+        assert out.loc["N1", "kelengkapan"] == pytest.approx(70.0)
+        assert out.loc["N1", "tier"] == "pelaporan"  # 70% < 80%, over its own expected months
+        assert out.loc["N2", "bulan_diharapkan"] == 0 and out.loc["N2", "tier"] != "pelaporan"
+        # the score over the same expected months: 7 of 10 is above the 50% minimum
+        assert out.loc["N1", "skor"] == out.loc["N1", "skor"]  # a number, not empty
+    finally:
+        s.close()

@@ -62,8 +62,10 @@ def build_store(
                 [rep[c] for c in cols],
             )
         for t in targets:
+            row = list(t) + [""] * (6 - len(t))  # jenis: '' unless the target names a level
             cur.execute(
-                "INSERT INTO target (kpi, tingkat, kode, tahun, nilai) VALUES (?,?,?,?,?)", list(t)
+                "INSERT INTO target (kpi, tingkat, kode, tahun, nilai, jenis) VALUES (?,?,?,?,?,?)",
+                row,
             )
         for c in ciel:
             cur.execute(
@@ -130,7 +132,7 @@ REPORTS = [
         kegiatan=4,
         peserta=10,
     ),
-    # J joined in 2024: its report is counted as a value but not as an expected month
+    # J joined in 2024 and reported at once: expected from its first report (February)
     dict(kode_perpustakaan="J", periode="2024-02-01", kunjungan=70),
     # K: history before the period (cumulative KPIs), then February
     dict(kode_perpustakaan="K", periode="2023-06-01", mitra_baru=2, replikasi_desa=3),
@@ -155,9 +157,13 @@ REPORTS = [
     ),
 ]
 TARGETS = [
+    # NTB's total visits (the province's aggregate)
     ("kunjungan", "provinsi", "52", 2024, 12000.0),
-    ("kegiatan_per_bulan", "provinsi", "52", 2024, 4.0),
-    ("kegiatan_per_bulan", "nasional", "", 2024, 2.0),
+    # each village library of NTB, and each village library nationally
+    ("kegiatan_per_bulan", "provinsi", "52", 2024, 4.0, "desa_kelurahan"),
+    ("kegiatan_per_bulan", "nasional", "", 2024, 2.0, "desa_kelurahan"),
+    # NTB's own activity rate (its aggregate): never a library's benchmark
+    ("kegiatan_per_bulan", "provinsi", "52", 2024, 3.0),
 ]
 CIEL = [
     ("A", "2023-S2", 2023, 2, 50.0, 60.0, 70.0, 80.0),
@@ -190,7 +196,8 @@ def test_library_level_hand_computed(store: Store) -> None:
     assert a["kunjungan_per_1000"] == pytest.approx(1000 * 300 / (1000 * 2))
     assert a["anggota"] == 60  # the stock at the period's last reported month
     assert a["cakupan_anggota"] == pytest.approx(100 * 60 / 1000)
-    assert a["pinjaman_per_anggota"] == pytest.approx((30 + 90) / 60)
+    # loans per member per month: loans / (members at the end x months reporting loans)
+    assert a["pinjaman_per_anggota"] == pytest.approx((30 + 90) / (60 * 2))
     assert a["kesiapan_tik"] == 0  # no working computer at the last report
     # same rows: only January reports both pengguna_tik and kunjungan
     assert a["pemanfaatan_tik"] == pytest.approx(100 * 10 / 100)
@@ -206,7 +213,7 @@ def test_library_level_hand_computed(store: Store) -> None:
     assert empty(b["kunjungan"])  # not reported is empty, not 0
     assert empty(b["kunjungan_per_1000"])
     assert b["kesiapan_tik"] == 100
-    assert b["pinjaman_per_anggota"] == pytest.approx(20 / 200)
+    assert b["pinjaman_per_anggota"] == pytest.approx(20 / (200 * 1))
     assert b["kelengkapan"] == pytest.approx(50.0)
 
     c = t["C"]
@@ -223,17 +230,20 @@ def test_library_level_hand_computed(store: Store) -> None:
 
     j = t["J"]
     assert j["kunjungan"] == 70
-    assert empty(j["kelengkapan"])  # nothing expected before the January after joining
-    assert j["bulan_diharapkan"] == 0
+    # expected from the earlier of its first report (2024-02) and January 2025
+    assert j["bulan_diharapkan"] == 1 and j["bulan_dilaporkan"] == 1
+    assert j["kelengkapan"] == pytest.approx(100.0)
 
 
 def test_area_levels_are_ratios_of_sums(store: Store) -> None:
     kab = by_kode(compute.aggregate(store, "kabupaten_kota", JAN_FEB))["5201"]
     assert kab["nama"] == "Kabupaten Lombok Barat" and kab["tingkat"] == "kabupaten_kota"
     assert kab["kunjungan"] == 300 + 1000
-    assert kab["kunjungan_per_1000"] == pytest.approx(1000 * 1300 / (1000 * 2 + 50000 * 1))
+    # population counted once: the kab/kota library K serves the whole kab/kota, so A's and B's
+    # villages are inside its catchment; months: January and February (A, K reported visits)
+    assert kab["kunjungan_per_1000"] == pytest.approx(1000 * 1300 / (50000 * 2))
     assert kab["anggota"] == 60 + 200 + 500
-    assert kab["cakupan_anggota"] == pytest.approx(100 * 760 / (1000 + 3000 + 50000))
+    assert kab["cakupan_anggota"] == pytest.approx(100 * 760 / 50000)
     # ratio of sums, not the mean of the libraries' ratios ((1 + 4 + 6) / 3)
     assert kab["kegiatan_per_bulan"] == pytest.approx((2 + 0 + 4 + 6) / (2 + 1 + 1))
     assert kab["kegiatan_per_bulan"] != pytest.approx((1 + 4 + 6) / 3)
@@ -247,15 +257,21 @@ def test_area_levels_are_ratios_of_sums(store: Store) -> None:
     assert set(prov) == {"52", "53"}
     ntb = prov["52"]
     assert ntb["kunjungan"] == 300 + 1000 + 70
-    # expected: A, B, C, K, P two months each; J none
-    assert ntb["bulan_diharapkan"] == 10 and ntb["bulan_dilaporkan"] == 4
-    assert ntb["kelengkapan"] == pytest.approx(40.0)
-    assert ntb["ketepatan"] == pytest.approx(100 * 3 / 10)
+    # expected: A, B, C, K, P two months each; J one (from its first report)
+    assert ntb["bulan_diharapkan"] == 11 and ntb["bulan_dilaporkan"] == 5
+    assert ntb["kelengkapan"] == pytest.approx(100 * 5 / 11)
+    assert ntb["ketepatan"] == pytest.approx(100 * 3 / 11)
+    # the provincial library P (1,000,000) serves the whole province: its population alone,
+    # over the months in which any NTB library reported visits (January and February)
+    assert ntb["kunjungan_per_1000"] == pytest.approx(1000 * 1370 / (1_000_000 * 2))
 
     nat = compute.aggregate(store, "nasional", JAN_FEB).iloc[0]
     assert nat["kode"] == "00"
     assert nat["kunjungan"] == 1420
-    assert nat["kelengkapan"] == pytest.approx(100 * 5 / 12)
+    # N (expected from 2022, reported January) adds 1 of 2
+    assert nat["kelengkapan"] == pytest.approx(100 * 6 / 13)
+    # NTB once (P) and N's village (500, January only)
+    assert nat["kunjungan_per_1000"] == pytest.approx(1000 * 1420 / (1_000_000 * 2 + 500 * 1))
 
 
 def test_filters(store: Store) -> None:
@@ -324,26 +340,75 @@ def test_achievement_pro_rated(store: Store) -> None:
     assert row["target_prorata"] == pytest.approx(12000 * 2 / 12)
     assert row["capaian"] == pytest.approx(100 * 1370 / 2000)
 
+    rate_area = compute.achievement(store, "provinsi", "2024-02", kpis=["kegiatan_per_bulan"])
+    # the province's own rate target (no jenis) applies to its aggregate: 12 activities in
+    # 2024-01..02 over 5 library-months (A 2, B 1, K 1, N is in NTT)
+    ntb = rate_area.set_index("kode").loc["52"]
+    assert ntb["target"] == 3.0
+    assert ntb["aktual"] == pytest.approx(12 / 4)
+
     lib = compute.achievement(
         store, "perpustakaan", "2024-02", kpis=["kunjungan", "kegiatan_per_bulan"]
     )
     # a provincial flow target does not apply to one library
     assert lib[lib["kpi"] == "kunjungan"].empty
     rate = lib.set_index("kode")
-    assert rate.loc["A", "target"] == 4.0  # the province's rate target
+    assert rate.loc["A", "target"] == 4.0  # the target naming village libraries of NTB
     assert rate.loc["A", "capaian"] == pytest.approx(100 * 1.0 / 4.0)
-    assert rate.loc["N", "target"] == 2.0  # no provincial target: the national one
+    assert rate.loc["N", "target"] == 2.0  # none for NTT's villages: the national one
     assert rate.loc["N", "capaian"] == 0
+    # K is a kab/kota library: no target names it or its level, and the province's own 3.0
+    # names the province's aggregate, not its libraries
+    assert "K" not in rate.index and "P" not in rate.index
 
 
-def test_funnel_5a(store: Store) -> None:
+def test_funnel_5a_bars_and_ratios_from_the_same_rows(store: Store) -> None:
     f = by_kode(compute.funnel_5a(store, "perpustakaan", JAN_FEB))
     a = f["A"]
-    assert a["jangkauan_sosialisasi"] == 400 and a["kunjungan"] == 300
-    assert a["konversi_appeal"] == pytest.approx(100 * 100 / 400)  # months with both
-    assert a["par"] == pytest.approx(100 * 40 / 400)
+    # only January reports all five stages: every bar and every ratio comes from it
+    assert a["bulan_funnel"] == 1 and a["bulan_5a"] == 2
+    assert [a[s] for s in ("jangkauan_sosialisasi", "kunjungan", "anggota_baru")] == [400, 100, 5]
+    assert a["peserta"] == 40 and a["testimoni"] == 4
+    assert a["konversi_appeal"] == pytest.approx(100 * 100 / 400)
+    assert a["konversi_ask"] == pytest.approx(100 * 5 / 100)
+    assert a["konversi_act"] == pytest.approx(100 * 40 / 5)  # 800%: not nested
+    assert a["konversi_advocate"] == pytest.approx(100 * 4 / 40)
+    assert a["par"] == pytest.approx(100 * a["peserta"] / a["jangkauan_sosialisasi"])
     assert a["bar"] == pytest.approx(100 * 4 / 400)
-    assert empty(f["B"]["par"]) and empty(f["B"]["bar"])  # Aware not reported
+    assert a["per100_peserta"] == pytest.approx(10.0) and a["per100_anggota_baru"] == 1.25
+    assert not a["bertingkat"]  # Act 40 > Ask 5: drawn side by side, not as a funnel
+    assert a["aware_dilaporkan"]
+    # B reports no visits, so no month has the stages from Appeal on: nothing to draw
+    assert empty(f["B"]["kunjungan"]) and empty(f["B"]["par"]) and empty(f["B"]["bar"])
+    # K reports no Aware at all, so its funnel would start at Appeal; but its only month lacks
+    # new members and testimonials: no month to draw
+    assert not f["K"]["aware_dilaporkan"] and f["K"]["bulan_funnel"] == 0
+
+
+def test_funnel_5a_nested_stages(tmp_path: Path) -> None:
+    libs = [("X", "Desa X", "desa_kelurahan", "52", "5201", 2022, 1000, "penuh")]
+    rep = dict(
+        kode_perpustakaan="X",
+        jangkauan_sosialisasi=1000,
+        kunjungan=500,
+        anggota_baru=50,
+        peserta=20,
+        testimoni=5,
+    )
+    reports = [
+        {**rep, "periode": "2024-01-01"},
+        {**rep, "periode": "2024-02-01", "jangkauan_sosialisasi": None},  # not used
+    ]
+    s = build_store(tmp_path / "f.duckdb", libs, reports)
+    try:
+        x = compute.funnel_5a(s, "kabupaten_kota", JAN_FEB).iloc[0]
+        assert x["kode"] == "5201" and x["bulan_funnel"] == 1
+        assert x["kunjungan"] == 500  # February has no Aware: left out of every bar
+        assert bool(x["bertingkat"])  # 1000 >= 500 >= 50 >= 20 >= 5
+        assert x["par"] == pytest.approx(2.0) and x["per100_peserta"] == pytest.approx(2.0)
+        assert x["konversi_ask"] == pytest.approx(10.0)
+    finally:
+        s.close()
 
 
 def test_ciel_latest_assessment(store: Store) -> None:

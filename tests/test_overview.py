@@ -70,5 +70,32 @@ def test_province_ranking_leaves_out_unscored() -> None:
         }
     )
     best, worst = overview.province_ranking(prov, n=2)
-    assert list(best["kode"]) == ["13", "14"]
-    assert list(worst["kode"]) == ["11", "14"]
+    # three ranked provinces: one best and one weakest, never the same province in both
+    assert list(best["kode"]) == ["13"]
+    assert list(worst["kode"]) == ["11"]
+
+
+def test_province_ranking_needs_three_areas_with_a_band() -> None:
+    prov = pd.DataFrame(
+        {
+            "kode": ["11", "12", "13"],
+            "nama": ["A", "B", "C"],
+            # B has a score from too few libraries: no band ("data belum cukup")
+            "skor": [50.0, 95.0, 90.0],
+            "band": ["kuning", None, "hijau"],
+        }
+    )
+    best, worst = overview.province_ranking(prov)
+    assert best.empty and worst.empty  # two ranked areas: no best and weakest tables
+    one = overview.province_ranking(prov.iloc[[2]])
+    assert one[0].empty and one[1].empty  # one province loaded: it is neither
+    six = pd.DataFrame(
+        {
+            "kode": [f"{i}" for i in range(11, 17)],
+            "nama": list("ABCDEF"),
+            "skor": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0],
+            "band": ["merah"] * 4 + ["kuning"] * 2,
+        }
+    )
+    best, worst = overview.province_ranking(six)
+    assert list(best["kode"]) == ["16", "15", "14"] and list(worst["kode"]) == ["11", "12", "13"]

@@ -78,9 +78,13 @@ def test_verify_table_names_month_and_column_in_the_language() -> None:
             "periode": ["2025-08"],
             "kolom": ["kunjungan"],
             "nilai": [9000.0],
+            "alasan": ["riwayat"],
             "nilai_tipikal": [120.0],
             "skor_z": [45.3],
+            "skor_z_sendiri": [45.3],
             "skor_z_sejawat": [math.nan],
+            "median_sendiri": [120.0],
+            "median_sejawat": [math.nan],
             "batch_id": ["b7"],
         }
     )
@@ -92,12 +96,18 @@ def test_verify_table_names_month_and_column_in_the_language() -> None:
         "Kolom": "Kunjungan",
         "Nilai": 9000.0,
         "Nilai tipikal": 120.0,
-        "Skor z termodifikasi": 45.3,
+        "Alasan": "Jauh dari riwayatnya sendiri (median 120,0)",
+        "Skor z terhadap riwayatnya": 45.3,
         "Skor z terhadap sejawat": pytest.approx(math.nan, nan_ok=True),
         "Batch impor": "b7",
         "Profil": "profil?kode=DES-1&tingkat=perpustakaan",
     }
     en_table = kualitas.verify_table(frame.assign(kolom="mitra_baru"), {}, "en")
+    assert en_table["Reason"].iloc[0] == "Far from its own history (median 120.0)"
+    peers = frame.assign(alasan="sejawat", median_sejawat=300.0)
+    assert kualitas.verify_table(peers, {}, "en")["Reason"].iloc[0] == (
+        "Far from its peers that month (median 300.0)"
+    )
     assert en_table["Month"].iloc[0] == "August 2025"
     assert en_table["Column"].iloc[0] == "New partnerships"
 
@@ -178,7 +188,11 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
     _open_tab(at, "Nilai perlu verifikasi")
     verify = int(metric_values(at)["Nilai perlu verifikasi"].replace(".", ""))
     (verify_t,) = (d.value for d in at.dataframe)
-    assert verify > 0 and len(verify_t) == verify
+    # far from their own history or from their peers: the page shows the first 500, the
+    # most suspicious first (far from both, then from their own history), and says so
+    assert verify > kualitas.VERIFY_SHOWN and len(verify_t) == kualitas.VERIFY_SHOWN
+    assert any("500 nilai pertama" in c.value for c in at.caption)
+    assert verify_t["Alasan"].iloc[0].startswith("Jauh dari riwayatnya")
     assert verify_t["Nama"].notna().all()
     assert any("bukan alasan pembinaan" in i.value for i in at.info)
     assert len(at.get("download_button")) == 2
@@ -186,8 +200,14 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
     at.multiselect(key="kualitas_verify_columns").set_value(["kunjungan"]).run()
     assert_clean(at)
     (visits,) = (d.value for d in at.dataframe)
-    assert 0 < len(visits) < verify
+    assert 0 < len(visits) <= kualitas.VERIFY_SHOWN
     assert set(visits["Kolom"]) == {"Kunjungan"}
+    # narrowed to one reason: far from their own history only
+    at.multiselect(key="kualitas_verify_reasons").set_value(["riwayat"]).run()
+    assert_clean(at)
+    (own,) = (d.value for d in at.dataframe)
+    assert 0 < len(own) < verify
+    assert own["Alasan"].str.startswith("Jauh dari riwayatnya sendiri").all()
 
 
 def test_kabupaten_kota_level_lists_all_and_charts_the_lowest(

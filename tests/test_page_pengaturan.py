@@ -74,7 +74,13 @@ def test_page_shows_settings_preview_and_targets(
     # targets of the view's year: national first, one column per KPI
     table = _frame(at, "Wilayah")
     assert table.iloc[0]["Wilayah"] == "Nasional"
-    assert len(table) == 35  # national + 34 provinces
+    # national + 34 provinces, each with its own figure's targets and the rate target of each
+    # village library of the area (column jenis)
+    assert len(table) == 70
+    assert set(table["Berlaku untuk"]) == {
+        "Angka wilayah itu",
+        "Setiap Perpustakaan desa/kelurahan",
+    }
     assert any("Impor data" in c.value for c in at.caption)
     # no boundaries yet
     assert any("Belum ada batas" in i.value for i in at.info)
@@ -263,13 +269,20 @@ def test_an_empty_store_says_what_to_do(demo_db: Path, monkeypatch: pytest.Monke
     assert coaching.get_settings(_store(demo_db))["R1"]["poin"] == 3
 
 
-def test_target_frame_one_row_per_place() -> None:
+def test_target_frame_one_row_per_place_and_what_it_applies_to() -> None:
     targets = pd.DataFrame(
         {
-            "kpi": ["kunjungan", "kunjungan", "kegiatan_per_bulan", "kunjungan"],
-            "tingkat": ["provinsi", "nasional", "provinsi", "provinsi"],
-            "kode": ["52", "", "52", "11"],
-            "nilai": [12000.0, 1234567.0, 4.25, 800.0],
+            "kpi": [
+                "kunjungan",
+                "kunjungan",
+                "kegiatan_per_bulan",
+                "kunjungan",
+                "kegiatan_per_bulan",
+            ],
+            "tingkat": ["provinsi", "nasional", "provinsi", "provinsi", "provinsi"],
+            "kode": ["52", "", "52", "11", "52"],
+            "jenis": ["", "", "", "", "desa_kelurahan"],
+            "nilai": [12000.0, 1234567.0, 4.25, 800.0, 2.5],
         }
     )
     names = {"52": "Nusa Tenggara Barat", "11": "Aceh"}
@@ -277,9 +290,21 @@ def test_target_frame_one_row_per_place() -> None:
     assert table.columns.tolist() == [
         "Kode",
         "Wilayah",
+        "Berlaku untuk",
         "Kunjungan",
         "Kegiatan per perpustakaan per bulan",
     ]
-    assert table["Wilayah"].tolist() == ["Nasional", "Aceh", "Nusa Tenggara Barat"]
-    assert table["Kunjungan"].tolist() == ["1.234.567", "800", "12.000"]
-    assert table["Kegiatan per perpustakaan per bulan"].tolist() == ["–", "–", "4,25"]
+    assert table["Wilayah"].tolist() == [
+        "Nasional",
+        "Aceh",
+        "Nusa Tenggara Barat",
+        "Nusa Tenggara Barat",
+    ]
+    assert table["Berlaku untuk"].tolist() == [
+        "Angka wilayah itu",
+        "Angka wilayah itu",
+        "Angka wilayah itu",
+        "Setiap Perpustakaan desa/kelurahan",
+    ]
+    assert table["Kunjungan"].tolist() == ["1.234.567", "800", "12.000", "–"]
+    assert table["Kegiatan per perpustakaan per bulan"].tolist() == ["–", "–", "4,25", "2,50"]

@@ -85,7 +85,7 @@ def test_colouring_by_priority_share_and_english(
     at.selectbox(key="peta_metric").set_value("prioritas").run()
     fig = _figure(at)
     coloured = [t for t in fig["data"] if t["type"] == "choroplethmap" and "colorbar" in t]
-    assert coloured and "Priority" in coloured[0]["colorbar"]["title"]["text"]
+    assert coloured and "needing coaching" in coloured[0]["colorbar"]["title"]["text"]
     values = [z for z in _arr(coloured[0]["z"]) if z == z]
     assert all(0 <= z <= 100 for z in values)
 

@@ -159,3 +159,37 @@ def test_empty_store_says_what_to_do(demo_db: Path, monkeypatch: pytest.MonkeyPa
     assert "Impor" in at.info[0].value
     assert not plotly_charts(at)
     assert not at.metric
+
+
+def test_areas_rank_by_at_least_and_switch_basis(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leadership's ranking counts silent libraries (Pembinaan pelaporan), ranks by the lower
+    bound of the share ("sekurang-kurangnya X%"), and can switch to performance or reporting."""
+    at = _open(demo_db, monkeypatch)
+    assert_clean(at)
+    at.radio(key="prio_level").set_value("provinsi").run()
+    at.radio(key="prio_area_level").set_value("provinsi").run()
+    areas = _table(at)
+    assert {"at_least", "share", "concerned", "prioritas_1", "prioritas_2", "pelaporan"} <= set(
+        areas.columns
+    )
+    assert areas["at_least"].iloc[0].startswith("sekurang-kurangnya ")
+    bounds = [float(x.split()[-1].rstrip("%").replace(",", ".")) for x in areas["at_least"]]
+    assert bounds == sorted(bounds, reverse=True)
+    # the demo's province whose libraries largely stopped reporting leads the list
+    assert areas["nama"].iloc[0] == "Sulawesi Selatan"
+    assert (
+        areas["concerned"] == areas["prioritas_1"] + areas["prioritas_2"] + areas["pelaporan"]
+    ).all()
+    links = [p.label for p in at.get("page_link")]
+    assert links and links[0].startswith("1. Sulawesi Selatan: sekurang-kurangnya")
+
+    at.radio(key="prio_basis").set_value("kinerja").run()
+    assert_clean(at)
+    kinerja = _table(at)
+    assert (kinerja["concerned"] == kinerja["prioritas_1"] + kinerja["prioritas_2"]).all()
+    assert kinerja["nama"].iloc[0] != "Sulawesi Selatan"
+    at.radio(key="prio_basis").set_value("pelaporan").run()
+    assert_clean(at)
+    assert (_table(at)["concerned"] == _table(at)["pelaporan"]).all()

@@ -121,7 +121,11 @@ def test_a_library_profile_shows_every_section(
 
     text = _texts(at)
     assert "corong dimulai dari Appeal" in text  # this library reports no Aware
-    assert "Konversi di atas 100%" in text  # more participants than new members, not clipped
+    # more participants than new members: not nested, so counts side by side, per 100 Appeal
+    assert "tidak bersarang" in text and "per 100 Appeal" in text
+    funnel_spec = at.get("plotly_chart")[2].proto.spec
+    assert '"type":"bar"' in funnel_spec.replace(" ", "") and "funnel" not in funnel_spec
+    assert "Batang dan rasio dari" in text  # the rows every bar and ratio come from
     assert "Alasan terakhir" in text
 
     # the earlier quarter ends are evaluated in the background; the next run shows all four

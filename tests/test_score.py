@@ -96,7 +96,8 @@ def test_library_scores_by_hand(store: Store) -> None:
     )
     # kunjungan_per_1000 among village libraries: A 150, J 87.5, N 100 -> P90 = 100 + 0.8 * 50
     p90 = 140.0
-    # kegiatan_per_bulan has targets: the province's 4.0 for A and B, the national 2.0 for N
+    # kegiatan_per_bulan has targets naming village libraries: NTB's 4.0 for A and B, the
+    # national 2.0 for N (NTB's own 3.0 names the province's aggregate, no library)
     a = t["A"]
     assert a["skor_informasi"] == pytest.approx(100.0)  # 150 / 140 capped at 100
     assert a["skor_pelibatan"] == pytest.approx(100 * 1.0 / 4.0)
@@ -111,7 +112,10 @@ def test_library_scores_by_hand(store: Store) -> None:
     assert t["B"]["skor"] == pytest.approx(100.0)  # 4.0 against 4.0, completeness exactly 50%
     assert t["B"]["band"] == "hijau"
     assert math.isnan(t["C"]["skor"]) and t["C"]["band"] is None  # never reported
-    assert math.isnan(t["J"]["skor"])  # nothing expected yet
+    # J joined in 2024 and reported February: expected from that month, so it is scored on
+    # its visits alone (87.5 against 140)
+    assert t["J"]["bulan_diharapkan"] == 1
+    assert t["J"]["skor"] == pytest.approx(100 * 87.5 / p90)
 
 
 def test_geographic_filter_does_not_change_a_score(store: Store) -> None:
@@ -145,7 +149,7 @@ def test_areas_count_libraries_per_band(store: Store) -> None:
         2,
     )
     assert kab["perpustakaan_tanpa_skor"] == 0
-    assert t["5202"]["perpustakaan_tanpa_skor"] == 2  # C and J
+    assert t["5202"]["perpustakaan_tanpa_skor"] == 1  # C never reported; J is scored
 
 
 def test_settings_change_and_restore(store: Store) -> None:

@@ -88,12 +88,18 @@ def test_failed_migration_leaves_the_file_at_its_version(tmp_path: Path, monkeyp
 def test_write_is_all_or_nothing_and_bumps_data_version(tmp_store: Store) -> None:
     v0 = tmp_store.data_version()
     with pytest.raises(ZeroDivisionError), tmp_store.write() as cur:
-        cur.execute("INSERT INTO target VALUES ('kunjungan', 'nasional', '', 2024, 10, 'b1')")
+        cur.execute(
+            "INSERT INTO target (kpi, tingkat, kode, tahun, nilai, batch_id) "
+            "VALUES ('kunjungan', 'nasional', '', 2024, 10, 'b1')"
+        )
         _ = 1 / 0
     assert tmp_store.scalar("SELECT count(*) FROM target") == 0
     assert tmp_store.data_version() == v0
     with tmp_store.write() as cur:
-        cur.execute("INSERT INTO target VALUES ('kunjungan', 'nasional', '', 2024, 10, 'b1')")
+        cur.execute(
+            "INSERT INTO target (kpi, tingkat, kode, tahun, nilai, batch_id) "
+            "VALUES ('kunjungan', 'nasional', '', 2024, 10, 'b1')"
+        )
     assert tmp_store.scalar("SELECT count(*) FROM target") == 1
     assert tmp_store.data_version() == v0 + 1
 
@@ -112,7 +118,8 @@ def test_concurrent_writers_are_serialised_and_readers_see_whole_transactions(
                     # two rows per transaction: readers must always see an even count
                     for part in ("a", "b"):
                         cur.execute(
-                            "INSERT INTO target VALUES ('kegiatan', 'provinsi', ?, ?, 1, 'x')",
+                            "INSERT INTO target (kpi, tingkat, kode, tahun, nilai, batch_id) "
+                            "VALUES ('kegiatan', 'provinsi', ?, ?, 1, 'x')",
                             [f"{n}{part}", 2000 + i],
                         )
         except BaseException as exc:  # pragma: no cover - reported below
@@ -198,7 +205,10 @@ def test_a_file_held_by_another_process_gets_a_clear_message(tmp_path: Path) -> 
 def test_a_snapshot_does_not_see_a_commit_made_meanwhile(tmp_store: Store) -> None:
     """Several reads inside store.snapshot() see one state, even when a write lands between."""
     with tmp_store.write() as cur:
-        cur.execute("INSERT INTO target VALUES ('kunjungan', 'nasional', '', 2024, 10, 'b1')")
+        cur.execute(
+            "INSERT INTO target (kpi, tingkat, kode, tahun, nilai, batch_id) "
+            "VALUES ('kunjungan', 'nasional', '', 2024, 10, 'b1')"
+        )
     seen: list[int] = []
     with tmp_store.snapshot():
         seen.append(tmp_store.scalar("SELECT count(*) FROM target"))
@@ -206,7 +216,10 @@ def test_a_snapshot_does_not_see_a_commit_made_meanwhile(tmp_store: Store) -> No
 
         def write() -> None:
             with tmp_store.write() as cur:
-                cur.execute("INSERT INTO target VALUES ('kegiatan', 'nasional', '', 2024, 5, 'b2')")
+                cur.execute(
+                    "INSERT INTO target (kpi, tingkat, kode, tahun, nilai, batch_id) "
+                    "VALUES ('kegiatan', 'nasional', '', 2024, 5, 'b2')"
+                )
             done.set()
 
         t = threading.Thread(target=write)

@@ -52,9 +52,15 @@ def test_labels_follow_the_language() -> None:
     assert jelajah.value_header(KUNJ, "en") == "Visits (people)"
     assert jelajah.value_header(RATE, "en") == "Monthly visits per 1,000 population"
     assert jelajah.value_header(CAT["cakupan_anggota"], "id") == "Cakupan keanggotaan (%)"
-    assert jelajah.value_header(CAT["pinjaman_per_anggota"], "id") == "Pinjaman per anggota"
+    # loans per member are per month (issue 13): the same for any period length
+    assert (
+        jelajah.value_header(CAT["pinjaman_per_anggota"], "id") == "Pinjaman per anggota per bulan"
+    )
     assert jelajah.band_label("merah", "en") == "Red"
     assert jelajah.band_label(None, "id").startswith("Tanpa skor")
+    # an area with a score from too few of its libraries has no band
+    assert jelajah.band_label(None, "id", 58.5) == "Data belum cukup"
+    assert jelajah.band_label(None, "en", float("nan")).startswith("No score")
     assert jelajah.band_css("Merah", "id") == "background-color: #b2182b; color: #ffffff"
     assert jelajah.band_css("Yellow", "en").startswith("background-color: #f2c94c")
     assert jelajah.band_css("Tanpa skor (perlu pembinaan pelaporan)", "id") == ""

@@ -14,9 +14,25 @@ from kpi import coaching
 from kpi.store import Store
 from kpi.ui import prioritas as ui
 
+WEAK = {
+    "R1": {"band": "merah"},
+    "R4": {"persentil": 10.0, "provinsi": "NTB"},
+    "Q": {"median": 55.0, "s_tahun_lalu": 45.0},
+}
+POINTS = {r: float(coaching.default_settings()[r]["poin"]) for r in coaching.RULES[1:]}
+
 
 def _lib(kode: str, kab: str, tier: str | None, points: float, rules: list[str], **over: Any):
-    reasons = [coaching.reason(r, {"s": 40, "n": 3, "p": 30, "provinsi": "NTB"}) for r in rules]
+    # R1, R4 and Q make one reason, as coaching.apply_rules gives them
+    weak = {r: WEAK[r] for r in rules if r in WEAK}
+    reasons = (
+        [coaching.weak_score_reason(weak, 40.0, POINTS, "2025-01..2025-12", 20)] if weak else []
+    )
+    reasons += [
+        coaching.reason(r, {"s": 40, "n": 3, "p": 30, "provinsi": "NTB"})
+        for r in rules
+        if r not in WEAK
+    ]
     row: dict[str, Any] = {
         "kode": kode,
         "nama": f"Perpustakaan {kode}",
@@ -84,9 +100,8 @@ def test_filter_libraries_by_tier_and_any_chosen_rule(frame: pd.DataFrame) -> No
 def test_area_list_chooses_areas_and_keeps_their_counts(frame: pd.DataFrame) -> None:
     rows = coaching.priorities(frame)
     roll = coaching.rollup(frame, "kabupaten_kota")
-    # 5201: 1 of 2 in Prioritas 1 (50%); 5202: 1 of 2 in Prioritas 2 (50%, tie broken by the
-    # code); 5101: none in Prioritas 1 or 2
-    assert roll["kode"].tolist() == ["5201", "5202", "5101"]
+    # needing coaching: 5202 2 of 2 (Prioritas 2 and the silent DES-4), 5201 1 of 2, 5101 none
+    assert roll["kode"].tolist() == ["5202", "5201", "5101"]
     only_r5 = ui.area_list(roll, rows, "kabupaten_kota", [], ["R5"])
     assert only_r5["kode"].tolist() == ["5201", "5101"]
     assert only_r5["jumlah_perpustakaan"].tolist() == [2, 1]  # all libraries, not only matches
@@ -105,8 +120,8 @@ def test_library_table_in_words_and_the_language_numbers(frame: pd.DataFrame) ->
     assert table["skor"].tolist() == ["32,9", "50,0", "–", "40,0"]
     assert table["quadrant"].tolist()[:3] == ["IV Prioritas", "IV Prioritas", ""]
     assert table["reasons"].iloc[0] == (
-        "Skor KPI 40 (merah) · Tidak ada kegiatan pelibatan selama 3 bulan"
-        " · Skor rendah dan menurun"
+        "Skor KPI 40: merah, di bawah median sejawat (55) dan turun dari 45 setahun sebelumnya"
+        " · Tidak ada kegiatan pelibatan selama 3 bulan"
     )
     assert table["jenis"].iloc[3] == "Perpustakaan kab/kota"
     assert table["profil"].iloc[0] == (
@@ -114,7 +129,9 @@ def test_library_table_in_words_and_the_language_numbers(frame: pd.DataFrame) ->
     )
     en = ui.library_table(rows, "en")
     assert en["tier"].iloc[0] == "Priority 1"
-    assert en["reasons"].iloc[1] == "Low and falling score"
+    assert en["reasons"].iloc[1] == (
+        "KPI score 40: below the peer median (55) and down from 45 a year earlier"
+    )
     assert en["profil"].iloc[1] == "profil?kode=DES-3&tingkat=perpustakaan&lang=en"
 
 
@@ -122,16 +139,28 @@ def test_area_table(frame: pd.DataFrame) -> None:
     roll = coaching.rollup(frame, "kabupaten_kota")
     table = ui.area_table(roll, "kabupaten_kota", "id")
     assert table["no"].tolist() == [1, 2, 3]
-    assert table["share"].tolist() == ["50,0%", "50,0%", "0,0%"]
+    # 2 of 2, 1 of 2, 0 of 1; their 90% Wilson lower bounds 42.5%, 12.1%, 0%
+    assert table["share"].tolist() == ["100,0%", "50,0%", "0,0%"]
+    assert table["at_least"].tolist() == [
+        "sekurang-kurangnya 42,5%",
+        "sekurang-kurangnya 12,1%",
+        "sekurang-kurangnya 0,0%",
+    ]
+    assert table["concerned"].tolist() == [2, 1, 0]
+    assert table["prioritas_2"].tolist() == [1, 0, 0] and table["pelaporan"].tolist() == [1, 0, 0]
     assert table["libraries"].tolist() == [2, 2, 1]
     # only 5101 has its own (kab/kota) library, in the Pantau tier
     assert table["own_tier"].tolist() == ["", "", "Pantau"]
     assert table["own_reasons"].tolist()[2] == "Tidak ada kegiatan pelibatan selama 3 bulan"
-    assert table["profil"].iloc[0] == "profil?kode=5201&tingkat=kabupaten_kota&lang=id"
+    assert table["profil"].iloc[0] == "profil?kode=5202&tingkat=kabupaten_kota&lang=id"
     prov = ui.area_table(coaching.rollup(frame, "provinsi"), "provinsi", "en")
     assert "provinsi" not in prov.columns
     assert prov["nama"].tolist() == ["Nusa Tenggara Barat", "Bali"]
-    assert prov["share"].tolist() == ["50.0%", "0.0%"]
+    assert prov["share"].tolist() == ["75.0%", "0.0%"]  # 3 of 4 (P1, P2, reporting)
+    assert prov["at_least"].iloc[0].startswith("at least ")
+    # performance only: the silent library does not count
+    kinerja = ui.area_table(coaching.rollup(frame, "provinsi", "kinerja"), "provinsi", "en")
+    assert kinerja["share"].tolist() == ["50.0%", "0.0%"]
 
 
 def test_quadrant_chart_places_points_by_hand(frame: pd.DataFrame) -> None:
@@ -168,17 +197,29 @@ def test_quadrant_chart_places_points_by_hand(frame: pd.DataFrame) -> None:
 def test_area_bars_rank_from_the_top(frame: pd.DataFrame) -> None:
     roll = coaching.rollup(frame, "kabupaten_kota")
     fig = ui.area_bars(roll, "id")
-    assert [t.name for t in fig.data] == ["Prioritas 1", "Prioritas 2"]
-    # areas with no library in Prioritas 1 or 2 are left out; the first-ranked is drawn on top
-    assert list(fig.data[0].y) == [
-        "Kabupaten 5202 (Nusa Tenggara Barat)",
-        "Kabupaten 5201 (Nusa Tenggara Barat)",
+    assert [t.name for t in fig.data] == [
+        "Prioritas 1",
+        "Prioritas 2",
+        "Pembinaan pelaporan",
+        "Sekurang-kurangnya (batas bawah)",
     ]
-    assert list(fig.data[0].x) == [0.0, 50.0]
-    assert list(fig.data[1].x) == [50.0, 0.0]
-    assert "1 dari 2 perpustakaan" in fig.data[1].customdata[0]
+    # areas where no library needs coaching are left out; the first-ranked is drawn on top
+    assert list(fig.data[0].y) == [
+        "Kabupaten 5201 (Nusa Tenggara Barat)",
+        "Kabupaten 5202 (Nusa Tenggara Barat)",
+    ]
+    assert list(fig.data[0].x) == [50.0, 0.0]
+    assert list(fig.data[1].x) == [0.0, 50.0]
+    assert list(fig.data[2].x) == [0.0, 50.0]
+    assert list(fig.data[3].x) == pytest.approx([12.09, 42.50], abs=0.01)
+    assert "1 dari 2 perpustakaan" in fig.data[1].customdata[1]
     one = ui.area_bars(roll, "id", top=1)
-    assert list(one.data[0].y) == ["Kabupaten 5201 (Nusa Tenggara Barat)"]
+    assert list(one.data[0].y) == ["Kabupaten 5202 (Nusa Tenggara Barat)"]
+    kinerja = ui.area_bars(
+        coaching.rollup(frame, "kabupaten_kota", "kinerja"), "en", basis="kinerja"
+    )
+    assert [t.name for t in kinerja.data][:2] == ["Priority 1", "Priority 2"]
+    assert len(kinerja.data) == 3
 
 
 def _cells(ws) -> list[list[Any]]:
@@ -232,9 +273,11 @@ def test_export_of_the_area_list_with_the_area_library_contacts(frame: pd.DataFr
     cells = _cells(wb["Coaching priorities"])
     col = {name: i for i, name in enumerate(cells[0])}
     body = cells[1:]
-    assert [r[col["kode"]] for r in body] == ["5201", "5202", "5101"]
+    assert [r[col["kode"]] for r in body] == ["5202", "5201", "5101"]
     assert [r[col["peringkat"]] for r in body] == [1, 2, 3]
     assert body[0][col["porsi_prioritas"]] == 50.0
+    assert body[0][col["porsi_perlu"]] == 100.0 and body[0][col["batas_bawah"]] == 42.5
+    assert body[0][col["jumlah_pelaporan"]] == 1
     assert body[2][col["tier"]] == "Monitor"
     assert body[2][col["kontak_email"]] == "dinas@example.id"
     assert body[0][col["tier"]] is None
@@ -265,6 +308,8 @@ def test_every_string_of_the_page_exists_in_both_languages() -> None:
     keys |= {f"prioritas.level.{v}" for v in ui.LEVELS}
     keys |= {f"prioritas.col.{v}" for v in ui.AREA_LEVELS}
     keys |= {f"prioritas.tier_help.{v}" for v in ui.TIERS}
+    for b in ui.BASES:
+        keys |= {f"prioritas.basis.{b}", f"prioritas.col.share.{b}", f"prioritas.areas_none.{b}"}
     keys |= {f"tier.{v}" for v in (*ui.TIERS, ui.NO_FLAG)}
     keys |= {f"coaching.tier.{v}" for v in ui.TIERS}
     keys |= {f"coaching.quadrant.{v}" for v in coaching.QUADRANTS}

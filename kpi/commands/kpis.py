@@ -3,7 +3,12 @@
 
 One row per area or library: {"kode", "nama", "tingkat", KPI id: value, ..., "skor", "band",
 "kelengkapan"}, plus the completeness counts beside it (perpustakaan, bulan_dilaporkan,
-bulan_diharapkan) and, for areas, the number of libraries in each band.
+bulan_diharapkan) and, for areas, the number of libraries in each band
+(perpustakaan_merah, perpustakaan_kuning, perpustakaan_hijau), without a score
+(perpustakaan_tanpa_skor), scored and expected to report (perpustakaan_berskor,
+perpustakaan_diharapkan, porsi_berskor) and data_cukup (false: too few scored libraries for a
+band). An area's skor is the mean of its scored libraries' skor. ``--kpi skor`` asks for the
+score alone, like a KPI.
 """
 
 from __future__ import annotations
@@ -49,6 +54,9 @@ def table(args: argparse.Namespace, store: Store) -> pd.DataFrame:
         jenis_dukungan=getattr(args, "dukungan", None),
     )
     frame = kpi_table(store, args.level, args.period, filters, ids)
+    from kpi.score import SCORE_ID
+
+    ids = [k for k in ids if k != SCORE_ID]
     # whole numbers stay whole (sums and counts of people, activities, ...)
     for k in ids:
         kpi = cat[k]
@@ -62,6 +70,7 @@ def table(args: argparse.Namespace, store: Store) -> pd.DataFrame:
     keep += [
         c for c in frame.columns if c.startswith("perpustakaan_") and c != "perpustakaan_melapor"
     ]
+    keep += ["porsi_berskor", "data_cukup"]
     out = frame[[c for c in dict.fromkeys(keep) if c in frame.columns]].copy()
     for c in ("perpustakaan", "bulan_dilaporkan", "bulan_diharapkan"):
         if c in out.columns:

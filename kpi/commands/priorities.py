@@ -3,10 +3,14 @@
 
 Level perpustakaan (default): one row per flagged library {"kode", "nama", "tingkat", "provinsi",
 "kabupaten_kota", "tier", "points", "quadrant", "reasons": [{"rule", "text_id", "text_en",
-"values"}]}. Level kabupaten_kota or provinsi: one row per area of the roll-up, ranked by the
-share of its libraries in prioritas_1 and 2, with the same keys (tier, points, quadrant and
-reasons are those of the area's own kab/kota or provincial library) and the counts per tier.
---period is the window's last month (default: the last month in the store).
+"values"}]}. Level kabupaten_kota or provinsi: one row per area of the roll-up, ranked for
+leadership by "batas_bawah", the lower bound (percent) of the 90% Wilson interval of
+"porsi_perlu", the share of its libraries needing coaching ("jumlah_perlu" of
+"jumlah_perpustakaan"; --basis semua: Prioritas 1, Prioritas 2 and Pembinaan pelaporan, kinerja:
+Prioritas 1 and 2, pelaporan: reporting only), ties by "jumlah_perlu"; each tier keeps its own
+count and share (jumlah_prioritas_1, porsi_prioritas_1, ...). The keys tier, points, quadrant
+and reasons are those of the area's own kab/kota or provincial library.
+--period is the window's last month (default: the last closed month, see kpi.closing).
 """
 
 from __future__ import annotations
@@ -41,12 +45,20 @@ LIBRARY_KEYS = (
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
-    p.add_argument("--period", help="the window's last month, YYYY-MM (default: the last month)")
+    p.add_argument(
+        "--period", help="the window's last month, YYYY-MM (default: the last closed month)"
+    )
     p.add_argument("--window", type=int, choices=(3, 6, 12), help="months (default: setting, 12)")
     p.add_argument(
         "--level", choices=("perpustakaan", "kabupaten_kota", "provinsi"), default="perpustakaan"
     )
     p.add_argument("--jenis", choices=JENIS_PERPUSTAKAAN, help="only libraries of this level")
+    p.add_argument(
+        "--basis",
+        choices=("semua", "kinerja", "pelaporan"),
+        default="semua",
+        help="what the areas' share counts: every coaching need (default), P1+P2, or reporting",
+    )
     p.add_argument("--provinsi", help="only this province (code)")
     p.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
     p.add_argument("--out", help="output file (default: standard output; required for xlsx)")
@@ -64,6 +76,7 @@ def build(args: argparse.Namespace, store: Store) -> tuple[pd.DataFrame, dict[st
         used["jendela_bulan"] = int(args.window)
     settings = {
         "jendela": frame.attrs.get("window"),
+        "bulan_tertutup_terakhir": frame.attrs.get("tutup"),
         "pembinaan": used,
         "skor": score.get_settings(store),
     }
@@ -71,7 +84,7 @@ def build(args: argparse.Namespace, store: Store) -> tuple[pd.DataFrame, dict[st
         rows = coaching.priorities(frame)
         rows["points"] = rows["points"].astype(int)
         return rows[[c for c in LIBRARY_KEYS if c in rows.columns]], settings
-    roll = coaching.rollup(frame, args.level)
+    roll = coaching.rollup(frame, args.level, getattr(args, "basis", "semua") or "semua")
     roll = roll.rename(
         columns={
             "sendiri_tier": "tier",

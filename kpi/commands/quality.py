@@ -2,8 +2,9 @@
 
 JSON: {"periode", "kelengkapan": [per area: kode, nama, kelengkapan, ketepatan, ...],
 "tidak_pernah_melapor": [libraries], "nilai_verifikasi": [{"kode", "periode" (YYYY-MM), "kolom",
-"nilai", "nilai_tipikal", "skor_z", "batch_id"}]}. CSV: the values to verify.
-The window is the 12 months ending at --period (default: the last month in the store).
+"nilai", "alasan" (riwayat: far from its own history, sejawat: from its peers, keduanya: both),
+"nilai_tipikal", "skor_z", "batch_id"}]}. CSV: the values to verify.
+The window is the 12 months ending at --period (default: the last closed month).
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ import sys
 
 from kpi.store import Store, resolve_db_path
 
-VERIFY_KEYS = ("kode", "periode", "kolom", "nilai", "nilai_tipikal", "skor_z", "batch_id")
+VERIFY_KEYS = (
+    "kode",
+    "periode",
+    "kolom",
+    "nilai",
+    "alasan",
+    "nilai_tipikal",
+    "skor_z",
+    "batch_id",
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
-    p.add_argument("--period", help="the last month, YYYY-MM (default: the last month)")
+    p.add_argument("--period", help="the last month, YYYY-MM (default: the last closed month)")
     p.add_argument(
         "--level",
         choices=("nasional", "provinsi", "kabupaten_kota"),
@@ -30,14 +40,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kpi import export, quality
-    from kpi.compute import last_month
+    from kpi import closing, export, quality
     from kpi.periods import PeriodError, parse_period, window
 
     store = Store(resolve_db_path(args.db), read_only=True)
     try:
         try:
-            end = parse_period(args.period).last if args.period else last_month(store)
+            end = parse_period(args.period).last if args.period else closing.default_end(store)
         except PeriodError as exc:
             print(str(exc), file=sys.stderr)
             return 2

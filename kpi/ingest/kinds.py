@@ -101,6 +101,9 @@ COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         _spec("kode", "code"),
         _spec("tahun", "year"),
         _spec("nilai", "number"),
+        # optional: the target applies to each library of this level in the area named by
+        # tingkat and kode (or nationally) instead of to the area's aggregate
+        _spec("jenis", "choice", JENIS_PERPUSTAKAAN),
     ),
     "penilaian_mandiri": (
         _spec("kode_perpustakaan", "code"),

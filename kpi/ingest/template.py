@@ -48,6 +48,12 @@ SHEETS: dict[str, list[tuple[str, str]]] = {
         ("kode", "Kode wilayah atau kode perpustakaan; kosong untuk nasional."),
         ("tahun", "Wajib. Tahun target."),
         ("nilai", "Wajib. Nilai target."),
+        (
+            "jenis",
+            "Opsional. provinsi, kabupaten_kota atau desa_kelurahan: target berlaku untuk setiap "
+            "perpustakaan jenis itu di wilayah ini (atau nasional). Kosong: target untuk wilayah "
+            "itu sendiri (jumlah atau rasio wilayah) atau untuk perpustakaan yang disebut kode.",
+        ),
     ],
     "penilaian_mandiri": [
         ("kode_perpustakaan", "Wajib."),
@@ -73,6 +79,7 @@ LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("perpustakaan", "jenis"): JENIS_PERPUSTAKAAN,
     ("perpustakaan", "jenis_dukungan"): JENIS_DUKUNGAN,
     ("target", "tingkat"): TINGKAT_TARGET,
+    ("target", "jenis"): JENIS_PERPUSTAKAAN,
     ("laporan_bulanan", "akses_internet"): ("ya", "tidak"),
 }
 

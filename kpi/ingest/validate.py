@@ -709,12 +709,20 @@ def validate_target(p: ParsedSheet, ref: Reference) -> Validated:
             )
         kode.append(k)
         tingkat.append(t)
+    # jenis (optional): the target names a library level within the area (or nationally);
+    # '' when it names the area or the library itself
+    jenis_in = p.columns.get("jenis", [None] * n)
+    jenis = [
+        "" if t == "perpustakaan" or j in (None, "") else str(j)
+        for j, t in zip(jenis_in, tingkat, strict=True)
+    ]
     records = {
         "kpi": kpi,
         "tingkat": tingkat,
         "kode": kode,
         "tahun": p.columns["tahun"],
         "nilai": p.columns["nilai"],
+        "jenis": jenis,
     }
     return Validated("target", records, list(range(n)), list(records), issues)
 

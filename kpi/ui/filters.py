@@ -1,8 +1,10 @@
 """The sidebar filters every page shares, kept in the URL so a link opens the same view.
 
 URL parameters: periode (2025-08, 2025-Q3, 2025-S2, 2025 or 2025-01..2025-12), provinsi, kab,
-jenis, angkatan, dukungan, lang. The period defaults to the 12 months ending at the last reported
-month.
+jenis, angkatan, dukungan, lang. The period defaults to the 12 months ending at the last closed
+month (kpi.closing): a month whose reports are still coming in ("belum ditutup", open) is
+offered, marked as open, but never chosen by default, so a few rows imported for a new month
+change no default view.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import date
 
 import streamlit as st
 
-from kpi import i18n
+from kpi import closing, i18n
 from kpi.columns import JENIS_PERPUSTAKAAN
 from kpi.compute import Filters
 from kpi.periods import Period, PeriodError, add_months, parse_period, window
@@ -34,21 +36,42 @@ PERIOD_KINDS = ("rentang", "bulan", "triwulan", "semester", "tahun")
 
 @dataclass(frozen=True)
 class View:
-    """The filters in force: the period, which libraries, and the last month in the store."""
+    """The filters in force: the period, which libraries, the last month in the store and the
+    last closed month (None when no month is closed yet)."""
 
     period: Period
     filters: Filters
     last_month: date | None
+    last_closed: date | None = None
 
     @property
     def periode(self) -> str:
         return self.period.label
 
+    @property
+    def default_end(self) -> date | None:
+        """Where default windows end: the last closed month, else the last reported one."""
+        return self.last_closed or self.last_month
+
+    @property
+    def is_open(self) -> bool:
+        """The period reaches beyond the last closed month (chosen by hand)."""
+        return is_open(self.period, self.last_closed, self.last_month)
+
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _options(db: str, data_version: int) -> dict:
+def _options(db: str, data_version: int, today: date) -> dict:
     del data_version
-    return filter_options(open_store(db))
+    return filter_options(open_store(db), today)
+
+
+def is_open(period: Period, last_closed: date | None, last_month: date | None) -> bool:
+    """A period with a month after the last closed one (with none closed: any month)."""
+    if last_month is None:
+        return False
+    if last_closed is None:
+        return True
+    return period.last > last_closed
 
 
 def _sync_url() -> None:
@@ -87,9 +110,12 @@ def _init_from_url() -> None:
     st.session_state["_filters_init"] = True
 
 
-def period_choices(kind: str, first: str, last: str) -> list[str]:
-    """Period labels of one kind between two months (newest first)."""
+def period_choices(kind: str, first: str, last: str, closed: str | None = None) -> list[str]:
+    """Period labels of one kind between two months (newest first). Rolling windows end at the
+    last closed month ``closed`` (default: ``last``), and, when later months are open, also at
+    the last month."""
     f, lm = parse_period(first).first, parse_period(last).first
+    end = parse_period(closed).first if closed else lm
     out: list[str] = []
     if kind == "bulan":
         d = lm
@@ -102,18 +128,30 @@ def period_choices(kind: str, first: str, last: str) -> list[str]:
         out = [f"{y}-S{h}" for y in range(lm.year, f.year - 1, -1) for h in (2, 1)]
     elif kind == "tahun":
         out = [str(y) for y in range(lm.year, f.year - 1, -1)]
-    else:  # rolling windows ending at the last month
-        out = [window(lm, n).label for n in (12, 6, 3, 24, 36)]
+    else:  # rolling windows ending at the last closed month (and at the last, open, month)
+        out = [window(end, n).label for n in (12, 6, 3, 24, 36)]
+        if lm > end:
+            out += [window(lm, n).label for n in (12, 6, 3)]
     if kind in ("triwulan", "semester"):
         out = [p for p in out if parse_period(p).first <= lm and parse_period(p).last >= f]
     return out
+
+
+def default_choice(choices: list[str], closed: str | None) -> str:
+    """The default among a kind's periods: the newest that ends by the last closed month."""
+    if closed:
+        end = parse_period(closed).first
+        for p in choices:
+            if parse_period(p).last <= end:
+                return p
+    return choices[0]
 
 
 def sidebar() -> View:
     """Draw the filters in the sidebar and return what they select."""
     _init_from_url()
     store = state.store()
-    opts = _options(str(store.path), store.data_version())
+    opts = _options(str(store.path), store.data_version(), closing.today())
     # format functions run later too (AppTest calls them outside the run): bind the language now
     lang = state.lang()
 
@@ -121,10 +159,20 @@ def sidebar() -> View:
         return i18n.t(key, lang, **values)
 
     last = opts["last_month"]
+    closed = opts.get("last_closed")
+    closed_date = None if closed is None else parse_period(closed).first
+    last_date = None if last is None else parse_period(last).first
+
+    def shown(p: str) -> str:
+        text = _period_label(p, lang)
+        if is_open(parse_period(p), closed_date, last_date):
+            text += f" · {tr('filter.open')}"
+        return text
+
     with st.sidebar:
         st.markdown(f"**{tr('filter.title')}**")
         if last is None:
-            period = window(date.today().replace(day=1), 12)
+            period = window(closing.today().replace(day=1), 12)
         else:
             current = st.session_state.get("f_periode")
             try:
@@ -138,16 +186,18 @@ def sidebar() -> View:
                 format_func=lambda k: tr(f"filter.kind.{k}"),
                 key="f_kind",
             )
-            choices = period_choices(kind, opts["first_month"], last)
+            choices = period_choices(kind, opts["first_month"], last, closed)
             if current not in choices:
-                st.session_state["f_periode"] = choices[0]
+                st.session_state["f_periode"] = default_choice(choices, closed)
             st.selectbox(
                 tr("filter.period"),
                 choices,
-                format_func=lambda p: _period_label(p, lang),
+                format_func=shown,
                 key="f_periode",
+                help=tr("filter.period_help"),
             )
             period = parse_period(st.session_state["f_periode"])
+            st.caption(closed_caption(closed_date, last_date, lang))
 
         provinces = opts["provinsi"]
         if st.session_state.get("f_provinsi") not in (None, "", *provinces):
@@ -202,10 +252,25 @@ def sidebar() -> View:
             tahun_bergabung=int(cohort) if cohort else None,
             jenis_dukungan=dukungan or None,
         ),
-        last_month=None if last is None else parse_period(last).first,
+        last_month=last_date,
+        last_closed=closed_date,
     )
     st.session_state["_view"] = view
     return view
+
+
+def closed_caption(closed: date | None, last: date | None, lang: str) -> str:
+    """'Bulan terakhir yang ditutup: Desember 2025' and, when later months have reports, that
+    they are still open."""
+    if last is None:
+        return ""
+    if closed is None:
+        return i18n.t("filter.closed_none", lang, akhir=i18n.format_month(last, lang))
+    text = i18n.t("filter.closed", lang, bulan=i18n.format_month(closed, lang))
+    if last > closed:
+        opened = Period("rentang", add_months(closed, 1), last)
+        text += " " + i18n.t("filter.closed_open", lang, bulan=month_span(opened, lang))
+    return text
 
 
 def current() -> View:

@@ -67,8 +67,11 @@ def value_header(k: Kpi, lang: str) -> str:
     return f"{name} ({unit})"
 
 
-def band_label(band: object, lang: str) -> str:
+def band_label(band: object, lang: str, skor: object = None) -> str:
+    """The band's name; an area with a score but no band has too few scored libraries."""
     if not isinstance(band, str) or not band:
+        if isinstance(skor, int | float) and skor == skor:
+            return i18n.t("kpi.band.data_belum_cukup", lang)
         return i18n.t("kpi.band.tanpa_skor", lang)
     return i18n.t(f"kpi.band.{band}", lang)
 
@@ -217,7 +220,9 @@ def table_frame(frame: pd.DataFrame, k: Kpi, lang: str) -> pd.DataFrame:
     out[t("jelajah.col.perpustakaan")] = frame["perpustakaan"].astype("Int64")
     if "skor" in frame.columns:
         out[t("kpi.skor")] = frame["skor"].astype(float)
-        out[t("kpi.band")] = [band_label(b, lang) for b in frame["band"]]
+        out[t("kpi.band")] = [
+            band_label(b, lang, sk) for b, sk in zip(frame["band"], frame["skor"], strict=True)
+        ]
     value_col = out.columns[3 if "jenis" in frame.columns else 2]
     out = out.sort_values(value_col, ascending=False, na_position="last", kind="stable")
     return out.reset_index(drop=True)

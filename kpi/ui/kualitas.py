@@ -5,13 +5,14 @@ frames; ``render`` draws the page with Streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import i18n, quality
+from kpi import export, i18n, quality
 from kpi.columns import MONTHLY_COLUMNS
 from kpi.compute import Filters
 from kpi.periods import Period, window
@@ -20,7 +21,14 @@ from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
-from kpi.ui.jelajah import download_buttons, period_label, profile_url, remember, restore
+from kpi.ui.jelajah import (
+    download_buttons,
+    period_label,
+    profile_url,
+    remember,
+    restore,
+    xlsx_bytes,
+)
 from kpi.ui.literal import html_list
 
 RULE_D = 80.0  # coaching rule D: completeness under 80% needs reporting coaching
@@ -134,21 +142,67 @@ def never_table(frame: pd.DataFrame, areas: Mapping[str, str], lang: str) -> pd.
     ).reset_index(drop=True)
 
 
+def reason_text(row: Mapping[str, Any], lang: str) -> str:
+    """Why a value is listed, in words with its typical values: far from the library's own
+    history (its median), from its peers (their median that month), or both."""
+    return reason_texts(
+        [row.get("alasan")], [row.get("median_sendiri")], [row.get("median_sejawat")], lang
+    )[0]
+
+
+def reason_texts(
+    reasons: Sequence[Any], own: Sequence[Any], peers: Sequence[Any], lang: str
+) -> list[str]:
+    """``reason_text`` for whole columns (each distinct number formatted once)."""
+    templates = {r: i18n.t(f"kualitas.alasan.{r}", lang) for r in quality.REASONS}
+    shown: dict[Any, str] = {}
+
+    def fmt(v: Any) -> str:
+        key = None if v is None or v != v else float(v)
+        if key not in shown:
+            shown[key] = i18n.format_number(key, lang, 1)
+        return shown[key]
+
+    return [
+        templates.get(str(r) if r in templates else "sejawat", "").format(
+            sendiri=fmt(o), sejawat=fmt(p)
+        )
+        for r, o, p in zip(reasons, own, peers, strict=True)
+    ]
+
+
 def verify_table(frame: pd.DataFrame, libraries: Mapping[str, str], lang: str) -> pd.DataFrame:
-    """Values to verify: library, month, column, value, typical value, modified z-scores, batch."""
+    """Values to verify: library, month, column, value, typical value, why it is listed (own
+    history, peers or both), modified z-scores, batch. Words are made once per distinct value
+    (a list can hold thousands of rows)."""
     t = lambda key: i18n.t(key, lang)  # noqa: E731
+    kodes = frame["kode"].astype(str)
+    months = {p: i18n.format_month(p, lang) for p in frame["periode"].unique()}
+    columns = {c: column_label(c, lang) for c in frame["kolom"].unique()}
+    n = len(frame)
+
+    def col(name: str) -> list[Any]:
+        return frame[name].tolist() if name in frame.columns else [None] * n
+
+    own_z = frame["skor_z_sendiri"] if "skor_z_sendiri" in frame.columns else frame["skor_z"]
+    reasons = frame["alasan"].tolist() if "alasan" in frame.columns else ["sejawat"] * n
     return pd.DataFrame(
         {
-            t("kualitas.col.kode"): frame["kode"].astype(str),
-            t("kualitas.col.nama"): [libraries.get(str(k)) for k in frame["kode"]],
-            t("kualitas.col.bulan"): [i18n.format_month(p, lang) for p in frame["periode"]],
-            t("kualitas.col.kolom"): [column_label(c, lang) for c in frame["kolom"]],
+            t("kualitas.col.kode"): kodes,
+            t("kualitas.col.nama"): [libraries.get(k) for k in kodes],
+            t("kualitas.col.bulan"): frame["periode"].map(months),
+            t("kualitas.col.kolom"): frame["kolom"].map(columns),
             t("kualitas.col.nilai"): frame["nilai"].astype(float),
             t("kualitas.col.nilai_tipikal"): frame["nilai_tipikal"].astype(float),
-            t("kualitas.col.skor_z"): frame["skor_z"].astype(float),
+            t("kualitas.col.alasan"): reason_texts(
+                reasons, col("median_sendiri"), col("median_sejawat"), lang
+            ),
+            t("kualitas.col.skor_z_sendiri"): own_z.astype(float),
             t("kualitas.col.skor_z_sejawat"): frame["skor_z_sejawat"].astype(float),
             t("kualitas.col.batch"): frame["batch_id"],
-            t("kualitas.col.profil"): [profile_url(k, "perpustakaan") for k in frame["kode"]],
+            t("kualitas.col.profil"): "profil?kode="
+            + kodes.str.replace(".", "", regex=False)
+            + "&tingkat=perpustakaan",
         }
     ).reset_index(drop=True)
 
@@ -165,6 +219,9 @@ def formats(
     }
 
 
+# the values to verify shown on the page (the list is ordered: most suspicious first)
+VERIFY_SHOWN = 500
+
 NUMBER_DECIMALS = {
     "kualitas.col.perpustakaan": 0,
     "kualitas.col.melapor": 0,
@@ -175,7 +232,7 @@ NUMBER_DECIMALS = {
     "kualitas.col.tahun_bergabung": 0,
     "kualitas.col.nilai": 0,
     "kualitas.col.nilai_tipikal": 1,
-    "kualitas.col.skor_z": 1,
+    "kualitas.col.skor_z_sendiri": 1,
     "kualitas.col.skor_z_sejawat": 1,
 }
 
@@ -215,6 +272,32 @@ def subtitle(view: View, lang: str) -> str:
 def _downloads(table: pd.DataFrame, name: str, sheet: str, lang: str, key: str) -> None:
     labels = (i18n.t("kualitas.download_xlsx", lang), i18n.t("kualitas.download_csv", lang))
     download_buttons(table, name, sheet, labels, key)
+
+
+def _lazy_downloads(
+    build: Callable[[], pd.DataFrame], name: str, sheet: str, lang: str, key: str
+) -> None:
+    """Excel and CSV downloads of a table made only when a button is clicked (every row of a
+    list the page shows only the start of)."""
+    a, b = st.columns(2)
+    a.download_button(
+        i18n.t("kualitas.download_xlsx", lang),
+        data=lambda: xlsx_bytes({sheet: build()}),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{key}_xlsx",
+    )
+    b.download_button(
+        i18n.t("kualitas.download_csv", lang),
+        data=lambda: export.csv_string(build()),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{key}_csv",
+    )
 
 
 def _show(table: pd.DataFrame, lang: str, key: str, height: int | None = None) -> None:
@@ -312,34 +395,107 @@ def _never_section(view: View, never: pd.DataFrame, lang: str) -> None:
     _profile_link(never, lang)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _verify_counts(db: str, version: int, periode: str, fkey: FilterKey) -> dict[str, int]:
+    """How many values to verify there are per column (the list itself stays in the cache)."""
+    return {
+        str(k): int(v)
+        for k, v in _verify(db, version, periode, fkey)["kolom"].value_counts().items()
+    }
+
+
+def _verify_part(
+    db: str, version: int, periode: str, fkey: FilterKey, columns: tuple[str, ...]
+) -> pd.DataFrame:
+    verify = _verify(db, version, periode, fkey)
+    return verify[verify["kolom"].isin(columns)] if columns else verify
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _verify_reasons(
+    db: str, version: int, periode: str, fkey: FilterKey, columns: tuple[str, ...]
+) -> dict[str, int]:
+    part = _verify_part(db, version, periode, fkey, columns)
+    return {str(k): int(v) for k, v in part["alasan"].value_counts().items()}
+
+
+def _verify_rows(
+    db: str,
+    version: int,
+    periode: str,
+    fkey: FilterKey,
+    columns: tuple[str, ...],
+    reasons: tuple[str, ...],
+) -> pd.DataFrame:
+    part = _verify_part(db, version, periode, fkey, columns)
+    return part[part["alasan"].isin(reasons)] if reasons else part
+
+
+def _library_names(db: str, version: int, periode: str, fkey: FilterKey) -> dict[str, str]:
+    libs = data._completeness(db, version, "perpustakaan", periode, fkey)
+    return dict(zip(libs["kode"].astype(str), libs["nama"].astype(str), strict=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _verify_shown(
+    db: str,
+    version: int,
+    periode: str,
+    fkey: FilterKey,
+    columns: tuple[str, ...],
+    reasons: tuple[str, ...],
+    lang: str,
+) -> tuple[int, pd.DataFrame]:
+    """The number of values matching the choices, and the first VERIFY_SHOWN as shown."""
+    rows = _verify_rows(db, version, periode, fkey, columns, reasons)
+    names = _library_names(db, version, periode, fkey)
+    return len(rows), verify_table(rows.head(VERIFY_SHOWN), names, lang)
+
+
 def _verify_section(view: View, lang: str) -> None:
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     num = lambda v, d=0: i18n.format_number(v, lang, d)  # noqa: E731
     stamp = view.periode.replace("..", "_")
+    store = state.store()
+    db, version, fkey = str(store.path), store.data_version(), filter_key(view.filters)
     st.info(t("kualitas.verify.note", ambang=num(Z_THRESHOLD, 1)), icon=":material/fact_check:")
     with st.spinner(t("kualitas.verify.loading")):
-        verify = values_to_verify(view)
-    if verify.empty:
+        counts = _verify_counts(db, version, view.periode, fkey)
+    if not counts:
         st.success(t("kualitas.verify.none"))
         return
     a, b = st.columns([1, 3], vertical_alignment="bottom")
-    a.metric(t("kualitas.metric.verify"), num(len(verify)))
-    counts = verify["kolom"].value_counts()
+    a.metric(t("kualitas.metric.verify"), num(sum(counts.values())))
     chosen = b.multiselect(
         t("kualitas.verify.columns"),
-        list(counts.index),
+        list(counts),
         format_func=lambda c: f"{column_label(c, lang)} ({num(int(counts.get(c, 0)))})",
         placeholder=t("kualitas.verify.all_columns"),
         key="kualitas_verify_columns",
     )
-    if chosen:
-        verify = verify[verify["kolom"].isin(chosen)]
-    libs = data.completeness("perpustakaan", view)
-    names = dict(zip(libs["kode"].astype(str), libs["nama"].astype(str), strict=True))
-    table = verify_table(verify, names, lang)
+    columns = tuple(chosen)
+    reasons = _verify_reasons(db, version, view.periode, fkey, columns)
+    picked = st.multiselect(
+        t("kualitas.verify.reasons"),
+        [r for r in quality.REASONS if r in reasons],
+        format_func=lambda r: f"{t(f'kualitas.alasan_pilih.{r}')} ({num(int(reasons.get(r, 0)))})",
+        placeholder=t("kualitas.verify.all_reasons"),
+        key="kualitas_verify_reasons",
+        help=t("kualitas.verify.reasons_help"),
+    )
+    chosen_reasons = tuple(picked)
+    n, table = _verify_shown(db, version, view.periode, fkey, columns, chosen_reasons, lang)
+    if n > VERIFY_SHOWN:
+        # the browser gets what a person can read; the downloads hold every row
+        st.caption(t("kualitas.verify.first", n=num(VERIFY_SHOWN), m=num(n)))
     _show(table, lang, "kualitas_verify_table", height=360)
     sheet = t("kualitas.sheet.verify")
-    _downloads(table, f"nilai_perlu_verifikasi_{stamp}", sheet, lang, "dl_verify")
+
+    def everything() -> pd.DataFrame:
+        rows = _verify_rows(db, version, view.periode, fkey, columns, chosen_reasons)
+        return verify_table(rows, _library_names(db, version, view.periode, fkey), lang)
+
+    _lazy_downloads(everything, f"nilai_perlu_verifikasi_{stamp}", sheet, lang, "dl_verify")
 
 
 def _area_names(view: View) -> dict[str, str]:

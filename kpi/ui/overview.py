@@ -22,7 +22,7 @@ from kpi.store import open_store
 from kpi.summary import summary
 from kpi.ui import charts, data, plot, state
 from kpi.ui.data import filter_key
-from kpi.ui.filters import View, month_span
+from kpi.ui.filters import View, closed_caption, month_span
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,10 @@ def render(view: View, lang: str) -> None:
     s = loaded.summary
     period: Period = view.period
     st.caption(t("overview.period", bulan=month_span(period, lang)))
+    # which month is the last closed one, and whether this period reaches beyond it
+    st.caption(closed_caption(view.last_closed, view.last_month, lang))
+    if view.is_open:
+        st.warning(t("overview.open_period"), icon=":material/hourglass_top:")
 
     st.subheader(t("overview.coverage"))
     c = st.columns(4)
@@ -208,13 +212,15 @@ def render(view: View, lang: str) -> None:
 
     if view.filters.provinsi is None:
         provinces = data.kpi_table("provinsi", view, kpis=())
+        # at least three provinces with a band, or no best and weakest tables
         best, worst = ov.province_ranking(provinces)
         if len(best):
             st.subheader(t("overview.ranking"))
+            st.caption(t("overview.ranking_help"))
             l2, r2 = st.columns(2)
-            l2.markdown(f"**{t('overview.best')}**")
+            l2.markdown(f"**{t('overview.best', n=len(best))}**")
             l2.dataframe(_ranking_table(best, lang), hide_index=True, width="stretch")
-            r2.markdown(f"**{t('overview.worst')}**")
+            r2.markdown(f"**{t('overview.worst', n=len(worst))}**")
             r2.dataframe(_ranking_table(worst, lang), hide_index=True, width="stretch")
 
 

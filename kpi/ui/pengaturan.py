@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import boundaries, coaching, compute, i18n, places, preview, score
+from kpi import boundaries, closing, coaching, compute, i18n, places, preview, score
 from kpi.catalogue import SCORE_PILLARS, CatalogueError, catalogue
 from kpi.store import open_store
 from kpi.ui import plot, state
@@ -38,13 +38,19 @@ RULE_PARAMS: dict[str, dict[str, tuple[float, float, float]]] = {
     "D": {"bulan_terakhir": (1, 12, 1), "kelengkapan_minimum": (0, 100, 5)},
     "R1": {},
     "R2": {"capaian_minimum": (0, 100, 5)},
-    "R3": {"perubahan_maksimum": (-100, 0, 5), "basis_minimum": (0, 100000, 10)},
+    # R3's minimum base is each KPI's own (catalogue data), not a setting
+    "R3": {"perubahan_maksimum": (-100, 0, 5)},
     "R4": {"persen_terbawah": (1, 100, 5)},
     "R5": {"bulan_berturut": (1, 12, 1)},
     "R6": {"selisih_minimum": (0, 100, 5)},
     "Q": {},
 }
 TIER_KEYS = ("prioritas_1", "prioritas_2", "pantau")
+# the closing of months (kpi.closing): setting -> widget range (min, max, step)
+CLOSING_PARAMS: dict[str, tuple[float, float, float]] = {
+    "tenggat_hari": (1, 31, 1),
+    "kelengkapan_relatif": (0, 100, 5),
+}
 
 
 # -- cached engine results -----------------------------------------------------------------------
@@ -234,8 +240,13 @@ def tier_labels(lang: str) -> dict[str, str]:
 # -- the settings widgets ------------------------------------------------------------------------
 
 
-def _init_widgets(skor: Mapping[str, Any], pembinaan: Mapping[str, Any]) -> None:
+def _init_widgets(
+    skor: Mapping[str, Any],
+    pembinaan: Mapping[str, Any],
+    closing_now: Mapping[str, Any] | None = None,
+) -> None:
     """Give every settings widget its stored value, unless the user is editing it."""
+    closing_now = closing_now or closing.default_settings()
     ss = st.session_state
     values: dict[str, Any] = {}
     bobot = skor.get("bobot") or {}
@@ -259,6 +270,9 @@ def _init_widgets(skor: Mapping[str, Any], pembinaan: Mapping[str, Any]) -> None
     tier = pembinaan.get("tier") or {}
     for k in TIER_KEYS:
         values[f"{W}tier_{k}"] = float(tier.get(k, 0))
+    values[f"{W}porsi_berskor"] = float(skor.get("porsi_berskor_minimum", 50))
+    for name in CLOSING_PARAMS:
+        values[f"{W}tutup_{name}"] = float(closing_now.get(name, 0))
     for key, value in values.items():
         if key not in ss:
             ss[key] = value
@@ -287,6 +301,8 @@ def candidate(
         skor["bands"] = skor_now.get("bands")  # untouched: keep the stored form exactly
     skor["persentil_pembanding"] = _plain(ss[f"{W}persentil"])
     skor["kelengkapan_minimum"] = _plain(ss[f"{W}kelengkapan"])
+    if f"{W}porsi_berskor" in ss:
+        skor["porsi_berskor_minimum"] = _plain(ss[f"{W}porsi_berskor"])
     pembinaan["jendela_bulan"] = int(ss[f"{W}jendela"])
     pembinaan["bulan_bergabung_minimum"] = int(ss[f"{W}bergabung"])
     for rule, params in RULE_PARAMS.items():
@@ -298,6 +314,16 @@ def candidate(
         pembinaan[rule] = cfg
     pembinaan["tier"] = {k: _plain(ss[f"{W}tier_{k}"]) for k in TIER_KEYS}
     return skor, pembinaan
+
+
+def closing_candidate(closing_now: Mapping[str, Any]) -> dict[str, Any]:
+    """The candidate closing settings: the stored ones with the widgets' values."""
+    ss = st.session_state
+    out = dict(closing_now)
+    for name in CLOSING_PARAMS:
+        if f"{W}tutup_{name}" in ss:
+            out[name] = _plain(ss[f"{W}tutup_{name}"])
+    return out
 
 
 def _plain(v: Any) -> int | float:
@@ -374,6 +400,19 @@ def settings_form(lang: str) -> None:
             5,
             help=t("pengaturan.skor.kelengkapan_help"),
         )
+    cols = st.columns(4)
+    with cols[0]:
+        _number(
+            t("pengaturan.skor.porsi_berskor"),
+            f"{W}porsi_berskor",
+            0,
+            100,
+            5,
+            help=t("pengaturan.skor.porsi_berskor_help"),
+        )
+    with st.expander(i18n.t("kpi.skor.how", lang)):
+        # the rules in words, with the settings as they are now in the widgets
+        st.markdown(score.definition_text(candidate_skor_preview(), lang))
 
     st.subheader(t("pengaturan.pembinaan.title"))
     cols = st.columns(4)
@@ -403,8 +442,29 @@ def settings_form(lang: str) -> None:
         with col:
             _number(i18n.t(f"tier.{k}", lang), f"{W}tier_{k}", 0, 30, 1)
 
+    st.subheader(t("pengaturan.tutup.title"))
+    st.caption(t("pengaturan.tutup.intro"))
+    cols = st.columns(2)
+    for col, (name, (lo, hi, step)) in zip(cols, CLOSING_PARAMS.items(), strict=True):
+        with col:
+            _number(
+                t(f"pengaturan.tutup.{name}"),
+                f"{W}tutup_{name}",
+                lo,
+                hi,
+                step,
+                help=t(f"pengaturan.tutup.{name}_help"),
+            )
+
 
 # -- the page's parts ----------------------------------------------------------------------------
+
+
+def candidate_skor_preview() -> dict[str, Any]:
+    """The score settings as the widgets hold them now (for the definition in words)."""
+    store = state.store()
+    skor, _ = candidate(score.get_settings(store), coaching.get_settings(store))
+    return skor
 
 
 def problem_texts(problems: list[preview.Problem], lang: str) -> list[str]:
@@ -456,7 +516,9 @@ def render_preview(view: View, skor: dict[str, Any], pembinaan: dict[str, Any], 
     unchanged = preview.same_settings(skor, score.get_settings(store)) and preview.same_settings(
         pembinaan, coaching.get_settings(store)
     )
-    if unchanged:
+    if unchanged and preview.same_settings(
+        closing_candidate(closing.get_settings(store)), closing.get_settings(store)
+    ):
         st.info(t("pengaturan.preview.unchanged"))
     result = compute_preview(view, skor, pembinaan)
     bl, tl = band_labels(lang), tier_labels(lang)
@@ -481,6 +543,35 @@ def render_preview(view: View, skor: dict[str, Any], pembinaan: dict[str, Any], 
     _moves_table(result.tier_moves, tl, lang, "pg_tier_moves")
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _last_closed(db: str, version: int, today: Any, tutup: str) -> Any:
+    del version  # cache key only
+    return closing.last_closed(open_store(db), today, json.loads(tutup))
+
+
+def render_closing_preview(view: View, tutup: Mapping[str, Any], lang: str) -> None:
+    """The last closed month now and under the candidate closing settings."""
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    if view.last_month is None:
+        return
+    problems = _closing_problems(tutup)
+    if problems:
+        st.warning("\n".join(f"- {x}" for x in problem_texts(problems, lang)))
+        return
+    store = state.store()
+    db, version, today = str(store.path), store.data_version(), closing.today()
+    now = _last_closed(db, version, today, preview.settings_key(closing.get_settings(store)))
+    new = _last_closed(db, version, today, preview.settings_key(tutup))
+
+    def month(d: Any) -> str:
+        return i18n.format_month(d, lang) if d is not None else t("pengaturan.tutup.none")
+
+    if now == new:
+        st.caption(t("pengaturan.tutup.preview_same", bulan=month(now)))
+    else:
+        st.info(t("pengaturan.tutup.preview_moves", kini=month(now), baru=month(new)))
+
+
 def _moves_table(moves: pd.DataFrame, labels: Mapping[str, str], lang: str, key: str) -> None:
     if moves.empty:
         st.caption(i18n.t("pengaturan.preview.no_moves", lang))
@@ -488,8 +579,19 @@ def _moves_table(moves: pd.DataFrame, labels: Mapping[str, str], lang: str, key:
     st.dataframe(moves_frame(moves, labels, lang), hide_index=True, width="stretch", key=key)
 
 
-def _save(skor: dict[str, Any], pembinaan: dict[str, Any], lang: str) -> None:
-    problems = preview.check_settings(skor, pembinaan)
+def _closing_problems(tutup: Mapping[str, Any]) -> list[preview.Problem]:
+    return [preview.Problem(key) for key in closing.check_settings(tutup)]
+
+
+def _save(
+    skor: dict[str, Any],
+    pembinaan: dict[str, Any],
+    lang: str,
+    tutup: dict[str, Any] | None = None,
+) -> None:
+    store = state.store()
+    tutup = tutup if tutup is not None else closing.get_settings(store)
+    problems = preview.check_settings(skor, pembinaan) + _closing_problems(tutup)
     if problems:
         st.error(
             "\n".join(
@@ -500,9 +602,10 @@ def _save(skor: dict[str, Any], pembinaan: dict[str, Any], lang: str) -> None:
             )
         )
         return
-    store = state.store()
-    if preview.same_settings(skor, score.get_settings(store)) and preview.same_settings(
-        pembinaan, coaching.get_settings(store)
+    if (
+        preview.same_settings(skor, score.get_settings(store))
+        and preview.same_settings(pembinaan, coaching.get_settings(store))
+        and preview.same_settings(tutup, closing.get_settings(store))
     ):
         st.info(i18n.t("pengaturan.nothing_to_save", lang))  # no write: caches stay valid
         return
@@ -516,6 +619,8 @@ def _save(skor: dict[str, Any], pembinaan: dict[str, Any], lang: str) -> None:
         )
         return
     coaching.save_settings(store, pembinaan)
+    if not preview.same_settings(tutup, closing.get_settings(store)):
+        closing.save_settings(store, tutup)
     reset_widgets()
     st.session_state[FLASH] = "pengaturan.saved"
     st.rerun()
@@ -533,17 +638,20 @@ def render_settings(view: View, lang: str) -> None:
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     store = state.store()
     skor_now, pembinaan_now = score.get_settings(store), coaching.get_settings(store)
-    _init_widgets(skor_now, pembinaan_now)
+    tutup_now = closing.get_settings(store)
+    _init_widgets(skor_now, pembinaan_now, tutup_now)
     form, side = st.columns([3, 2], gap="large")
     with form:
         settings_form(lang)
     skor, pembinaan = candidate(skor_now, pembinaan_now)
+    tutup = closing_candidate(tutup_now)
     with side:
+        render_closing_preview(view, tutup, lang)
         render_preview(view, skor, pembinaan, lang)
         st.divider()
         c = st.columns(2)
         if c[0].button(t("pengaturan.save"), type="primary", key="pg_save", width="stretch"):
-            _save(skor, pembinaan, lang)
+            _save(skor, pembinaan, lang, tutup)
         if c[1].button(t("pengaturan.restore"), key="pg_restore", width="stretch"):
             st.session_state[CONFIRM] = True
         if st.session_state.get(CONFIRM):
@@ -566,13 +674,24 @@ def target_frame(targets: pd.DataFrame, lang: str, names: Callable[[str], str]) 
         t("pengaturan.target.nasional") if tk == "nasional" else names(str(k))
         for tk, k in zip(rows["tingkat"], rows["kode"], strict=True)
     ]
+    jenis = rows["jenis"] if "jenis" in rows.columns else pd.Series([""] * len(rows))
+    rows["berlaku"] = [
+        t("pengaturan.target.berlaku_wilayah")
+        if not isinstance(j, str) or not j
+        else i18n.t("pengaturan.target.berlaku_jenis", lang, jenis=i18n.t(f"jenis.{j}", lang))
+        for j in jenis
+    ]
+    rows.loc[rows["tingkat"] == "perpustakaan", "berlaku"] = t("pengaturan.target.berlaku_sendiri")
     rows["nilai_teks"] = [
         i18n.format_number(v, lang, cat[k].decimals if k in cat else 2)
         for k, v in zip(rows["kpi"], rows["nilai"], strict=True)
     ]
     kpi_order = [k for k in cat.ids if k in set(rows["kpi"])]
     table = rows.pivot_table(
-        index=["_o", "kode", "wilayah"], columns="kpi", values="nilai_teks", aggfunc="first"
+        index=["_o", "kode", "wilayah", "berlaku"],
+        columns="kpi",
+        values="nilai_teks",
+        aggfunc="first",
     ).reindex(columns=kpi_order)
     table = table.reset_index().drop(columns=["_o"])
     table.columns = [
@@ -580,6 +699,8 @@ def target_frame(targets: pd.DataFrame, lang: str, names: Callable[[str], str]) 
         if c == "kode"
         else t("pengaturan.target.wilayah")
         if c == "wilayah"
+        else t("pengaturan.target.berlaku")
+        if c == "berlaku"
         else cat[c].nama(lang)
         if c in cat
         else str(c)

@@ -57,8 +57,12 @@ def _tier_label(tier: Any, lang: str) -> str:
     return i18n.t(f"tier.{tier}" if isinstance(tier, str) else "tier.tanpa_tanda", lang)
 
 
-def _band_label(band: Any, lang: str) -> str:
-    return i18n.t(f"band.{band}", lang) if isinstance(band, str) else i18n.t("peta.no_score", lang)
+def _band_label(band: Any, lang: str, skor: Any = None) -> str:
+    if isinstance(band, str):
+        return i18n.t(f"band.{band}", lang)
+    if skor is not None and not pd.isna(skor):  # an area scored by too few of its libraries
+        return i18n.t("kpi.band.data_belum_cukup", lang)
+    return i18n.t("peta.no_score", lang)
 
 
 def _kpis_for(metric: str) -> tuple[str, ...]:
@@ -79,14 +83,17 @@ def metric_label(metric: str, lang: str) -> str:
 
 
 def _national(view: View) -> View:
-    return View(view.period, view.filters.without_geography(), view.last_month)
+    return View(view.period, view.filters.without_geography(), view.last_month, view.last_closed)
 
 
 def _score_texts(frame: pd.DataFrame, lang: str) -> list[str]:
     """The hover line 'Skor 62,4 · Kuning' of each row (skor, band)."""
     return [
         i18n.t(
-            "peta.hover.skor", lang, skor=i18n.format_number(s, lang, 1), band=_band_label(b, lang)
+            "peta.hover.skor",
+            lang,
+            skor=i18n.format_number(s, lang, 1),
+            band=_band_label(b, lang, s),
         )
         for s, b in zip(frame["skor"], frame["band"], strict=True)
     ]
@@ -117,10 +124,12 @@ def province_frame(view: View, metric: str, lang: str) -> tuple[pd.DataFrame, in
         else pd.DataFrame()
     )
     frame = table[["kode", "nama", "skor", "band"]].copy()
-    frame["porsi_prioritas"] = frame["kode"].map(roll["porsi_prioritas"]) if len(roll) else np.nan
-    frame["jumlah_prioritas"] = frame["kode"].map(roll["jumlah_prioritas"]) if len(roll) else 0
+    # the share needing coaching of any kind (Prioritas 1, 2 and reporting: silence counts)
+    frame["porsi_prioritas"] = frame["kode"].map(roll["porsi_perlu"]) if len(roll) else np.nan
+    frame["jumlah_prioritas"] = frame["kode"].map(roll["jumlah_perlu"]) if len(roll) else 0
     if metric == SCORE:
-        frame["nilai"], decimals = frame["skor"], 1
+        # an area scored by too few of its libraries has no band: drawn as "no data"
+        frame["nilai"], decimals = frame["skor"].where(frame["band"].notna()), 1
     elif metric == PRIORITY:
         frame["nilai"], decimals = frame["porsi_prioritas"], 1
     else:
@@ -150,8 +159,8 @@ def kabkota_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     out["longitude"] = out["kode"].map(pts["longitude"])
     has_roll = len(roll) > 0
     out["tier"] = out["kode"].map(roll["sendiri_tier"]) if has_roll else None
-    out["porsi_prioritas"] = out["kode"].map(roll["porsi_prioritas"]) if has_roll else np.nan
-    out["jumlah_prioritas"] = out["kode"].map(roll["jumlah_prioritas"]) if has_roll else 0
+    out["porsi_prioritas"] = out["kode"].map(roll["porsi_perlu"]) if has_roll else np.nan
+    out["jumlah_prioritas"] = out["kode"].map(roll["jumlah_perlu"]) if has_roll else 0
     out["h_nama"] = ["<b>" + esc(n) + "</b>" for n in out["nama"]]
     out["h_skor"] = _score_texts(out, lang)
     out["h_lib"] = [
@@ -170,7 +179,7 @@ def kabkota_values(view: View, kab: pd.DataFrame, metric: str) -> tuple[pd.DataF
     """The chosen metric per kab/kota (for the uploaded kab/kota outlines) and its decimals."""
     out = kab[["kode", "nama", "skor", "band", "h_skor", "h_prio", "h_lib"]].copy()
     if metric == SCORE:
-        out["nilai"], decimals = kab["skor"], 1
+        out["nilai"], decimals = kab["skor"].where(kab["band"].notna()), 1
     elif metric == PRIORITY:
         out["nilai"], decimals = kab["porsi_prioritas"], 1
     else:

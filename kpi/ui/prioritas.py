@@ -31,7 +31,7 @@ from kpi import coaching, export, i18n, kontak, score
 from kpi.periods import parse_period
 from kpi.store import open_store
 from kpi.ui import data, plot, state
-from kpi.ui.filters import View
+from kpi.ui.filters import View, month_span
 from kpi.ui.literal import html as esc
 from kpi.ui.literal import md
 from kpi.ui.maps import TIER_COLOURS
@@ -41,6 +41,9 @@ TIERS: tuple[str, ...] = tuple(sorted(coaching.TIER_ORDER, key=coaching.TIER_ORD
 NO_FLAG = "tanpa_tanda"
 LEVELS: tuple[str, ...] = ("perpustakaan", "kabupaten_kota", "provinsi")
 AREA_LEVELS: tuple[str, ...] = ("kabupaten_kota", "provinsi")
+# what the areas' ranking counts (coaching.BASES): every need, performance only, reporting only
+BASES: tuple[str, ...] = tuple(coaching.BASES)
+BASIS_KEY = "prio_basis"
 WINDOWS: tuple[int, ...] = (3, 6, 12)
 # marker shapes per tier, so the quadrant chart reads without colour too
 TIER_SYMBOLS = {
@@ -74,7 +77,6 @@ class Priorities:
     """What the page shows for one window and one sidebar filter."""
 
     rows: pd.DataFrame  # flagged libraries, in the field teams' order (coaching.priorities)
-    rollups: dict[str, pd.DataFrame]  # coaching.rollup per area level
     window: str  # the evaluated window, e.g. "2025-01..2025-12"
     settings: dict[str, Any]  # the coaching rule settings used
     skor_settings: dict[str, Any]  # the score settings behind R1, R4 and Q
@@ -98,13 +100,10 @@ def _priorities(db: str, version: int, key: EvalKey, _frame: pd.DataFrame) -> Pr
     del version, key
     store = open_store(db)
     rows = coaching.priorities(_frame)
-    rollups = {level: coaching.rollup(_frame, level) for level in AREA_LEVELS}
     # pandas copies attrs (the settings) into every derived frame; the bundle keeps them once
-    for part in (rows, *rollups.values()):
-        part.attrs = {}
+    rows.attrs = {}
     return Priorities(
         rows=rows,
-        rollups=rollups,
         window=str(_frame.attrs.get("window", "")),
         settings=dict(_frame.attrs.get("settings") or coaching.get_settings(store)),
         skor_settings=score.get_settings(store),
@@ -112,12 +111,26 @@ def _priorities(db: str, version: int, key: EvalKey, _frame: pd.DataFrame) -> Pr
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _rollup(
+    db: str, version: int, key: EvalKey, level: str, basis: str, _frame: pd.DataFrame
+) -> pd.DataFrame:
+    """The roll-up of one area level and basis, made when the page first shows it."""
+    del db, version, key
+    roll = coaching.rollup(_frame, level, basis)
+    roll.attrs = {}
+    return roll
+
+
 # --------------------------------------------------------------------------------------------
 # pure builders
 
 
 def _rules_of(reasons: Any) -> set[str]:
-    return {str(r.get("rule")) for r in reasons} if isinstance(reasons, list) else set()
+    """Every rule behind the reasons (one reason may stand for R1, R4 and Q together)."""
+    if not isinstance(reasons, list):
+        return set()
+    return {str(rule) for r in reasons for rule in (r.get("rules") or [r.get("rule")])}
 
 
 def filter_libraries(
@@ -195,10 +208,18 @@ def library_table(rows: pd.DataFrame, lang: str, periode: str | None = None) -> 
     )
 
 
+def at_least(value: Any, lang: str) -> str:
+    """'sekurang-kurangnya 73,6%' / 'at least 73.6%' (the lower bound of the share)."""
+    if _blank(value):
+        return "–"
+    return i18n.t("prioritas.at_least", lang, p=i18n.format_percent(value, lang))
+
+
 def area_table(
     roll: pd.DataFrame, level: str, lang: str, periode: str | None = None
 ) -> pd.DataFrame:
-    """The areas of the roll-up as shown: rank, counts per tier, share, the area's own library."""
+    """The areas of the roll-up as shown: rank, the share needing coaching with its lower bound
+    ("at least X%", what ranks them), each tier in its own column, the area's own library."""
     own_tier = [
         "" if _blank(k) else _tier_name(tr, lang)
         for k, tr in zip(roll["sendiri_kode"], roll["sendiri_tier"], strict=True)
@@ -207,10 +228,12 @@ def area_table(
         {
             "no": roll["peringkat"].astype(int).to_numpy(),
             "nama": roll["nama"].to_numpy(),
-            "share": [i18n.format_percent(v, lang) for v in roll["porsi_prioritas"]],
+            "at_least": [at_least(v, lang) for v in roll["batas_bawah"]],
+            "share": [i18n.format_percent(v, lang) for v in roll["porsi_perlu"]],
+            "concerned": roll["jumlah_perlu"].astype(int).to_numpy(),
+            "libraries": roll["jumlah_perpustakaan"].astype(int).to_numpy(),
             "prioritas_1": roll["jumlah_prioritas_1"].astype(int).to_numpy(),
             "prioritas_2": roll["jumlah_prioritas_2"].astype(int).to_numpy(),
-            "libraries": roll["jumlah_perpustakaan"].astype(int).to_numpy(),
             "pelaporan": roll["jumlah_pelaporan"].astype(int).to_numpy(),
             "pantau": roll["jumlah_pantau"].astype(int).to_numpy(),
             "own_tier": own_tier,
@@ -279,10 +302,11 @@ def export_table(rows: pd.DataFrame, level: str, lang: str) -> pd.DataFrame:
     if level == "provinsi":
         first.remove("provinsi")
     counts = [c for c in out.columns if c.startswith(("jumlah_", "porsi_"))]
+    counts += [c for c in ("batas_bawah", "basis") if c in out.columns]
     own = ["kode_perpustakaan_wilayah", "perpustakaan_wilayah", "tier", "points", "quadrant"]
     out = out[[*first, *counts, *own, "reasons"]].copy()
     for col in counts:
-        if col.startswith("porsi_"):
+        if col.startswith("porsi_") or col == "batas_bawah":
             out[col] = out[col].astype(float).round(1)
     return words(out).reset_index(drop=True)
 
@@ -456,14 +480,16 @@ def _signed(value: Any, lang: str) -> str:
     return f"+{text}"
 
 
-def area_bars(roll: pd.DataFrame, lang: str, top: int = TOP_AREAS) -> go.Figure:
-    """The ``top`` areas by the share of their libraries in Prioritas 1 and 2, stacked by tier.
-
-    ``roll``: coaching.rollup's frame (ranked). Areas with no library in either tier are left
-    out; the first-ranked area is drawn at the top.
-    """
+def area_bars(
+    roll: pd.DataFrame, lang: str, top: int = TOP_AREAS, basis: str = "semua"
+) -> go.Figure:
+    """The ``top`` areas of the ranking (coaching.rollup's frame, ranked by the lower bound of
+    the share needing coaching), each a bar stacked by the tiers the basis counts, with the
+    lower bound ("at least") marked. Areas where no library is concerned are left out; the
+    first-ranked area is drawn at the top."""
     t = _t(lang)
-    data_ = roll[roll["jumlah_prioritas"] > 0].head(top).iloc[::-1]
+    tiers = coaching.BASES.get(basis, coaching.BASES["semua"])
+    data_ = roll[roll["jumlah_perlu"] > 0].head(top).iloc[::-1]
     # the names are text on the axis and in the hover, never read as tags
     labels = [
         f"{esc(n)} ({esc(p)})" if isinstance(p, str) and p and p != n else esc(n)
@@ -472,7 +498,8 @@ def area_bars(roll: pd.DataFrame, lang: str, top: int = TOP_AREAS) -> go.Figure:
     if (data_["tingkat"] == "provinsi").all():
         labels = [esc(n) for n in data_["nama"]]
     fig = go.Figure()
-    for tier in ("prioritas_1", "prioritas_2"):
+    patterns = {"prioritas_1": "", "prioritas_2": "/", "pelaporan": "x"}
+    for tier in tiers:
         name = _tier_name(tier, lang)
         hover = [
             t("prioritas.areas_hover", tier=name, n=int(n), total=int(total))
@@ -489,13 +516,20 @@ def area_bars(roll: pd.DataFrame, lang: str, top: int = TOP_AREAS) -> go.Figure:
             y=labels,
             orientation="h",
             name=name,
-            marker={
-                "color": TIER_COLOURS[tier],
-                "pattern": {"shape": "" if tier == "prioritas_1" else "/"},
-            },
+            marker={"color": TIER_COLOURS[tier], "pattern": {"shape": patterns[tier]}},
             customdata=hover,
             hovertemplate="%{y}<br>%{customdata}<extra></extra>",
         )
+    bound = [at_least(v, lang) for v in data_["batas_bawah"]]
+    fig.add_scatter(
+        x=data_["batas_bawah"],
+        y=labels,
+        mode="markers",
+        name=t("prioritas.areas_bound"),
+        marker={"symbol": "line-ns-open", "size": 18, "color": "#1f1f1f", "line": {"width": 3}},
+        customdata=bound,
+        hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+    )
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(title=t("prioritas.areas_axis"), range=[0, 100], ticksuffix="%")
     fig.update_yaxes(type="category", automargin=True)
@@ -531,10 +565,10 @@ def _library_table(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _area_bars(
-    db: str, version: int, key: EvalKey, lang: str, level: str, _roll: pd.DataFrame
+    db: str, version: int, key: EvalKey, lang: str, level: str, basis: str, _roll: pd.DataFrame
 ) -> dict:
     del db, version, key, level
-    return area_bars(_roll, lang).to_dict()
+    return area_bars(_roll, lang, basis=basis).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -652,19 +686,31 @@ def render(view: View) -> None:
             n=win.months,
         )
     )
+    d_window = frame.attrs.get("window_pelaporan")
+    if d_window != bundle.window:
+        if d_window:
+            st.caption(t("prioritas.d_closed", bulan=month_span(parse_period(str(d_window)), lang)))
+        else:
+            st.caption(t("prioritas.d_none"))
     _metrics(frame, bundle.settings)
 
     if bundle.rows.empty:
         st.info(t("prioritas.empty.nothing_flagged"))
     else:
-        _list_section(db, version, key, view, bundle, lang)
-        _areas_section(db, version, key, view, bundle, lang)
+        _list_section(db, version, key, view, bundle, lang, frame)
+        _areas_section(db, version, key, view, bundle, lang, frame)
     _quadrant_section(db, version, key, frame, lang)
     _how(bundle.settings)
 
 
 def _list_section(
-    db: str, version: int, key: EvalKey, view: View, bundle: Priorities, lang: str
+    db: str,
+    version: int,
+    key: EvalKey,
+    view: View,
+    bundle: Priorities,
+    lang: str,
+    frame: pd.DataFrame,
 ) -> None:
     t, num = state.tr, state.num
     st.subheader(t("prioritas.list"))
@@ -719,7 +765,12 @@ def _list_section(
         }
         chosen, contacts = rows, bundle.contacts
     else:
-        roll = area_list(bundle.rollups[level], bundle.rows, level, tiers, rules)
+        basis = str(st.session_state.get(BASIS_KEY, "semua"))
+        if basis not in BASES:
+            basis = "semua"
+        roll = area_list(
+            _rollup(db, version, key, level, basis, frame), bundle.rows, level, tiers, rules
+        )
         st.caption(t("prioritas.shown_areas", n=num(len(roll))))
         if roll.empty:
             st.info(t("prioritas.empty.no_match"))
@@ -729,10 +780,14 @@ def _list_section(
             "no": st.column_config.NumberColumn(t("prioritas.col.no"), format="%d", width="small"),
             "nama": st.column_config.TextColumn(t(f"prioritas.col.{level}")),
             "provinsi": st.column_config.TextColumn(t("prioritas.col.provinsi")),
+            "at_least": st.column_config.TextColumn(
+                t("prioritas.col.at_least"), width="medium", help=t("prioritas.col.at_least_help")
+            ),
+            "share": st.column_config.TextColumn(t(f"prioritas.col.share.{basis}")),
+            "concerned": st.column_config.NumberColumn(t("prioritas.col.concerned"), format="%d"),
             "libraries": st.column_config.NumberColumn(t("prioritas.col.libraries"), format="%d"),
             "prioritas_1": st.column_config.NumberColumn(t("tier.prioritas_1"), format="%d"),
             "prioritas_2": st.column_config.NumberColumn(t("tier.prioritas_2"), format="%d"),
-            "share": st.column_config.TextColumn(t("prioritas.col.share"), width="medium"),
             "pelaporan": st.column_config.NumberColumn(t("tier.pelaporan"), format="%d"),
             "pantau": st.column_config.NumberColumn(t("tier.pantau"), format="%d"),
             "own_tier": st.column_config.TextColumn(t("prioritas.col.own_tier")),
@@ -761,25 +816,42 @@ def _list_section(
 
 
 def _areas_section(
-    db: str, version: int, key: EvalKey, view: View, bundle: Priorities, lang: str
+    db: str,
+    version: int,
+    key: EvalKey,
+    view: View,
+    bundle: Priorities,
+    lang: str,
+    frame: pd.DataFrame,
 ) -> None:
     t = state.tr
     st.subheader(t("prioritas.areas"))
     st.caption(t("prioritas.areas_intro"))
-    level = st.radio(
+    c_level, c_basis = st.columns([1, 2])
+    level = c_level.radio(
         t("prioritas.areas_level"),
         AREA_LEVELS,
         format_func=lambda v: t(f"prioritas.level.{v}"),
         horizontal=True,
         key="prio_area_level",
     )
-    roll = bundle.rollups[level]
-    ranked = roll[roll["jumlah_prioritas"] > 0]
+    basis = c_basis.radio(
+        t("prioritas.basis"),
+        BASES,
+        format_func=lambda v: t(f"prioritas.basis.{v}"),
+        horizontal=True,
+        key=BASIS_KEY,
+        help=t("prioritas.basis_help"),
+    )
+    roll = _rollup(db, version, key, level, basis, frame)
+    ranked = roll[roll["jumlah_perlu"] > 0]
     if ranked.empty:
-        st.info(t("prioritas.areas_none"))
+        st.info(t(f"prioritas.areas_none.{basis}"))
         return
     plot.chart(
-        _area_bars(db, version, key, lang, level, roll), width="stretch", key="prio_area_bars"
+        _area_bars(db, version, key, lang, level, basis, roll),
+        width="stretch",
+        key="prio_area_bars",
     )
     st.caption(t("prioritas.areas_links"))
     for row in ranked.head(5).itertuples(index=False):
@@ -787,7 +859,9 @@ def _areas_section(
             "prioritas.areas_link",
             n=int(row.peringkat),
             nama=md(row.nama),
-            p=i18n.format_percent(row.porsi_prioritas, lang),
+            p=at_least(row.batas_bawah, lang),
+            k=int(row.jumlah_perlu),
+            m=int(row.jumlah_perpustakaan),
         )
         _page_link(
             str(row.kode), level, label, profile_url(str(row.kode), level, view.periode, lang)

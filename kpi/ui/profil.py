@@ -205,6 +205,42 @@ def funnel_figure(values: Sequence[float], labels: Sequence[str], lang: str) -> 
     return fig
 
 
+def stage_bars(
+    values: Sequence[float],
+    labels: Sequence[str],
+    per100: Sequence[float],
+    base: str,
+    lang: str,
+) -> go.Figure:
+    """The 5A stages side by side as counts (they are not nested, so no narrowing funnel), each
+    labelled with its count and how many it is per 100 of the first stage (``base``)."""
+    texts = []
+    for i, (v, r) in enumerate(zip(values, per100, strict=True)):
+        count = i18n.format_number(v, lang)
+        if i == 0 or not _finite(r):
+            texts.append(count)
+        else:
+            per = i18n.t("profil.funnel.per100", lang, n=i18n.format_number(r, lang, 1), base=base)
+            texts.append(f"{count}<br>{per}")
+    fig = go.Figure(
+        go.Bar(
+            x=list(labels),
+            y=[0 if not _finite(v) else float(v) for v in values],
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            marker={
+                "color": ["#1b4f72", "#2e86c1", "#5dade2", "#85c1e9", "#aed6f1"][-len(values) :]
+            },
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+    )
+    fig = _layout(fig, lang)
+    fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
+    fig.update_layout(height=320, showlegend=False, margin={"t": 40})
+    return fig
+
+
 def ciel_figure(
     dims: Mapping[str, float],
     labels: Mapping[str, str],
@@ -603,7 +639,13 @@ def report_card(p: Mapping[str, Any], row: pd.Series | None, lang: str) -> None:
         return
     skor = row.get("skor")
     band = row.get("band") if _finite(skor) else None
-    band_label = t(f"band.{band}") if band else t("kpi.band.tanpa_skor")
+    area = p["tingkat"] != "perpustakaan"
+    if band:
+        band_label = t(f"band.{band}")
+    elif area and _finite(skor):
+        band_label = t("kpi.band.data_belum_cukup")  # a score from too few of its libraries
+    else:
+        band_label = t("kpi.band.tanpa_skor")
     cols = st.columns([1.3, 1, 1, 1, 1.2])
     cols[0].metric(t("kpi.skor"), state.num(skor, 1) if _finite(skor) else "–")
     for col, pillar in zip(cols[1:4], ("informasi", "pelibatan", "advokasi"), strict=True):
@@ -619,7 +661,16 @@ def report_card(p: Mapping[str, Any], row: pd.Series | None, lang: str) -> None:
     )
     st.markdown(band_badge(band, band_label), unsafe_allow_html=True)
     if not _finite(skor):
-        st.warning(t("profil.card.no_score"))
+        st.warning(t("profil.card.no_score_area" if area else "profil.card.no_score"))
+    elif area and not band:
+        st.warning(
+            t(
+                "profil.card.not_enough",
+                n=state.num(row.get("perpustakaan_berskor")),
+                m=state.num(row.get("perpustakaan_diharapkan")),
+            )
+        )
+    score_definition(lang)
     if p["tingkat"] != "perpustakaan":
         counts = {
             b: int(row.get(f"perpustakaan_{b}", 0) or 0)
@@ -634,6 +685,14 @@ def report_card(p: Mapping[str, Any], row: pd.Series | None, lang: str) -> None:
             )
         )
         plot.chart(band_counts_figure(counts, labels, lang), width="stretch", key="profil_bands")
+
+
+def score_definition(lang: str) -> None:
+    """The score's definition in words (both languages, data/i18n), with the settings in use."""
+    from kpi import score
+
+    with st.expander(i18n.t("kpi.skor.how", lang), expanded=False):
+        st.markdown(score.definition_text(score.get_settings(state.store()), lang))
 
 
 def trends(p: Mapping[str, Any], view: View, lang: str) -> None:
@@ -745,6 +804,9 @@ def _own_row(frame: pd.DataFrame, kode: str) -> pd.Series | None:
 
 
 def funnel(p: Mapping[str, Any], view: View, lang: str) -> None:
+    """The 5A stages and their ratios, all from the same library-months (compute.funnel_5a): a
+    narrowing funnel with conversions when the stages are nested, else counts side by side with
+    each stage per 100 of the first one."""
     t = _t(lang)
     st.subheader(t("profil.funnel.title"))
     db, version = _db()
@@ -759,32 +821,55 @@ def funnel(p: Mapping[str, Any], view: View, lang: str) -> None:
     stage_name = dict(zip(stages, STAGE_NAMES, strict=True))
     drawn = reading["stages"]
     labels = [_stage_label(stage_name[s], cat[s].nama(lang)) for s in drawn]
+    base = stage_name[reading["base"]]
     left, right = st.columns([3, 2])
-    plot.chart(
-        funnel_figure([row[s] for s in drawn], labels, lang),
-        left,
-        width="stretch",
-        key="profil_funnel",
-    )
+    if reading["nested"]:
+        fig = funnel_figure([row[s] for s in drawn], labels, lang)
+    else:
+        fig = stage_bars(
+            [row[s] for s in drawn], labels, [row.get(f"per100_{s}") for s in drawn], base, lang
+        )
+    plot.chart(fig, left, width="stretch", key="profil_funnel")
     with right:
-        for conv in conversions:
-            if conv not in row.index:
-                continue
-            st.metric(
-                cat[conv].nama(lang),
-                i18n.format_percent(row[conv], lang),
-                help=cat[conv].definisi(lang),
-            )
+        if reading["nested"]:
+            for conv in conversions:
+                if conv not in row.index:
+                    continue
+                st.metric(
+                    cat[conv].nama(lang),
+                    i18n.format_percent(row[conv], lang),
+                    help=cat[conv].definisi(lang) + " " + t("profil.funnel.same_rows"),
+                )
+        else:
+            for s in drawn[1:]:
+                st.metric(
+                    t("profil.funnel.per100_title", stage=stage_name[s], base=base),
+                    state.num(row.get(f"per100_{s}"), 1),
+                    help=t("profil.funnel.per100_help", stage=cat[s].nama(lang), base=base),
+                )
         a, b = st.columns(2)
         for col, ratio in ((a, "par"), (b, "bar")):
             col.metric(
                 ratio.upper(),
                 i18n.format_percent(row.get(ratio), lang),
-                help=cat[ratio].definisi(lang) if ratio in cat else None,
+                help=(cat[ratio].definisi(lang) if ratio in cat else "")
+                + " "
+                + t("profil.funnel.same_rows"),
             )
+    months, months_any = reading["months"], reading["months_any"]
+    if months is not None and months_any is not None:
+        st.caption(
+            t(
+                "profil.funnel.rows",
+                n=state.num(months),
+                m=state.num(months_any),
+            )
+        )
     if not reading["aware_reported"]:
         st.caption(t("profil.funnel.no_aware"))
-    if reading["over_100"]:
+    if not reading["nested"]:
+        st.caption(t("profil.funnel.not_nested", base=base))
+    elif reading["over_100"]:
         st.caption(
             t(
                 "profil.funnel.over_100",

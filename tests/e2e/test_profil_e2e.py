@@ -36,7 +36,8 @@ def test_a_library_profile_link_draws_every_chart_offline(
         plot.scroll_into_view_if_needed()
     assert drawn_paths(page, f"{PLOT} g.scatterlayer path.js-line") >= 4, "trend lines not drawn"
     assert drawn_paths(page, f"{PLOT} g.boxlayer path") >= 1, "peer box not drawn"
-    assert drawn_paths(page, f"{PLOT} g.funnellayer path") >= 4, "funnel not drawn"
+    # this library's 5A stages are not nested: drawn side by side as bars, per 100 Appeal
+    assert drawn_paths(page, f"{PLOT} g.barlayer path") >= 4, "5A stages not drawn"
     assert drawn_paths(page, f"{PLOT} g.polarlayer path.js-fill, {PLOT} .polarlayer path") >= 1
     expect(page.get_by_text("Indikator provinsi Nusa Tenggara Barat")).to_be_visible()
     # earlier quarter ends are evaluated in the background; the page completes by itself
