@@ -6,7 +6,8 @@ The rights of each role are data (kpi/peran.yaml); this module reads them and an
 - ``areas(action)``: where (``Areas``: codes, each covering every code below it, or everywhere);
 - ``may_see(code)`` / ``may_capture(code, kind)``: an area code (province 2 digits, kab/kota 4,
   kecamatan 6, desa 10) lies in the view / capture areas the role applies;
-- ``capture_scope()`` / ``undo_scope()``: what an import or an undo may touch, per table.
+- ``capture_scope()`` / ``undo_scope()``: what an import or an undo may touch, per table;
+- ``may_see_library`` / ``may_capture_library``: the same for a library code, by its area.
 
 Everything not granted is refused. ``coverage(store, areas)`` turns areas into the province and
 kab/kota codes they cover, with a SQL predicate over a table's province and kab/kota columns, for
@@ -395,6 +396,31 @@ def current(cur: duckdb.DuckDBPyConnection, principal: Principal) -> Principal:
             f"No access: the user {principal.name} does not exist or is disabled.",
         )
     return found
+
+
+# -- libraries -------------------------------------------------------------------------------------
+
+
+def library_area(store: Store, kode_perpustakaan: str) -> str | None:
+    """A library's area code (its place in the register), None for an unknown library."""
+    value = store.scalar(
+        "SELECT kode_wilayah FROM perpustakaan WHERE kode_perpustakaan = ?", [kode_perpustakaan]
+    )
+    return None if value is None else str(value)
+
+
+def may_see_library(store: Store, principal: Principal, kode_perpustakaan: str) -> bool:
+    """The library lies in the principal's view areas (an unknown library: no)."""
+    area = library_area(store, kode_perpustakaan)
+    return area is not None and principal.may_see(area)
+
+
+def may_capture_library(
+    store: Store, principal: Principal, kode_perpustakaan: str, kind: str = "laporan_bulanan"
+) -> bool:
+    """Rows of ``kind`` for the library lie in the principal's capture areas."""
+    area = library_area(store, kode_perpustakaan)
+    return area is not None and principal.may_capture(area, kind)
 
 
 # -- coverage: areas as the province and kab/kota codes they cover --------------------------------

@@ -6,6 +6,7 @@
   users disable NAME / users enable NAME
   users grant NAME [--role ROLE] [--view KODE,...] [--capture KODE,...] [--email E]
   users reset-password NAME [--password-stdin]
+  users settings [--max-attempts N] [--lock-minutes M] [--idle-hours H] [--min-password N]
 
 Without --password-stdin the password is asked twice on the terminal (never echoed). Areas are
 province or kab/kota codes or names (32, 32.01, Jawa Barat, Kab. Bogor) or "nasional"; an empty
@@ -68,6 +69,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     r.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     common(r)
 
+    s = sub.add_parser("settings", help="show or change the sign-in settings")
+    s.add_argument("--max-attempts", type=int, help="failed attempts that lock (default 5)")
+    s.add_argument("--lock-minutes", type=int, help="how long a lock lasts (default 15)")
+    s.add_argument("--idle-hours", type=float, help="idle time that ends a session (default 8)")
+    s.add_argument("--min-password", type=int, help="shortest password allowed (default 8)")
+    common(s)
+
 
 def _password(from_stdin: bool) -> str:
     """The new password, from one line of standard input or asked twice on the terminal."""
@@ -83,8 +91,9 @@ def _password(from_stdin: bool) -> str:
     return text
 
 
-def _areas_text(codes: list[str], empty: str) -> str:
-    return ", ".join(codes) if codes else empty
+def _describe(p: access.Principal) -> str:
+    view = ", ".join(p.view) or "all"
+    return f"role {p.role}, view {view}, capture {', '.join(p.capture) or 'none'}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,10 +136,7 @@ def _run(args: argparse.Namespace, store: Store) -> int:
             capture=args.capture,
             actor=actor,
         )
-        print(
-            f"user {p.name} added: role {p.role}, view {_areas_text(list(p.view), 'all')}, "
-            f"capture {_areas_text(list(p.capture), 'none')}"
-        )
+        print(f"user {p.name} added: {_describe(p)}")
         _notes(store, p, first)
     elif cmd in ("disable", "enable"):
         users.set_disabled(store, args.name, cmd == "disable", actor=actor)
@@ -153,11 +159,16 @@ def _run(args: argparse.Namespace, store: Store) -> int:
             email=args.email,
             actor=actor,
         )
-        print(
-            f"user {p.name}: role {p.role}, view {_areas_text(list(p.view), 'all')}, "
-            f"capture {_areas_text(list(p.capture), 'none')}"
-        )
+        print(f"user {p.name}: {_describe(p)}")
         _notes(store, p, False)
+    elif cmd == "settings":
+        given = {
+            k: getattr(args, k)
+            for k in ("max_attempts", "lock_minutes", "idle_hours", "min_password")
+            if getattr(args, k) is not None
+        }
+        current = auth.save_settings(store, given, actor) if given else auth.get_settings(store)
+        print(json.dumps(current.as_dict()))
     elif cmd == "reset-password":
         if users.get_user(store, args.name) is None and not any(
             u["name"] == auth.normalise_name(args.name) for u in users.list_users(store)

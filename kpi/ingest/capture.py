@@ -161,11 +161,9 @@ def _violation(
         kode = rec["kode_perpustakaan"][j]
         if kode is None:
             return None  # an unknown library: reported as such
-        lib = ref.libraries.get(kode)
-        area = lib.kode_wilayah if lib is not None else None
-        if covers(area):
+        where = _library_outside(ref, kode, covers)
+        if where is None:
             return None
-        where = area_label(area)
         return (
             f"perpustakaan {_short(kode)} ada di {where}",
             f"the library {_short(kode)} is in {where}",
@@ -179,11 +177,9 @@ def _violation(
                 return None
             return ("target nasional", "a national target")
         if tingkat == "perpustakaan":
-            lib = ref.libraries.get(kode)
-            area = lib.kode_wilayah if lib is not None else None
-            if covers(area):
+            where = _library_outside(ref, kode, covers)
+            if where is None:
                 return None
-            where = area_label(area)
             return (
                 f"target perpustakaan {_short(kode)} di {where}",
                 f"the target of library {_short(kode)} in {where}",
@@ -198,6 +194,13 @@ def _violation(
         return None
     where = area_label(area)
     return (f"indikator untuk {where}", f"an indicator for {where}")
+
+
+def _library_outside(ref: Reference, kode: str, covers: Any) -> str | None:
+    """The place of a library outside the areas, as shown; None when it lies inside."""
+    lib = ref.libraries.get(kode)
+    area = lib.kode_wilayah if lib is not None else None
+    return None if covers(area) else area_label(area)
 
 
 # -- checks inside the write transaction ----------------------------------------------------------
