@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "batches": ("kpi.commands.batches", "the import batches"),
     "undo": ("kpi.commands.undo", "undo an import batch"),
     "context": ("kpi.commands.context", "stored context indicators (IPLM, TGM ...)"),
+    "users": ("kpi.commands.users", "users, roles and areas (login turns on with the first)"),
+    "audit": ("kpi.commands.audit", "the audit trail, and --verify its hash chain"),
 }
 
 

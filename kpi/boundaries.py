@@ -26,10 +26,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kpi import places
+from kpi import audit, places
 from kpi.store import Store
+
+if TYPE_CHECKING:
+    from kpi.access import Principal
 
 SETTINGS_KEY = "batas_kabkota"
 MAX_BYTES = 60 * 1024 * 1024
@@ -336,8 +339,12 @@ def match_features(collection: Mapping[str, Any]) -> BoundaryReport:
 # -- storage -------------------------------------------------------------------------------------
 
 
-def save(store: Store, report: BoundaryReport, source: str = "") -> int:
-    """Store the matched features (replacing any earlier file); returns the kab/kota stored."""
+def save(
+    store: Store, report: BoundaryReport, source: str = "", actor: Principal | None = None
+) -> int:
+    """Store the matched features (replacing any earlier file); returns the kab/kota stored.
+    ``actor`` (default the local operator) needs the right to save settings; the upload is an
+    audit event (the file's name, counts and a checksum of the features before and after)."""
     if not report.collection["features"]:
         raise BoundaryError("tanpa_kecocokan")
     value = {
@@ -349,12 +356,26 @@ def save(store: Store, report: BoundaryReport, source: str = "") -> int:
             "tidak_cocok": len(report.unmatched),
         },
     }
-    store.set_setting(SETTINGS_KEY, value)
+    audit.save_setting(store, SETTINGS_KEY, value, actor, aksi="boundaries.save", describe=_summary)
     return report.kabkota
 
 
-def delete(store: Store) -> None:
-    store.delete_setting(SETTINGS_KEY)
+def delete(store: Store, actor: Principal | None = None) -> None:
+    audit.delete_settings(store, [SETTINGS_KEY], actor, aksi="boundaries.delete", describe=_summary)
+
+
+def _summary(value: Any) -> dict[str, Any] | None:
+    """What the audit trail keeps of a stored boundary file: its notes, how many kab/kota, and
+    the sha256 of its features (the file itself stays in the settings)."""
+    import hashlib
+
+    if not isinstance(value, dict):
+        return None
+    features = value.get("features") or []
+    digest = hashlib.sha256(
+        json.dumps(features, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    ).hexdigest()
+    return {**dict(value.get("tpbis") or {}), "kabkota": len(features), "sha256": digest}
 
 
 def kabkota_geojson(store: Store) -> dict[str, Any] | None:

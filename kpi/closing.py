@@ -29,14 +29,18 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from kpi import audit
 from kpi.catalogue import Catalogue, catalogue
 from kpi.periods import add_months
 from kpi.store import Store, consistent
+
+if TYPE_CHECKING:
+    from kpi.access import Principal
 
 SETTINGS_KEY = "penutupan"
 CLOCK_ENV = "TPBIS_HARI_INI"
@@ -94,14 +98,21 @@ def check_settings(settings: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def save_settings(store: Store, settings: Mapping[str, Any], cat: Catalogue | None = None) -> None:
-    """Validate and store the closing settings (ValueError naming the problems)."""
+def save_settings(
+    store: Store,
+    settings: Mapping[str, Any],
+    cat: Catalogue | None = None,
+    actor: Principal | None = None,
+) -> None:
+    """Validate and store the closing settings (ValueError naming the problems); ``actor``
+    (default the local operator) needs the right to save settings, and the change is an audit
+    event with the settings before and after."""
     merged = default_settings(cat)
     merged.update({k: v for k, v in dict(settings).items() if k in merged})
     problems = check_settings(merged)
     if problems:
         raise ValueError(f"invalid closing settings: {', '.join(problems)}")
-    store.set_setting(SETTINGS_KEY, copy.deepcopy(merged))
+    audit.save_setting(store, SETTINGS_KEY, copy.deepcopy(merged), actor)
 
 
 def deadline_day(store: Store, cat: Catalogue | None = None) -> int:

@@ -35,18 +35,21 @@ import string
 from collections.abc import Mapping
 from datetime import date
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from kpi import closing, i18n
+from kpi import audit, closing, i18n
 from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
 from kpi.compute import Filters, achievement, aggregate, ciel, growth, targets
 from kpi.periods import Period, add_months, months_between, parse_period, window
 from kpi.score import bands_of, scored_table
 from kpi.score import get_settings as get_score_settings
 from kpi.store import Store, consistent
+
+if TYPE_CHECKING:
+    from kpi.access import Principal
 
 SETTINGS_KEY = "pembinaan"
 RULES: tuple[str, ...] = ("D", "R1", "R2", "R3", "R4", "R5", "R6", "Q")
@@ -81,8 +84,12 @@ def get_settings(store: Store, cat: Catalogue | None = None) -> dict[str, Any]:
     return merged
 
 
-def save_settings(store: Store, settings: Mapping[str, Any]) -> None:
-    store.set_setting(SETTINGS_KEY, copy.deepcopy(dict(settings)))
+def save_settings(
+    store: Store, settings: Mapping[str, Any], actor: Principal | None = None
+) -> None:
+    """Store the rule settings; ``actor`` (default the local operator) needs the right to save
+    settings, and the change is an audit event with the settings before and after."""
+    audit.save_setting(store, SETTINGS_KEY, copy.deepcopy(dict(settings)), actor)
 
 
 def tier_of(points: float, settings: Mapping[str, Any]) -> str | None:

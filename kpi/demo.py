@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,9 @@ import pandas as pd
 from kpi import places
 from kpi.columns import MONTHLY_COLUMN_NAMES
 from kpi.store import Store
+
+if TYPE_CHECKING:
+    from kpi.access import Principal
 
 DEMO_BATCH_PREFIX = "demo-"
 DEMO_SOURCE_LABEL = "DEMO: data sintetis, bukan data resmi / synthetic, not official data"
@@ -538,8 +542,16 @@ def build_demo(seed: int = 2018, scale: int = 1) -> dict[str, pd.DataFrame]:
     }
 
 
-def load_demo(store: Store, seed: int = 2018, scale: int = 1) -> DemoResult:
-    """Write the demo into the store as one batch, replacing any earlier demo."""
+def load_demo(
+    store: Store, seed: int = 2018, scale: int = 1, actor: Principal | None = None
+) -> DemoResult:
+    """Write the demo into the store as one batch, replacing any earlier demo. ``actor``
+    (default the local operator) must import everywhere; the load is an audit event."""
+    from kpi import access, audit
+
+    actor = actor or access.local_operator()
+    if not actor.capture_scope().everything:
+        access.refuse(store, actor, access.Action.IMPORT, objek="demo")
     t0 = time.perf_counter()
     tables = build_demo(seed, scale)
     batch_id = f"{DEMO_BATCH_PREFIX}{seed}-x{scale}"
@@ -564,6 +576,13 @@ def load_demo(store: Store, seed: int = 2018, scale: int = 1) -> DemoResult:
             cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM demo_src")
             cur.unregister("demo_src")
         cur.execute("DELETE FROM meta WHERE key = 'demo_dibersihkan'")
+        audit.record(
+            cur,
+            actor,
+            "demo.load",
+            objek=batch_id,
+            rincian={"seed": seed, "scale": scale, "baris": sum(len(t) for t in tables.values())},
+        )
     return DemoResult(
         batch_id=batch_id,
         libraries=len(tables["perpustakaan"]),
@@ -592,10 +611,25 @@ def _delete_demo(cur) -> None:  # noqa: ANN001 - a DuckDB cursor inside a write 
     )
 
 
-def clear_demo(store: Store) -> None:
-    """Remove every demo row, and remember it so that the app does not load the demo again."""
-    with store.write() as cur:
+def clear_demo(store: Store, actor: Principal | None = None) -> None:
+    """Remove every demo row, and remember it so that the app does not load the demo again.
+
+    ``actor`` (default the local operator) must be allowed to undo every demo row (checked in
+    the transaction, as an undo is); the clearing is an audit event."""
+    from kpi import access, audit
+    from kpi.ingest.undo import check_undo_rights
+
+    actor = actor or access.local_operator()
+    with access.refusals_recorded(store, actor, access.Action.UNDO, "demo"), store.write() as cur:
+        batches = [
+            str(r[0])
+            for r in cur.execute(
+                "SELECT batch_id FROM import_batch WHERE sumber = 'demo' AND status = 'committed'"
+            ).fetchall()
+        ]
+        who, _ = check_undo_rights(cur, actor, batches)
         _delete_demo(cur)
         cur.execute(
             "INSERT OR REPLACE INTO meta VALUES ('demo_dibersihkan', CAST(now() AS VARCHAR))"
         )
+        audit.record(cur, who, "demo.clear", objek="demo", rincian={"batch": batches})

@@ -24,11 +24,12 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from kpi import audit
 from kpi.catalogue import (
     SCORE_PILLARS,
     Band,
@@ -41,6 +42,9 @@ from kpi.catalogue import (
 from kpi.compute import Filters, aggregate, resolve_targets
 from kpi.periods import Period, parse_period
 from kpi.store import Store, consistent
+
+if TYPE_CHECKING:
+    from kpi.access import Principal
 
 SETTINGS_KEY = "skor"
 SCORE_ID = "skor"  # the score asked for like a KPI (python -m kpi kpis --kpi skor)
@@ -60,26 +64,31 @@ def get_settings(store: Store, cat: Catalogue | None = None) -> dict[str, Any]:
     return merged
 
 
-def save_settings(store: Store, settings: Mapping[str, Any], cat: Catalogue | None = None) -> None:
-    """Validate and store the score settings; raise CatalogueError listing every problem."""
+def save_settings(
+    store: Store,
+    settings: Mapping[str, Any],
+    cat: Catalogue | None = None,
+    actor: Principal | None = None,
+) -> None:
+    """Validate and store the score settings; raise CatalogueError listing every problem.
+    ``actor`` (default the local operator) needs the right to save settings; the change is an
+    audit event with the settings before and after."""
     cat = cat or catalogue()
     merged = default_settings(cat)
     merged.update(dict(settings))
     issues = validate_skor(merged, cat.ids, SETTINGS_KEY)
     if issues:
         raise CatalogueError(issues)
-    store.set_setting(SETTINGS_KEY, merged)
+    audit.save_setting(store, SETTINGS_KEY, merged, actor)
 
 
-def restore_defaults(store: Store) -> None:
+def restore_defaults(store: Store, actor: Principal | None = None) -> None:
     """Back to the catalogue's defaults for the score, the coaching rules and the closing of
-    months (one click)."""
+    months (one click, one transaction, one audit event)."""
     from kpi.closing import SETTINGS_KEY as CLOSING_KEY
     from kpi.coaching import SETTINGS_KEY as COACHING_KEY
 
-    store.delete_setting(SETTINGS_KEY)
-    store.delete_setting(COACHING_KEY)
-    store.delete_setting(CLOSING_KEY)
+    audit.delete_settings(store, [SETTINGS_KEY, COACHING_KEY, CLOSING_KEY], actor)
 
 
 def definition_text(settings: Mapping[str, Any], lang: str = "id") -> str:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from kpi.columns import MONTHLY_COLUMNS
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 DEFAULT_DB_ENV = "TPBIS_DB"
 
@@ -327,11 +327,69 @@ def _migration_4(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE target_riwayat ADD COLUMN jenis VARCHAR NOT NULL DEFAULT ''")
 
 
+def _migration_5(con: duckdb.DuckDBPyConnection) -> None:
+    """Users, their areas and sign-in identities, and the audit trail (issue 16; kpi.access,
+    kpi.auth, kpi.users, kpi.audit)."""
+    con.execute(
+        """
+        CREATE TABLE pengguna (
+            nama VARCHAR PRIMARY KEY,         -- login name
+            peran VARCHAR NOT NULL,           -- a role of kpi/peran.yaml
+            email VARCHAR,                    -- for single sign-on (granted by e-mail)
+            sandi_hash VARCHAR,               -- argon2id; NULL: single sign-on only
+            nonaktif BOOLEAN NOT NULL DEFAULT false,
+            gagal INTEGER NOT NULL DEFAULT 0, -- failed attempts since the last success or lock
+            terkunci_sampai TIMESTAMP,        -- locked until (UTC)
+            dibuat_pada TIMESTAMP NOT NULL,
+            diubah_pada TIMESTAMP NOT NULL,
+            sandi_diubah_pada TIMESTAMP,
+            terakhir_masuk TIMESTAMP
+        )"""
+    )
+    con.execute(
+        """
+        CREATE TABLE pengguna_wilayah (
+            nama VARCHAR NOT NULL,
+            jenis VARCHAR NOT NULL,           -- 'lihat' (view) or 'input' (capture)
+            kode VARCHAR NOT NULL,            -- province (2) or kab/kota (4) code, or 'nasional'
+            PRIMARY KEY (nama, jenis, kode)
+        )"""
+    )
+    con.execute(
+        """
+        CREATE TABLE identitas (
+            penyedia VARCHAR NOT NULL,        -- OIDC provider (issuer)
+            subjek VARCHAR NOT NULL,          -- its subject claim
+            email VARCHAR,
+            nama VARCHAR NOT NULL,            -- the user it signs in as
+            dibuat_pada TIMESTAMP NOT NULL,
+            terakhir_masuk TIMESTAMP,
+            PRIMARY KEY (penyedia, subjek)
+        )"""
+    )
+    con.execute(
+        """
+        CREATE TABLE jejak_audit (
+            seq BIGINT PRIMARY KEY,           -- 1, 2, 3 ... without gaps
+            waktu TIMESTAMP NOT NULL,         -- UTC
+            pelaku VARCHAR NOT NULL,          -- actor
+            peran VARCHAR,                    -- the actor's role then
+            aksi VARCHAR NOT NULL,            -- kpi.audit.ACTIONS
+            objek VARCHAR,
+            wilayah VARCHAR,                  -- area codes, comma separated
+            rincian VARCHAR NOT NULL,         -- details, canonical JSON
+            hash_sebelum VARCHAR NOT NULL,    -- the previous event's hash
+            hash VARCHAR NOT NULL             -- sha256 of this event's canonical form
+        )"""
+    )
+
+
 MIGRATIONS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -469,8 +527,11 @@ class Store:
         return row[0] if row else None
 
     @contextmanager
-    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One write transaction, under the process-wide writer lock: all or nothing."""
+    def write(self, *, bump: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction, under the process-wide writer lock: all or nothing.
+
+        ``bump=False`` for writes no page shows from its caches (a sign-in's counters, an audit
+        event of its own), so that they do not make every page cache miss."""
         if self.read_only:
             raise StoreError("Basis data dibuka hanya-baca.", "The database is open read-only.")
         with self._write_lock:
@@ -478,11 +539,12 @@ class Store:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
-                cur.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('data_version', "
-                    "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta "
-                    "WHERE key = 'data_version'), 0) + 1 AS VARCHAR))"
-                )
+                if bump:
+                    cur.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('data_version', "
+                        "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta "
+                        "WHERE key = 'data_version'), 0) + 1 AS VARCHAR))"
+                    )
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")

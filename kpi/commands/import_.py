@@ -1,5 +1,10 @@
 """python -m kpi import FILE [FILE ...] --db PATH [--dry-run] [--json] [--lang id|en]
-[--rejected-out FILE.xlsx]
+[--rejected-out FILE.xlsx] [--as NAME]
+
+--as NAME imports as that user of the store: rows outside their capture areas (or of a kind
+their role does not import) are rejected with that reason, and they are recorded as the actor
+(a disabled user, or a role that imports nothing, is refused). Without it the operating-system
+user imports, with every right.
 
 --rejected-out writes the rejected rows with their reasons, the workbook the import page offers
 for download (the analyst's own columns, a reason column, the source row), to fix and upload again.
@@ -17,6 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kpi.commands._actor import actor_for, add_as_argument
 from kpi.store import Store, StoreError, resolve_db_path
 
 
@@ -27,6 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of messages")
     p.add_argument("--user", help="who imports (recorded in the batch)")
+    add_as_argument(p, "import")
     p.add_argument(
         "--rejected-out",
         metavar="FILE.xlsx",
@@ -127,10 +134,29 @@ def run(args: argparse.Namespace) -> int:
     if args.rejected_out and not str(args.rejected_out).lower().endswith(".xlsx"):
         print("--rejected-out: the file name must end in .xlsx", file=sys.stderr)
         return 2
+    from kpi.access import Action
+
     store = Store(resolve_db_path(args.db))
     files: list[tuple[str, bytes]] = []
     refused: list[FilePlan] = []
     try:
+        actor = actor_for(store, args.as_user, Action.IMPORT, Action.TARGETS)
+        scope = actor.capture_scope()
+        if not scope.by_kind:  # an analyst without capture areas: nothing could land
+            from kpi.access import refuse
+
+            refuse(
+                store,
+                actor,
+                Action.IMPORT,
+                objek="import",
+                detail=(
+                    " (belum punya wilayah input; minta administrator: python -m kpi users "
+                    "grant NAMA --capture KODE)",
+                    " (no capture areas yet; ask an administrator: python -m kpi users grant "
+                    "NAME --capture CODE)",
+                ),
+            )
         # a file over the size limit is refused from its size, before it is read
         max_mb = float(store.get_setting(SETTING_MAX_MB, DEFAULT_MAX_MB))
         for path in args.files:
@@ -144,12 +170,13 @@ def run(args: argparse.Namespace) -> int:
                 refused.append(FilePlan(Path(path).name, "refused", msg))
             else:
                 files.append((Path(path).name, data))
-        plan = plan_import(store, files)
+        plan = plan_import(store, files, capture=None if actor.local else scope)
         plan.files.extend(refused)
         batch_id = None
         counts: Any = plan
         if plan.importable and not args.dry_run and (plan.accepted or plan.rejected):
-            result = commit(store, plan, user=args.user or current_user())
+            who = args.user or (current_user() if actor.local else actor.name)
+            result = commit(store, plan, user=who, actor=actor)
             batch_id, counts = result.batch_id, result
     except StoreError:
         raise  # a message for the user, printed by the command line

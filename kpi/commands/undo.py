@@ -1,10 +1,12 @@
-"""python -m kpi undo BATCH_ID --db PATH: remove what a batch added, restore what it replaced."""
+"""python -m kpi undo BATCH_ID --db PATH [--as NAME]: remove what a batch added, restore what it
+replaced. --as NAME undoes as that user: every row of the batch must lie in their areas."""
 
 from __future__ import annotations
 
 import argparse
 import json
 
+from kpi.commands._actor import actor_for, add_as_argument
 from kpi.store import Store, resolve_db_path
 
 
@@ -12,14 +14,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("batch_id", metavar="BATCH_ID")
     p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_as_argument(p, "undo")
 
 
 def run(args: argparse.Namespace) -> int:
+    from kpi.access import Action
     from kpi.ingest import undo
 
     store = Store(resolve_db_path(args.db))
     try:
-        result = undo(store, args.batch_id)  # StoreError -> exit 2 with the message
+        actor = actor_for(store, args.as_user, Action.UNDO)
+        result = undo(store, args.batch_id, actor)  # StoreError -> exit 2 with the message
     finally:
         store.close()
     if args.json:

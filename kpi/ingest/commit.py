@@ -16,6 +16,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from kpi import access, audit
+from kpi.ingest import capture
 from kpi.ingest.plan import Plan, merged_select, table_columns
 from kpi.store import DATA_TABLE_KEYS, Store, StoreError
 
@@ -42,20 +44,60 @@ def current_user() -> str | None:
 
 
 def commit(
-    store: Store, plan: Plan, user: str | None = None, note: str | None = None
+    store: Store,
+    plan: Plan,
+    user: str | None = None,
+    note: str | None = None,
+    actor: access.Principal | None = None,
 ) -> CommitResult:
     """Write the plan as one import batch. Counts are recomputed inside the transaction.
 
-    ``user``: who imports, when known (the command line passes the login name)."""
+    ``user``: who imports, when known (the command line passes the login name; default the
+    actor's name). ``actor``: who acts (default the local operator): inside the transaction
+    their grants are read again and every record must lie in their capture areas (the plan
+    was made with ``actor.capture_scope()``); otherwise AccessDeniedError, recorded, nothing
+    written. The commit is an audit event (batch, files with checksums, counts)."""
     if not plan.importable:
         raise StoreError(
             "Tidak ada yang dapat diimpor dari berkas ini.",
             "Nothing in these files can be imported.",
         )
+    pengguna = user or (actor.name if actor is not None else None)
+    actor = actor or access.local_operator()
     now = datetime.now()
     batch_id = new_batch_id(now)
+    with access.refusals_recorded(store, actor, access.Action.IMPORT, batch_id):
+        return _commit(store, plan, pengguna, note, actor, now, batch_id)
+
+
+def _commit(
+    store: Store,
+    plan: Plan,
+    user: str | None,
+    note: str | None,
+    actor: access.Principal,
+    now: datetime,
+    batch_id: str,
+) -> CommitResult:
     added = changed = unchanged = 0
+    per_table: dict[str, dict[str, int]] = {}
     with store.write() as cur:
+        who = access.current(cur, actor)  # grants as they are now
+        if not (who.can(access.Action.IMPORT) or who.can(access.Action.TARGETS)):
+            raise access.denied(who, access.Action.IMPORT)
+        pairs = capture.plan_areas(cur, plan)
+        scope = who.capture_scope()
+        bad = capture.outside(pairs, scope)
+        if bad:
+            raise capture.refused(
+                who,
+                (
+                    "menyimpan impor ini (ulangi uji coba)",
+                    "commit this import (run the dry run again)",
+                ),
+                bad,
+                scope,
+            )
         cur.execute(
             "INSERT INTO import_batch (batch_id, created_at, pengguna, sumber, status, accepted, "
             "rejected, catatan) VALUES (?, ?, ?, 'impor', 'committed', ?, ?, ?)",
@@ -79,9 +121,33 @@ def commit(
         for tp in plan.tables.values():
             a, c, u = write_table(cur, store, tp.table, tp.frame, batch_id, now)
             added, changed, unchanged = added + a, changed + c, unchanged + u
+            per_table[tp.table] = {"added": a, "changed": c, "unchanged": u}
         cur.execute(
             "UPDATE import_batch SET added = ?, changed = ?, unchanged = ? WHERE batch_id = ?",
             [added, changed, unchanged, batch_id],
+        )
+        audit.record(
+            cur,
+            who,
+            "import.commit",
+            objek=batch_id,
+            wilayah=capture.provinces(pairs),
+            rincian={
+                "berkas": [
+                    {"nama": f.file, "checksum": f.checksum, "ukuran": f.size_bytes}
+                    for f in plan.files
+                    if f.status == "ok"
+                ],
+                "accepted": plan.accepted,
+                "rejected": plan.rejected,
+                "added": added,
+                "changed": changed,
+                "unchanged": unchanged,
+                "tabel": per_table,
+                "wilayah_input": None
+                if scope.everything
+                else sorted({c for a in scope.by_kind.values() for c in a.codes}),
+            },
         )
     return CommitResult(batch_id, plan.accepted, plan.rejected, added, changed, unchanged)
 

@@ -185,6 +185,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Koordinat {nilai} di luar Indonesia.",
         "Coordinate {nilai} is outside Indonesia.",
     ),
+    # capture areas (kpi/ingest/capture.py)
+    "di_luar_wilayah": (
+        "Di luar wilayah input Anda ({wilayah}): {apa}. Baris ini tidak diimpor.",
+        "Outside your capture areas ({wilayah_en}): {apa_en}. This row is not imported.",
+    ),
+    "jenis_tidak_diizinkan": (
+        "Peran {peran} tidak boleh mengimpor {jenis}; baris ini tidak diimpor.",
+        "The role {peran_en} may not import {jenis_en}; this row is not imported.",
+    ),
 }
 
 # notes: what the importer read for the analyst; shown in the report, never a reason to reject

@@ -11,12 +11,13 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from kpi.ingest import header as hdr
+from kpi.ingest.capture import capture_issues
 from kpi.ingest.messages import Message, RefusalError, message
 from kpi.ingest.parse import CellIssue, ParsedSheet, extract, parse_columns
 from kpi.ingest.read import (
@@ -31,6 +32,9 @@ from kpi.ingest.read import (
 from kpi.ingest.validate import Reference, Validated, name_key, validate
 from kpi.ingest.vocab import ValueMapping, merged, saved_value_mappings
 from kpi.store import DATA_TABLE_KEYS, Store
+
+if TYPE_CHECKING:
+    from kpi.access import CaptureScope
 
 ISSUE_COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "message_id", "message_en"]
 # values of vocabulary columns that could not be placed, once per file, sheet, column and value
@@ -222,10 +226,12 @@ def plan_import(
     values: ValueMapping | None = None,
     today: date | None = None,
     progress: Callable[[float, str], None] | None = None,
+    capture: CaptureScope | None = None,
 ) -> Plan:
     """The dry run. ``manual``/``kinds``: per (file, sheet), the analyst's mapping and kind;
     ``values``: the analyst's meaning of written values ({vocabulary: {key: value}}), laid over
-    the saved value mappings."""
+    the saved value mappings; ``capture``: what the importing user may write
+    (``Principal.capture_scope()``; rows outside it are rejected with that reason)."""
     max_mb = float(store.get_setting(SETTING_MAX_MB, DEFAULT_MAX_MB))
     max_unzipped = float(store.get_setting(SETTING_MAX_UNZIPPED_MB, DEFAULT_MAX_UNZIPPED_MB))
     saved = saved_mappings(store)
@@ -271,9 +277,17 @@ def plan_import(
             fp.status, fp.message = "refused", message("tidak_dikenali")
     if progress:
         progress(0.7, "")
+    # the register's areas before this import (a library moved by it is judged by both)
+    restricted = capture is not None and not capture.everything
+    stored = {k: lib.kode_wilayah for k, lib in ref.libraries.items()} if restricted else {}
     # validate: the register first, and its good rows join the reference for the reports
     for w in sorted(work, key=lambda w: KIND_ORDER[w.plan.kind or ""]):
         w.validated = validate(w.plan.kind or "", w.parsed, ref, w.raw.name)
+        if restricted:
+            assert capture is not None
+            w.validated.issues.extend(
+                capture_issues(w.plan.kind or "", w.validated, w.parsed, ref, capture, stored)
+            )
         w.bad_rows = {c.row for c in w.validated.issues}
         if w.plan.kind == "perpustakaan":
             rec = w.validated.records

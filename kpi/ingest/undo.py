@@ -6,6 +6,11 @@ the store's writer lock, on the transaction's own cursor: a commit that lands wh
 being asked for is either wholly before the checks (and seen by them) or wholly after the undo.
 Undoing the demo batch also records that the demo was cleared, as the "Hapus data demo" action
 does, so that the next start does not load it again.
+
+Who undoes (``actor``, default the local operator) is checked in the same transaction, with
+their grants as the store holds them then: every row the batch wrote or replaced must lie in
+the areas where they may undo, and be of a kind they may import (kpi.ingest.capture). The undo
+is an audit event; a refusal is one too.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from datetime import datetime
 
 import duckdb
 
+from kpi import access, audit
+from kpi.ingest import capture
 from kpi.store import DATA_TABLE_KEYS, Store, StoreError
 
 
@@ -37,8 +44,8 @@ def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [str(r[0]) for r in rows if r[0] != "batch_id"]
 
 
-def _check(cur: duckdb.DuckDBPyConnection, batch_id: str) -> tuple[str, datetime | None]:
-    """The batch's source and time when it can be undone now; StoreError saying why not."""
+def _status(cur: duckdb.DuckDBPyConnection, batch_id: str) -> tuple[str, datetime | None]:
+    """The batch exists and is committed: its source and time."""
     row = cur.execute(
         "SELECT status, sumber, created_at FROM import_batch WHERE batch_id = ?", [batch_id]
     ).fetchone()
@@ -52,6 +59,11 @@ def _check(cur: duckdb.DuckDBPyConnection, batch_id: str) -> tuple[str, datetime
             f"Batch impor {batch_id} sudah dibatalkan.",
             f"Import batch {batch_id} has already been undone.",
         )
+    return str(sumber), created_at
+
+
+def _dependencies(cur: duckdb.DuckDBPyConnection, batch_id: str) -> None:
+    """No later batch replaced its values, no report of another batch uses a library it added."""
     # a later batch that replaced rows of this one must be undone first
     later: set[str] = set()
     for table in DATA_TABLE_KEYS:
@@ -92,14 +104,40 @@ def _check(cur: duckdb.DuckDBPyConnection, batch_id: str) -> tuple[str, datetime
             f"Batch {batch_id} cannot be undone: libraries it added are used by reports of "
             f"other batches ({names}). Undo those batches first.",
         )
-    return str(sumber), created_at
 
 
-def undo(store: Store, batch_id: str) -> UndoResult:
+def check_undo_rights(
+    cur: duckdb.DuckDBPyConnection, actor: access.Principal, batch_ids: list[str]
+) -> tuple[access.Principal, list[str]]:
+    """Inside the write transaction: the actor as the store says now, and the provinces the
+    batches touch; AccessDeniedError when a row lies outside what the actor may undo."""
+    who = access.current(cur, actor)
+    if not who.can(access.Action.UNDO):
+        raise access.denied(who, access.Action.UNDO)
+    pairs = capture.batch_areas(cur, batch_ids)
+    scope = who.undo_scope()
+    bad = capture.outside(pairs, scope)
+    if bad:
+        names = ", ".join(batch_ids)
+        raise capture.refused(
+            who, (f"membatalkan batch {names}", f"undo batch {names}"), bad, scope
+        )
+    return who, capture.provinces(pairs)
+
+
+def undo(store: Store, batch_id: str, actor: access.Principal | None = None) -> UndoResult:
     """Undo exactly ``batch_id``, or raise StoreError (nothing changed) saying why not."""
+    actor = actor or access.local_operator()
+    with access.refusals_recorded(store, actor, access.Action.UNDO, batch_id):
+        return _undo(store, batch_id, actor)
+
+
+def _undo(store: Store, batch_id: str, actor: access.Principal) -> UndoResult:
     removed = restored = 0
     with store.write() as cur:
-        sumber, created_at = _check(cur, batch_id)
+        sumber, created_at = _status(cur, batch_id)
+        who, touched = check_undo_rights(cur, actor, [batch_id])  # may they, before can it
+        _dependencies(cur, batch_id)
         for table in DATA_TABLE_KEYS:
             names = ", ".join(_columns(cur, table))
             n = cur.execute(f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id])
@@ -137,5 +175,18 @@ def undo(store: Store, batch_id: str) -> UndoResult:
             cur.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('demo_dibersihkan', CAST(now() AS VARCHAR))"
             )
+        audit.record(
+            cur,
+            who,
+            "import.undo",
+            objek=batch_id,
+            wilayah=touched,
+            rincian={
+                "removed": removed,
+                "restored": restored,
+                "berkas": list(files),
+                "demo": demo,
+            },
+        )
     when = None if created_at is None else created_at.isoformat(sep=" ", timespec="seconds")
     return UndoResult(batch_id, removed, restored, files, when, demo)

@@ -1,0 +1,555 @@
+"""Who may do what, and where: roles, areas and the principal acting (access.md).
+
+The rights of each role are data (kpi/peran.yaml); this module reads them and answers, for a
+``Principal`` (a user, or the local operator when the store has no user):
+- ``can(action)``: the role lists the action;
+- ``areas(action)``: where (``Areas``: codes, each covering every code below it, or everywhere);
+- ``may_see(code)`` / ``may_capture(code, kind)``: an area code (province 2 digits, kab/kota 4,
+  kecamatan 6, desa 10) lies in the view / capture areas the role applies;
+- ``capture_scope()`` / ``undo_scope()``: what an import or an undo may touch, per table;
+- ``may_see_library`` / ``may_capture_library``: the same for a library code, by its area.
+
+Everything not granted is refused. ``coverage(store, areas)`` turns areas into the province and
+kab/kota codes they cover, with a SQL predicate over a table's province and kab/kota columns, for
+the scope object of the pages. ``require`` checks an action, records a refusal in the audit trail
+and raises ``AccessDeniedError`` (a StoreError: the command line prints it in both languages).
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from kpi.store import StoreError
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from kpi.store import Store
+
+ROLES_PATH = Path(__file__).resolve().parent / "peran.yaml"
+
+# a capture (or view) area that stands for the whole country
+NATIONAL = "nasional"
+# the area kinds stored in pengguna_wilayah
+VIEW = "lihat"
+CAPTURE = "input"
+
+
+class Action(StrEnum):
+    SEE = "see"
+    IMPORT = "import"
+    TARGETS = "targets"
+    UNDO = "undo"
+    SETTINGS = "settings"
+    EXPORT = "export"
+    USERS = "users"
+    AUDIT = "audit"
+
+
+# what the importer's tables need: targets are saved by their own right
+KIND_ACTION: dict[str, Action] = {
+    "perpustakaan": Action.IMPORT,
+    "laporan_bulanan": Action.IMPORT,
+    "penilaian_mandiri": Action.IMPORT,
+    "indikator_konteks": Action.IMPORT,
+    "target": Action.TARGETS,
+}
+WHERE = ("all", "view", "capture")
+
+ACTION_LABELS: dict[Action, tuple[str, str]] = {
+    Action.SEE: ("melihat data", "see data"),
+    Action.IMPORT: ("mengimpor data", "import data"),
+    Action.TARGETS: ("menyimpan target", "save targets"),
+    Action.UNDO: ("membatalkan impor", "undo imports"),
+    Action.SETTINGS: ("menyimpan pengaturan", "save settings"),
+    Action.EXPORT: ("mengunduh daftar dan rapor", "download lists and report cards"),
+    Action.USERS: ("mengelola pengguna", "manage users"),
+    Action.AUDIT: ("membaca jejak audit", "read the audit trail"),
+}
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "perpustakaan": ("daftar perpustakaan", "the library register"),
+    "laporan_bulanan": ("laporan bulanan", "monthly reports"),
+    "penilaian_mandiri": ("penilaian mandiri", "self-assessments"),
+    "indikator_konteks": ("indikator konteks", "context indicators"),
+    "target": ("target", "targets"),
+}
+
+
+class AccessDeniedError(StoreError):
+    """An action the principal may not take (message in Indonesian and English).
+
+    ``recorded``: the refusal is in the audit trail already."""
+
+    recorded: bool = False
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    label_id: str
+    label_en: str
+    actions: Mapping[str, str]  # action -> all | view | capture
+
+
+@cache
+def roles() -> dict[str, Role]:
+    """The roles of kpi/peran.yaml, checked: every action known, every place one of WHERE."""
+    data = yaml.safe_load(ROLES_PATH.read_text(encoding="utf-8"))
+    out: dict[str, Role] = {}
+    known = {a.value for a in Action}
+    for rid, spec in (data.get("roles") or {}).items():
+        actions = dict(spec.get("actions") or {})
+        for a, where in actions.items():
+            if a not in known or where not in WHERE:
+                raise ValueError(f"{ROLES_PATH.name}: role {rid}: {a}: {where} is not valid")
+        out[str(rid)] = Role(str(rid), str(spec["label_id"]), str(spec["label_en"]), actions)
+    return out
+
+
+def role_ids() -> tuple[str, ...]:
+    return tuple(roles())
+
+
+# -- areas ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Areas:
+    """Area codes, each covering every code that begins with it; or everywhere."""
+
+    codes: frozenset[str] = frozenset()
+    everywhere: bool = False
+
+    def covers(self, code: str | None) -> bool:
+        """``code`` (an area code; "" for the national level) lies in these areas."""
+        if self.everywhere:
+            return True
+        if not code:
+            return False
+        return any(code.startswith(a) for a in self.codes)
+
+    @property
+    def empty(self) -> bool:
+        return not self.everywhere and not self.codes
+
+    def label(self, lang: str = "id") -> str:
+        """'Kabupaten Bogor (32.01), Jawa Tengah (33)', 'seluruh Indonesia' or 'tidak ada'."""
+        from kpi import places
+
+        if self.everywhere:
+            return "seluruh Indonesia" if lang == "id" else "the whole country"
+        if not self.codes:
+            return "tidak ada" if lang == "id" else "none"
+        return ", ".join(
+            f"{places.region_name(c) or c} ({places.format_kode(c)})" for c in sorted(self.codes)
+        )
+
+
+EVERYWHERE = Areas(everywhere=True)
+NOWHERE = Areas()
+
+
+def areas_of(codes: Iterable[str], *, empty_is_everywhere: bool) -> Areas:
+    codes = frozenset(codes)
+    if NATIONAL in codes or (not codes and empty_is_everywhere):
+        return EVERYWHERE
+    return Areas(codes)
+
+
+# -- the principal -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaptureScope:
+    """What an import (or an undo) may touch: per table, the areas; a table not listed is
+    refused. ``role`` names the role in messages."""
+
+    role: str
+    by_kind: Mapping[str, Areas]
+
+    def areas(self, kind: str) -> Areas | None:
+        return self.by_kind.get(kind)
+
+    def allows(self, kind: str, area: str | None) -> bool:
+        found = self.by_kind.get(kind)
+        return found is not None and found.covers(area)
+
+    @property
+    def everything(self) -> bool:
+        return all(kind in self.by_kind and self.by_kind[kind].everywhere for kind in KIND_ACTION)
+
+
+EVERY_KIND = CaptureScope("admin", {k: EVERYWHERE for k in KIND_ACTION})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who acts: a user with a role and areas, or the local operator (``local``: the store has
+    no user, or the command line run by someone with the database file at hand)."""
+
+    name: str
+    role: str
+    view: tuple[str, ...] = ()
+    capture: tuple[str, ...] = ()
+    email: str | None = None
+    local: bool = False
+
+    @property
+    def role_spec(self) -> Role | None:
+        return roles().get(self.role)
+
+    @property
+    def audit_role(self) -> str:
+        return "lokal" if self.local else self.role
+
+    def can(self, action: Action | str) -> bool:
+        spec = self.role_spec
+        return spec is not None and str(action) in spec.actions
+
+    def areas(self, action: Action | str) -> Areas:
+        """Where the principal may take ``action`` (nowhere when the role does not list it)."""
+        spec = self.role_spec
+        where = spec.actions.get(str(action)) if spec else None
+        if where == "all":
+            return EVERYWHERE
+        if where == "view":
+            return areas_of(self.view, empty_is_everywhere=True)
+        if where == "capture":
+            return areas_of(self.capture, empty_is_everywhere=False)
+        return NOWHERE
+
+    def may_see(self, code: str | None) -> bool:
+        return self.areas(Action.SEE).covers(_norm(code))
+
+    def may_capture(self, code: str | None, kind: str = "laporan_bulanan") -> bool:
+        """An import of ``kind`` rows at ``code`` (a library's area code, "" national)."""
+        return self.capture_scope().allows(kind, _norm(code))
+
+    def capture_scope(self) -> CaptureScope:
+        by_kind = {
+            kind: self.areas(action) for kind, action in KIND_ACTION.items() if self.can(action)
+        }
+        return CaptureScope(self.role, {k: a for k, a in by_kind.items() if not a.empty})
+
+    def undo_scope(self) -> CaptureScope:
+        """An undo may touch rows of the kinds the principal imports, within the undo areas."""
+        if not self.can(Action.UNDO):
+            return CaptureScope(self.role, {})
+        where = self.areas(Action.UNDO)
+        kinds = {k: where for k, a in KIND_ACTION.items() if self.can(a) and not where.empty}
+        return CaptureScope(self.role, kinds)
+
+
+def _norm(code: str | None) -> str | None:
+    if code is None or code == "":
+        return code
+    from kpi import places
+
+    return places.normalise_kode(code) or str(code)
+
+
+def local_operator(name: str | None = None) -> Principal:
+    """The one local operator, with every right: the app while the store has no user, and the
+    command line (named after the operating-system user)."""
+    if not name:
+        try:
+            name = getpass.getuser()
+        except Exception:  # no user name in some containers
+            name = None
+    return Principal(name or "operator", "admin", local=True)
+
+
+def role_label(role: str, lang: str = "id") -> str:
+    spec = roles().get(role)
+    if spec is None:
+        return role
+    return spec.label_id if lang == "id" else spec.label_en
+
+
+# -- refusals ------------------------------------------------------------------------------------
+
+
+def denied(
+    principal: Principal, action: Action | str, detail: tuple[str, str] | None = None
+) -> AccessDeniedError:
+    """The AccessDeniedError for ``action``: who, which role, and what they may not do."""
+    label_id, label_en = ACTION_LABELS.get(Action(str(action)), (str(action), str(action)))
+    extra_id, extra_en = detail or ("", "")
+    return AccessDeniedError(
+        f"Tidak ada akses: {principal.name} (peran {role_label(principal.role, 'id')}) tidak "
+        f"boleh {label_id}{extra_id}.",
+        f"No access: {principal.name} (role {role_label(principal.role, 'en')}) may not "
+        f"{label_en}{extra_en}.",
+    )
+
+
+def require(
+    store: Store,
+    principal: Principal,
+    action: Action | str,
+    *,
+    area: str | None = None,
+    objek: str | None = None,
+) -> None:
+    """Raise AccessDeniedError, recorded in the audit trail, unless ``principal`` may take
+    ``action`` (in ``area`` when given)."""
+    ok = principal.can(action) and (area is None or principal.areas(action).covers(_norm(area)))
+    if ok:
+        return
+    detail = None
+    if area is not None and principal.can(action):
+        from kpi import places
+
+        shown = places.format_kode(area) if places.normalise_kode(area) else area
+        detail = (f" di {shown}", f" in {shown}")
+    refuse(store, principal, action, area=area, objek=objek, detail=detail)
+
+
+def refuse(
+    store: Store,
+    principal: Principal,
+    action: Action | str,
+    *,
+    area: str | None = None,
+    objek: str | None = None,
+    detail: tuple[str, str] | None = None,
+    reason: str | None = None,
+) -> None:
+    """Record a refused access and raise its AccessDeniedError."""
+    from kpi import audit
+
+    exc = denied(principal, action, detail)
+    audit.log(
+        store,
+        principal,
+        "access.refused",
+        objek=objek,
+        wilayah=area,
+        rincian={"aksi": str(action), "alasan": reason or exc.message_en},
+    )
+    exc.recorded = True
+    raise exc
+
+
+@contextmanager
+def refusals_recorded(
+    store: Store, principal: Principal, action: Action | str, objek: str | None = None
+) -> Iterator[None]:
+    """An AccessDeniedError raised inside (say by a check in a write transaction, rolled back) is
+    recorded in the audit trail, in a transaction of its own, and raised again."""
+    from kpi import audit
+
+    try:
+        yield
+    except AccessDeniedError as exc:
+        if not exc.recorded:
+            audit.log(
+                store,
+                principal,
+                "access.refused",
+                objek=objek,
+                rincian={"aksi": str(action), "alasan": exc.message_en},
+            )
+            exc.recorded = True
+        raise
+
+
+# -- users as principals --------------------------------------------------------------------------
+
+
+def load_principal(
+    cur: duckdb.DuckDBPyConnection, name: str, *, allow_disabled: bool = False
+) -> Principal | None:
+    """The user ``name`` as a principal, read on ``cur`` (inside a transaction when the check
+    must be); None when there is no such user, or it is disabled (unless ``allow_disabled``)."""
+    row = cur.execute(
+        "SELECT nama, peran, email, nonaktif FROM pengguna WHERE nama = ?", [name]
+    ).fetchone()
+    if row is None or (row[3] and not allow_disabled):
+        return None
+    areas = cur.execute(
+        "SELECT jenis, kode FROM pengguna_wilayah WHERE nama = ? ORDER BY kode", [name]
+    ).fetchall()
+    view = tuple(str(k) for j, k in areas if j == VIEW)
+    capture = tuple(str(k) for j, k in areas if j == CAPTURE)
+    return Principal(str(row[0]), str(row[1]), view, capture, row[2])
+
+
+def current(cur: duckdb.DuckDBPyConnection, principal: Principal) -> Principal:
+    """The principal as the store says now (its grants may have changed since it signed in):
+    the local operator unchanged; a user disabled or deleted meanwhile is refused."""
+    if principal.local:
+        return principal
+    found = load_principal(cur, principal.name)
+    if found is None:
+        raise AccessDeniedError(
+            f"Tidak ada akses: pengguna {principal.name} tidak ada atau dinonaktifkan.",
+            f"No access: the user {principal.name} does not exist or is disabled.",
+        )
+    return found
+
+
+# -- libraries -------------------------------------------------------------------------------------
+
+
+def library_area(store: Store, kode_perpustakaan: str) -> str | None:
+    """A library's area code (its place in the register), None for an unknown library."""
+    value = store.scalar(
+        "SELECT kode_wilayah FROM perpustakaan WHERE kode_perpustakaan = ?", [kode_perpustakaan]
+    )
+    return None if value is None else str(value)
+
+
+def may_see_library(store: Store, principal: Principal, kode_perpustakaan: str) -> bool:
+    """The library lies in the principal's view areas (an unknown library: no)."""
+    area = library_area(store, kode_perpustakaan)
+    return area is not None and principal.may_see(area)
+
+
+def may_capture_library(
+    store: Store, principal: Principal, kode_perpustakaan: str, kind: str = "laporan_bulanan"
+) -> bool:
+    """Rows of ``kind`` for the library lie in the principal's capture areas."""
+    area = library_area(store, kode_perpustakaan)
+    return area is not None and principal.may_capture(area, kind)
+
+
+# -- coverage: areas as the province and kab/kota codes they cover --------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The codes an ``Areas`` covers, read against the store's regions.
+
+    ``provinsi``: provinces covered whole; ``kabupaten_kota``: every kab/kota covered (those of
+    whole provinces included); ``provinsi_tersentuh``: provinces with at least one covered
+    kab/kota (for a province filter's choices). A library lies inside when its province is
+    covered whole or its kab/kota is covered.
+    """
+
+    whole_country: bool
+    provinsi: frozenset[str] = frozenset()
+    kabupaten_kota: frozenset[str] = frozenset()
+    provinsi_tersentuh: frozenset[str] = field(default=frozenset())
+
+    @property
+    def nothing(self) -> bool:
+        return not self.whole_country and not self.provinsi and not self.kabupaten_kota
+
+    def covers(self, code: str | None) -> bool:
+        """An area code of any level (a 6- or 10-digit code by its kab/kota)."""
+        if self.whole_country:
+            return True
+        code = _norm(code)
+        if not code:
+            return False
+        if code[:2] in self.provinsi:
+            return True
+        return len(code) >= 4 and code[:4] in self.kabupaten_kota
+
+    def predicate(
+        self, provinsi_col: str = "kode_provinsi", kabupaten_col: str = "kode_kabupaten_kota"
+    ) -> tuple[str, list[Any]]:
+        """A parameterised SQL condition on a table's province and kab/kota columns (column
+        names from the caller's code, never from input): deny by default."""
+        if self.whole_country:
+            return "TRUE", []
+        if self.nothing:
+            return "FALSE", []
+        partial = sorted(k for k in self.kabupaten_kota if k[:2] not in self.provinsi)
+        return (
+            f"(list_contains(?, {provinsi_col}) OR list_contains(?, {kabupaten_col}))",
+            [sorted(self.provinsi), partial],
+        )
+
+
+def coverage(store: Store, areas: Areas) -> Coverage:
+    """The province and kab/kota codes ``areas`` covers (from the store's region table)."""
+    if areas.everywhere:
+        return Coverage(True)
+    if areas.empty:
+        return Coverage(False)
+    frame = store.query(
+        "SELECT kode, tingkat FROM wilayah WHERE tingkat IN ('provinsi', 'kabupaten_kota')"
+    )
+    provinces = {str(k) for k, t in frame.itertuples(index=False, name=None) if t == "provinsi"}
+    kabs = {str(k) for k, t in frame.itertuples(index=False, name=None) if t != "provinsi"}
+    whole = frozenset(c for c in areas.codes if len(c) == 2 and c in provinces)
+    covered = frozenset(k for k in kabs if areas.covers(k))
+    return Coverage(False, whole, covered, frozenset(k[:2] for k in covered) | whole)
+
+
+def view_coverage(store: Store, principal: Principal) -> Coverage:
+    """What ``principal`` may see, as codes (deny by default: a principal without the right to
+    see covers nothing)."""
+    return coverage(store, principal.areas(Action.SEE))
+
+
+# -- area codes given by an administrator ----------------------------------------------------------
+
+
+def parse_areas(store: Store, values: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Area codes as an administrator writes them ("32", "32.01", "3201", "Jawa Barat",
+    "Kab. Bogor", "nasional"), comma separated or as a list: canonical province or kab/kota
+    codes, sorted, each once (an area inside another one given is left out). Raises StoreError
+    naming a value that is not a province or kab/kota of the store's regions."""
+    from kpi import places
+
+    if values is None:
+        return ()
+    items = values.split(",") if isinstance(values, str) else list(values)
+    known = dict(
+        store.query(
+            "SELECT kode, nama FROM wilayah WHERE tingkat IN ('provinsi', 'kabupaten_kota')"
+        ).itertuples(index=False, name=None)
+    )
+    out: set[str] = set()
+    for raw in items:
+        text = str(raw).strip()
+        if not text:
+            continue
+        if text.lower() in (NATIONAL, "indonesia", "seluruh indonesia"):
+            out.add(NATIONAL)
+            continue
+        code = places.normalise_kode(text)
+        if code is None and not any(ch.isdigit() for ch in text):
+            code = _area_by_name(text)
+        if code is None or code not in known:
+            raise StoreError(
+                f"Wilayah '{text}' bukan kode atau nama provinsi atau kabupaten/kota yang dikenal "
+                "(contoh: 32, 32.01, Jawa Barat, Kab. Bogor, nasional).",
+                f"Area '{text}' is not a known province or regency/city code or name "
+                "(for example: 32, 32.01, Jawa Barat, Kab. Bogor, nasional).",
+            )
+        out.add(code)
+    if NATIONAL in out:
+        return (NATIONAL,)
+    # an area inside another one listed adds nothing
+    return tuple(sorted(c for c in out if not any(c != o and c.startswith(o) for o in out)))
+
+
+def _area_by_name(text: str) -> str | None:
+    from kpi import places
+
+    prov = places.match_provinsi(text)
+    kab = places.match_kabupaten_kota(text)
+    found = [m for m in (prov, kab) if m.ok]
+    if len(found) == 1:
+        return found[0].kode
+    candidates = [*prov.candidates, *kab.candidates]
+    if len(candidates) > 1:
+        items = ", ".join(f"{n} ({places.format_kode(k)})" for k, n in candidates[:5])
+        raise StoreError(
+            f"Wilayah '{text}' ambigu: {items}. Tulis kodenya.",
+            f"Area '{text}' is ambiguous: {items}. Write its code.",
+        )
+    return None

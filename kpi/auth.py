@@ -1,0 +1,498 @@
+"""Signing in, as domain functions (no Streamlit): passwords, lockout, idle sessions, identities.
+
+- Passwords are hashed with argon2id (argon2-cffi) and only the hash is stored; a password is
+  never written to the store, the audit trail or a log, and no message repeats it.
+- ``login_required``: the store holds at least one user. Until then the app runs as one local
+  operator with every right (``kpi.access.local_operator``), and says so.
+- ``authenticate``: checks a name and password. After ``max_attempts`` failures in a row
+  (default 5) the account is locked for ``lock_minutes`` (default 15); a locked account says so
+  and until when. The counter is kept in the store, so two sessions share it.
+- ``session_expired``: whether a session's last activity is older than ``idle_hours``
+  (default 8).
+- ``change_password``: a user changes their own (the old one is checked and counts towards the
+  lockout); an administrator's reset is ``kpi.users.reset_password``.
+- ``login_identity``: single sign-on (Streamlit's OIDC): an identity (provider, subject) signs
+  in as the user it is linked to, or, the first time, as the one user granted its e-mail.
+
+Every sign-in, failure, lockout, refusal and sign-out is an audit event. Times are UTC; pass
+``now`` to inject the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any, Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from kpi import audit
+from kpi.access import Action, Principal, load_principal, require
+from kpi.store import Store, StoreError
+
+SETTINGS_KEY = "akses"
+
+# argon2id with argon2-cffi's defaults (RFC 9106's second recommended set: t=3, 64 MiB, p=4)
+HASHER = PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when a name is unknown, so that its answer takes as long as a wrong password's."""
+    return HASHER.hash("tpbis-no-such-user")
+
+
+class AuthError(StoreError):
+    """A sign-in or password problem a user can act on (Indonesian and English)."""
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    max_attempts: int = 5  # failed attempts in a row that lock an account
+    lock_minutes: int = 15  # how long it stays locked
+    idle_hours: float = 8.0  # a session without activity this long ends
+    min_password: int = 8  # characters a password needs at least
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_LIMITS: dict[str, tuple[float, float]] = {
+    "max_attempts": (1, 100),
+    "lock_minutes": (1, 24 * 60),
+    "idle_hours": (0.1, 24 * 30),
+    "min_password": (8, 128),
+}
+
+
+def get_settings(store: Store) -> AuthSettings:
+    stored = store.get_setting(SETTINGS_KEY, None)
+    base = AuthSettings()
+    if not isinstance(stored, dict):
+        return base
+    values = base.as_dict()
+    for f in fields(AuthSettings):
+        if f.name in stored:
+            try:
+                values[f.name] = _checked(f.name, stored[f.name])
+            except AuthError:
+                continue  # a bad stored value: the default
+    return AuthSettings(**values)
+
+
+def _checked(name: str, value: Any) -> Any:
+    lo, hi = _LIMITS[name]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not lo <= number <= hi or (name != "idle_hours" and not number.is_integer()):
+        raise AuthError(
+            f"Pengaturan masuk '{name}': {value!r} harus angka {lo:g} sampai {hi:g}.",
+            f"Sign-in setting '{name}': {value!r} must be a number from {lo:g} to {hi:g}.",
+        )
+    return number if name == "idle_hours" else int(number)
+
+
+def save_settings(
+    store: Store, settings: Mapping[str, Any], actor: Principal | None = None
+) -> AuthSettings:
+    """Validate and store the sign-in settings (administrators only); audited before/after."""
+    from kpi.access import local_operator
+
+    actor = actor or local_operator()
+    require(store, actor, Action.USERS, objek=SETTINGS_KEY)
+    unknown = set(settings) - {f.name for f in fields(AuthSettings)}
+    if unknown:
+        raise AuthError(
+            f"Pengaturan masuk tidak dikenal: {', '.join(sorted(unknown))}.",
+            f"Unknown sign-in settings: {', '.join(sorted(unknown))}.",
+        )
+    before = get_settings(store)
+    values = before.as_dict()
+    for k, v in settings.items():
+        values[k] = _checked(k, v)
+    after = AuthSettings(**values)
+    import json
+
+    with store.write(bump=False) as cur:
+        cur.execute(
+            "INSERT OR REPLACE INTO settings VALUES (?, ?, now())",
+            [SETTINGS_KEY, json.dumps(after.as_dict())],
+        )
+        audit.record(
+            cur,
+            actor,
+            "auth.settings",
+            objek=SETTINGS_KEY,
+            rincian={"sebelum": before.as_dict(), "sesudah": after.as_dict()},
+        )
+    return after
+
+
+# -- passwords -------------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+def check_password_rules(name: str, password: str, settings: AuthSettings) -> None:
+    """AuthError when a new password is too weak (too short, or the user's own name)."""
+    if not isinstance(password, str) or len(password) < settings.min_password:
+        raise AuthError(
+            f"Kata sandi minimal {settings.min_password} karakter.",
+            f"A password needs at least {settings.min_password} characters.",
+        )
+    if password.strip().lower() == name.strip().lower():
+        raise AuthError(
+            "Kata sandi tidak boleh sama dengan nama pengguna.",
+            "A password cannot be the user name.",
+        )
+
+
+def _verify(stored: str | None, password: str) -> bool:
+    try:
+        return HASHER.verify(stored or _dummy_hash(), password) and stored is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_name(name: str) -> str:
+    return str(name or "").strip().lower()
+
+
+def login_required(store: Store) -> bool:
+    """Login is on once the store holds a user (even a disabled one)."""
+    return bool(store.scalar("SELECT count(*) FROM pengguna"))
+
+
+# -- signing in ------------------------------------------------------------------------------------
+
+Status = Literal["ok", "wrong", "locked", "disabled", "not_granted"]
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    status: Status
+    principal: Principal | None = None
+    locked_until: datetime | None = None  # UTC
+    message_id: str = ""
+    message_en: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _utc(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC).replace(tzinfo=None)
+    if now.tzinfo is not None:
+        return now.astimezone(UTC).replace(tzinfo=None)
+    return now
+
+
+def _locked(name: str, until: datetime) -> LoginResult:
+    when = f"{until:%Y-%m-%d %H:%M} UTC"
+    return LoginResult(
+        "locked",
+        None,
+        until,
+        f"Akun {name} terkunci karena terlalu banyak percobaan gagal, sampai {when}. Coba lagi "
+        "setelah itu, atau minta administrator mengatur ulang kata sandi.",
+        f"The account {name} is locked after too many failed attempts, until {when}. Try again "
+        "after that, or ask an administrator to reset the password.",
+    )
+
+
+_WRONG = LoginResult(
+    "wrong",
+    None,
+    None,
+    "Nama pengguna atau kata sandi salah.",
+    "Wrong user name or password.",
+)
+
+
+def _disabled(name: str) -> LoginResult:
+    return LoginResult(
+        "disabled",
+        None,
+        None,
+        f"Akun {name} dinonaktifkan. Hubungi administrator.",
+        f"The account {name} is disabled. Ask an administrator.",
+    )
+
+
+def _attempt(
+    store: Store, name: str, password: str, now: datetime | None, purpose: str
+) -> LoginResult:
+    """Check a name and password, count a failure and lock when it is the last allowed one.
+
+    The hash is verified outside the writer lock (it takes a while on purpose); the counter is
+    updated inside one transaction, so concurrent attempts are all counted."""
+    now = _utc(now)
+    name = normalise_name(name)
+    settings = get_settings(store)
+    row = (
+        store.cursor()
+        .execute(
+            "SELECT sandi_hash, nonaktif, terkunci_sampai, peran FROM pengguna WHERE nama = ?",
+            [name],
+        )
+        .fetchone()
+    )
+    who = Principal(name or "?", str(row[3]) if row else "?")
+    if row is None:
+        _verify(None, password)  # as long as a real check
+        audit.log(
+            store,
+            who,
+            "login.failed",
+            objek=name,
+            rincian={"alasan": "tidak_dikenal", "untuk": purpose},
+            now=now,
+        )
+        return _WRONG
+    stored_hash, disabled, locked_until, _ = row
+    if locked_until is not None and locked_until > now:
+        audit.log(
+            store,
+            who,
+            "login.refused",
+            objek=name,
+            rincian={"alasan": "terkunci", "sampai": locked_until, "untuk": purpose},
+            now=now,
+        )
+        return _locked(name, locked_until)
+    good = _verify(stored_hash, password)
+    # parameters raised since the hash was made: a new hash, made outside the writer lock
+    fresh = HASHER.hash(password) if good and HASHER.check_needs_rehash(stored_hash) else None
+    with store.write(bump=False) as cur:
+        principal = load_principal(cur, name, allow_disabled=True)
+        role = principal.role if principal else "?"
+        who = Principal(name, role, local=False)
+        if not good:
+            failed = cur.execute(
+                "UPDATE pengguna SET gagal = gagal + 1 WHERE nama = ? RETURNING gagal", [name]
+            ).fetchall()[0][0]
+            audit.record(
+                cur,
+                who,
+                "login.failed",
+                objek=name,
+                rincian={"alasan": "sandi_salah", "percobaan": int(failed), "untuk": purpose},
+                now=now,
+            )
+            if failed >= settings.max_attempts:
+                until = now + timedelta(minutes=settings.lock_minutes)
+                cur.execute(
+                    "UPDATE pengguna SET gagal = 0, terkunci_sampai = ? WHERE nama = ?",
+                    [until, name],
+                )
+                audit.record(
+                    cur,
+                    who,
+                    "login.locked",
+                    objek=name,
+                    rincian={"percobaan": int(failed), "sampai": until},
+                    now=now,
+                )
+                return _locked(name, until)
+            return _WRONG  # the same answer as for an unknown name
+        # a lock set meanwhile by another session's attempt still holds
+        lock = cur.execute(
+            "SELECT terkunci_sampai FROM pengguna WHERE nama = ?", [name]
+        ).fetchall()[0][0]
+        if lock is not None and lock > now:
+            return _locked(name, lock)
+        if disabled:
+            audit.record(
+                cur,
+                who,
+                "login.refused",
+                objek=name,
+                rincian={"alasan": "nonaktif", "untuk": purpose},
+                now=now,
+            )
+            return _disabled(name)
+        cur.execute("UPDATE pengguna SET gagal = 0, terkunci_sampai = NULL WHERE nama = ?", [name])
+        if fresh is not None:
+            cur.execute("UPDATE pengguna SET sandi_hash = ? WHERE nama = ?", [fresh, name])
+    assert principal is not None
+    return LoginResult("ok", principal)
+
+
+def authenticate(
+    store: Store, name: str, password: str, *, now: datetime | None = None
+) -> LoginResult:
+    """Sign in with a name and password: the principal, or why not (wrong, locked until when,
+    disabled). Every outcome is an audit event."""
+    result = _attempt(store, name, password, now, "login")
+    if result.ok:
+        assert result.principal is not None
+        with store.write(bump=False) as cur:
+            cur.execute(
+                "UPDATE pengguna SET terakhir_masuk = ? WHERE nama = ?",
+                [_utc(now), result.principal.name],
+            )
+            audit.record(
+                cur,
+                result.principal,
+                "login",
+                objek=result.principal.name,
+                rincian={"cara": "sandi"},
+                now=_utc(now),
+            )
+    return result
+
+
+def session_expired(
+    last_activity: datetime, settings: AuthSettings, now: datetime | None = None
+) -> bool:
+    """A session whose last activity is ``idle_hours`` old or older has ended."""
+    return _utc(now) - _utc(last_activity) >= timedelta(hours=settings.idle_hours)
+
+
+def logout(
+    store: Store, principal: Principal, *, expired: bool = False, now: datetime | None = None
+) -> None:
+    """Record the end of a session (a sign-out, or the idle timeout)."""
+    audit.log(
+        store,
+        principal,
+        "session.expired" if expired else "logout",
+        objek=principal.name,
+        now=_utc(now),
+    )
+
+
+def change_password(
+    store: Store, name: str, old: str, new: str, *, now: datetime | None = None
+) -> None:
+    """A user changes their own password: the old one must be right (a wrong one counts towards
+    the lockout). AuthError saying why not."""
+    name = normalise_name(name)
+    check_password_rules(name, new, get_settings(store))
+    result = _attempt(store, name, old, now, "password.change")
+    if not result.ok:
+        raise AuthError(result.message_id, result.message_en)
+    assert result.principal is not None
+    digest = hash_password(new)
+    with store.write(bump=False) as cur:
+        cur.execute(
+            "UPDATE pengguna SET sandi_hash = ?, sandi_diubah_pada = ?, diubah_pada = ? "
+            "WHERE nama = ?",
+            [digest, _utc(now), _utc(now), name],
+        )
+        audit.record(cur, result.principal, "password.change", objek=name, now=_utc(now))
+
+
+# -- single sign-on --------------------------------------------------------------------------------
+
+
+def login_identity(
+    store: Store,
+    provider: str,
+    subject: str,
+    email: str | None,
+    *,
+    now: datetime | None = None,
+) -> LoginResult:
+    """Sign in through an identity provider (OIDC): the identity (provider, subject) signs in as
+    the user it is linked to; the first time, it is linked to the one user whose e-mail it
+    carries. Roles and areas are always the local grants."""
+    now = _utc(now)
+    provider, subject = str(provider or "").strip(), str(subject or "").strip()
+    mail = str(email or "").strip().lower() or None
+    who = Principal(mail or subject or "?", "?")
+    if not provider or not subject:
+        audit.log(
+            store,
+            who,
+            "login.refused",
+            objek=mail,
+            rincian={"alasan": "identitas_kosong", "penyedia": provider},
+            now=now,
+        )
+        return _not_granted(mail)
+    with store.write(bump=False) as cur:
+        row = cur.execute(
+            "SELECT nama FROM identitas WHERE penyedia = ? AND subjek = ?", [provider, subject]
+        ).fetchone()
+        linked = row is not None
+        if row is None and mail:
+            users = cur.execute(
+                "SELECT nama FROM pengguna WHERE lower(email) = ?", [mail]
+            ).fetchall()
+            row = users[0] if len(users) == 1 else None
+        if row is None:
+            audit.record(
+                cur,
+                who,
+                "login.refused",
+                objek=mail,
+                rincian={"alasan": "tidak_diberi_hak", "penyedia": provider},
+                now=now,
+            )
+            return _not_granted(mail)
+        name = str(row[0])
+        principal = load_principal(cur, name, allow_disabled=True)
+        assert principal is not None
+        disabled = load_principal(cur, name) is None
+        if disabled:
+            audit.record(
+                cur,
+                principal,
+                "login.refused",
+                objek=name,
+                rincian={"alasan": "nonaktif", "penyedia": provider},
+                now=now,
+            )
+            return _disabled(name)
+        if not linked:
+            cur.execute(
+                "INSERT INTO identitas VALUES (?, ?, ?, ?, ?, ?)",
+                [provider, subject, mail, name, now, now],
+            )
+            audit.record(
+                cur,
+                principal,
+                "identity.link",
+                objek=name,
+                rincian={"penyedia": provider, "email": mail},
+                now=now,
+            )
+        else:
+            cur.execute(
+                "UPDATE identitas SET terakhir_masuk = ?, email = coalesce(?, email) "
+                "WHERE penyedia = ? AND subjek = ?",
+                [now, mail, provider, subject],
+            )
+        cur.execute("UPDATE pengguna SET terakhir_masuk = ? WHERE nama = ?", [now, name])
+        audit.record(
+            cur,
+            principal,
+            "login",
+            objek=name,
+            rincian={"cara": "sso", "penyedia": provider},
+            now=now,
+        )
+    return LoginResult("ok", principal)
+
+
+def _not_granted(email: str | None) -> LoginResult:
+    shown = email or "-"
+    return LoginResult(
+        "not_granted",
+        None,
+        None,
+        f"Belum ada hak akses untuk {shown}. Minta administrator menambahkan pengguna dengan "
+        "e-mail ini.",
+        f"No access has been granted to {shown}. Ask an administrator to add a user with this "
+        "e-mail.",
+    )
