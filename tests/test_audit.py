@@ -16,7 +16,7 @@ import hostile_fixtures as hx
 import pytest
 from access_fixtures import fast_hashes  # noqa: F401 - a fixture
 
-from kpi import access, audit, boundaries, coaching, score
+from kpi import access, audit, boundaries, closing, coaching, score
 from kpi.access import AccessDeniedError, Principal
 from kpi.store import Store
 
@@ -235,8 +235,23 @@ def test_settings_saves_record_before_and_after(tmp_store: Store) -> None:
     assert third == {"sebelum": {"pembinaan": None}, "sesudah": {"pembinaan": {"jendela_bulan": 6}}}
     assert restore["sebelum"]["pembinaan"] == {"jendela_bulan": 6}
     assert restore["sebelum"]["skor"]["persentil_pembanding"] == 60
-    assert restore["sesudah"] == {"skor": None, "pembinaan": None}
-    assert ev["objek"].tolist() == ["skor", "skor", "pembinaan", "skor,pembinaan"]
+    # restoring defaults also restores the closing of months (issue 13), in the same event
+    assert restore["sesudah"] == {"skor": None, "pembinaan": None, "penutupan": None}
+    assert ev["objek"].tolist() == ["skor", "skor", "pembinaan", "skor,pembinaan,penutupan"]
+
+
+def test_the_closing_of_months_is_saved_with_its_event_and_refused_for_analysts(
+    tmp_store: Store,
+) -> None:
+    closing.save_settings(tmp_store, {"tenggat_hari": 15})
+    ev = audit.events(tmp_store)
+    assert ev["aksi"].tolist() == ["settings.save"] and ev["objek"].tolist() == ["penutupan"]
+    detail = json.loads(ev["rincian"].iloc[0])
+    assert detail["sebelum"] == {"penutupan": None}
+    assert detail["sesudah"]["penutupan"]["tenggat_hari"] == 15
+    with pytest.raises(AccessDeniedError):
+        closing.save_settings(tmp_store, {"tenggat_hari": 20}, actor=ANA)
+    assert closing.get_settings(tmp_store)["tenggat_hari"] == 15
 
 
 def test_settings_refused_for_analysts_and_leaders(tmp_store: Store) -> None:
