@@ -217,7 +217,8 @@ def test_register_with_codes_and_no_names(seeded: Path, capsys: pytest.CaptureFi
     try:
         rows = store.query(
             "SELECT kode_perpustakaan, jenis, kode_wilayah, coalesce(kode_kabupaten_kota, '-') "
-            "FROM perpustakaan WHERE batch_id = (SELECT max(batch_id) FROM import_batch)"
+            "FROM perpustakaan WHERE batch_id = "
+            "(SELECT batch_id FROM import_batch ORDER BY created_at DESC LIMIT 1)"
         )
     finally:
         store.close()
