@@ -73,6 +73,44 @@ def open_page(
     wait_run(page, timeout)
 
 
+# an expander's <details> once its open animation is over: Streamlit animates the height for
+# 500 ms (restarted when the content resizes as it draws), and when an animation ends the details
+# keep their stale inline height for a frame, so the main area's scroll jumps; a dropdown open at
+# that moment (react-aria closes a popover when an ancestor of its trigger scrolls) closes under
+# the click.
+EXPANDER_SETTLED = """(el) => {
+  const d = el.querySelector('details');
+  return !!d && d.open && !d.style.height && d.getAnimations().length === 0;
+}"""
+# the list of a selectbox or multiselect that is open, not one fading out
+OPEN_DROPDOWN = (
+    '[data-testid="stMultiSelectDropdown"]:not([data-exiting]), '
+    '[data-testid="stSelectboxVirtualDropdown"]:not([data-exiting])'
+)
+
+
+def open_expander(page: Page, label: str, timeout: float = STEP) -> Locator:
+    """Open the expander whose summary reads ``label``; return it once it stopped moving."""
+    expander = page.get_by_test_id("stExpander").filter(
+        has=page.locator("summary").get_by_text(label, exact=True)
+    )
+    expander.locator("summary").click()
+    page.wait_for_function(EXPANDER_SETTLED, arg=expander.element_handle(), timeout=timeout)
+    return expander
+
+
+def multiselect_pick(box: Locator, typed: str, option: str, timeout: float = STEP) -> None:
+    """Type ``typed`` in the multiselect ``box``, click ``option``, and see its chip appear."""
+    page = box.page
+    chooser = box.locator("input")
+    chooser.click()
+    chooser.fill(typed)  # the list filters as the analyst types
+    page.locator(OPEN_DROPDOWN).get_by_role("option", name=option, exact=True).click()
+    expect(
+        box.get_by_test_id("stMultiSelectTagsContainer").get_by_text(option, exact=True)
+    ).to_be_visible(timeout=timeout)
+
+
 def no_errors(page: Page) -> None:
     expect(page.locator(ERRORS)).to_have_count(0)
 

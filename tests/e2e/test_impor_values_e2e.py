@@ -22,7 +22,9 @@ from journeys import (  # noqa: E402
     STEP,
     heading,
     metric,
+    multiselect_pick,
     no_errors,
+    open_expander,
     serve,
     wait_run,
     workbook_bytes,
@@ -116,14 +118,12 @@ def test_value_mapping_flow(
     expect(page.locator(".st-key-impor_values")).to_have_count(0)
 
     # the saved mappings are listed and can be removed
-    page.get_by_text("Pemetaan tersimpan (1)").click()
-    saved = page.get_by_test_id("stExpander").filter(has_text="Pemetaan nilai")
+    saved = open_expander(page, "Pemetaan tersimpan (1)")
+    expect(saved.get_by_text("Pemetaan nilai", exact=True)).to_be_visible()
     expect(saved.get_by_text("Rumah Baca", exact=True).first).to_be_attached()
-    chooser = saved.get_by_test_id("stMultiSelect").locator("input")
-    chooser.click()
-    chooser.fill("Rumah")  # the list filters as the analyst types
-    page.get_by_role("option", name="Rumah Baca → Perpustakaan desa/kelurahan").click()
-    wait_run(page)
+    multiselect_pick(
+        saved.get_by_test_id("stMultiSelect"), "Rumah", "Rumah Baca → Perpustakaan desa/kelurahan"
+    )
     page.keyboard.press("Escape")
     expect(saved.get_by_text("Rumah Baca → Perpustakaan desa/kelurahan")).to_be_visible(
         timeout=STEP
