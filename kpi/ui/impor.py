@@ -26,6 +26,7 @@ from kpi.ingest.vocab import (
 )
 from kpi.store import DATA_TABLE_KEYS, Store
 from kpi.ui import state
+from kpi.ui.context import PageContext
 from kpi.ui.layout import demo_clear_confirm
 from kpi.ui.literal import md
 
@@ -78,9 +79,9 @@ def _template() -> bytes:
     return build_template()
 
 
-def render(store: Store) -> None:
-    st.title(state.tr("impor.title"))
-    st.caption(state.tr("impor.intro"))
+def render(ctx: PageContext) -> None:
+    store = ctx.store
+    ctx.title(ctx.t("impor.title"), ctx.t("impor.intro"))
     # The browser keeps the open tab across reruns as long as the tabs keep their place on the
     # page: the message of the last action and the demo notice always have their slot above
     # them (filled or empty), so that an undo on the history tab stays there. (Tabs bound to

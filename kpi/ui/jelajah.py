@@ -23,6 +23,7 @@ from kpi.compute import LEVELS, Filters, aggregate
 from kpi.store import open_store
 from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
+from kpi.ui.context import PageContext
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View, period_label
 from kpi.ui.literal import html as esc
@@ -386,8 +387,12 @@ def remember(key: str, value: str) -> None:
     st.query_params[key] = value
 
 
-def render(view: View, lang: str) -> None:
-    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+def render(ctx: PageContext) -> None:
+    view, lang, t = ctx.view, ctx.lang, ctx.t
+    ctx.title(t("jelajah.title"), subtitle(view, lang))
+    if view.last_month is None:
+        st.info(t("empty.no_data"))
+        return
     cat = catalogue()
     choices = kpi_choices(cat)
     restore("jelajah_kpi", choices, "kunjungan" if "kunjungan" in choices else choices[0])

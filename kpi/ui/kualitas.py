@@ -19,6 +19,7 @@ from kpi.periods import Period, window
 from kpi.store import open_store
 from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
+from kpi.ui.context import PageContext
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
 from kpi.ui.jelajah import (
@@ -315,9 +316,12 @@ def _show(table: pd.DataFrame, lang: str, key: str, height: int | None = None) -
     )
 
 
-def render(view: View, lang: str) -> None:
-    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
-    num = lambda v, d=0: i18n.format_number(v, lang, d)  # noqa: E731
+def render(ctx: PageContext) -> None:
+    view, lang, t, num = ctx.view, ctx.lang, ctx.t, ctx.num
+    ctx.title(t("kualitas.title"), subtitle(view, lang))
+    if view.last_month is None:
+        st.info(t("empty.no_data"))
+        return
 
     whole = data.completeness("nasional", view)
     never = never_reported(view)
@@ -432,7 +436,7 @@ def _verify_rows(
 
 
 def _library_names(db: str, version: int, periode: str, fkey: FilterKey) -> dict[str, str]:
-    libs = data._completeness(db, version, "perpustakaan", periode, fkey)
+    libs = data._completeness(open_store(db), "perpustakaan", periode, fkey)
     return dict(zip(libs["kode"].astype(str), libs["nama"].astype(str), strict=True))
 
 

@@ -24,6 +24,7 @@ from kpi.catalogue import SCORE_PILLARS, CatalogueError, catalogue
 from kpi.store import open_store
 from kpi.ui import plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
+from kpi.ui.context import PageContext
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
 from kpi.ui.literal import md
@@ -817,8 +818,10 @@ def matched_frame(report: boundaries.BoundaryReport, lang: str) -> pd.DataFrame:
     )
 
 
-def render(view: View, lang: str) -> None:
+def render(ctx: PageContext) -> None:
     """The whole page: a message from the last action, then the three tabs."""
+    view, lang = ctx.view, ctx.lang
+    ctx.title(ctx.t("pengaturan.title"), ctx.t("pengaturan.intro"))
     flash = st.session_state.pop(FLASH, None)
     if flash:
         st.success(i18n.t(flash, lang, kabkota=st.session_state.pop(f"{FLASH}_n", 0)))

@@ -31,6 +31,7 @@ from kpi import coaching, export, i18n, kontak, score
 from kpi.periods import parse_period
 from kpi.store import open_store
 from kpi.ui import data, plot, state
+from kpi.ui.context import PageContext
 from kpi.ui.filters import View, month_span
 from kpi.ui.literal import html as esc
 from kpi.ui.literal import md
@@ -660,10 +661,10 @@ def _how(settings: Mapping[str, Any]) -> None:
         )
 
 
-def render(view: View) -> None:
-    """The whole page under the title (pages/prioritas.py draws the title)."""
-    t, lang = state.tr, state.lang()
-    st.caption(t("prioritas.intro"))
+def render(ctx: PageContext) -> None:
+    """The whole page."""
+    view, t, lang = ctx.view, ctx.t, ctx.lang
+    ctx.title(t("prioritas.title"), t("prioritas.intro"))
     if view.last_month is None:
         st.info(t("empty.no_data"))
         return

@@ -28,6 +28,7 @@ from kpi.periods import Period, add_months, parse_period
 from kpi.store import open_store
 from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
+from kpi.ui.context import PageContext
 from kpi.ui.filters import View, month_span
 from kpi.ui.literal import html as esc
 from kpi.ui.literal import md, md_frame
@@ -571,9 +572,26 @@ def picker(lang: str, view: View | None = None) -> None:
         st.rerun()
 
 
-def header(p: Mapping[str, Any], view: View, lang: str) -> None:
-    t = _t(lang)
-    st.title(t("profil.title_place", nama=md(p["nama"])))
+def render(ctx: PageContext) -> None:
+    """The place the URL names (?kode=...&tingkat=...), or the picker."""
+    view, lang, t = ctx.view, ctx.lang, ctx.t
+    tingkat, kode = requested()
+    p = place(tingkat, kode) if kode else None
+    if p is None:
+        ctx.title(t("profil.title"))
+        if kode:
+            st.warning(unknown_message(tingkat, kode, lang))
+        else:
+            st.caption(t("profil.intro"))
+        picker(lang, view)
+        return
+    header(ctx, p)
+    sections(p, view, lang)
+
+
+def header(ctx: PageContext, p: Mapping[str, Any]) -> None:
+    view, lang, t = ctx.view, ctx.lang, ctx.t
+    ctx.title(t("profil.title_place", nama=md(p["nama"])))
     if p["tingkat"] == "perpustakaan":
         where = [t(f"jenis.{p['jenis']}") if p.get("jenis") else t("profil.tingkat.perpustakaan")]
         where += [md(p[k]) for k in ("kabupaten_kota", "provinsi") if p.get(k)]
@@ -608,7 +626,7 @@ def _level(p: Mapping[str, Any]) -> str:
     return str(p["tingkat"])
 
 
-def render(p: Mapping[str, Any], view: View, lang: str) -> None:
+def sections(p: Mapping[str, Any], view: View, lang: str) -> None:
     """Every section of the profile, each with its own empty state."""
     t = _t(lang)
     if p["perpustakaan"] == 0:
