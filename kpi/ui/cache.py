@@ -10,12 +10,13 @@ Streamlit (tuples, strings, dates, frames); filters travel as tuples (``filter_k
   what it gets;
 - ``cached(..., kept=True)``: the one object is shared (st.cache_resource), for what is only
   read and costs more to copy than to use again: a figure's dict, a styled table, a Future;
-- ``cached(..., static=True)``: no store argument, for what never changes while the server
-  runs (the gazetteer's outlines and names); kept, shared, once per process.
+- ``cached(..., versioned=False)``: no store argument, keyed by the arguments alone, for what
+  depends on nothing else (the gazetteer's outlines and names, a figure of a given frame).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import astuple
 from functools import update_wrapper
@@ -36,22 +37,35 @@ def filter_key(filters: Filters) -> FilterKey:
 
 
 def cached(
-    max_entries: int | None = None, *, kept: bool = False, static: bool = False
+    max_entries: int | None = None, *, kept: bool = False, versioned: bool = True
 ) -> Callable[[F], F]:
+    """Keep ``fn``'s results (see the module's docstring). As with Streamlit's own caches, an
+    argument whose name starts with "_" is not part of the key (the others identify it)."""
+
     def decorate(fn: F) -> F:
-        keep = st.cache_resource if kept or static else st.cache_data
-        if static:
+        keep = st.cache_resource if kept else st.cache_data
+        signature = inspect.signature(fn)
 
-            def run_static(*args: Any, **kwargs: Any) -> Any:
-                return fn(*args, **kwargs)
+        def split(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            named = list(bound.arguments.items())[0 if not versioned else 1 :]
+            key = tuple((n, v) for n, v in named if not n.startswith("_"))
+            return key, {n: v for n, v in named if n.startswith("_")}
 
-            inner: Callable[..., Any] = run_static
+        if versioned:
+            # _store and _skipped are not hashed (their leading underscore): the file and the
+            # data version stand for the store
+            def run(_store: Store, db: str, version: int, key: tuple, _skipped: dict) -> Any:
+                return fn(_store, **dict(key), **_skipped)
+
+            inner: Callable[..., Any] = run
         else:
-            # _store is not hashed (its leading underscore); the file and version stand for it
-            def run(_store: Store, db: str, version: int, *args: Any, **kwargs: Any) -> Any:
-                return fn(_store, *args, **kwargs)
 
-            inner = run
+            def run_plain(key: tuple, _skipped: dict) -> Any:
+                return fn(**dict(key), **_skipped)
+
+            inner = run_plain
         # Streamlit tells cached functions apart by module and qualified name (and source);
         # not functools.wraps: __wrapped__ would make it read fn's signature for inner's
         inner.__module__ = fn.__module__
@@ -59,12 +73,16 @@ def cached(
         inner.__name__ = fn.__name__
         kept_fn = keep(show_spinner=False, max_entries=max_entries)(inner)
 
-        if static:
-            wrapper: Callable[..., Any] = kept_fn
-        else:
+        if versioned:
 
             def wrapper(store: Store, *args: Any, **kwargs: Any) -> Any:
-                return kept_fn(store, str(store.path), store.data_version(), *args, **kwargs)
+                key, skipped = split((store, *args), kwargs)
+                return kept_fn(store, str(store.path), store.data_version(), key, skipped)
+
+        else:
+
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                return kept_fn(*split(args, kwargs))
 
         update_wrapper(wrapper, fn)
         wrapper.clear = kept_fn.clear  # type: ignore[attr-defined]

@@ -100,7 +100,7 @@ class _Shared(dict):
         return self
 
 
-@cached(max_entries=1, static=True)
+@cached(max_entries=1, kept=True, versioned=False)
 def _province_outlines() -> dict:
     """The province outlines, parsed once (read only: places.province_geojson() parses a
     fresh copy on every call)."""
