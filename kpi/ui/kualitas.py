@@ -24,7 +24,6 @@ from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
 from kpi.ui.jelajah import (
     download_buttons,
-    period_label,
     profile_url,
     remember,
     restore,
