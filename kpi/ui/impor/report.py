@@ -63,17 +63,8 @@ def _report(plan: Plan) -> None:
         ].astype(str).str.contains(text, case=False, regex=False)
         shown = shown[hay]
     st.caption(state.tr("impor.issues_count", n=len(shown), total=len(issues)))
-    view = shown[["file", "sheet", "row", "column", "value", "rule", message_col]].rename(
-        columns={
-            "file": state.tr("impor.col_file"),
-            "sheet": state.tr("impor.col_sheet"),
-            "row": state.tr("impor.col_row"),
-            "column": state.tr("impor.col_column_file"),
-            "value": state.tr("impor.col_value"),
-            "rule": state.tr("impor.col_rule"),
-            message_col: state.tr("impor.col_message"),
-        }
-    )
+    columns = ["file", "sheet", "row", "column", "value", "rule", message_col]
+    view = shown[columns].rename(columns=_issue_titles(message_col))
     st.dataframe(view, hide_index=True, width="stretch")
     st.download_button(
         state.tr("impor.download_rejected"),
@@ -88,6 +79,19 @@ def _report(plan: Plan) -> None:
 PREVIEW_ROWS = 500
 
 
+def _issue_titles(message_col: str) -> dict[str, str]:
+    """The titles of a report's columns (a rejected row or a note) in the session's language."""
+    return {
+        "file": state.tr("impor.col_file"),
+        "sheet": state.tr("impor.col_sheet"),
+        "row": state.tr("impor.col_row"),
+        "column": state.tr("impor.col_column_file"),
+        "value": state.tr("impor.col_value"),
+        "rule": state.tr("impor.col_rule"),
+        message_col: state.tr("impor.col_message"),
+    }
+
+
 def _notes(plan: Plan) -> None:
     """What the importer read for the analyst: never a reason to reject a row."""
     notes = plan.notes
@@ -97,16 +101,7 @@ def _notes(plan: Plan) -> None:
     with st.expander(state.tr("impor.notes_title", n=state.num(len(notes)))):
         st.caption(state.tr("impor.notes_help"))
         view = notes[["file", "sheet", "row", "column", "value", message_col]].head(PREVIEW_ROWS)
-        view = view.rename(
-            columns={
-                "file": state.tr("impor.col_file"),
-                "sheet": state.tr("impor.col_sheet"),
-                "row": state.tr("impor.col_row"),
-                "column": state.tr("impor.col_column_file"),
-                "value": state.tr("impor.col_value"),
-                message_col: state.tr("impor.col_message"),
-            }
-        )
+        view = view.rename(columns=_issue_titles(message_col))
         st.dataframe(view, hide_index=True, width="stretch")
 
 

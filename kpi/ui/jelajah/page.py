@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -232,13 +232,22 @@ def _table(ctx: PageContext, table: pd.DataFrame, k: Kpi, level: str) -> None:
 
 
 def download_buttons(
-    table: pd.DataFrame, name: str, sheet: str, labels: tuple[str, str], key: str
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    name: str,
+    sheet: str,
+    labels: tuple[str, str],
+    key: str,
 ) -> None:
-    """Excel and CSV downloads of a table side by side (the files are written on click)."""
+    """Excel and CSV downloads of a table side by side (the files are written on click); a
+    function instead of the table makes it only then (every row of a list shown in part)."""
+
+    def build() -> pd.DataFrame:
+        return table() if callable(table) else table
+
     a, b = st.columns(2)
     a.download_button(
         labels[0],
-        data=lambda: xlsx_bytes({sheet: table}),
+        data=lambda: xlsx_bytes({sheet: build()}),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -247,7 +256,7 @@ def download_buttons(
     )
     b.download_button(
         labels[1],
-        data=lambda: export.csv_string(table),
+        data=lambda: export.csv_string(build()),
         file_name=f"{name}.csv",
         mime="text/csv",
         on_click="ignore",

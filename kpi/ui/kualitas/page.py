@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from kpi import export, i18n, quality
+from kpi import i18n, quality
 from kpi.ui import data, plot
 from kpi.ui.context import PageContext, translator
 from kpi.ui.data import filter_key
@@ -16,7 +16,6 @@ from kpi.ui.jelajah import (
     download_buttons,
     remember,
     restore,
-    xlsx_bytes,
 )
 from kpi.ui.kualitas.figures import completeness_chart
 from kpi.ui.kualitas.loads import (
@@ -49,35 +48,11 @@ def subtitle(view: View, lang: str) -> str:
     )
 
 
-def _downloads(table: pd.DataFrame, name: str, sheet: str, lang: str, key: str) -> None:
+def _downloads(
+    table: pd.DataFrame | Callable[[], pd.DataFrame], name: str, sheet: str, lang: str, key: str
+) -> None:
     labels = (i18n.t("kualitas.download_xlsx", lang), i18n.t("kualitas.download_csv", lang))
     download_buttons(table, name, sheet, labels, key)
-
-
-def _lazy_downloads(
-    build: Callable[[], pd.DataFrame], name: str, sheet: str, lang: str, key: str
-) -> None:
-    """Excel and CSV downloads of a table made only when a button is clicked (every row of a
-    list the page shows only the start of)."""
-    a, b = st.columns(2)
-    a.download_button(
-        i18n.t("kualitas.download_xlsx", lang),
-        data=lambda: xlsx_bytes({sheet: build()}),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        icon=":material/download:",
-        key=f"{key}_xlsx",
-    )
-    b.download_button(
-        i18n.t("kualitas.download_csv", lang),
-        data=lambda: export.csv_string(build()),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        key=f"{key}_csv",
-    )
 
 
 def _show(table: pd.DataFrame, lang: str, key: str, height: int | None = None) -> None:
@@ -218,7 +193,7 @@ def _verify_section(ctx: PageContext) -> None:
         rows = _verify_rows(store, view.periode, fkey, columns, chosen_reasons)
         return verify_table(rows, _library_names(store, view.periode, fkey), lang)
 
-    _lazy_downloads(everything, f"nilai_perlu_verifikasi_{stamp}", sheet, lang, "dl_verify")
+    _downloads(everything, f"nilai_perlu_verifikasi_{stamp}", sheet, lang, "dl_verify")
 
 
 def _area_names(view: View) -> dict[str, str]:

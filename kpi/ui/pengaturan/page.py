@@ -76,20 +76,14 @@ def render_preview(ctx: PageContext, skor: dict[str, Any], pembinaan: dict[str, 
     c[0].metric(t("pengaturan.preview.band_moved"), ctx.num(result.band_moved), help=of)
     c[1].metric(t("pengaturan.preview.tier_moved"), ctx.num(result.tier_moved), help=of)
     st.caption(of)
-    st.markdown(f"**{t('pengaturan.preview.band_chart')}**")
-    plot.chart(
-        shift_bars(result.band_counts, bl, BAND_BAR_COLOURS, lang),
-        width="stretch",
-        key="pg_band_chart",
-    )
-    _moves_table(result.band_moves, bl, lang, "pg_band_moves")
-    st.markdown(f"**{t('pengaturan.preview.tier_chart')}**")
-    plot.chart(
-        shift_bars(result.tier_counts, tl, TIER_COLOURS, lang),
-        width="stretch",
-        key="pg_tier_chart",
-    )
-    _moves_table(result.tier_moves, tl, lang, "pg_tier_moves")
+    for name, counts, moves, labels, colours in (
+        ("band", result.band_counts, result.band_moves, bl, BAND_BAR_COLOURS),
+        ("tier", result.tier_counts, result.tier_moves, tl, TIER_COLOURS),
+    ):
+        st.markdown(f"**{t(f'pengaturan.preview.{name}_chart')}**")
+        chart = shift_bars(counts, labels, colours, lang)
+        plot.chart(chart, width="stretch", key=f"pg_{name}_chart")
+        _moves_table(moves, labels, lang, f"pg_{name}_moves")
 
 
 def render_closing_preview(ctx: PageContext, tutup: Mapping[str, Any]) -> None:

@@ -31,6 +31,15 @@ RULE_PARAMS: dict[str, dict[str, tuple[float, float, float]]] = {
     "R6": {"selisih_minimum": (0, 100, 5)},
     "Q": {},
 }
+# the score's band edges and its thresholds: setting -> widget range (min, max, step) and the
+# string of its help (None: none)
+SCORE_PARAMS: dict[str, tuple[float, float, float, str | None]] = {
+    "batas_merah": (0, 100, 1, "pita_help"),
+    "batas_hijau": (0, 100, 1, None),
+    "persentil": (1, 100, 5, "persentil_help"),
+    "kelengkapan": (0, 100, 5, "kelengkapan_help"),
+    "porsi_berskor": (0, 100, 5, "porsi_berskor_help"),
+}
 TIER_KEYS = ("prioritas_1", "prioritas_2", "pantau")
 # the closing of months (kpi.closing): setting -> widget range (min, max, step)
 CLOSING_PARAMS: dict[str, tuple[float, float, float]] = {
@@ -169,46 +178,13 @@ def settings_form(lang: str) -> None:
         )
 
     st.markdown(f"**{t('pengaturan.skor.pita')}**")
-    cols = st.columns(4)
-    with cols[0]:
-        _number(
-            t("pengaturan.skor.batas_merah"),
-            f"{W}batas_merah",
-            0,
-            100,
-            1,
-            help=t("pengaturan.skor.pita_help"),
-        )
-    with cols[1]:
-        _number(t("pengaturan.skor.batas_hijau"), f"{W}batas_hijau", 0, 100, 1)
-    with cols[2]:
-        _number(
-            t("pengaturan.skor.persentil"),
-            f"{W}persentil",
-            1,
-            100,
-            5,
-            help=t("pengaturan.skor.persentil_help"),
-        )
-    with cols[3]:
-        _number(
-            t("pengaturan.skor.kelengkapan"),
-            f"{W}kelengkapan",
-            0,
-            100,
-            5,
-            help=t("pengaturan.skor.kelengkapan_help"),
-        )
-    cols = st.columns(4)
-    with cols[0]:
-        _number(
-            t("pengaturan.skor.porsi_berskor"),
-            f"{W}porsi_berskor",
-            0,
-            100,
-            5,
-            help=t("pengaturan.skor.porsi_berskor_help"),
-        )
+    names = list(SCORE_PARAMS)
+    for first in range(0, len(names), 4):  # four to a row
+        for col, name in zip(st.columns(4), names[first : first + 4], strict=False):
+            lo, hi, step, helps = SCORE_PARAMS[name]
+            with col:
+                help_text = t(f"pengaturan.skor.{helps}") if helps else None
+                _number(t(f"pengaturan.skor.{name}"), f"{W}{name}", lo, hi, step, help=help_text)
     with st.expander(i18n.t("kpi.skor.how", lang)):
         # the rules in words, with the settings as they are now in the widgets
         st.markdown(score.definition_text(candidate_skor_preview(), lang))
