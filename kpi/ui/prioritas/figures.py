@@ -105,20 +105,12 @@ def quadrant_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
     # symmetric axes put each quadrant in its own corner
     xr = max(float(data_["x"].abs().max()) if len(data_) else 0.0, 1.0) * 1.08
     yr = max(float(data_["y"].abs().max()) if len(data_) else 0.0, 1.0) * 1.08
-    fig.update_xaxes(
-        range=[-xr, xr],
-        zeroline=True,
-        zerolinewidth=1.5,
-        zerolinecolor="#555",
-        title=t("prioritas.quadrant_x"),
+    axes = (
+        (fig.update_xaxes, xr, t("prioritas.quadrant_x")),
+        (fig.update_yaxes, yr, t("prioritas.quadrant_y")),
     )
-    fig.update_yaxes(
-        range=[-yr, yr],
-        zeroline=True,
-        zerolinewidth=1.5,
-        zerolinecolor="#555",
-        title=t("prioritas.quadrant_y"),
-    )
+    for update, r, title in axes:
+        update(range=[-r, r], zeroline=True, zerolinewidth=1.5, zerolinecolor="#555", title=title)
     corners = {
         "teladan": (0.99, 0.99, "right", "top"),
         "waspada": (0.99, 0.01, "right", "bottom"),
