@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from kpi.ui import bench_browser, filters, layout, state
+from kpi.ui import bench_browser, context, filters, layout, state
 
 st.set_page_config(page_title="Dasbor KPI TPBIS", page_icon="📚", layout="wide")
 
@@ -50,6 +50,7 @@ try:
     layout.sidebar(store)
     page = st.navigation(pages())
     filters.sidebar()
+    context.build()  # the one PageContext of this run, handed to the page's render(ctx)
     layout.demo_banner(store)
     page.run()
 except Exception as exc:  # a user never sees a traceback; the log keeps it for the team

@@ -1,7 +1,7 @@
 """Impor data: upload spreadsheets, check the dry run, commit, see the history and undo."""
 
-from kpi.ui import impor, state
+from kpi.ui import context, impor
 from kpi.ui.shell import page_guard
 
 page_guard()
-impor.render(state.store())
+impor.render(context.current())

@@ -1,8 +1,8 @@
 """Ringkasan: coverage, score bands, headline KPIs against a year earlier, trends, completeness,
 best and worst provinces, for the sidebar's filters."""
 
-from kpi.ui import filters, overview, state
+from kpi.ui import context, overview
 from kpi.ui.shell import page_guard
 
 page_guard()
-overview.render(filters.current(), state.lang())
+overview.render(context.current())

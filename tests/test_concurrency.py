@@ -244,16 +244,9 @@ def test_twenty_readers_an_import_and_an_undo(
                 version = store.data_version()
                 if cached:  # as the pages call them: keyed on the data version
                     kpi = data._kpi_table(
-                        str(store.path),
-                        version,
-                        "perpustakaan",
-                        PERIODE,
-                        data.filter_key(Filters()),
-                        None,
+                        store, "perpustakaan", PERIODE, data.filter_key(Filters()), None
                     )
-                    evaluation = data._evaluation(
-                        str(store.path), version, END, MONTHS, data.filter_key(Filters())
-                    )
+                    evaluation = data._evaluation(store, END, MONTHS, data.filter_key(Filters()))
                 else:
                     kpi = compute.kpi_table(store, "perpustakaan", PERIODE)
                     evaluation = coaching.evaluate(store, END, MONTHS)

@@ -302,7 +302,9 @@ def test_every_string_of_the_page_exists_in_both_languages() -> None:
 
     from kpi import i18n
 
-    source = Path(ui.__file__).read_text(encoding="utf-8")
+    source = "\n".join(
+        f.read_text(encoding="utf-8") for f in sorted(Path(ui.__file__).parent.glob("*.py"))
+    )
     keys = set(re.findall(r"[\"'](prioritas\.[a-z_.0-9]+[a-z0-9_])[\"']", source))
     keys |= {f"prioritas.rule.{r}" for r in coaching.RULES}
     keys |= {f"prioritas.level.{v}" for v in ui.LEVELS}

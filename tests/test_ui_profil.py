@@ -151,3 +151,17 @@ def test_an_unknown_code_is_quoted_as_code_not_markdown() -> None:
     en = profil.unknown_message("kabupaten_kota", "9999", "en")
     assert en.startswith("There is no regency/city with code `9999`")
     assert len(profil.unknown_message("perpustakaan", "x" * 500, "id")) < 250
+
+
+def test_stage_bars_count_each_stage_and_say_it_per_100_of_the_first() -> None:
+    fig = profil.stage_bars(
+        [2571.0, 100.0, math.nan], ["Appeal", "Ask", "Act"], [100.0, 3.9, math.nan], "Appeal", "id"
+    )
+    bar = fig.data[0]
+    assert list(bar.x) == ["Appeal", "Ask", "Act"]
+    assert list(bar.y) == [2571.0, 100.0, 0.0]  # a stage without a value stands at 0
+    assert bar.text[0] == "2.571"  # the base stage: its count only
+    assert bar.text[1].startswith("100<br>") and "3,9" in bar.text[1] and "Appeal" in bar.text[1]
+    assert bar.text[2] == "–"  # no count, so no ratio beside it
+    en = profil.stage_bars([2571.0, 100.0], ["Appeal", "Ask"], [100.0, 3.9], "Appeal", "en")
+    assert en.data[0].text[0] == "2,571" and "3.9" in en.data[0].text[1]

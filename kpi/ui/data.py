@@ -1,88 +1,73 @@
 """The engine's results for the pages, cached per data version.
 
-Every function takes the database path and its data version first: a new import or a settings
-change bumps the version (both write through Store.write()), which is the only thing that makes
-a cached result stale. Filters travel as plain tuples so that the cache can hash them.
+Kept by kpi.ui.cache per data version: a new import or a settings change bumps the version
+(both write through Store.write()), which is the only thing that makes a kept result stale.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import astuple
 from typing import Any, TypeVar
 
 import pandas as pd
-import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from kpi import coaching, compute, quality
 from kpi.compute import Filters
-from kpi.store import open_store
+from kpi.store import Store
 from kpi.ui import state
+from kpi.ui.cache import FilterKey, cached, filter_key
 from kpi.ui.filters import View
 
-FilterKey = tuple[Any, ...]
 T = TypeVar("T")
 
 
-def filter_key(filters: Filters) -> FilterKey:
-    return astuple(filters)
-
-
-def _filters(key: FilterKey) -> Filters:
-    return Filters(*key)
-
-
-def _db() -> tuple[str, int]:
-    store = state.store()
-    return str(store.path), store.data_version()
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
+@cached(max_entries=64)
 def _kpi_table(
-    db: str, version: int, level: str, periode: str, fkey: FilterKey, kpis: tuple[str, ...] | None
+    store: Store, level: str, periode: str, fkey: FilterKey, kpis: tuple[str, ...] | None
 ) -> pd.DataFrame:
-    del version
-    return compute.kpi_table(open_store(db), level, periode, _filters(fkey), kpis)
+    return compute.kpi_table(store, level, periode, Filters(*fkey), kpis)
 
 
 def kpi_table(
     level: str, view: View, kpis: tuple[str, ...] | None = None, filters: Filters | None = None
 ) -> pd.DataFrame:
     """KPI values with the score and band for every unit of ``level`` in the view."""
-    db, version = _db()
-    return _kpi_table(db, version, level, view.periode, filter_key(filters or view.filters), kpis)
+    store = state.store()
+    return _kpi_table(store, level, view.periode, filter_key(filters or view.filters), kpis)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _evaluation(db: str, version: int, end: str, months: int, fkey: FilterKey) -> pd.DataFrame:
-    del version
-    return coaching.evaluate(open_store(db), end, months, _filters(fkey))
+@cached(max_entries=32)
+def _evaluation(store: Store, end: str, months: int, fkey: FilterKey) -> pd.DataFrame:
+    return coaching.evaluate(store, end, months, Filters(*fkey))
 
 
-def evaluation(view: View, months: int | None = None, filters: Filters | None = None):
+def evaluation(
+    view: View,
+    months: int | None = None,
+    filters: Filters | None = None,
+    store: Store | None = None,
+):
     """Every library with its coaching rules, points, tier, quadrant and reasons.
 
     The window ends at the last month of the view's period; its length is ``months`` (default:
-    the coaching settings' window).
+    the coaching settings' window); ``store``: the session's unless given.
     """
-    db, version = _db()
+    store = store or state.store()
     end = view.period.last.strftime("%Y-%m")
     if months is None:
-        months = int(coaching.get_settings(state.store()).get("jendela_bulan", 12))
-    return _evaluation(db, version, end, int(months), filter_key(filters or view.filters))
+        months = int(coaching.get_settings(store).get("jendela_bulan", 12))
+    return _evaluation(store, end, int(months), filter_key(filters or view.filters))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _completeness(db: str, version: int, level: str, periode: str, fkey: FilterKey):
-    del version
-    return quality.completeness(open_store(db), level, periode, _filters(fkey))
+@cached(max_entries=32)
+def _completeness(store: Store, level: str, periode: str, fkey: FilterKey) -> pd.DataFrame:
+    return quality.completeness(store, level, periode, Filters(*fkey))
 
 
 def completeness(level: str, view: View) -> pd.DataFrame:
-    db, version = _db()
-    return _completeness(db, version, level, view.periode, filter_key(view.filters))
+    return _completeness(state.store(), level, view.periode, filter_key(view.filters))
 
 
 def in_parallel(fn: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:

@@ -18,9 +18,10 @@ from kpi import closing, i18n
 from kpi.columns import JENIS_PERPUSTAKAAN
 from kpi.compute import Filters
 from kpi.periods import Period, PeriodError, add_months, parse_period, window
-from kpi.store import open_store
+from kpi.store import Store
 from kpi.summary import filter_options
 from kpi.ui import state
+from kpi.ui.cache import cached
 
 # session key -> URL parameter
 _PARAMS = {
@@ -59,10 +60,9 @@ class View:
         return is_open(self.period, self.last_closed, self.last_month)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _options(db: str, data_version: int, today: date) -> dict:
-    del data_version
-    return filter_options(open_store(db), today)
+@cached(max_entries=8)
+def _options(store: Store, today: date) -> dict:
+    return filter_options(store, today)
 
 
 def is_open(period: Period, last_closed: date | None, last_month: date | None) -> bool:
@@ -151,7 +151,7 @@ def sidebar() -> View:
     """Draw the filters in the sidebar and return what they select."""
     _init_from_url()
     store = state.store()
-    opts = _options(str(store.path), store.data_version(), closing.today())
+    opts = _options(store, closing.today())
     # format functions run later too (AppTest calls them outside the run): bind the language now
     lang = state.lang()
 

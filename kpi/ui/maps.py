@@ -9,13 +9,13 @@ glyphs); names show in the hover and the legend.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from kpi import i18n, places
+from kpi.ui.cache import cached
 from kpi.ui.charts import BAND_COLOURS
 from kpi.ui.literal import html_list
 
@@ -100,7 +100,7 @@ class _Shared(dict):
         return self
 
 
-@lru_cache(maxsize=1)
+@cached(max_entries=1, kept=True, versioned=False)
 def _province_outlines() -> dict:
     """The province outlines, parsed once (read only: places.province_geojson() parses a
     fresh copy on every call)."""

@@ -18,10 +18,11 @@ from kpi import overview as ov
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.periods import Period, parse_period, window
-from kpi.store import open_store
+from kpi.store import Store
 from kpi.summary import summary
 from kpi.ui import charts, data, plot, state
-from kpi.ui.data import filter_key
+from kpi.ui.cache import cached, filter_key
+from kpi.ui.context import PageContext
 from kpi.ui.filters import View, closed_caption, month_span
 
 
@@ -34,11 +35,9 @@ class OverviewData:
     bands: pd.DataFrame | None = None
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _load(db: str, version: int, periode: str, fkey: tuple[Any, ...]) -> OverviewData | None:
+@cached(max_entries=16)
+def _load(store: Store, periode: str, fkey: tuple[Any, ...]) -> OverviewData | None:
     """Everything but the KPI tables (those come from kpi.ui.data, shared with other pages)."""
-    del version  # cache key only
-    store = open_store(db)
     filters = Filters(*fkey)
     period = parse_period(periode)
     s = summary(store, filters)
@@ -56,8 +55,7 @@ def _load(db: str, version: int, periode: str, fkey: tuple[Any, ...]) -> Overvie
 
 
 def load(view: View) -> OverviewData | None:
-    store = state.store()
-    loaded = _load(str(store.path), store.data_version(), view.periode, filter_key(view.filters))
+    loaded = _load(state.store(), view.periode, filter_key(view.filters))
     if loaded is None:
         return None
     libraries = data.kpi_table("perpustakaan", view, kpis=())
@@ -106,14 +104,9 @@ def _delta(h: ov.HeadlineKpi, lang: str) -> str | None:
     return i18n.format_change(h.perubahan, lang)
 
 
-def render(view: View, lang: str) -> None:
-    def t(key: str, **kw: Any) -> str:
-        return i18n.t(key, lang, **kw)
-
-    def num(value: Any, decimals: int = 0) -> str:
-        return i18n.format_number(value, lang, decimals)
-
-    st.title(t("overview.title"))
+def render(ctx: PageContext) -> None:
+    view, lang, t, num = ctx.view, ctx.lang, ctx.t, ctx.num
+    ctx.title(t("overview.title"))
     loaded = load(view)
     if loaded is None:
         st.info(t("empty.no_data"))

@@ -19,9 +19,10 @@ from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.geo import area_points, library_points
 from kpi.periods import parse_period
-from kpi.store import open_store
+from kpi.store import Store
 from kpi.ui import data, filters, maps, plot, state
-from kpi.ui.data import filter_key
+from kpi.ui.cache import cached, filter_key
+from kpi.ui.context import PageContext
 from kpi.ui.filters import View
 from kpi.ui.literal import html as esc
 from kpi.ui.literal import md
@@ -30,16 +31,14 @@ SCORE = "skor"
 PRIORITY = "prioritas"
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _library_points(db: str, version: int, fkey: tuple[Any, ...]) -> pd.DataFrame:
-    del version
-    return library_points(open_store(db), Filters(*fkey))
+@cached(max_entries=16)
+def _library_points(store: Store, fkey: tuple[Any, ...]) -> pd.DataFrame:
+    return library_points(store, Filters(*fkey))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _area_points(db: str, version: int, tingkat: str, kodes: tuple[str, ...]) -> pd.DataFrame:
-    del version
-    return area_points(open_store(db), tingkat, list(kodes))
+@cached(max_entries=16)
+def _area_points(store: Store, tingkat: str, kodes: tuple[str, ...]) -> pd.DataFrame:
+    return area_points(store, tingkat, list(kodes))
 
 
 def _reasons_text(reasons: Any, lang: str, limit: int = 3) -> str:
@@ -150,10 +149,7 @@ def kabkota_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
         if not evaluation.empty
         else pd.DataFrame()
     )
-    store = state.store()
-    pts = _area_points(
-        str(store.path), store.data_version(), "kabupaten_kota", tuple(table["kode"])
-    ).set_index("kode")
+    pts = _area_points(state.store(), "kabupaten_kota", tuple(table["kode"])).set_index("kode")
     out = table[["kode", "nama", "skor", "band", "perpustakaan"]].copy()
     out["latitude"] = out["kode"].map(pts["latitude"])
     out["longitude"] = out["kode"].map(pts["longitude"])
@@ -242,8 +238,7 @@ def _lons(geometry: dict) -> list[float]:
 
 def library_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     """Village (and other) libraries of the view as points, with score, band, tier, reasons."""
-    store = state.store()
-    pts = _library_points(str(store.path), store.data_version(), filter_key(view.filters))
+    pts = _library_points(state.store(), filter_key(view.filters))
     if pts.empty:
         return pts
     evaluation = data.evaluation(view).set_index("kode")
@@ -347,16 +342,14 @@ def maps_colours(colour_by: str) -> dict[str, str]:
     return dict(BAND_COLOURS) if colour_by == "band" else dict(maps.TIER_COLOURS)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _has_kab_outlines(db: str, version: int) -> bool:
-    del version
-    return boundaries.kabkota_geojson(open_store(db)) is not None
+@cached(max_entries=8)
+def _has_kab_outlines(store: Store) -> bool:
+    return boundaries.kabkota_geojson(store) is not None
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@cached(max_entries=32)
 def _figure(
-    db: str,
-    version: int,
+    store: Store,
     periode: str,
     fkey: tuple[Any, ...],
     metric: str,
@@ -371,14 +364,13 @@ def _figure(
     the very same spec: an unpickled Figure differs (its template), which changed the chart's
     element id on the rerun a map click triggers, and the click was lost.
     """
-    del db, version  # cache keys: the data.* calls below read the current store
     view = View(parse_period(periode), Filters(*fkey), None)
     prov_code = view.filters.provinsi
     # the coaching evaluation behind the tiers and shares is the map's longest part: it runs
     # beside the KPI tables (the frames below read it from the cache, waiting if need be)
     evaluated = view if prov_code or kab_outlines else _national(view)
     data.in_parallel(data.evaluation, evaluated)
-    kab_geo = boundaries.kabkota_geojson(state.store()) if kab_outlines else None
+    kab_geo = boundaries.kabkota_geojson(store) if kab_outlines else None
     if kab_geo is not None:
         kab = kabkota_frame(view, colour_by, lang)
         if kab.empty:
@@ -415,11 +407,9 @@ def selected_place(event: Any) -> tuple[str, str] | None:
     return None
 
 
-def render(view: View, lang: str) -> None:
-    def t(key: str, **values: Any) -> str:  # bound to this run's language
-        return i18n.t(key, lang, **values)
-
-    st.title(t("peta.title"))
+def render(ctx: PageContext) -> None:
+    view, lang, t = ctx.view, ctx.lang, ctx.t
+    ctx.title(t("peta.title"))
     c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
     metric = c1.selectbox(
         t("peta.colour_provinces"),
@@ -435,16 +425,14 @@ def render(view: View, lang: str) -> None:
         key="peta_colour_by",
     )
     online = c3.toggle(t("peta.online"), value=False, help=t("peta.online_help"), key="peta_online")
-    store = state.store()
-    has_outlines = _has_kab_outlines(str(store.path), store.data_version())
+    has_outlines = _has_kab_outlines(ctx.store)
     kab_outlines = has_outlines and c3.toggle(
         t("peta.kab_outlines"), value=False, help=t("peta.kab_outlines_help"), key="peta_kab"
     )
 
     prov_code = view.filters.provinsi
     fig = _figure(
-        str(store.path),
-        store.data_version(),
+        ctx.store,
         view.periode,
         filter_key(view.filters),
         metric,

@@ -12,6 +12,7 @@ import streamlit as st
 
 from kpi import i18n
 from kpi.store import Store, StoreError, explain_error, open_store, resolve_db_path
+from kpi.ui.cache import cached
 
 _demo_lock = threading.Lock()
 
@@ -24,7 +25,7 @@ def db_path() -> Path:
     return resolve_db_path(known.db).resolve()
 
 
-@st.cache_resource(show_spinner=False)
+@cached(kept=True, versioned=False)  # the one Store of a file, shared by every session
 def _store_for(path: str) -> Store:
     return open_store(path)
 

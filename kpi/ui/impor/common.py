@@ -1,0 +1,61 @@
+"""What the Impor page's parts share: error messages, labels and the template workbook."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import streamlit as st
+
+from kpi.ingest.template import build_template
+from kpi.ui import state
+from kpi.ui.cache import cached
+from kpi.ui.literal import md
+
+log = logging.getLogger("tpbis")
+UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"]
+
+
+def _error_text(exc: Exception) -> str:
+    """What to tell the user about a failure: the store's own message (a damaged or held
+    database file included), else a short generic one (the log keeps the details)."""
+    known = state.store_message(exc)
+    if known is not None:
+        return md(known)
+    log.exception("import page")
+    return state.tr("impor.error", pesan=md(str(exc)[:300]))
+
+
+def _show_error(exc: Exception) -> None:
+    st.error(_error_text(exc))
+
+
+def _msg(m: Any) -> str:
+    """A message of the importer, as literal text (it names files, sheets and values)."""
+    if m is None:
+        return ""
+    return md(m.message_en if state.lang() == "en" else m.message_id)
+
+
+def _user() -> str | None:
+    """The signed-in user's e-mail or name when the app has authentication, else unknown."""
+    try:
+        info = st.user
+        if getattr(info, "is_logged_in", False):
+            return str(info.get("email") or info.get("name") or "") or None
+    except Exception:  # no authentication configured
+        return None
+    return None
+
+
+def _kind_label(kind: str | None) -> str:
+    return state.tr(f"impor.kind_{kind}") if kind else state.tr("impor.kind_none")
+
+
+def _sheet_key(file: str, sheet: str) -> str:
+    return f"{file}::{sheet}"
+
+
+@cached(max_entries=1, versioned=False)
+def _template() -> bytes:
+    return build_template()

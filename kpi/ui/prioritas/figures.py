@@ -1,0 +1,196 @@
+"""The Prioritas page's figure builders: the quadrant chart and the areas' ranking bars."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi import coaching, i18n
+from kpi.ui.context import translator
+from kpi.ui.literal import html as esc
+from kpi.ui.maps import TIER_COLOURS
+from kpi.ui.prioritas.tables import (
+    NO_FLAG,
+    QUADRANT_NUMERALS,
+    TIER_SYMBOLS,
+    TIERS,
+    TOP_AREAS,
+    _quadrant_name,
+    _tier_name,
+    at_least,
+)
+
+
+def _fig_layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
+    fig.update_layout(
+        separators=",." if i18n.norm_lang(lang) == "id" else ".,",
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        height=height,
+        # a white plot with light grid lines (the plotly_white template's look, without the
+        # cost of copying a whole template into every figure)
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+    )
+    fig.update_xaxes(gridcolor="#ebf0f8", linecolor="#ebf0f8")
+    fig.update_yaxes(gridcolor="#ebf0f8", linecolor="#ebf0f8")
+    return fig
+
+
+def quadrant_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Score against its change (Klassen quadrants), one trace per tier (colour and shape).
+
+    ``frame``: nama, skor, median_sejawat, skor_tahun_lalu, quadrant and tier (None: no flag),
+    as coaching.evaluate gives them. x = skor - median_sejawat, y = skor - skor_tahun_lalu; only
+    libraries placed in a quadrant are drawn.
+    """
+    t = translator(lang)
+    cols = ["nama", "skor", "median_sejawat", "skor_tahun_lalu", "quadrant", "tier"]
+    data_ = frame.loc[frame["quadrant"].notna(), cols]
+    data_.attrs = {}  # pandas would copy the evaluation's settings into every derived frame
+    data_["x"] = data_["skor"].astype(float) - data_["median_sejawat"].astype(float)
+    data_["y"] = data_["skor"].astype(float) - data_["skor_tahun_lalu"].astype(float)
+    data_ = data_.dropna(subset=["x", "y"])
+    data_["_tier"] = data_["tier"].where(data_["tier"].notna(), NO_FLAG)
+    # one hover text per point (a single string array is much cheaper for plotly to validate)
+    line = "<br>".join(
+        [
+            "<b>{0}</b>",
+            t("prioritas.hover.skor", s="{1}") + f" ({t('prioritas.hover.median', m='{2}')})",
+            t("prioritas.hover.change", c="{3}"),
+            "{4}",
+        ]
+    )
+    quadrants = {q: _quadrant_name(q, lang) for q in QUADRANT_NUMERALS}
+    fig = go.Figure()
+    for tier in (*TIERS, NO_FLAG):
+        part = data_[data_["_tier"] == tier]
+        if part.empty:
+            continue
+        name = _tier_name(tier, lang)
+        hover = [
+            line.format(
+                esc(n),
+                i18n.format_number(sk, lang, 1),
+                i18n.format_number(med, lang, 1),
+                _signed(ch, lang),
+                quadrants.get(q, ""),
+            )
+            for n, sk, med, ch, q in zip(
+                part["nama"],
+                part["skor"],
+                part["median_sejawat"],
+                part["y"],
+                part["quadrant"],
+                strict=True,
+            )
+        ]
+        fig.add_scatter(
+            x=part["x"],
+            y=part["y"],
+            mode="markers",
+            name=name,
+            marker={
+                "color": TIER_COLOURS.get(tier, "#888"),
+                "symbol": TIER_SYMBOLS.get(tier, "circle"),
+                "size": 7,
+                "opacity": 0.75,
+                "line": {"width": 0.5, "color": "#333"},
+            },
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra>" + name + "</extra>",
+        )
+    # symmetric axes put each quadrant in its own corner
+    xr = max(float(data_["x"].abs().max()) if len(data_) else 0.0, 1.0) * 1.08
+    yr = max(float(data_["y"].abs().max()) if len(data_) else 0.0, 1.0) * 1.08
+    axes = (
+        (fig.update_xaxes, xr, t("prioritas.quadrant_x")),
+        (fig.update_yaxes, yr, t("prioritas.quadrant_y")),
+    )
+    for update, r, title in axes:
+        update(range=[-r, r], zeroline=True, zerolinewidth=1.5, zerolinecolor="#555", title=title)
+    corners = {
+        "teladan": (0.99, 0.99, "right", "top"),
+        "waspada": (0.99, 0.01, "right", "bottom"),
+        "berkembang": (0.01, 0.99, "left", "top"),
+        "prioritas": (0.01, 0.01, "left", "bottom"),
+    }
+    for quadrant, (x, y, xanchor, yanchor) in corners.items():
+        fig.add_annotation(
+            x=x,
+            y=y,
+            xref="paper",
+            yref="paper",
+            xanchor=xanchor,
+            yanchor=yanchor,
+            text=f"<b>{_quadrant_name(quadrant, lang)}</b>",
+            showarrow=False,
+            font={"size": 13, "color": "#b2182b" if quadrant == "prioritas" else "#333"},
+            bgcolor="rgba(255,255,255,0.75)",
+        )
+    return _fig_layout(fig, lang, 520)
+
+
+def _signed(value: Any, lang: str) -> str:
+    text = i18n.format_number(value, lang, 1)
+    if text == "–" or text.startswith("-"):
+        return text
+    return f"+{text}"
+
+
+def area_bars(
+    roll: pd.DataFrame, lang: str, top: int = TOP_AREAS, basis: str = "semua"
+) -> go.Figure:
+    """The ``top`` areas of the ranking (coaching.rollup's frame, ranked by the lower bound of
+    the share needing coaching), each a bar stacked by the tiers the basis counts, with the
+    lower bound ("at least") marked. Areas where no library is concerned are left out; the
+    first-ranked area is drawn at the top."""
+    t = translator(lang)
+    tiers = coaching.BASES.get(basis, coaching.BASES["semua"])
+    data_ = roll[roll["jumlah_perlu"] > 0].head(top).iloc[::-1]
+    # the names are text on the axis and in the hover, never read as tags
+    labels = [
+        f"{esc(n)} ({esc(p)})" if isinstance(p, str) and p and p != n else esc(n)
+        for n, p in zip(data_["nama"], data_.get("provinsi", data_["nama"]), strict=True)
+    ]
+    if (data_["tingkat"] == "provinsi").all():
+        labels = [esc(n) for n in data_["nama"]]
+    fig = go.Figure()
+    patterns = {"prioritas_1": "", "prioritas_2": "/", "pelaporan": "x"}
+    for tier in tiers:
+        name = _tier_name(tier, lang)
+        hover = [
+            t("prioritas.areas_hover", tier=name, n=int(n), total=int(total))
+            + f" ({i18n.format_percent(p, lang)})"
+            for n, total, p in zip(
+                data_[f"jumlah_{tier}"],
+                data_["jumlah_perpustakaan"],
+                data_[f"porsi_{tier}"],
+                strict=True,
+            )
+        ]
+        fig.add_bar(
+            x=data_[f"porsi_{tier}"],
+            y=labels,
+            orientation="h",
+            name=name,
+            marker={"color": TIER_COLOURS[tier], "pattern": {"shape": patterns[tier]}},
+            customdata=hover,
+            hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+        )
+    bound = [at_least(v, lang) for v in data_["batas_bawah"]]
+    fig.add_scatter(
+        x=data_["batas_bawah"],
+        y=labels,
+        mode="markers",
+        name=t("prioritas.areas_bound"),
+        marker={"symbol": "line-ns-open", "size": 18, "color": "#1f1f1f", "line": {"width": 3}},
+        customdata=bound,
+        hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+    )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_xaxes(title=t("prioritas.areas_axis"), range=[0, 100], ticksuffix="%")
+    fig.update_yaxes(type="category", automargin=True)
+    return _fig_layout(fig, lang, max(300, 26 * len(data_) + 90))

@@ -1,0 +1,326 @@
+"""The Prioritas page's drawing: the window, the counts, the list, the areas and the quadrant."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from kpi import coaching, i18n
+from kpi.periods import parse_period
+from kpi.ui import data, plot
+from kpi.ui.context import PageContext
+from kpi.ui.filters import month_span
+from kpi.ui.literal import md
+from kpi.ui.prioritas.loads import (
+    EvalKey,
+    Priorities,
+    _area_bars,
+    _default_window,
+    _library_table,
+    _priorities,
+    _quadrant_chart,
+    _rollup,
+)
+from kpi.ui.prioritas.tables import (
+    AREA_LEVELS,
+    BASES,
+    BASIS_KEY,
+    LEVELS,
+    PROFILE_PAGE,
+    TIERS,
+    WINDOWS,
+    XLSX_MIME,
+    area_contacts,
+    area_list,
+    area_table,
+    at_least,
+    export_settings,
+    export_table,
+    export_xlsx,
+    filter_libraries,
+    profile_url,
+)
+
+
+def _page_link(kode: str, tingkat: str, label: str, url: str) -> None:
+    """An in-app link to the profile; a plain link while the Profil page is not registered."""
+    try:
+        st.page_link(
+            PROFILE_PAGE,
+            label=label,
+            icon=":material/open_in_new:",
+            query_params={"kode": kode, "tingkat": tingkat},
+        )
+    except StreamlitAPIException:
+        st.markdown(f"[{label}]({url})")
+
+
+def _window_control(ctx: PageContext, default: int) -> int:
+    # ctx.t is bound to this run's language: format_func may be called outside the run (AppTest)
+    t = ctx.t
+    options = sorted({*WINDOWS, default})
+    return int(
+        st.radio(
+            t("prioritas.window"),
+            options,
+            index=options.index(default),
+            format_func=lambda n: t("prioritas.window_option", n=n),
+            horizontal=True,
+            key="prio_window",
+            help=t("prioritas.window_help"),
+        )
+    )
+
+
+def _metrics(ctx: PageContext, frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
+    t, num = ctx.t, ctx.num
+    counts = frame["tier"].value_counts()
+    edges = settings.get("tier") or {}
+    p1, p2, pantau = (
+        float(edges.get(k, d)) for k, d in (("prioritas_1", 5), ("prioritas_2", 3), ("pantau", 1))
+    )
+    helps = {
+        "prioritas_1": t("prioritas.tier_help.prioritas_1", min=p1),
+        "prioritas_2": t("prioritas.tier_help.prioritas_2", min=p2, max=p1),
+        "pelaporan": t("prioritas.tier_help.pelaporan"),
+        "pantau": t("prioritas.tier_help.pantau", min=pantau, max=p2),
+    }
+    cols = st.columns(len(TIERS) + 1)
+    for col, tier in zip(cols, TIERS, strict=False):
+        col.metric(t(f"tier.{tier}"), num(int(counts.get(tier, 0))), help=helps[tier])
+    unflagged = int(frame["tier"].isna().sum())
+    cols[-1].metric(
+        t("prioritas.evaluated"),
+        num(len(frame)),
+        help=t("prioritas.evaluated_help", n=num(unflagged)),
+    )
+
+
+def _how(ctx: PageContext, settings: Mapping[str, Any]) -> None:
+    t = ctx.t
+    rules = [
+        t(
+            "prioritas.how_rule",
+            aturan=t(f"prioritas.rule.{r}"),
+            poin=float((settings.get(r) or {}).get("poin", 0)),
+        )
+        for r in coaching.RULES
+        if r != "D"
+    ]
+    edges = settings.get("tier") or {}
+    with st.expander(t("prioritas.how")):
+        st.markdown(
+            t(
+                "prioritas.how_text",
+                aturan="; ".join(rules),
+                p1=float(edges.get("prioritas_1", 5)),
+                p2=float(edges.get("prioritas_2", 3)),
+                pantau=float(edges.get("pantau", 1)),
+                bulan=int(settings.get("bulan_bergabung_minimum", 6)),
+            )
+        )
+
+
+def render(ctx: PageContext) -> None:
+    """The whole page."""
+    view, t, lang = ctx.view, ctx.t, ctx.lang
+    ctx.title(t("prioritas.title"), t("prioritas.intro"))
+    if view.last_month is None:
+        st.info(t("empty.no_data"))
+        return
+    store = ctx.store
+    months = _window_control(ctx, _default_window(store))
+    frame = data.evaluation(view, months)
+    if frame.empty:
+        st.info(t("prioritas.empty.no_libraries"))
+        return
+    end = view.period.last.strftime("%Y-%m")
+    key: EvalKey = (end, months, data.filter_key(view.filters))
+    bundle = _priorities(store, key, frame)
+    win = parse_period(bundle.window) if bundle.window else view.period
+    st.caption(
+        t(
+            "prioritas.window_caption",
+            awal=i18n.format_month(win.first, lang),
+            akhir=i18n.format_month(win.last, lang),
+            n=win.months,
+        )
+    )
+    d_window = frame.attrs.get("window_pelaporan")
+    if d_window != bundle.window:
+        if d_window:
+            st.caption(t("prioritas.d_closed", bulan=month_span(parse_period(str(d_window)), lang)))
+        else:
+            st.caption(t("prioritas.d_none"))
+    _metrics(ctx, frame, bundle.settings)
+
+    if bundle.rows.empty:
+        st.info(t("prioritas.empty.nothing_flagged"))
+    else:
+        _list_section(ctx, key, bundle, frame)
+        _areas_section(ctx, key, bundle, frame)
+    _quadrant_section(ctx, key, frame)
+    _how(ctx, bundle.settings)
+
+
+def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.DataFrame) -> None:
+    store, view, lang, t, num = ctx.store, ctx.view, ctx.lang, ctx.t, ctx.num
+    st.subheader(t("prioritas.list"))
+    c_level, c_tier, c_rule = st.columns([1.2, 2, 2])
+    level = c_level.radio(
+        t("prioritas.level"),
+        LEVELS,
+        format_func=lambda v: t(f"prioritas.level.{v}"),
+        key="prio_level",
+    )
+    tiers = c_tier.multiselect(
+        t("prioritas.tiers"),
+        TIERS,
+        default=list(TIERS),
+        format_func=lambda v: t(f"tier.{v}"),
+        key="prio_tiers",
+    )
+    rules = c_rule.multiselect(
+        t("prioritas.rules"),
+        coaching.RULES,
+        format_func=lambda v: t(f"prioritas.rule.{v}"),
+        key="prio_rules",
+        help=t("prioritas.rules_help"),
+        placeholder=t("filter.all"),
+    )
+    link_label = t("prioritas.open_profile")
+    if level == "perpustakaan":
+        rows = filter_libraries(bundle.rows, tiers, rules)
+        st.caption(t("prioritas.shown", n=num(len(rows)), m=num(len(bundle.rows))))
+        if rows.empty:
+            st.info(t("prioritas.empty.no_match"))
+            return
+        table = _library_table(store, key, lang, tuple(tiers), tuple(rules), view.periode, rows)
+        config = {
+            "no": st.column_config.NumberColumn(t("prioritas.col.no"), format="%d", width="small"),
+            "tier": st.column_config.TextColumn(t("prioritas.col.tier")),
+            "points": st.column_config.NumberColumn(
+                t("prioritas.col.points"), format="%d", width="small"
+            ),
+            "nama": st.column_config.TextColumn(t("prioritas.col.nama")),
+            "reasons": st.column_config.TextColumn(t("prioritas.col.reasons"), width="large"),
+            "skor": st.column_config.TextColumn(t("prioritas.col.skor"), width="small"),
+            "quadrant": st.column_config.TextColumn(t("prioritas.col.quadrant")),
+            "provinsi": st.column_config.TextColumn(t("prioritas.col.provinsi")),
+            "kabupaten_kota": st.column_config.TextColumn(t("prioritas.col.kabupaten_kota")),
+            "jenis": st.column_config.TextColumn(t("prioritas.col.jenis")),
+            "profil": st.column_config.LinkColumn(
+                t("prioritas.col.profile"), display_text=link_label
+            ),
+        }
+        chosen, contacts = rows, bundle.contacts
+    else:
+        basis = str(st.session_state.get(BASIS_KEY, "semua"))
+        if basis not in BASES:
+            basis = "semua"
+        roll = area_list(_rollup(store, key, level, basis, frame), bundle.rows, level, tiers, rules)
+        st.caption(t("prioritas.shown_areas", n=num(len(roll))))
+        if roll.empty:
+            st.info(t("prioritas.empty.no_match"))
+            return
+        table = area_table(roll, level, lang, view.periode)
+        config = {
+            "no": st.column_config.NumberColumn(t("prioritas.col.no"), format="%d", width="small"),
+            "nama": st.column_config.TextColumn(t(f"prioritas.col.{level}")),
+            "provinsi": st.column_config.TextColumn(t("prioritas.col.provinsi")),
+            "at_least": st.column_config.TextColumn(
+                t("prioritas.col.at_least"), width="medium", help=t("prioritas.col.at_least_help")
+            ),
+            "share": st.column_config.TextColumn(t(f"prioritas.col.share.{basis}")),
+            "concerned": st.column_config.NumberColumn(t("prioritas.col.concerned"), format="%d"),
+            "libraries": st.column_config.NumberColumn(t("prioritas.col.libraries"), format="%d"),
+            "prioritas_1": st.column_config.NumberColumn(t("tier.prioritas_1"), format="%d"),
+            "prioritas_2": st.column_config.NumberColumn(t("tier.prioritas_2"), format="%d"),
+            "pelaporan": st.column_config.NumberColumn(t("tier.pelaporan"), format="%d"),
+            "pantau": st.column_config.NumberColumn(t("tier.pantau"), format="%d"),
+            "own_tier": st.column_config.TextColumn(t("prioritas.col.own_tier")),
+            "own_reasons": st.column_config.TextColumn(
+                t("prioritas.col.own_reasons"), width="large"
+            ),
+            "profil": st.column_config.LinkColumn(
+                t("prioritas.col.profile"), display_text=link_label
+            ),
+        }
+        chosen, contacts = roll, area_contacts(bundle.contacts, roll)
+    st.dataframe(table, column_config=config, hide_index=True, width="stretch", key="prio_table")
+
+    settings = export_settings(bundle, view, level, tiers, rules)
+    st.download_button(
+        t("prioritas.export"),
+        # built on click, in its own thread: writing a workbook of thousands of rows takes a while
+        data=lambda: export_xlsx(export_table(chosen, level, lang), settings, lang, contacts),
+        file_name=f"prioritas-pembinaan_{level}_{bundle.window.replace('..', '_')}_{lang}.xlsx",
+        mime=XLSX_MIME,
+        icon=":material/download:",
+        help=t("prioritas.export_help"),
+        on_click="ignore",
+        key="prio_export",
+    )
+
+
+def _areas_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.DataFrame) -> None:
+    store, view, lang, t = ctx.store, ctx.view, ctx.lang, ctx.t
+    st.subheader(t("prioritas.areas"))
+    st.caption(t("prioritas.areas_intro"))
+    c_level, c_basis = st.columns([1, 2])
+    level = c_level.radio(
+        t("prioritas.areas_level"),
+        AREA_LEVELS,
+        format_func=lambda v: t(f"prioritas.level.{v}"),
+        horizontal=True,
+        key="prio_area_level",
+    )
+    basis = c_basis.radio(
+        t("prioritas.basis"),
+        BASES,
+        format_func=lambda v: t(f"prioritas.basis.{v}"),
+        horizontal=True,
+        key=BASIS_KEY,
+        help=t("prioritas.basis_help"),
+    )
+    roll = _rollup(store, key, level, basis, frame)
+    ranked = roll[roll["jumlah_perlu"] > 0]
+    if ranked.empty:
+        st.info(t(f"prioritas.areas_none.{basis}"))
+        return
+    plot.chart(
+        _area_bars(store, key, lang, level, basis, roll),
+        width="stretch",
+        key="prio_area_bars",
+    )
+    st.caption(t("prioritas.areas_links"))
+    for row in ranked.head(5).itertuples(index=False):
+        label = t(
+            "prioritas.areas_link",
+            n=int(row.peringkat),
+            nama=md(row.nama),
+            p=at_least(row.batas_bawah, lang),
+            k=int(row.jumlah_perlu),
+            m=int(row.jumlah_perpustakaan),
+        )
+        _page_link(
+            str(row.kode), level, label, profile_url(str(row.kode), level, view.periode, lang)
+        )
+
+
+def _quadrant_section(ctx: PageContext, key: EvalKey, frame: pd.DataFrame) -> None:
+    store, lang, t, num = ctx.store, ctx.lang, ctx.t, ctx.num
+    st.subheader(t("prioritas.quadrant"))
+    st.caption(t("prioritas.quadrant_intro"))
+    placed = frame["quadrant"].notna() & frame["skor_tahun_lalu"].notna()
+    if not placed.any():
+        st.info(t("prioritas.quadrant_none"))
+        return
+    plot.chart(_quadrant_chart(store, key, lang, frame), width="stretch", key="prio_quadrant")
+    missing = int((~placed).sum())
+    if missing:
+        st.caption(t("prioritas.quadrant_missing", n=num(missing)))

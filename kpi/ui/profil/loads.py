@@ -1,0 +1,131 @@
+"""What the Profil page reads, kept per data version (kpi.ui.cache), and the place the URL names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kpi import compute, i18n
+from kpi import profile as prof
+from kpi.catalogue import catalogue
+from kpi.compute import Filters
+from kpi.periods import add_months, parse_period
+from kpi.store import Store
+from kpi.ui.cache import cached
+from kpi.ui.profil.figures import (
+    trends_figure,
+)
+
+TREND_MONTHS = 36
+HISTORY_POINTS = 5  # the window ends of the flag history: the period end and 4 quarters before
+TREND_COLUMNS: tuple[str, ...] = ("kunjungan", "peminjaman", "kegiatan", "peserta")
+# an area also shows its new members and how many of its libraries reported each month
+AREA_TREND_COLUMNS: tuple[str, ...] = (*TREND_COLUMNS, "anggota_baru", "perpustakaan_melapor")
+PEER_COLUMNS: tuple[str, ...] = (
+    "skor",
+    "kelengkapan_laporan",
+    "kunjungan_per_1000",
+    "cakupan_anggota",
+    "kegiatan_per_bulan",
+    "peserta_per_kegiatan",
+    "rasio_manfaat",
+)
+STAGE_NAMES: tuple[str, ...] = ("Aware", "Appeal", "Ask", "Act", "Advocate")
+
+
+@cached(max_entries=4)
+def _index(store: Store) -> pd.DataFrame:
+    return prof.library_index(store)
+
+
+@cached(max_entries=256)
+def _place(store: Store, tingkat: str, kode: str) -> dict[str, Any] | None:
+    return prof.find_place(store, tingkat, kode)
+
+
+@cached(max_entries=64)
+def _series(
+    store: Store, place: tuple[str, str], first: date, last: date, fkey: tuple
+) -> pd.DataFrame:
+    p = {"tingkat": place[0], "kode": place[1]}
+    return prof.monthly_series(store, p, first, last, Filters(*fkey))
+
+
+@cached(max_entries=32)
+def _funnel(store: Store, level: str, periode: str, fkey: tuple) -> pd.DataFrame:
+    return compute.funnel_5a(store, level, periode, Filters(*fkey))
+
+
+@cached(max_entries=32)
+def _ciel(store: Store, level: str, periode: str, fkey: tuple) -> pd.DataFrame:
+    return compute.ciel(store, level, periode, Filters(*fkey))
+
+
+@cached(max_entries=64)
+def _context(store: Store, kodes: tuple[str, ...]) -> pd.DataFrame:
+    return prof.context_indicators(store, kodes)
+
+
+def requested() -> tuple[str, str | None]:
+    """The place the URL asks for: (tingkat, kode or None). Without ``tingkat``, a 2-digit code
+    is a province, a 4-digit one a kab/kota, anything else a library.
+    """
+    kode = st.query_params.get("kode")
+    kode = kode.strip() if kode else None
+    tingkat = st.query_params.get("tingkat")
+    if tingkat not in prof.TINGKAT:
+        tingkat = prof.guess_tingkat(kode) if kode else "perpustakaan"
+    return tingkat, kode or None
+
+
+def unknown_message(tingkat: str, kode: str, lang: str) -> str:
+    """What to say about a code the store does not know (the code shown as code, never as
+    markdown: it comes from the URL)."""
+    shown = "".join(ch for ch in str(kode)[:60] if ch.isprintable() and ch != "`")
+    level = i18n.t(f"profil.tingkat.{tingkat}", lang).lower()
+    return i18n.t("profil.unknown", lang, kode=f"`{shown}`", tingkat=level)
+
+
+def place(store: Store, tingkat: str, kode: str) -> dict[str, Any] | None:
+    return _place(store, tingkat, kode)
+
+
+def _open(tingkat: str, kode: str) -> None:
+    st.query_params["tingkat"] = tingkat
+    st.query_params["kode"] = kode
+
+
+def _level(p: Mapping[str, Any]) -> str:
+    return str(p["tingkat"])
+
+
+@cached(max_entries=64)
+def _trends(
+    store: Store, place: tuple[str, str], periode: str, fkey: tuple, lang: str
+) -> dict | None:
+    """The trends figure of a place, as its dict (None without any report in the months
+    shown); subplots are slow to build, so the figure itself is cached per data version.
+    """
+    period = parse_period(periode)
+    first = add_months(period.last, -(TREND_MONTHS - 1))
+    series = _series(store, place, first, period.last, fkey)
+    if series.empty or int(series["perpustakaan_melapor"].sum()) == 0:
+        return None
+    cat = catalogue()
+    columns = TREND_COLUMNS if place[0] == "perpustakaan" else AREA_TREND_COLUMNS
+    titles = {
+        c: i18n.t("profil.trend.melapor", lang)
+        if c == "perpustakaan_melapor"
+        else cat[c].nama(lang)
+        for c in columns
+    }
+    return trends_figure(series, titles, lang, period).to_dict()
+
+
+def _own_row(frame: pd.DataFrame, kode: str) -> pd.Series | None:
+    own = frame[frame["kode"].astype(str) == str(kode)]
+    return own.iloc[0] if len(own) else None
