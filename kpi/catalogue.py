@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from kpi.columns import INDICATOR_COLUMNS, JENIS_PERPUSTAKAAN
+from kpi.vocab import Rule
 
 CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue.yaml"
 
@@ -414,7 +415,7 @@ def parse(data: Mapping[str, Any]) -> Catalogue:
     skor = dict(data.get("skor") or {})
     issues.extend(validate_skor(skor, ids, "skor"))
     pembinaan = dict(data.get("pembinaan") or {})
-    for kpi_id in (pembinaan.get("R3") or {}).get("kpi", []):
+    for kpi_id in (pembinaan.get(Rule.R3) or {}).get("kpi", []):
         if kpi_id not in ids:
             issues.append(Issue(kpi_id, "listed in pembinaan.R3 but not defined"))
     penutupan = dict(data.get("penutupan") or {})

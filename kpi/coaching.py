@@ -47,24 +47,24 @@ from kpi.periods import Period, add_months, months_between, parse_period, window
 from kpi.score import bands_of, scored_table
 from kpi.score import get_settings as get_score_settings
 from kpi.store import Store, consistent
+from kpi.vocab import (
+    AREA_LEVELS,
+    BASES,
+    RULES,
+    SCORE_RULES,
+    TIER_ORDER,
+    TIERS,
+    Band,
+    Quadrant,
+    Rule,
+    Tier,
+)
+from kpi.vocab import QUADRANTS as QUADRANTS
 
 if TYPE_CHECKING:
     from kpi.access import Principal
 
 SETTINGS_KEY = "pembinaan"
-RULES: tuple[str, ...] = ("D", "R1", "R2", "R3", "R4", "R5", "R6", "Q")
-TIERS: tuple[str, ...] = ("pelaporan", "prioritas_1", "prioritas_2", "pantau")
-# the order of the list handed to field teams
-TIER_ORDER: dict[str, int] = {"prioritas_1": 0, "prioritas_2": 1, "pelaporan": 2, "pantau": 3}
-QUADRANTS: tuple[str, ...] = ("teladan", "waspada", "berkembang", "prioritas")
-# the rules that read the score: together they count once (the largest of their points)
-SCORE_RULES: tuple[str, ...] = ("R1", "R4", "Q")
-# what the roll-up's share counts: every coaching need, performance only, reporting only
-BASES: dict[str, tuple[str, ...]] = {
-    "semua": ("prioritas_1", "prioritas_2", "pelaporan"),
-    "kinerja": ("prioritas_1", "prioritas_2"),
-    "pelaporan": ("pelaporan",),
-}
 
 
 def default_settings(cat: Catalogue | None = None) -> dict[str, Any]:
@@ -94,12 +94,12 @@ def save_settings(
 
 def tier_of(points: float, settings: Mapping[str, Any]) -> str | None:
     t = settings.get("tier") or {}
-    if points >= t.get("prioritas_1", 5):
-        return "prioritas_1"
-    if points >= t.get("prioritas_2", 3):
-        return "prioritas_2"
-    if points >= t.get("pantau", 1):
-        return "pantau"
+    if points >= t.get(Tier.PRIORITAS_1, 5):
+        return Tier.PRIORITAS_1
+    if points >= t.get(Tier.PRIORITAS_2, 3):
+        return Tier.PRIORITAS_2
+    if points >= t.get(Tier.PANTAU, 1):
+        return Tier.PANTAU
     return None
 
 
@@ -108,8 +108,8 @@ def quadrant_of(x: float | None, y: float | None) -> str | None:
     if x is None or y is None or _nan(x) or _nan(y):
         return None
     if x >= 0:
-        return "teladan" if y >= 0 else "waspada"
-    return "berkembang" if y >= 0 else "prioritas"
+        return Quadrant.TELADAN if y >= 0 else Quadrant.WASPADA
+    return Quadrant.BERKEMBANG if y >= 0 else Quadrant.PRIORITAS
 
 
 _ID_SEPARATORS = str.maketrans({",": ".", ".": ","})
@@ -316,7 +316,7 @@ def rule_inputs(
     )
     closed = closing.last_closed(store, today) if isinstance(closed_until, _Auto) else closed_until
     d_win = reporting_window(win, closed)
-    last_n = int((s.get("D") or {}).get("bulan_terakhir", 2))
+    last_n = int((s.get(Rule.D) or {}).get("bulan_terakhir", 2))
     if d_win is None:  # no closed month in the window: rule D has nothing to count yet
         for c in ("bulan_diharapkan", "bulan_dilaporkan", "diharapkan_akhir", "dilaporkan_akhir"):
             out[c] = 0.0
@@ -371,7 +371,7 @@ def rule_inputs(
         for d in first.tolist()
     ]
 
-    r3 = s.get("R3") or {}
+    r3 = s.get(Rule.R3) or {}
     r3_ids = list(r3.get("kpi", ["kunjungan", "kegiatan"]))
     # each KPI's own minimum base (catalogue data)
     gr = growth(store, "perpustakaan", Period("bulan", end, end), filters, r3_ids, None, cat)
@@ -413,7 +413,7 @@ def apply_rules(
     inputs: pd.DataFrame,
     settings: Mapping[str, Any],
     *,
-    lowest_band: str = "merah",
+    lowest_band: str = Band.MERAH,
     cat: Catalogue | None = None,
 ) -> pd.DataFrame:
     """Rules D, R1-R6 and Q on the figures of ``rule_inputs``: adds tier, points, quadrant and
@@ -423,17 +423,17 @@ def apply_rules(
     end: date = inputs.attrs.get("end") or date.today()
     period_label = str(inputs.attrs.get("window", ""))
     d_label = inputs.attrs.get("window_pelaporan", period_label)
-    r3_ids = list(inputs.attrs.get("r3") or (s.get("R3") or {}).get("kpi", []))
-    d_cfg = s.get("D") or {}
+    r3_ids = list(inputs.attrs.get("r3") or (s.get(Rule.R3) or {}).get("kpi", []))
+    d_cfg = s.get(Rule.D) or {}
     last_n = int(d_cfg.get("bulan_terakhir", 2))
     min_complete = float(d_cfg.get("kelengkapan_minimum", 80))
     min_age = int(s.get("bulan_bergabung_minimum", 6))
     pts = {r: float((s.get(r) or {}).get("poin", 0)) for r in RULES}
-    r2_min = float((s.get("R2") or {}).get("capaian_minimum", 60))
-    r3_max = float((s.get("R3") or {}).get("perubahan_maksimum", -20))
-    r4_share = float((s.get("R4") or {}).get("persen_terbawah", 20)) / 100.0
-    r5_n = int((s.get("R5") or {}).get("bulan_berturut", 3))
-    r6_gap = float((s.get("R6") or {}).get("selisih_minimum", 30))
+    r2_min = float((s.get(Rule.R2) or {}).get("capaian_minimum", 60))
+    r3_max = float((s.get(Rule.R3) or {}).get("perubahan_maksimum", -20))
+    r4_share = float((s.get(Rule.R4) or {}).get("persen_terbawah", 20)) / 100.0
+    r5_n = int((s.get(Rule.R5) or {}).get("bulan_berturut", 3))
+    r6_gap = float((s.get(Rule.R6) or {}).get("selisih_minimum", 30))
 
     def col(name: str) -> list[Any]:
         return inputs[name].tolist() if name in inputs.columns else [None] * len(inputs)
@@ -470,7 +470,7 @@ def apply_rules(
             n_missing = int(v_expected[i] - v_reported[i])
             rs.append(
                 reason(
-                    "D",
+                    Rule.D,
                     {
                         "n": n_missing,
                         "m": int(v_expected[i]),
@@ -482,7 +482,7 @@ def apply_rules(
                     {"n": n_missing, "m": int(v_expected[i])},
                 )
             )
-            tiers.append("pelaporan")
+            tiers.append(Tier.PELAPORAN)
             points.append(0.0)
             quadrants.append(None)
             reasons.append(rs)
@@ -491,14 +491,14 @@ def apply_rules(
         skor = v_skor[i]
         weak: dict[str, dict[str, Any]] = {}  # R1, R4, Q: one weakness, one reason
         if not _nan(skor) and v_band[i] == lowest_band:
-            weak["R1"] = {"band": v_band[i]}
+            weak[Rule.R1] = {"band": v_band[i]}
         for kpi_id, cap, akt, tgt in v_cap[i] or []:
             if cap < r2_min:
-                hit.add("R2")
+                hit.add(Rule.R2)
                 name = {"id": cat[kpi_id].nama_id, "en": cat[kpi_id].nama_en}
                 rs.append(
                     reason(
-                        "R2",
+                        Rule.R2,
                         {
                             "kpi": kpi_id,
                             "p": _num(cap),
@@ -514,11 +514,11 @@ def apply_rules(
             for kpi_id in r3_ids:
                 change = v_gr[f"{kpi_id}_yoy"][i]
                 if not _nan(change) and change <= r3_max:
-                    hit.add("R3")
+                    hit.add(Rule.R3)
                     name = {"id": cat[kpi_id].nama_id, "en": cat[kpi_id].nama_en}
                     rs.append(
                         reason(
-                            "R3",
+                            Rule.R3,
                             {
                                 "kpi": kpi_id,
                                 "p": _num(change),
@@ -532,20 +532,22 @@ def apply_rules(
         cd = v_cume[i]
         if not _nan(cd) and cd <= r4_share + 1e-12:
             prov = str(v_prov[i]) if v_prov[i] is not None else ""
-            weak["R4"] = {"persentil": _num(100 * cd), "provinsi": prov}
+            weak[Rule.R4] = {"persentil": _num(100 * cd), "provinsi": prov}
         zero = v_zero[i]
         if not _nan(zero) and zero >= r5_n:
-            hit.add("R5")
-            rs.append(reason("R5", {"n": int(zero), "periode": period_label}))
+            hit.add(Rule.R5)
+            rs.append(reason(Rule.R5, {"n": int(zero), "periode": period_label}))
         ci = v_ciel[i]
         if not _nan(ci) and not _nan(skor) and ci - skor >= r6_gap:
-            hit.add("R6")
-            rs.append(reason("R6", {"ciel": _num(ci), "s": _num(skor), "selisih": _num(ci - skor)}))
+            hit.add(Rule.R6)
+            rs.append(
+                reason(Rule.R6, {"ciel": _num(ci), "s": _num(skor), "selisih": _num(ci - skor)})
+            )
         quad = None
         if judged and not _nan(skor) and not _nan(v_median[i]) and not _nan(v_prev[i]):
             quad = quadrant_of(skor - v_median[i], skor - v_prev[i])
-        if quad == "prioritas":
-            weak["Q"] = {"median": _num(v_median[i]), "s_tahun_lalu": _num(v_prev[i])}
+        if quad == Quadrant.PRIORITAS:
+            weak[Rule.Q] = {"median": _num(v_median[i]), "s_tahun_lalu": _num(v_prev[i])}
         if weak:
             # first: the score is the headline of a library's weakness
             rs.insert(0, weak_score_reason(weak, skor, pts, period_label, round(100 * r4_share)))
@@ -587,9 +589,9 @@ def weak_score_reason(
     values["poin"] = float(points.get(top, 0.0))
     out: dict[str, Any] = {"rule": top, "rules": fired}
     args = {
-        "R1": (),
-        "R4": (("batas", batas), ("provinsi", values.get("provinsi", ""))),
-        "Q": (("median", values.get("median")), ("s_lalu", values.get("s_tahun_lalu"))),
+        Rule.R1: (),
+        Rule.R4: (("batas", batas), ("provinsi", values.get("provinsi", ""))),
+        Rule.Q: (("median", values.get("median")), ("s_lalu", values.get("s_tahun_lalu"))),
     }
     for lang in ("id", "en"):
         bagian = ", ".join(_weak_part(r, lang, args[r]) for r in fired)
@@ -641,7 +643,7 @@ def evaluate(
         store, end, n_months, filters, settings=s, cat=cat, today=today, closed_until=closed_until
     )
     bands = bands_of(get_score_settings(store, cat))
-    out = apply_rules(inputs, s, lowest_band=bands[0].id if bands else "merah", cat=cat)
+    out = apply_rules(inputs, s, lowest_band=bands[0].id if bands else Band.MERAH, cat=cat)
     out.insert(2, "tingkat", "perpustakaan")
     out.attrs.update(inputs.attrs)
     out.attrs["settings"] = s
@@ -686,7 +688,7 @@ def rollup(
     ``confidence`` percent (default: the setting ``selang_kepercayaan`` given in ``frame``'s
     attrs, else 90), so that 2 of 3 does not outrank 40 of 60; ties by the number concerned.
     """
-    if level not in ("provinsi", "kabupaten_kota"):
+    if level not in AREA_LEVELS:
         raise ValueError("roll-up is to provinsi or kabupaten_kota")
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r} (one of {', '.join(BASES)})")
@@ -701,12 +703,12 @@ def rollup(
         cols += [f"jumlah_{t}" for t in TIERS] + [f"porsi_{t}" for t in TIERS]
         return pd.DataFrame(columns=cols)
     data = frame[frame[key].notna()]
-    tiers = data["tier"].fillna("tanpa_flag")
+    tiers = data["tier"].fillna(Tier.TANPA_TANDA)
     # libraries per area and tier (a crosstab, counted the quick way)
     counts = (
         pd.DataFrame({"g": data[key], "t": tiers}).groupby(["g", "t"]).size().unstack(fill_value=0)
     )
-    counts = counts.reindex(columns=[*TIERS, "tanpa_flag"], fill_value=0)
+    counts = counts.reindex(columns=[*TIERS, Tier.TANPA_TANDA], fill_value=0)
     total = counts.sum(axis=1)
     out = pd.DataFrame({"kode": counts.index.astype(str)})
     out["jumlah_perpustakaan"] = total.to_numpy()

@@ -24,8 +24,9 @@ from kpi.catalogue import MONTHLY_MEASURES, Catalogue, Kpi, Measure, catalogue
 from kpi.columns import INDICATOR_COLUMNS, JENIS_DUKUNGAN, JENIS_PERPUSTAKAAN
 from kpi.periods import Period, add_months, parse_period
 from kpi.store import Store, consistent
+from kpi.vocab import Level
 
-LEVELS: tuple[str, ...] = ("nasional", "provinsi", "kabupaten_kota", "perpustakaan")
+LEVELS: tuple[str, ...] = tuple(lv.value for lv in Level)
 NATIONAL_CODE = "00"
 
 # the code of the unit of each output row, per level

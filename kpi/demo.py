@@ -383,7 +383,7 @@ def _monthly(rng: np.random.Generator, reg: pd.DataFrame) -> pd.DataFrame:
         {
             "kode_perpustakaan": reg["kode_perpustakaan"].to_numpy()[li],
             "periode": periode.date,
-            "tanggal_lapor": (next_month + pd.to_timedelta(day[li, mi] - 1, unit="D")).date,
+            "tanggal_lapor": (next_month + pd.to_timedelta(day[li, mi] - 1, unit="days")).date,
             "jangkauan_sosialisasi": pd.array(
                 np.where(reports_aware[li], jangkauan[li, mi], np.nan), dtype="Int64"
             ),

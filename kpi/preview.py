@@ -28,9 +28,10 @@ from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
 from kpi.compute import Filters
 from kpi.periods import Period, parse_period
 from kpi.store import Store
+from kpi.vocab import POINT_TIERS, Band, Rule, Tier
 
 NO_BAND = "tanpa_skor"
-NO_TIER = "tanpa_tanda"
+NO_TIER = Tier.TANPA_TANDA
 BAND_ORDER: tuple[str, ...] = (*score.BAND_IDS, NO_BAND)
 TIER_ORDER: tuple[str, ...] = (*coaching.TIERS, NO_TIER)
 WINDOWS: tuple[int, ...] = (3, 6, 12)
@@ -50,9 +51,9 @@ def band_edges(settings: Mapping[str, Any]) -> tuple[float, float]:
 def bands_with_edges(lower: float, upper: float, top: float = 100.0) -> list[dict[str, Any]]:
     """merah [0, lower), kuning [lower, upper), hijau [upper, top] as stored in the settings."""
     return [
-        {"id": "merah", "dari": 0.0, "sampai": float(lower)},
-        {"id": "kuning", "dari": float(lower), "sampai": float(upper)},
-        {"id": "hijau", "dari": float(upper), "sampai": float(top)},
+        {"id": Band.MERAH, "dari": 0.0, "sampai": float(lower)},
+        {"id": Band.KUNING, "dari": float(lower), "sampai": float(upper)},
+        {"id": Band.HIJAU, "dari": float(upper), "sampai": float(top)},
     ]
 
 
@@ -116,19 +117,19 @@ def check_settings(
     s = pembinaan
     if int(_number(s.get("jendela_bulan")) or 0) not in WINDOWS:
         out.append(Problem("jendela"))
-    d = s.get("D") or {}
+    d = s.get(Rule.D) or {}
     last_n = _number(d.get("bulan_terakhir"))
     if last_n is None or not 1 <= last_n <= (_number(s.get("jendela_bulan")) or 12):
         out.append(Problem("bulan_terakhir"))
     d_min = _number(d.get("kelengkapan_minimum"))
     if d_min is None or not 0 <= d_min <= 100:
-        out.append(Problem("kelengkapan", {"nama": "D"}))
+        out.append(Problem("kelengkapan", {"nama": Rule.D}))
     for rule in coaching.RULES[1:]:
         poin = _number((s.get(rule) or {}).get("poin"))
         if poin is None or poin < 0:
             out.append(Problem("poin", {"aturan": rule}))
     tier = s.get("tier") or {}
-    p1, p2, pantau = (_number(tier.get(k)) for k in ("prioritas_1", "prioritas_2", "pantau"))
+    p1, p2, pantau = (_number(tier.get(k)) for k in POINT_TIERS)
     if p1 is None or p2 is None or pantau is None or not p1 > p2 > pantau > 0:
         out.append(Problem("tier"))
     return out
@@ -257,7 +258,7 @@ def tier_table(
         store, end, months, filters, settings=pembinaan, score_settings=skor, cat=cat
     )
     bands = score.bands_of(skor)
-    lowest = bands[0].id if bands else "merah"
+    lowest = bands[0].id if bands else Band.MERAH
     ruled = coaching.apply_rules(inputs, pembinaan, lowest_band=lowest, cat=cat)
     return pd.DataFrame({"kode": ruled["kode"].astype(str).to_numpy(), "tier": ruled["tier"]})
 

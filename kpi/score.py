@@ -42,13 +42,14 @@ from kpi.catalogue import (
 from kpi.compute import Filters, aggregate, resolve_targets
 from kpi.periods import Period, parse_period
 from kpi.store import Store, consistent
+from kpi.vocab import BANDS
 
 if TYPE_CHECKING:
     from kpi.access import Principal
 
 SETTINGS_KEY = "skor"
 SCORE_ID = "skor"  # the score asked for like a KPI (python -m kpi kpis --kpi skor)
-BAND_IDS: tuple[str, ...] = ("merah", "kuning", "hijau")
+BAND_IDS: tuple[str, ...] = BANDS
 
 
 def default_settings(cat: Catalogue | None = None) -> dict[str, Any]:

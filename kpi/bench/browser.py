@@ -62,6 +62,7 @@ from kpi.bench.server import (
     streamlit_server,
     tail,
 )
+from kpi.vocab import Tier
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -453,8 +454,8 @@ def _heavy_views(sample: Sample) -> list[View]:
 
     # the Prioritas list of one tier: the other tiers removed, the last removal timed
     tiers_label = _t("prioritas.tiers")
-    others = [_t(f"tier.{k}") for k in ("prioritas_2", "pelaporan")]
-    last = _t("tier.pantau")
+    others = [_t(f"tier.{k}") for k in (Tier.PRIORITAS_2, Tier.PELAPORAN)]
+    last = _t(f"tier.{Tier.PANTAU}")
 
     def prioritas_prepare(tab: Tab) -> Callable[[], None]:
         tab.open("impor")

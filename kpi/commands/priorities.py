@@ -23,6 +23,7 @@ import pandas as pd
 
 from kpi.columns import JENIS_PERPUSTAKAAN
 from kpi.store import Store, resolve_db_path
+from kpi.vocab import AREA_LEVELS, Basis, Level
 
 LIBRARY_KEYS = (
     "kode",
@@ -50,12 +51,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--window", type=int, choices=(3, 6, 12), help="months (default: setting, 12)")
     p.add_argument(
-        "--level", choices=("perpustakaan", "kabupaten_kota", "provinsi"), default="perpustakaan"
+        "--level",
+        choices=(Level.PERPUSTAKAAN.value, *(a.value for a in reversed(AREA_LEVELS))),
+        default=Level.PERPUSTAKAAN.value,
     )
     p.add_argument("--jenis", choices=JENIS_PERPUSTAKAAN, help="only libraries of this level")
     p.add_argument(
         "--basis",
-        choices=("semua", "kinerja", "pelaporan"),
+        choices=[b.value for b in Basis],
         default="semua",
         help="what the areas' share counts: every coaching need (default), P1+P2, or reporting",
     )

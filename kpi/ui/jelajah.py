@@ -27,6 +27,7 @@ from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View, period_label
 from kpi.ui.literal import html as esc
 from kpi.ui.literal import html_list
+from kpi.vocab import Band
 
 BAR_COLOUR = "#1b4f72"
 LINE_COLOURS = (
@@ -80,7 +81,7 @@ def band_css(label: object, lang: str) -> str:
     """The band's colour behind its (named) label in a table cell."""
     for band, colour in BAND_COLOURS.items():
         if label == band_label(band, lang):
-            text = "#1f1f1f" if band == "kuning" else "#ffffff"
+            text = "#1f1f1f" if band == Band.KUNING else "#ffffff"
             return f"background-color: {colour}; color: {text}"
     return ""
 

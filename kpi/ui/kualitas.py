@@ -30,6 +30,7 @@ from kpi.ui.jelajah import (
     xlsx_bytes,
 )
 from kpi.ui.literal import html_list
+from kpi.vocab import Band
 
 RULE_D = 80.0  # coaching rule D: completeness under 80% needs reporting coaching
 CHART_LIMIT = 40  # kab/kota: the chart shows the lowest ones, the table all of them
@@ -62,8 +63,8 @@ def completeness_chart(frame: pd.DataFrame, lang: str, limit: int | None = None)
     fig = go.Figure()
     below = rows["kelengkapan"] < RULE_D
     for mask, colour, key in (
-        (below, BAND_COLOURS["merah"], "kualitas.chart.below"),
-        (~below, BAND_COLOURS["hijau"], "kualitas.chart.above"),
+        (below, BAND_COLOURS[Band.MERAH], "kualitas.chart.below"),
+        (~below, BAND_COLOURS[Band.HIJAU], "kualitas.chart.above"),
     ):
         part = rows[mask]
         fig.add_bar(

@@ -28,6 +28,7 @@ from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
 from kpi.ui.literal import md
 from kpi.ui.maps import NO_DATA_COLOUR, TIER_COLOURS
+from kpi.vocab import Rule, Tier
 
 W = "pgw_"  # prefix of the settings widgets' session keys
 FLASH = "pg_flash"
@@ -35,17 +36,17 @@ CONFIRM = "pg_confirm_restore"
 BAND_BAR_COLOURS = {**BAND_COLOURS, preview.NO_BAND: NO_DATA_COLOUR}
 # rule -> its thresholds (besides the points), with their widget ranges (min, max, step)
 RULE_PARAMS: dict[str, dict[str, tuple[float, float, float]]] = {
-    "D": {"bulan_terakhir": (1, 12, 1), "kelengkapan_minimum": (0, 100, 5)},
-    "R1": {},
-    "R2": {"capaian_minimum": (0, 100, 5)},
+    Rule.D: {"bulan_terakhir": (1, 12, 1), "kelengkapan_minimum": (0, 100, 5)},
+    Rule.R1: {},
+    Rule.R2: {"capaian_minimum": (0, 100, 5)},
     # R3's minimum base is each KPI's own (catalogue data), not a setting
-    "R3": {"perubahan_maksimum": (-100, 0, 5)},
-    "R4": {"persen_terbawah": (1, 100, 5)},
-    "R5": {"bulan_berturut": (1, 12, 1)},
-    "R6": {"selisih_minimum": (0, 100, 5)},
-    "Q": {},
+    Rule.R3: {"perubahan_maksimum": (-100, 0, 5)},
+    Rule.R4: {"persen_terbawah": (1, 100, 5)},
+    Rule.R5: {"bulan_berturut": (1, 12, 1)},
+    Rule.R6: {"selisih_minimum": (0, 100, 5)},
+    Rule.Q: {},
 }
-TIER_KEYS = ("prioritas_1", "prioritas_2", "pantau")
+TIER_KEYS = (Tier.PRIORITAS_1, Tier.PRIORITAS_2, Tier.PANTAU)
 # the closing of months (kpi.closing): setting -> widget range (min, max, step)
 CLOSING_PARAMS: dict[str, tuple[float, float, float]] = {
     "tenggat_hari": (1, 31, 1),
@@ -265,7 +266,7 @@ def _init_widgets(
         cfg = pembinaan.get(rule) or {}
         for name in params:
             values[f"{W}{rule}_{name}"] = float(cfg.get(name, 0))
-        if rule != "D":
+        if rule != Rule.D:
             values[f"{W}{rule}_poin"] = float(cfg.get("poin", 0))
     tier = pembinaan.get("tier") or {}
     for k in TIER_KEYS:
@@ -309,7 +310,7 @@ def candidate(
         cfg = dict(pembinaan.get(rule) or {})
         for name in params:
             cfg[name] = _plain(ss[f"{W}{rule}_{name}"])
-        if rule != "D":
+        if rule != Rule.D:
             cfg["poin"] = _plain(ss[f"{W}{rule}_poin"])
         pembinaan[rule] = cfg
     pembinaan["tier"] = {k: _plain(ss[f"{W}tier_{k}"]) for k in TIER_KEYS}
@@ -434,7 +435,7 @@ def settings_form(lang: str) -> None:
                 st.markdown(f"**{t(f'pengaturan.rule.{rule}')}**")
                 for name, (lo, hi, step) in RULE_PARAMS[rule].items():
                     _number(t(f"pengaturan.param.{name}"), f"{W}{rule}_{name}", lo, hi, step)
-                if rule != "D":
+                if rule != Rule.D:
                     _number(t("pengaturan.pembinaan.poin"), f"{W}{rule}_poin", 0, 10, 1)
     st.markdown(f"**{t('pengaturan.tier.title')}**")
     cols = st.columns(3)

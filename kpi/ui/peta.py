@@ -25,6 +25,7 @@ from kpi.ui.data import filter_key
 from kpi.ui.filters import View
 from kpi.ui.literal import html as esc
 from kpi.ui.literal import md
+from kpi.vocab import Tier
 
 SCORE = "skor"
 PRIORITY = "prioritas"
@@ -171,7 +172,7 @@ def kabkota_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     out["h_tier"] = [
         i18n.t("peta.hover.own_tier", lang, tier=_tier_label(t, lang)) for t in out["tier"]
     ]
-    out["kategori"] = out["band"] if colour_by == "band" else out["tier"].fillna("tanpa_tanda")
+    out["kategori"] = out["band"] if colour_by == "band" else out["tier"].fillna(Tier.TANPA_TANDA)
     return out
 
 
@@ -254,7 +255,7 @@ def library_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     out["h_skor"] = _score_texts(out, lang)
     out["h_tier"] = [_tier_label(t, lang) for t in out["tier"]]
     out["h_alasan"] = [_reasons_text(r, lang) for r in out["reasons"]]
-    out["kategori"] = out["band"] if colour_by == "band" else out["tier"].fillna("tanpa_tanda")
+    out["kategori"] = out["band"] if colour_by == "band" else out["tier"].fillna(Tier.TANPA_TANDA)
     return out
 
 

@@ -35,10 +35,11 @@ from kpi.ui.filters import View, month_span
 from kpi.ui.literal import html as esc
 from kpi.ui.literal import md
 from kpi.ui.maps import TIER_COLOURS
+from kpi.vocab import Rule, Tier
 
 # the tiers in the order handed to field teams (coaching.TIER_ORDER), and the unflagged class
 TIERS: tuple[str, ...] = tuple(sorted(coaching.TIER_ORDER, key=coaching.TIER_ORDER.__getitem__))
-NO_FLAG = "tanpa_tanda"
+NO_FLAG = Tier.TANPA_TANDA
 LEVELS: tuple[str, ...] = ("perpustakaan", "kabupaten_kota", "provinsi")
 AREA_LEVELS: tuple[str, ...] = ("kabupaten_kota", "provinsi")
 # what the areas' ranking counts (coaching.BASES): every need, performance only, reporting only
@@ -47,10 +48,10 @@ BASIS_KEY = "prio_basis"
 WINDOWS: tuple[int, ...] = (3, 6, 12)
 # marker shapes per tier, so the quadrant chart reads without colour too
 TIER_SYMBOLS = {
-    "prioritas_1": "diamond",
-    "prioritas_2": "square",
-    "pantau": "triangle-up",
-    "pelaporan": "x",
+    Tier.PRIORITAS_1: "diamond",
+    Tier.PRIORITAS_2: "square",
+    Tier.PANTAU: "triangle-up",
+    Tier.PELAPORAN: "x",
     NO_FLAG: "circle",
 }
 QUADRANT_NUMERALS = {"teladan": "I", "waspada": "II", "berkembang": "III", "prioritas": "IV"}
@@ -232,10 +233,10 @@ def area_table(
             "share": [i18n.format_percent(v, lang) for v in roll["porsi_perlu"]],
             "concerned": roll["jumlah_perlu"].astype(int).to_numpy(),
             "libraries": roll["jumlah_perpustakaan"].astype(int).to_numpy(),
-            "prioritas_1": roll["jumlah_prioritas_1"].astype(int).to_numpy(),
-            "prioritas_2": roll["jumlah_prioritas_2"].astype(int).to_numpy(),
-            "pelaporan": roll["jumlah_pelaporan"].astype(int).to_numpy(),
-            "pantau": roll["jumlah_pantau"].astype(int).to_numpy(),
+            Tier.PRIORITAS_1: roll["jumlah_prioritas_1"].astype(int).to_numpy(),
+            Tier.PRIORITAS_2: roll["jumlah_prioritas_2"].astype(int).to_numpy(),
+            Tier.PELAPORAN: roll["jumlah_pelaporan"].astype(int).to_numpy(),
+            Tier.PANTAU: roll["jumlah_pantau"].astype(int).to_numpy(),
             "own_tier": own_tier,
             "own_reasons": [reasons_text(r, lang) for r in roll["sendiri_reasons"]],
             "provinsi": roll["provinsi"].to_numpy(),
@@ -498,7 +499,7 @@ def area_bars(
     if (data_["tingkat"] == "provinsi").all():
         labels = [esc(n) for n in data_["nama"]]
     fig = go.Figure()
-    patterns = {"prioritas_1": "", "prioritas_2": "/", "pelaporan": "x"}
+    patterns = {Tier.PRIORITAS_1: "", Tier.PRIORITAS_2: "/", Tier.PELAPORAN: "x"}
     for tier in tiers:
         name = _tier_name(tier, lang)
         hover = [
@@ -616,13 +617,14 @@ def _metrics(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
     counts = frame["tier"].value_counts()
     edges = settings.get("tier") or {}
     p1, p2, pantau = (
-        float(edges.get(k, d)) for k, d in (("prioritas_1", 5), ("prioritas_2", 3), ("pantau", 1))
+        float(edges.get(k, d))
+        for k, d in ((Tier.PRIORITAS_1, 5), (Tier.PRIORITAS_2, 3), (Tier.PANTAU, 1))
     )
     helps = {
-        "prioritas_1": t("prioritas.tier_help.prioritas_1", min=p1),
-        "prioritas_2": t("prioritas.tier_help.prioritas_2", min=p2, max=p1),
-        "pelaporan": t("prioritas.tier_help.pelaporan"),
-        "pantau": t("prioritas.tier_help.pantau", min=pantau, max=p2),
+        Tier.PRIORITAS_1: t("prioritas.tier_help.prioritas_1", min=p1),
+        Tier.PRIORITAS_2: t("prioritas.tier_help.prioritas_2", min=p2, max=p1),
+        Tier.PELAPORAN: t("prioritas.tier_help.pelaporan"),
+        Tier.PANTAU: t("prioritas.tier_help.pantau", min=pantau, max=p2),
     }
     cols = st.columns(len(TIERS) + 1)
     for col, tier in zip(cols, TIERS, strict=False):
@@ -644,7 +646,7 @@ def _how(settings: Mapping[str, Any]) -> None:
             poin=float((settings.get(r) or {}).get("poin", 0)),
         )
         for r in coaching.RULES
-        if r != "D"
+        if r != Rule.D
     ]
     edges = settings.get("tier") or {}
     with st.expander(t("prioritas.how")):
@@ -652,9 +654,9 @@ def _how(settings: Mapping[str, Any]) -> None:
             t(
                 "prioritas.how_text",
                 aturan="; ".join(rules),
-                p1=float(edges.get("prioritas_1", 5)),
-                p2=float(edges.get("prioritas_2", 3)),
-                pantau=float(edges.get("pantau", 1)),
+                p1=float(edges.get(Tier.PRIORITAS_1, 5)),
+                p2=float(edges.get(Tier.PRIORITAS_2, 3)),
+                pantau=float(edges.get(Tier.PANTAU, 1)),
                 bulan=int(settings.get("bulan_bergabung_minimum", 6)),
             )
         )
@@ -786,10 +788,10 @@ def _list_section(
             "share": st.column_config.TextColumn(t(f"prioritas.col.share.{basis}")),
             "concerned": st.column_config.NumberColumn(t("prioritas.col.concerned"), format="%d"),
             "libraries": st.column_config.NumberColumn(t("prioritas.col.libraries"), format="%d"),
-            "prioritas_1": st.column_config.NumberColumn(t("tier.prioritas_1"), format="%d"),
-            "prioritas_2": st.column_config.NumberColumn(t("tier.prioritas_2"), format="%d"),
-            "pelaporan": st.column_config.NumberColumn(t("tier.pelaporan"), format="%d"),
-            "pantau": st.column_config.NumberColumn(t("tier.pantau"), format="%d"),
+            Tier.PRIORITAS_1: st.column_config.NumberColumn(t("tier.prioritas_1"), format="%d"),
+            Tier.PRIORITAS_2: st.column_config.NumberColumn(t("tier.prioritas_2"), format="%d"),
+            Tier.PELAPORAN: st.column_config.NumberColumn(t("tier.pelaporan"), format="%d"),
+            Tier.PANTAU: st.column_config.NumberColumn(t("tier.pantau"), format="%d"),
             "own_tier": st.column_config.TextColumn(t("prioritas.col.own_tier")),
             "own_reasons": st.column_config.TextColumn(
                 t("prioritas.col.own_reasons"), width="large"
