@@ -17,7 +17,6 @@ and raises ``AccessDeniedError`` (a StoreError: the command line prints it in bo
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kpi import trail
 from kpi.store import StoreError
 
 if TYPE_CHECKING:
@@ -260,12 +260,7 @@ def _norm(code: str | None) -> str | None:
 def local_operator(name: str | None = None) -> Principal:
     """The one local operator, with every right: the app while the store has no user, and the
     command line (named after the operating-system user)."""
-    if not name:
-        try:
-            name = getpass.getuser()
-        except Exception:  # no user name in some containers
-            name = None
-    return Principal(name or "operator", "admin", local=True)
+    return Principal(name or trail.local_name(), "admin", local=True)
 
 
 def role_label(role: str, lang: str = "id") -> str:
@@ -325,10 +320,8 @@ def refuse(
     reason: str | None = None,
 ) -> None:
     """Record a refused access and raise its AccessDeniedError."""
-    from kpi import audit
-
     exc = denied(principal, action, detail)
-    audit.log(
+    trail.log(
         store,
         principal,
         "access.refused",
@@ -346,13 +339,11 @@ def refusals_recorded(
 ) -> Iterator[None]:
     """An AccessDeniedError raised inside (say by a check in a write transaction, rolled back) is
     recorded in the audit trail, in a transaction of its own, and raised again."""
-    from kpi import audit
-
     try:
         yield
     except AccessDeniedError as exc:
         if not exc.recorded:
-            audit.log(
+            trail.log(
                 store,
                 principal,
                 "access.refused",

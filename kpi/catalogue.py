@@ -377,8 +377,8 @@ def validate_skor(settings: Mapping[str, Any], known: Iterable[str], owner: str)
         for c in comps or []:
             if c not in ids:
                 issues.append(Issue(owner, f"component {c!r} of {pillar!r} is not a KPI"))
-    p = settings.get("persentil_pembanding", 90)
-    if not isinstance(p, int | float) or not 0 < p <= 100:
+    p = settings.get("persentil_pembanding")
+    if p is not None and (not isinstance(p, int | float) or not 0 < p <= 100):
         issues.append(Issue(owner, "persentil_pembanding must be in (0, 100]"))
     issues.extend(validate_bands(bands_from(settings.get("bands"), owner, issues), owner))
     return issues

@@ -29,7 +29,6 @@ and point is a setting ("pembinaan" in the store, defaults in kpi/catalogue.yaml
 
 from __future__ import annotations
 
-import copy
 import math
 import string
 from collections.abc import Mapping
@@ -40,17 +39,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kpi import audit, closing, i18n
+from kpi import closing, i18n
+from kpi import settings as settings_mod
 from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
-from kpi.compute import Filters, achievement, aggregate, ciel, growth, targets
+from kpi.compute import aggregate, ciel, growth
 from kpi.periods import Period, add_months, months_between, parse_period, window
-from kpi.score import bands_of, scored_table
+from kpi.scope import Filters
 from kpi.score import get_settings as get_score_settings
+from kpi.score import scored_table
+from kpi.settings import CoachingSettings, ScoreSettings
 from kpi.store import Store, consistent
+from kpi.targets import achievement, targets
 from kpi.vocab import (
     AREA_LEVELS,
     BASES,
-    RULES,
     SCORE_RULES,
     TIER_ORDER,
     TIERS,
@@ -59,48 +61,37 @@ from kpi.vocab import (
     Rule,
     Tier,
 )
+
+# the vocabulary's names stay importable from here (coaching.RULES, coaching.TIERS, ...)
 from kpi.vocab import QUADRANTS as QUADRANTS
+from kpi.vocab import RULES as RULES
 
 if TYPE_CHECKING:
     from kpi.access import Principal
 
-SETTINGS_KEY = "pembinaan"
+SETTINGS_KEY = settings_mod.COACHING_KEY
 
 
 def default_settings(cat: Catalogue | None = None) -> dict[str, Any]:
-    return (cat or catalogue()).pembinaan_defaults()
+    return settings_mod.defaults(SETTINGS_KEY, cat)
 
 
 def get_settings(store: Store, cat: Catalogue | None = None) -> dict[str, Any]:
     """The rule settings in use: the stored ones over the defaults (merged rule by rule)."""
-    merged = default_settings(cat)
-    stored = store.get_setting(SETTINGS_KEY, None)
-    if isinstance(stored, dict):
-        for key, value in stored.items():
-            if isinstance(value, dict) and isinstance(merged.get(key), dict):
-                merged[key].update(value)
-            else:
-                merged[key] = value
-    return merged
+    return settings_mod.stored(store, SETTINGS_KEY, cat)
 
 
 def save_settings(
     store: Store, settings: Mapping[str, Any], actor: Principal | None = None
 ) -> None:
-    """Store the rule settings; ``actor`` (default the local operator) needs the right to save
-    settings, and the change is an audit event with the settings before and after."""
-    audit.save_setting(store, SETTINGS_KEY, copy.deepcopy(dict(settings)), actor)
+    """Validate and store the rule settings (SettingsError naming every problem); ``actor``
+    (default the local operator) needs the right to save settings, and the change is an audit
+    event with the settings before and after."""
+    settings_mod.save(store, SETTINGS_KEY, settings, actor=actor)
 
 
-def tier_of(points: float, settings: Mapping[str, Any]) -> str | None:
-    t = settings.get("tier") or {}
-    if points >= t.get(Tier.PRIORITAS_1, 5):
-        return Tier.PRIORITAS_1
-    if points >= t.get(Tier.PRIORITAS_2, 3):
-        return Tier.PRIORITAS_2
-    if points >= t.get(Tier.PANTAU, 1):
-        return Tier.PANTAU
-    return None
+def tier_of(points: float, settings: Mapping[str, Any] | CoachingSettings) -> str | None:
+    return CoachingSettings.of(settings).tier_of(points)
 
 
 def quadrant_of(x: float | None, y: float | None) -> str | None:
@@ -316,7 +307,7 @@ def rule_inputs(
     )
     closed = closing.last_closed(store, today) if isinstance(closed_until, _Auto) else closed_until
     d_win = reporting_window(win, closed)
-    last_n = int((s.get(Rule.D) or {}).get("bulan_terakhir", 2))
+    last_n = CoachingSettings.of(s, cat).d_bulan_terakhir
     if d_win is None:  # no closed month in the window: rule D has nothing to count yet
         for c in ("bulan_diharapkan", "bulan_dilaporkan", "diharapkan_akhir", "dilaporkan_akhir"):
             out[c] = 0.0
@@ -371,8 +362,7 @@ def rule_inputs(
         for d in first.tolist()
     ]
 
-    r3 = s.get(Rule.R3) or {}
-    r3_ids = list(r3.get("kpi", ["kunjungan", "kegiatan"]))
+    r3_ids = list(CoachingSettings.of(s, cat).r3_kpi)
     # each KPI's own minimum base (catalogue data)
     gr = growth(store, "perpustakaan", Period("bulan", end, end), filters, r3_ids, None, cat)
     gr = gr.set_index("kode")
@@ -419,21 +409,20 @@ def apply_rules(
     """Rules D, R1-R6 and Q on the figures of ``rule_inputs``: adds tier, points, quadrant and
     reasons (a pure function of its inputs and the settings)."""
     cat = cat or catalogue()
-    s = settings
+    cfg = CoachingSettings.of(settings, cat)
     end: date = inputs.attrs.get("end") or date.today()
     period_label = str(inputs.attrs.get("window", ""))
     d_label = inputs.attrs.get("window_pelaporan", period_label)
-    r3_ids = list(inputs.attrs.get("r3") or (s.get(Rule.R3) or {}).get("kpi", []))
-    d_cfg = s.get(Rule.D) or {}
-    last_n = int(d_cfg.get("bulan_terakhir", 2))
-    min_complete = float(d_cfg.get("kelengkapan_minimum", 80))
-    min_age = int(s.get("bulan_bergabung_minimum", 6))
-    pts = {r: float((s.get(r) or {}).get("poin", 0)) for r in RULES}
-    r2_min = float((s.get(Rule.R2) or {}).get("capaian_minimum", 60))
-    r3_max = float((s.get(Rule.R3) or {}).get("perubahan_maksimum", -20))
-    r4_share = float((s.get(Rule.R4) or {}).get("persen_terbawah", 20)) / 100.0
-    r5_n = int((s.get(Rule.R5) or {}).get("bulan_berturut", 3))
-    r6_gap = float((s.get(Rule.R6) or {}).get("selisih_minimum", 30))
+    r3_ids = list(inputs.attrs.get("r3") or cfg.r3_kpi)
+    last_n = cfg.d_bulan_terakhir
+    min_complete = cfg.d_kelengkapan_minimum
+    min_age = cfg.bulan_bergabung_minimum
+    pts = dict(cfg.poin)
+    r2_min = cfg.r2_capaian_minimum
+    r3_max = cfg.r3_perubahan_maksimum
+    r4_share = cfg.r4_persen_terbawah / 100.0
+    r5_n = cfg.r5_bulan_berturut
+    r6_gap = cfg.r6_selisih_minimum
 
     def col(name: str) -> list[Any]:
         return inputs[name].tolist() if name in inputs.columns else [None] * len(inputs)
@@ -552,7 +541,7 @@ def apply_rules(
             # first: the score is the headline of a library's weakness
             rs.insert(0, weak_score_reason(weak, skor, pts, period_label, round(100 * r4_share)))
         total = sum(pts[r] for r in hit) + (max(pts[r] for r in weak) if weak else 0.0)
-        tiers.append(tier_of(total, s))
+        tiers.append(cfg.tier_of(total))
         points.append(total)
         quadrants.append(quad)
         reasons.append(rs)
@@ -638,12 +627,12 @@ def evaluate(
             return pd.DataFrame(columns=["kode", "tier", "points", "quadrant", "reasons"])
     else:
         end = parse_period(period).last
-    n_months = int(window_months or s.get("jendela_bulan", 12))
+    n_months = int(window_months or CoachingSettings.of(s, cat).jendela_bulan)
     inputs = rule_inputs(
         store, end, n_months, filters, settings=s, cat=cat, today=today, closed_until=closed_until
     )
-    bands = bands_of(get_score_settings(store, cat))
-    out = apply_rules(inputs, s, lowest_band=bands[0].id if bands else Band.MERAH, cat=cat)
+    lowest = ScoreSettings.of(get_score_settings(store, cat), cat).lowest_band
+    out = apply_rules(inputs, s, lowest_band=lowest, cat=cat)
     out.insert(2, "tingkat", "perpustakaan")
     out.attrs.update(inputs.attrs)
     out.attrs["settings"] = s
@@ -693,7 +682,7 @@ def rollup(
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r} (one of {', '.join(BASES)})")
     if confidence is None:
-        confidence = float((frame.attrs.get("settings") or {}).get("selang_kepercayaan", 90) or 90)
+        confidence = CoachingSettings.of(frame.attrs.get("settings") or {}).selang_kepercayaan
     key = f"kode_{level}"
     if key not in frame.columns or frame.empty:
         cols = ["kode", "nama", "tingkat", "provinsi", "kabupaten_kota", "peringkat"]

@@ -11,9 +11,8 @@ column list; every value from a user is a parameter.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -21,13 +20,16 @@ import numpy as np
 import pandas as pd
 
 from kpi.catalogue import MONTHLY_MEASURES, Catalogue, Kpi, Measure, catalogue
-from kpi.columns import INDICATOR_COLUMNS, JENIS_DUKUNGAN, JENIS_PERPUSTAKAAN
+from kpi.columns import INDICATOR_COLUMNS, JENIS_PERPUSTAKAAN
 from kpi.periods import Period, add_months, parse_period
-from kpi.store import Store, consistent
+from kpi.scope import NATIONAL_CODE as NATIONAL_CODE  # the old names stay importable here
+from kpi.scope import Filters as Filters
+from kpi.scope import norm_kode as norm_kode
+from kpi.settings import deadline_day
+from kpi.store import Store
 from kpi.vocab import Level
 
 LEVELS: tuple[str, ...] = tuple(lv.value for lv in Level)
-NATIONAL_CODE = "00"
 
 # the code of the unit of each output row, per level
 _KEY: dict[str, str] = {
@@ -36,60 +38,6 @@ _KEY: dict[str, str] = {
     "kabupaten_kota": "kode_kabupaten_kota",
     "perpustakaan": "kode_perpustakaan",
 }
-
-
-def norm_kode(kode: str | None) -> str | None:
-    """Kemendagri codes are stored without dots: '52.01' -> '5201'."""
-    if kode is None:
-        return None
-    text = str(kode).strip().replace(".", "")
-    return text or None
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which libraries an aggregate covers (all of them by default)."""
-
-    provinsi: str | None = None
-    kabupaten_kota: str | None = None
-    jenis: str | None = None
-    tahun_bergabung: int | None = None
-    jenis_dukungan: str | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "provinsi", norm_kode(self.provinsi))
-        object.__setattr__(self, "kabupaten_kota", norm_kode(self.kabupaten_kota))
-        if self.jenis is not None and self.jenis not in JENIS_PERPUSTAKAAN:
-            raise ValueError(f"unknown jenis {self.jenis!r} (one of {JENIS_PERPUSTAKAAN})")
-        if self.jenis_dukungan is not None and self.jenis_dukungan not in JENIS_DUKUNGAN:
-            raise ValueError(f"unknown jenis_dukungan {self.jenis_dukungan!r}")
-
-    def without_geography(self) -> Filters:
-        return replace(self, provinsi=None, kabupaten_kota=None)
-
-    @property
-    def has_geography(self) -> bool:
-        return bool(self.provinsi or self.kabupaten_kota)
-
-    def sql(self, params: dict[str, Any], alias: str = "p") -> str:
-        """A WHERE clause over the register, with its values put into ``params``."""
-        where = ["TRUE"]
-        if self.provinsi:
-            where.append(f"{alias}.kode_provinsi = $f_prov")
-            params["f_prov"] = self.provinsi
-        if self.kabupaten_kota:
-            where.append(f"{alias}.kode_kabupaten_kota = $f_kab")
-            params["f_kab"] = self.kabupaten_kota
-        if self.jenis:
-            where.append(f"{alias}.jenis = $f_jenis")
-            params["f_jenis"] = self.jenis
-        if self.tahun_bergabung is not None:
-            where.append(f"{alias}.tahun_bergabung = $f_kohort")
-            params["f_kohort"] = int(self.tahun_bergabung)
-        if self.jenis_dukungan:
-            where.append(f"{alias}.jenis_dukungan = $f_dukungan")
-            params["f_dukungan"] = self.jenis_dukungan
-        return " AND ".join(where)
 
 
 def _col(name: str) -> str:
@@ -284,7 +232,8 @@ class _Builder:
         return out
 
 
-def _kpis(cat: Catalogue, ids: Iterable[str] | None) -> list[Kpi]:
+def kpis_of(cat: Catalogue, ids: Iterable[str] | None) -> list[Kpi]:
+    """The catalogue's KPIs of ``ids`` (all without), in order; ValueError naming unknown ids."""
     wanted = list(dict.fromkeys(ids)) if ids is not None else list(cat.ids)
     unknown = [i for i in wanted if i not in cat]
     if unknown:
@@ -342,11 +291,14 @@ def aggregate_sql(
     deadline_day: int = 10,
     *,
     with_first_report: bool = True,
+    period_suffix: str = "",
 ) -> tuple[str, dict[str, Any]]:
     """The SQL and parameters of the KPI table (one row per unit of ``level``).
 
     ``deadline_day``: reports count as on time up to that day of the following month;
-    ``with_first_report``: see ``library_cte``.
+    ``with_first_report``: see ``library_cte``; ``period_suffix``: the period's parameters are
+    named ``first<suffix>`` and ``last<suffix>``, so that several periods' queries can stand in
+    one statement (kpi.trend puts the months of a series together so).
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
@@ -489,7 +441,15 @@ def aggregate_sql(
         GROUP BY {key}
         ORDER BY kode
     """
+    if period_suffix:
+        sql = _PERIOD_PARAM.sub(lambda m: f"${m.group(1)}{period_suffix}", sql)
+        params[f"first{period_suffix}"] = params.pop("first")
+        params[f"last{period_suffix}"] = params.pop("last")
     return sql, params
+
+
+# the period parameters of aggregate_sql (renamed with a suffix on request)
+_PERIOD_PARAM = re.compile(r"\$(first|last)\b")
 
 
 def aggregate(
@@ -507,21 +467,19 @@ def aggregate(
     ``<id>__perpustakaan`` (the libraries that contributed to it).
     """
     cat = cat or catalogue()
-    chosen = _kpis(cat, kpis)
+    chosen = kpis_of(cat, kpis)
     deadline = 10
     if any(k.numerator.agg == "ontime_months" for k in chosen):
-        from kpi import closing
-
-        deadline = closing.deadline_day(store, cat)
+        deadline = deadline_day(store, cat)
     sql, params = aggregate_sql(level, parse_period(period), filters or Filters(), chosen, deadline)
     frame = store.query(sql, params)
     if level != "perpustakaan":
-        frame = _add_names(store, frame, level)
+        frame = add_names(store, frame, level)
     frame.insert(2 if "nama" in frame.columns else 1, "tingkat", level)
     return frame
 
 
-def _add_names(store: Store, frame: pd.DataFrame, level: str) -> pd.DataFrame:
+def add_names(store: Store, frame: pd.DataFrame, level: str) -> pd.DataFrame:
     if level == "nasional":
         frame.insert(1, "nama", "Indonesia")
         return frame
@@ -532,186 +490,6 @@ def _add_names(store: Store, frame: pd.DataFrame, level: str) -> pd.DataFrame:
     mapping = dict(zip(names["kode"], names["nama"], strict=True))
     frame.insert(1, "nama", frame["kode"].map(mapping))
     return frame
-
-
-# ---------------------------------------------------------------------------------------------
-# The KPI table with the score: what pages and the kpis command show
-
-
-@consistent
-def kpi_table(
-    store: Store,
-    level: str,
-    period: Period | str,
-    filters: Filters | None = None,
-    kpis: Iterable[str] | None = None,
-    *,
-    with_score: bool = True,
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
-    """KPI values per unit, and (by default) the Skor KPI TPBIS, its band and, for areas, the
-    number of libraries in each band and without a score (kpi.score). ``kpis`` may name
-    ``skor`` like a KPI. A library's benchmarks compare it with its peers regardless of the
-    geographic filter (a province filter does not change a library's score); an area's score is
-    the mean of its scored libraries' scores.
-    """
-    from kpi import score as score_mod
-
-    cat = cat or catalogue()
-    filters = filters or Filters()
-    per = parse_period(period)
-    asked = list(kpis) if kpis is not None else list(cat.utama)
-    # "skor" is asked for like a KPI: the score columns come with every scored table
-    wanted = _kpis(cat, [k for k in asked if k != score_mod.SCORE_ID])
-    if not with_score:
-        return aggregate(store, level, per, filters, [k.id for k in wanted], cat)
-    return score_mod.scored_table(store, level, per, filters, [k.id for k in wanted], cat=cat)
-
-
-# ---------------------------------------------------------------------------------------------
-# Targets and achievement
-
-
-def targets(store: Store, kpi_ids: Iterable[str], tahun: int) -> pd.DataFrame:
-    """The target table for a year: kpi, tingkat, kode (no dots; '' for national), jenis ('' for
-    a target of the area or library itself; a library level for each library of that level in
-    the area), nilai."""
-    ids = list(kpi_ids)
-    if not ids:
-        return pd.DataFrame(columns=["kpi", "tingkat", "kode", "jenis", "nilai"])
-    return store.query(
-        "SELECT kpi, tingkat, replace(coalesce(kode, ''), '.', '') AS kode, "
-        "coalesce(jenis, '') AS jenis, nilai "
-        "FROM target WHERE tahun = $tahun AND list_contains($ids, kpi) AND nilai IS NOT NULL",
-        {"tahun": int(tahun), "ids": ids},
-    )
-
-
-def _column(units: pd.DataFrame, name: str) -> np.ndarray:
-    """A unit column as text (an empty column when ``units`` has none)."""
-    if name not in units.columns:
-        return np.full(len(units), "", dtype=object)
-    return units[name].astype(str).to_numpy(dtype=object)
-
-
-def _lookup(keys: np.ndarray, table: Mapping[str, float]) -> np.ndarray:
-    return np.fromiter((table.get(k, math.nan) for k in keys), dtype=float, count=len(keys))
-
-
-def resolve_targets(
-    store: Store,
-    units: pd.DataFrame,
-    level: str,
-    kpi_ids: Iterable[str],
-    tahun: int,
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
-    """The annual target per unit (rows of ``units``) and KPI: a frame kode x KPI id.
-
-    Targets apply to what they name. An area (nasional, provinsi, kabupaten_kota) uses the
-    target of that area without jenis: it is the target of the area's aggregate. A library uses
-    its own target (tingkat perpustakaan), else a target naming its level (jenis) in its
-    kab/kota, else in its province, else nationally; otherwise it has none (the score then
-    benchmarks it against its peers' percentile). A target of an area without jenis never
-    applies to a single library.
-    """
-    del cat  # every kind of KPI follows the same rule
-    ids = list(kpi_ids)
-    t = targets(store, ids, tahun)
-    kodes = _column(units, "kode")
-    # kpi -> (tingkat, jenis) -> kode -> value
-    by_kpi: dict[str, dict[tuple[str, str], dict[str, float]]] = {}
-    for k, tingkat, kode, jenis, nilai in zip(
-        t["kpi"].tolist(),
-        t["tingkat"].tolist(),
-        t["kode"].tolist(),
-        t["jenis"].tolist(),
-        t["nilai"].tolist(),
-        strict=True,
-    ):
-        by_kpi.setdefault(k, {}).setdefault((tingkat, jenis), {})[kode] = float(nilai)
-    nan = np.full(len(kodes), math.nan, dtype=float)
-    out: dict[str, np.ndarray] = {}
-    if level == "perpustakaan" and by_kpi:
-        jenis = _column(units, "jenis")
-        nearest = (
-            ("kabupaten_kota", _column(units, "kode_kabupaten_kota")),
-            ("provinsi", _column(units, "kode_provinsi")),
-            ("nasional", np.full(len(kodes), "", dtype=object)),
-        )
-    for kpi_id in ids:
-        by = by_kpi.get(kpi_id)
-        if not by:
-            out[kpi_id] = nan.copy()
-            continue
-        if level == "nasional":
-            value = next(iter(by.get(("nasional", ""), {}).values()), math.nan)
-            out[kpi_id] = np.full(len(kodes), value, dtype=float)
-            continue
-        if level != "perpustakaan":
-            own = by.get((level, ""), {})
-            out[kpi_id] = _lookup(kodes, own) if own else nan.copy()
-            continue
-        own = by.get(("perpustakaan", ""), {})
-        values = _lookup(kodes, own) if own else nan.copy()
-        for tingkat, key in nearest:
-            for (named_level, level_name), named in by.items():
-                if named_level != tingkat or not level_name:
-                    continue
-                found = _lookup(key, named)
-                fill = (jenis == level_name) & np.isnan(values) & ~np.isnan(found)
-                values = np.where(fill, found, values)
-        out[kpi_id] = values
-    frame = pd.DataFrame(out, index=pd.Index(kodes, dtype=object), columns=ids)
-    frame.index.name = "kode"
-    return frame
-
-
-def achievement(
-    store: Store,
-    level: str,
-    period: Period | str,
-    filters: Filters | None = None,
-    kpis: Iterable[str] | None = None,
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
-    """Actual against target, year to date at the period's last month.
-
-    Long frame: kode, kpi, aktual (year to date), target (annual), target_prorata (flows: the
-    annual target x months elapsed / 12; other KPIs: the target itself), capaian (percent).
-    Only (unit, KPI) pairs with a target are returned.
-    """
-    cat = cat or catalogue()
-    per = parse_period(period)
-    ytd = per.year_to_date()
-    ids = (
-        list(kpis)
-        if kpis is not None
-        else sorted(set(targets(store, cat.ids, ytd.last.year)["kpi"]))
-    )
-    ids = [i for i in ids if i in cat]
-    cols = ["kode", "kpi", "aktual", "target", "target_prorata", "capaian"]
-    if not ids:
-        return pd.DataFrame(columns=cols)
-    table = aggregate(store, level, ytd, filters, ids, cat)
-    tgt = resolve_targets(store, table, level, ids, ytd.last.year, cat)
-    rows = []
-    for kpi_id in ids:
-        frac = ytd.months / 12.0 if cat[kpi_id].is_flow else 1.0
-        part = pd.DataFrame(
-            {
-                "kode": table["kode"].astype(str).to_numpy(),
-                "kpi": kpi_id,
-                "aktual": table[kpi_id].astype(float).to_numpy(),
-                "target": tgt[kpi_id].to_numpy(),
-            }
-        )
-        part["target_prorata"] = part["target"] * frac
-        part["capaian"] = (
-            100.0 * part["aktual"] / part["target_prorata"].where(part["target_prorata"] != 0)
-        )
-        rows.append(part[part["target"].notna()])
-    return pd.concat(rows, ignore_index=True)[cols]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -745,7 +523,7 @@ def growth(
     """
     cat = cat or catalogue()
     per = growth_window(parse_period(period))
-    ids = [k.id for k in _kpis(cat, kpis)]
+    ids = [k.id for k in kpis_of(cat, kpis)]
     for i in ids:
         if not cat[i].is_flow:
             raise ValueError(f"growth is for flow KPIs; {i!r} is not one")
@@ -882,7 +660,7 @@ def funnel_5a(
             1, "nama", frame["kode"].map(dict(zip(names["kode"], names["nama"], strict=True)))
         )
     else:
-        frame = _add_names(store, frame, level)
+        frame = add_names(store, frame, level)
     frame.insert(2, "tingkat", level)
     return frame
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.compute import Filters
+from kpi.scope import Filters
 from kpi.store import Store
 
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kpi.catalogue import Catalogue, catalogue
-from kpi.compute import Filters, aggregate, growth
+from kpi.compute import aggregate, growth
 from kpi.periods import Period
+from kpi.scope import Filters
 from kpi.store import Store, consistent
 from kpi.vocab import BANDS
 

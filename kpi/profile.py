@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.compute import Filters, norm_kode
 from kpi.periods import add_months
+from kpi.scope import Filters, norm_kode
 from kpi.store import Store
 from kpi.vocab import TIERS, Tier
 

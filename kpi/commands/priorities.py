@@ -70,7 +70,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def build(args: argparse.Namespace, store: Store) -> tuple[pd.DataFrame, dict[str, Any]]:
     from kpi import coaching, score
-    from kpi.compute import Filters
+    from kpi.scope import Filters
 
     filters = Filters(provinsi=getattr(args, "provinsi", None), jenis=args.jenis)
     frame = coaching.evaluate(store, args.period, args.window, filters)

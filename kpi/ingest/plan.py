@@ -21,16 +21,13 @@ from kpi.ingest.capture import capture_issues
 from kpi.ingest.messages import Message, RefusalError, message
 from kpi.ingest.parse import CellIssue, ParsedSheet, extract, parse_columns
 from kpi.ingest.read import (
-    DEFAULT_MAX_MB,
-    DEFAULT_MAX_UNZIPPED_MB,
-    SETTING_MAX_MB,
-    SETTING_MAX_UNZIPPED_MB,
     RawSheet,
     Workbook,
     read_file,
 )
 from kpi.ingest.validate import Reference, Validated, name_key, validate
 from kpi.ingest.vocab import ValueMapping, merged, saved_value_mappings
+from kpi.settings import import_limits
 from kpi.store import DATA_TABLE_KEYS, Store
 
 if TYPE_CHECKING:
@@ -232,8 +229,8 @@ def plan_import(
     ``values``: the analyst's meaning of written values ({vocabulary: {key: value}}), laid over
     the saved value mappings; ``capture``: what the importing user may write
     (``Principal.capture_scope()``; rows outside it are rejected with that reason)."""
-    max_mb = float(store.get_setting(SETTING_MAX_MB, DEFAULT_MAX_MB))
-    max_unzipped = float(store.get_setting(SETTING_MAX_UNZIPPED_MB, DEFAULT_MAX_UNZIPPED_MB))
+    limits = import_limits(store)
+    max_mb, max_unzipped = limits.max_mb, limits.max_unzipped_mb
     saved = saved_mappings(store)
     value_mapping = merged(saved_value_mappings(store), values)
     syn = hdr.load_synonyms()

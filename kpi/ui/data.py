@@ -16,8 +16,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from kpi import coaching, compute, quality
+from kpi import coaching, quality, score
 from kpi.compute import Filters
+from kpi.settings import CoachingSettings
 from kpi.store import open_store
 from kpi.ui import state
 from kpi.ui.filters import View
@@ -44,7 +45,7 @@ def _kpi_table(
     db: str, version: int, level: str, periode: str, fkey: FilterKey, kpis: tuple[str, ...] | None
 ) -> pd.DataFrame:
     del version
-    return compute.kpi_table(open_store(db), level, periode, _filters(fkey), kpis)
+    return score.kpi_table(open_store(db), level, periode, _filters(fkey), kpis)
 
 
 def kpi_table(
@@ -70,7 +71,7 @@ def evaluation(view: View, months: int | None = None, filters: Filters | None = 
     db, version = _db()
     end = view.period.last.strftime("%Y-%m")
     if months is None:
-        months = int(coaching.get_settings(state.store()).get("jendela_bulan", 12))
+        months = CoachingSettings.of(coaching.get_settings(state.store())).jendela_bulan
     return _evaluation(db, version, end, int(months), filter_key(filters or view.filters))
 
 

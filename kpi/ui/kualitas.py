@@ -12,10 +12,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import export, i18n, quality
+from kpi import coaching, export, i18n, quality
 from kpi.columns import MONTHLY_COLUMNS
 from kpi.compute import Filters
 from kpi.periods import Period, window
+from kpi.settings import CoachingSettings
 from kpi.store import open_store
 from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
@@ -32,7 +33,6 @@ from kpi.ui.jelajah import (
 from kpi.ui.literal import html_list
 from kpi.vocab import Band
 
-RULE_D = 80.0  # coaching rule D: completeness under 80% needs reporting coaching
 CHART_LIMIT = 40  # kab/kota: the chart shows the lowest ones, the table all of them
 TIMELINESS_COLOUR = "#34495e"
 AREA_LEVELS: tuple[str, ...] = ("provinsi", "kabupaten_kota")
@@ -51,17 +51,21 @@ def quality_period(period: Period) -> Period:
     return window(period.last, 12) if period.kind == "bulan" else period
 
 
-def completeness_chart(frame: pd.DataFrame, lang: str, limit: int | None = None) -> go.Figure:
-    """Completeness per area, lowest first, coloured (and named) by rule D's 80% line, with
-    timeliness as markers beside each bar. ``limit`` keeps only the lowest areas."""
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
+def completeness_chart(
+    frame: pd.DataFrame, lang: str, limit: int | None = None, rule_d: float | None = None
+) -> go.Figure:
+    """Completeness per area, lowest first, coloured (and named) by rule D's line (``rule_d``,
+    default the setting's default), with timeliness as markers beside each bar. ``limit`` keeps
+    only the lowest areas."""
+    line = rule_d if rule_d is not None else CoachingSettings.of({}).d_kelengkapan_minimum
+    t = lambda key: i18n.t(key, lang, batas=line)  # noqa: E731
     rows = frame.dropna(subset=["kelengkapan"]).sort_values(["kelengkapan", "nama"])
     if limit is not None:
         rows = rows.head(limit)
     # names as text on the axis and in the hover, never read as tags
     names = pd.Series(html_list(rows["nama"].fillna(rows["kode"])), index=rows.index)
     fig = go.Figure()
-    below = rows["kelengkapan"] < RULE_D
+    below = rows["kelengkapan"] < line
     for mask, colour, key in (
         (below, BAND_COLOURS[Band.MERAH], "kualitas.chart.below"),
         (~below, BAND_COLOURS[Band.HIJAU], "kualitas.chart.above"),
@@ -88,7 +92,7 @@ def completeness_chart(frame: pd.DataFrame, lang: str, limit: int | None = None)
         hovertemplate=f"%{{y}}<br>{t('kualitas.col.ketepatan')}: %{{x:,.1f}}%<extra></extra>",
     )
     fig.add_vline(
-        x=RULE_D,
+        x=line,
         line_dash="dash",
         line_color="#555",
         annotation_text=t("kualitas.chart.rule_d"),
@@ -373,10 +377,13 @@ def _area_section(view: View, lang: str) -> None:
         st.info(t("kualitas.area.empty"))
         return
     limit = CHART_LIMIT if len(areas) > CHART_LIMIT else None
-    plot.chart(completeness_chart(areas, lang, limit), width="stretch", key="kualitas_chart")
-    below = int((areas["kelengkapan"] < RULE_D).sum())
+    # rule D's threshold as stored, so Kualitas and Prioritas agree
+    rule_d = CoachingSettings.of(coaching.get_settings(state.store())).d_kelengkapan_minimum
+    chart = completeness_chart(areas, lang, limit, rule_d)
+    plot.chart(chart, width="stretch", key="kualitas_chart")
+    below = int((areas["kelengkapan"] < rule_d).sum())
     st.caption(
-        t("kualitas.area.caption", n=num(below), m=num(len(areas)))
+        t("kualitas.area.caption", n=num(below), m=num(len(areas)), batas=num(rule_d))
         + (" " + t("kualitas.area.limited", n=num(limit)) if limit else "")
     )
     table = completeness_table(areas, level, lang)

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import boundaries, closing, coaching, compute, i18n, places, preview, score
+from kpi import boundaries, closing, coaching, compute, i18n, places, preview, score, targets
 from kpi.catalogue import SCORE_PILLARS, CatalogueError, catalogue
 from kpi.store import open_store
 from kpi.ui import plot, state
@@ -80,7 +80,7 @@ def _tier_table(
 @st.cache_data(show_spinner=False, max_entries=16)
 def _targets(db: str, version: int, tahun: int) -> pd.DataFrame:
     del version
-    return compute.targets(open_store(db), catalogue().ids, tahun)
+    return targets.targets(open_store(db), catalogue().ids, tahun)
 
 
 @cache
@@ -258,10 +258,10 @@ def _init_widgets(
     lower, upper = preview.band_edges(skor)
     values[f"{W}batas_merah"] = lower
     values[f"{W}batas_hijau"] = upper
-    values[f"{W}persentil"] = float(skor.get("persentil_pembanding", 90))
-    values[f"{W}kelengkapan"] = float(skor.get("kelengkapan_minimum", 50))
-    values[f"{W}jendela"] = int(pembinaan.get("jendela_bulan", 12))
-    values[f"{W}bergabung"] = int(pembinaan.get("bulan_bergabung_minimum", 6))
+    values[f"{W}persentil"] = float(skor["persentil_pembanding"])
+    values[f"{W}kelengkapan"] = float(skor["kelengkapan_minimum"])
+    values[f"{W}jendela"] = int(pembinaan["jendela_bulan"])
+    values[f"{W}bergabung"] = int(pembinaan["bulan_bergabung_minimum"])
     for rule, params in RULE_PARAMS.items():
         cfg = pembinaan.get(rule) or {}
         for name in params:
@@ -271,7 +271,7 @@ def _init_widgets(
     tier = pembinaan.get("tier") or {}
     for k in TIER_KEYS:
         values[f"{W}tier_{k}"] = float(tier.get(k, 0))
-    values[f"{W}porsi_berskor"] = float(skor.get("porsi_berskor_minimum", 50))
+    values[f"{W}porsi_berskor"] = float(skor["porsi_berskor_minimum"])
     for name in CLOSING_PARAMS:
         values[f"{W}tutup_{name}"] = float(closing_now.get(name, 0))
     for key, value in values.items():

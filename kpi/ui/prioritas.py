@@ -29,6 +29,7 @@ from streamlit.errors import StreamlitAPIException
 
 from kpi import coaching, export, i18n, kontak, score
 from kpi.periods import parse_period
+from kpi.settings import CoachingSettings
 from kpi.store import open_store
 from kpi.ui import data, plot, state
 from kpi.ui.filters import View, month_span
@@ -87,7 +88,7 @@ class Priorities:
 @st.cache_data(show_spinner=False, max_entries=8)
 def _default_window(db: str, version: int) -> int:
     del version
-    return int(coaching.get_settings(open_store(db)).get("jendela_bulan", 12))
+    return CoachingSettings.of(coaching.get_settings(open_store(db))).jendela_bulan
 
 
 # what identifies one evaluation besides the database and its version: the window's end and
@@ -643,7 +644,7 @@ def _how(settings: Mapping[str, Any]) -> None:
         t(
             "prioritas.how_rule",
             aturan=t(f"prioritas.rule.{r}"),
-            poin=float((settings.get(r) or {}).get("poin", 0)),
+            poin=CoachingSettings.of(settings).poin[r],
         )
         for r in coaching.RULES
         if r != Rule.D
@@ -657,7 +658,7 @@ def _how(settings: Mapping[str, Any]) -> None:
                 p1=float(edges.get(Tier.PRIORITAS_1, 5)),
                 p2=float(edges.get(Tier.PRIORITAS_2, 3)),
                 pantau=float(edges.get(Tier.PANTAU, 1)),
-                bulan=int(settings.get("bulan_bergabung_minimum", 6)),
+                bulan=CoachingSettings.of(settings).bulan_bergabung_minimum,
             )
         )
 

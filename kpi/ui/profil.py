@@ -25,6 +25,7 @@ from kpi import profile as prof
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.periods import Period, add_months, parse_period
+from kpi.settings import CoachingSettings
 from kpi.store import open_store
 from kpi.ui import data, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
@@ -919,7 +920,7 @@ def flag_history(p: Mapping[str, Any], view: View, lang: str) -> None:
     t = _t(lang)
     st.subheader(t("profil.flags.title"))
     ends = tuple(prof.quarter_ends(view.period.last, HISTORY_POINTS))
-    months = int(coaching.get_settings(state.store()).get("jendela_bulan", 12))
+    months = CoachingSettings.of(coaching.get_settings(state.store())).jendela_bulan
     history, pending = _history((p["tingkat"], str(p["kode"])), ends, months)
     tier_labels = {x: t(f"tier.{x}") for x in TIER_COLOURS}
     st.caption(t("profil.flags.caption", n=state.num(len(ends)), m=state.num(months)))
