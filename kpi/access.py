@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from kpi import trail
+from kpi.queries import regions
 from kpi.store import StoreError
 
 if TYPE_CHECKING:
@@ -469,11 +470,9 @@ def coverage(store: Store, areas: Areas) -> Coverage:
         return Coverage(True)
     if areas.empty:
         return Coverage(False)
-    frame = store.query(
-        "SELECT kode, tingkat FROM wilayah WHERE tingkat IN ('provinsi', 'kabupaten_kota')"
-    )
-    provinces = {str(k) for k, t in frame.itertuples(index=False, name=None) if t == "provinsi"}
-    kabs = {str(k) for k, t in frame.itertuples(index=False, name=None) if t != "provinsi"}
+    levels = regions.levels(store)
+    provinces = {str(k) for k, t in levels.items() if t == "provinsi"}
+    kabs = {str(k) for k, t in levels.items() if t != "provinsi"}
     whole = frozenset(c for c in areas.codes if len(c) == 2 and c in provinces)
     covered = frozenset(k for k in kabs if areas.covers(k))
     return Coverage(False, whole, covered, frozenset(k[:2] for k in covered) | whole)
@@ -498,11 +497,7 @@ def parse_areas(store: Store, values: str | Sequence[str] | None) -> tuple[str, 
     if values is None:
         return ()
     items = values.split(",") if isinstance(values, str) else list(values)
-    known = dict(
-        store.query(
-            "SELECT kode, nama FROM wilayah WHERE tingkat IN ('provinsi', 'kabupaten_kota')"
-        ).itertuples(index=False, name=None)
-    )
+    known = regions.names(store)
     out: set[str] = set()
     for raw in items:
         text = str(raw).strip()

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from kpi import places
-from kpi.columns import MONTHLY_COLUMN_NAMES
+from kpi.columns import CIEL_DIMENSIONS, MONTHLY_COLUMN_NAMES, STRATEGY_SELF_RATINGS
+from kpi.schema import CONTACT_COLUMNS
 from kpi.store import Store
 
 if TYPE_CHECKING:
@@ -219,9 +220,8 @@ def _registers(rng: np.random.Generator, scale: int) -> pd.DataFrame:
         "Kec. " + kec_name.fillna("") + ", " + kab_name.fillna("") + ", " + prov_name.fillna(""),
         np.where(reg["jenis"] == "kabupaten_kota", kab_name + ", " + prov_name, prov_name),
     )
-    reg["kontak_nama"] = None
-    reg["kontak_telepon"] = None
-    reg["kontak_email"] = None
+    for col in CONTACT_COLUMNS[1:]:  # the demo has addresses, no contact person
+        reg[col] = None
     reg["latitude"] = np.nan
     reg["longitude"] = np.nan
     return reg
@@ -445,13 +445,8 @@ def _self_assessments(
             "periode",
             "tahun",
             "semester",
-            "kreativitas",
-            "inovasi",
-            "kewirausahaan",
-            "kepemimpinan",
-            "layanan_informasi",
-            "pelibatan_masyarakat",
-            "advokasi",
+            *CIEL_DIMENSIONS,
+            *STRATEGY_SELF_RATINGS,
         ],
     )
 

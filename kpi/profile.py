@@ -21,6 +21,8 @@ from typing import Any
 import pandas as pd
 
 from kpi.periods import add_months
+from kpi.queries import context
+from kpi.schema import CONTACT_COLUMNS
 from kpi.scope import Filters, norm_kode
 from kpi.store import Store
 from kpi.vocab import TIERS, Tier
@@ -33,10 +35,7 @@ REGISTER_COLUMNS: tuple[str, ...] = (
     "tahun_bergabung",
     "jenis_dukungan",
     "penduduk",
-    "alamat",
-    "kontak_nama",
-    "kontak_telepon",
-    "kontak_email",
+    *CONTACT_COLUMNS,
 )
 # IPLM bands of kpi-catalogue.md: lower edge -> band id (half-open, upwards)
 IPLM_BANDS: tuple[tuple[float, str], ...] = (
@@ -348,21 +347,7 @@ def tier_history(
 
 def context_indicators(store: Store, kodes: Sequence[str]) -> pd.DataFrame:
     """The context indicators (IPLM, TGM ...) stored for these areas, every year."""
-    wanted = [norm_kode(k) for k in kodes if k]
-    if not wanted:
-        return pd.DataFrame(
-            columns=["kode_wilayah", "tingkat", "indikator", "tahun", "nilai", "satuan", "sumber"]
-        )
-    return store.query(
-        """
-        SELECT replace(kode_wilayah, '.', '') AS kode_wilayah, tingkat, indikator, tahun, nilai,
-               satuan, sumber
-        FROM indikator_konteks
-        WHERE list_contains($kodes, replace(kode_wilayah, '.', ''))
-        ORDER BY indikator, tahun
-        """,
-        {"kodes": wanted},
-    )
+    return context.of_areas(store, [str(norm_kode(k)) for k in kodes if k and norm_kode(k)])
 
 
 def context_for_year(frame: pd.DataFrame, tahun: int) -> pd.DataFrame:

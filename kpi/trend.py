@@ -16,6 +16,7 @@ import pandas as pd
 from kpi.catalogue import Catalogue, Kpi, catalogue
 from kpi.compute import FIRST_REPORT_CTE, LEVELS, add_names, aggregate_sql, kpis_of
 from kpi.periods import Period, parse_period
+from kpi.queries import register
 from kpi.scope import Filters
 from kpi.store import Store
 
@@ -96,11 +97,7 @@ def monthly(
     )
     frame["periode"] = pd.to_datetime(frame["periode"])
     if level == "perpustakaan":
-        names = store.query(
-            "SELECT kode_perpustakaan AS kode, nama_perpustakaan AS nama FROM perpustakaan"
-        )
-        mapping = dict(zip(names["kode"], names["nama"], strict=True))
-        frame.insert(2, "nama", frame["kode"].map(mapping))
+        frame.insert(2, "nama", frame["kode"].map(register.names(store)))
     else:
         frame = add_names(store, frame, level)
         frame = frame[["periode", "kode", "nama", *frame.columns.drop(["periode", "kode", "nama"])]]

@@ -180,9 +180,12 @@ FLOW = (
     "kpi.store",
     "kpi.scope",
     "kpi.settings",
+    "kpi.builder",
     "kpi.compute",
     "kpi.targets",
     "kpi.score",
+    "kpi.reasons",
+    "kpi.rollup",
     "kpi.coaching",
 )
 

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from kpi.columns import JENIS_PERPUSTAKAAN
+from kpi.queries import register
 from kpi.store import Store, resolve_db_path
 from kpi.vocab import AREA_LEVELS, Basis, Level
 
@@ -118,10 +119,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         contacts = None
         if args.format == "xlsx" and args.level == "perpustakaan":
-            contacts = store.query(
-                "SELECT kode_perpustakaan AS kode, alamat, kontak_nama, kontak_telepon, "
-                "kontak_email FROM perpustakaan"
-            ).dropna(axis=1, how="all")
+            contacts = register.contacts(store)
     finally:
         store.close()
     if args.format == "json":

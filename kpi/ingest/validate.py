@@ -22,6 +22,8 @@ from kpi.ingest.kinds import AREA_NAME_COLUMNS, CONTEXT_INDICATORS, MONTHLY_INDI
 from kpi.ingest.messages import message, suggestions_text
 from kpi.ingest.parse import CellIssue, ParsedSheet
 from kpi.ingest.vocab import UNIT_VOCAB, load_vocabulary
+from kpi.queries import regions
+from kpi.schema import CONTACT_COLUMNS
 from kpi.store import Store
 
 FIRST_PERIOD = date(2018, 1, 1)
@@ -89,7 +91,7 @@ class Reference:
         )
         for kode, nama, wil, pend in reg.itertuples(index=False, name=None):
             ref.add_library(str(kode), str(nama), str(wil or ""), _num(pend))
-        ref.wilayah = set(store.query("SELECT kode FROM wilayah")["kode"].astype(str))
+        ref.wilayah = regions.codes(store)
         return ref
 
     def add_library(self, kode: str, nama: str, kode_wilayah: str, penduduk: float | None) -> None:
@@ -619,10 +621,7 @@ def validate_register(p: ParsedSheet, ref: Reference) -> Validated:
         "penduduk",
         "latitude",
         "longitude",
-        "alamat",
-        "kontak_nama",
-        "kontak_telepon",
-        "kontak_email",
+        *CONTACT_COLUMNS,
     ):
         if c in p.columns:
             records[c] = p.columns[c]
