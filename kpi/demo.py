@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -107,7 +107,7 @@ def _choose_areas(rng: np.random.Generator, scale: int) -> tuple[pd.DataFrame, .
     # 399 kab/kota: at least one per province, the rest proportional to each province's count
     per_prov = kab.groupby("kode_provinsi").size().reindex(prov["kode"]).to_numpy()
     n_kab = _allocate(399, per_prov, per_prov.astype(float) ** 0.9, minimum=1)
-    chosen = []
+    chosen: list[Any] = []
     for kode_prov, n in zip(prov["kode"], n_kab, strict=True):
         options = kab[kab["kode_provinsi"] == kode_prov]["kode"].to_numpy()
         chosen.extend(rng.choice(np.sort(options), size=int(n), replace=False))

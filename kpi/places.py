@@ -135,7 +135,7 @@ def _level_of(kode: str) -> Tingkat:
 
 def path_label(kode: str) -> str:
     """A code's region with what it lies in: "Karadenan, Cibinong, Kabupaten Bogor"."""
-    parts = []
+    parts: list[str] = []
     for width in (10, 6, 4):
         if len(kode) >= width:
             name = _index(_WIDTH_TINGKAT[width]).nama.get(kode[:width], kode[:width])

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.settings import CoachingSettings
-from kpi.vocab import AREA_LEVELS, BASES, TIER_ORDER, TIERS, Tier
+from kpi.vocab import AREA_LEVELS, BASES, TIER_ORDER, TIERS, Basis, Tier
 
 
 def priorities(frame: pd.DataFrame) -> pd.DataFrame:
@@ -80,7 +80,7 @@ def rollup(
         out[f"porsi_{t}"] = (100.0 * counts[t] / total).to_numpy()
     out["jumlah_prioritas"] = out["jumlah_prioritas_1"] + out["jumlah_prioritas_2"]
     out["porsi_prioritas"] = 100.0 * out["jumlah_prioritas"] / out["jumlah_perpustakaan"]
-    concerned = sum(out[f"jumlah_{t}"] for t in BASES[basis])
+    concerned = out[[f"jumlah_{t}" for t in BASES[Basis(basis)]]].sum(axis=1)
     out["jumlah_perlu"] = concerned.astype(int)
     out["porsi_perlu"] = 100.0 * out["jumlah_perlu"] / out["jumlah_perpustakaan"]
     out["batas_bawah"] = 100.0 * wilson_lower(

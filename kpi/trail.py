@@ -242,7 +242,8 @@ def events(
     """Events in order (oldest first), filtered by time (UTC; a date is its whole day), actor,
     action (a prefix: "import" is every import event) and area (an event matches when one of
     its codes lies in the area or holds it)."""
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if since is not None:
         where.append("waktu >= ?")
         params.append(_as_datetime(since))
@@ -355,8 +356,8 @@ def verify(store: Store, batch: int = 10_000) -> Verdict:
                     seen,
                 )
             prev, expected, count = digest, expected + 1, count + 1
-    row = cur.execute("SELECT value FROM meta WHERE key = ?", [HEAD_KEY]).fetchone()
-    if row is None:
+    head_row = cur.execute("SELECT value FROM meta WHERE key = ?", [HEAD_KEY]).fetchone()
+    if head_row is None:
         if count:
             return _broken(
                 count,
@@ -366,7 +367,7 @@ def verify(store: Store, batch: int = 10_000) -> Verdict:
                 "audit_kepala) is missing.",
             )
         return Verdict(True, 0, GENESIS)
-    head_seq, head_hash = (lambda h: (int(h["seq"]), str(h["hash"])))(json.loads(row[0]))
+    head_seq, head_hash = (lambda h: (int(h["seq"]), str(h["hash"])))(json.loads(head_row[0]))
     if head_seq != count or head_hash != prev:
         return _broken(
             count,

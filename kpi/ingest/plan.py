@@ -342,7 +342,7 @@ def _issue_row(w: _SheetWork, c: CellIssue) -> tuple[Any, ...]:
 
 
 def _notes(work: list[_SheetWork]) -> pd.DataFrame:
-    rows = []
+    rows: list[Any] = []
     for w in work:
         found = list(w.parsed.notes) + (w.validated.notes if w.validated else [])
         rows.extend(_issue_row(w, c) for c in sorted(found, key=lambda c: c.row))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -55,7 +56,7 @@ def _shown_code(kode: str) -> str:
 
 
 def area_issues(
-    i: int, res: places.PathResult, headers: dict[str, str], raw: dict[str, Any] | None = None
+    i: int, res: places.PathResult, headers: dict[str, str], raw: Mapping[str, Any] | None = None
 ) -> list[CellIssue]:
     """The row's place problems as issues, each on the column holding the doubtful value and
     naming the other column it contradicts (by the analyst's own headers)."""

@@ -390,10 +390,10 @@ def validate_self_assessment(p: ParsedSheet, ref: Reference) -> Validated:
     for c in (*CIEL_DIMENSIONS, *STRATEGY_SELF_RATINGS):
         if c not in p.columns:
             continue
-        col = p.columns[c]
-        scale = _score_scale(p.headers.get(c, c), col)
+        cells = p.columns[c]
+        scale = _score_scale(p.headers.get(c, c), cells)
         out: list[float | None] = []
-        for i, x in enumerate(col):
+        for i, x in enumerate(cells):
             if x is None:
                 out.append(None)
             elif scale == 5 and 1 <= x <= 5:
@@ -432,7 +432,7 @@ def validate_context(p: ParsedSheet, ref: Reference, sheet_name: str) -> Validat
                 evidence[c] = k
         res = resolve_area(names[i], ref, evidence)
         if res.problems:
-            raw = {c: p.raw[c][i] for c in code_cols}
+            raw: dict[str, Any] = {c: p.raw[c][i] for c in code_cols}
             issues.extend(area_issues(i, res, p.headers, raw))
         elif res.kode is None and not bad:
             col = "kode_provinsi" if "kode_provinsi" in p.columns or not names[i] else "provinsi"
@@ -473,7 +473,8 @@ def validate_context(p: ParsedSheet, ref: Reference, sheet_name: str) -> Validat
             if known in CONTEXT_INDICATORS:  # "Tingkat Gemar Membaca" -> TGM
                 ind = CONTEXT_INDICATORS[known]
             records["kode_wilayah"].append(kode[i])
-            records["tingkat"].append(_tingkat(kode[i]) if kode[i] else None)
+            code = kode[i]
+            records["tingkat"].append(_tingkat(code) if code else None)
             records["indikator"].append(str(ind).strip().upper() if len(str(ind)) <= 6 else ind)
             records["tahun"].append(p.columns["tahun"][i])
             records["nilai"].append(x)

@@ -92,7 +92,7 @@ def parse_number(value: Any) -> float | None | _Invalid:
     if not s:
         return INVALID
     number = _parse_unsigned(s)
-    if number is INVALID or number is None:
+    if isinstance(number, _Invalid) or number is None:
         return INVALID
     return -number if negative else number
 
