@@ -14,8 +14,6 @@ from typing import Any
 from kpi import i18n
 from kpi.vocab import SCORE_RULES, Rule
 
-_ID_SEPARATORS = str.maketrans({",": ".", ".": ","})
-
 
 def _text(v: Any, lang: str) -> str:
     """A value as shown in a reason: numbers in the language's format (as i18n.format_number,
@@ -32,8 +30,7 @@ def _number_text(x: float, lang: str) -> str:
     """A number in a reason (scores and percents repeat across libraries: kept)."""
     if x != x or x in (math.inf, -math.inf):
         return "–"
-    text = f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
-    return text.translate(_ID_SEPARATORS) if lang == "id" else text
+    return i18n.format_number(x, lang, 0 if x.is_integer() else 1)
 
 
 def _blank_none(v: Any) -> Any:
