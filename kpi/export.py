@@ -25,6 +25,7 @@ from typing import IO, Any
 
 import pandas as pd
 
+from kpi.reasons import words
 from kpi.vocab import RULES
 
 RISKY_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -172,14 +173,13 @@ def priorities_frame(rows: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
     own column (text in ``lang``) with its numbers beside it, and all reasons in one cell."""
     out = rows.drop(columns=[c for c in ("reasons",) if c in rows.columns]).copy()
     rules = list(RULES)
-    key = "text_en" if str(lang).startswith("en") else "text_id"
     reasons = rows["reasons"] if "reasons" in rows.columns else pd.Series([[]] * len(rows))
-    out["alasan"] = [" | ".join(r[key] for r in (rs or [])) for rs in reasons]
+    out["alasan"] = [" | ".join(words(r, lang) for r in (rs or [])) for rs in reasons]
     for rule in rules:
         texts, values = [], []
         for rs in reasons:
             hit = [r for r in (rs or []) if r["rule"] == rule]
-            texts.append("; ".join(r[key] for r in hit) or None)
+            texts.append("; ".join(words(r, lang) for r in hit) or None)
             values.append(
                 json.dumps([r["values"] for r in hit], ensure_ascii=False) if hit else None
             )

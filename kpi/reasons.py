@@ -69,6 +69,20 @@ def reason(
     return {"rule": rule, "text_id": text_id, "text_en": text_en, "values": values}
 
 
+def words(reason: Mapping[str, Any], lang: str | None = "id") -> str:
+    """A reason as the user reads it, in ``lang`` (the one place the edges take its words from:
+    pages, exports, the command line). A reason that carries only its rule and values gets its
+    words from data/i18n with the values formatted for the language."""
+    lg = i18n.norm_lang(lang)
+    given = reason.get(f"text_{lg}")
+    if isinstance(given, str):
+        return given
+    rule = str(reason.get("rule", ""))
+    values = reason.get("values") or {}
+    key = tuple((f, _hashable(values.get(f, ""))) for f in _fields(rule))
+    return _reason_texts(rule, key)[0 if lg == "id" else 1]
+
+
 @cache
 def _fields(rule: str) -> tuple[str, ...]:
     """The placeholders of a reason's words in either language."""

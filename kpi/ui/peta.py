@@ -19,6 +19,7 @@ from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.geo import area_points, library_points
 from kpi.periods import parse_period
+from kpi.reasons import words
 from kpi.store import open_store
 from kpi.ui import data, filters, maps, plot, state
 from kpi.ui.data import filter_key
@@ -46,8 +47,7 @@ def _area_points(db: str, version: int, tingkat: str, kodes: tuple[str, ...]) ->
 def _reasons_text(reasons: Any, lang: str, limit: int = 3) -> str:
     if not isinstance(reasons, list) or not reasons:
         return ""
-    key = "text_en" if lang == "en" else "text_id"
-    lines = [esc(r.get(key, "")) for r in reasons[:limit]]
+    lines = [esc(words(r, lang)) for r in reasons[:limit]]
     more = len(reasons) - limit
     if more > 0:
         lines.append(f"(+{more})")

@@ -29,6 +29,7 @@ from streamlit.errors import StreamlitAPIException
 
 from kpi import coaching, export, i18n, kontak, score
 from kpi.periods import parse_period
+from kpi.reasons import words as reason_words
 from kpi.settings import CoachingSettings
 from kpi.store import open_store
 from kpi.ui import data, plot, state
@@ -176,8 +177,7 @@ def reasons_text(reasons: Any, lang: str, sep: str = " · ") -> str:
     """The reasons of one location in the user's language, in the rules' order."""
     if not isinstance(reasons, list):
         return ""
-    key = "text_en" if i18n.norm_lang(lang) == "en" else "text_id"
-    return sep.join(str(r.get(key, "")) for r in reasons)
+    return sep.join(reason_words(r, lang) for r in reasons)
 
 
 def _tier_name(tier: Any, lang: str) -> str:

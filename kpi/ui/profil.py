@@ -25,6 +25,7 @@ from kpi import profile as prof
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.periods import Period, add_months, parse_period
+from kpi.reasons import words
 from kpi.settings import CoachingSettings
 from kpi.store import open_store
 from kpi.ui import data, plot, state
@@ -988,7 +989,7 @@ def _library_flags(
 def _reasons(reasons: Sequence[Mapping[str, Any]], lang: str) -> None:
     if reasons:
         # a reason's text can hold a name or a value from a file: each line literal
-        st.markdown("\n".join(f"- {md(r.get(f'text_{lang}', r.get('text_id')))}" for r in reasons))
+        st.markdown("\n".join(f"- {md(words(r, lang))}" for r in reasons))
 
 
 def libraries(p: Mapping[str, Any], view: View, lang: str) -> None:
