@@ -17,7 +17,6 @@ and raises ``AccessDeniedError`` (a StoreError: the command line prints it in bo
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kpi import trail
+from kpi.queries import regions
 from kpi.store import StoreError
 
 if TYPE_CHECKING:
@@ -260,12 +261,7 @@ def _norm(code: str | None) -> str | None:
 def local_operator(name: str | None = None) -> Principal:
     """The one local operator, with every right: the app while the store has no user, and the
     command line (named after the operating-system user)."""
-    if not name:
-        try:
-            name = getpass.getuser()
-        except Exception:  # no user name in some containers
-            name = None
-    return Principal(name or "operator", "admin", local=True)
+    return Principal(name or trail.local_name(), "admin", local=True)
 
 
 def role_label(role: str, lang: str = "id") -> str:
@@ -325,10 +321,8 @@ def refuse(
     reason: str | None = None,
 ) -> None:
     """Record a refused access and raise its AccessDeniedError."""
-    from kpi import audit
-
     exc = denied(principal, action, detail)
-    audit.log(
+    trail.log(
         store,
         principal,
         "access.refused",
@@ -346,13 +340,11 @@ def refusals_recorded(
 ) -> Iterator[None]:
     """An AccessDeniedError raised inside (say by a check in a write transaction, rolled back) is
     recorded in the audit trail, in a transaction of its own, and raised again."""
-    from kpi import audit
-
     try:
         yield
     except AccessDeniedError as exc:
         if not exc.recorded:
-            audit.log(
+            trail.log(
                 store,
                 principal,
                 "access.refused",
@@ -478,11 +470,9 @@ def coverage(store: Store, areas: Areas) -> Coverage:
         return Coverage(True)
     if areas.empty:
         return Coverage(False)
-    frame = store.query(
-        "SELECT kode, tingkat FROM wilayah WHERE tingkat IN ('provinsi', 'kabupaten_kota')"
-    )
-    provinces = {str(k) for k, t in frame.itertuples(index=False, name=None) if t == "provinsi"}
-    kabs = {str(k) for k, t in frame.itertuples(index=False, name=None) if t != "provinsi"}
+    levels = regions.levels(store)
+    provinces = {str(k) for k, t in levels.items() if t == "provinsi"}
+    kabs = {str(k) for k, t in levels.items() if t != "provinsi"}
     whole = frozenset(c for c in areas.codes if len(c) == 2 and c in provinces)
     covered = frozenset(k for k in kabs if areas.covers(k))
     return Coverage(False, whole, covered, frozenset(k[:2] for k in covered) | whole)
@@ -507,11 +497,7 @@ def parse_areas(store: Store, values: str | Sequence[str] | None) -> tuple[str, 
     if values is None:
         return ()
     items = values.split(",") if isinstance(values, str) else list(values)
-    known = dict(
-        store.query(
-            "SELECT kode, nama FROM wilayah WHERE tingkat IN ('provinsi', 'kabupaten_kota')"
-        ).itertuples(index=False, name=None)
-    )
+    known = regions.names(store)
     out: set[str] = set()
     for raw in items:
         text = str(raw).strip()

@@ -1,387 +1,34 @@
-"""The audit trail: an append-only chain of events (table jejak_audit).
-
-Each event holds its time (UTC), actor, the actor's role, action, object, area codes and details
-(canonical JSON; before and after for settings), the hash of the previous event and its own
-hash: sha256 over a canonical serialisation of all of that. The head (last sequence number and
-hash) is kept in the meta table, written in the same transaction. ``verify`` walks the chain and
-reports the first break: an event changed after it was written, one deleted (a gap in the
-sequence, or fewer events than the head says), or one that does not follow its predecessor.
-
-This module only ever inserts: nothing in the application changes or deletes an event (a test
-searches the code for it). Events are written inside the transaction of what they record
-(``record`` on its cursor), or on their own (``log``) for sign-ins and refusals.
-Passwords never reach an event: detail keys that name a secret are dropped.
+"""The audit trail (table jejak_audit): the chain itself is kpi.trail (every name of it is
+importable from here); this module adds what needs a right first: a download is checked and
+recorded, a settings change is checked and stored with its before and after in one transaction.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from kpi import access
+from kpi.trail import ACTIONS as ACTIONS
+from kpi.trail import EVENT_COLUMNS as EVENT_COLUMNS
+from kpi.trail import GENESIS as GENESIS
+from kpi.trail import HEAD_KEY as HEAD_KEY
+from kpi.trail import Event as Event
+from kpi.trail import Verdict as Verdict
+from kpi.trail import area_text as area_text
+from kpi.trail import canonical_json as canonical_json
+from kpi.trail import event_hash as event_hash
+from kpi.trail import events as events
+from kpi.trail import head as head
+from kpi.trail import local_name as local_name
+from kpi.trail import log as log
+from kpi.trail import record as record
+from kpi.trail import verify as verify
 
 if TYPE_CHECKING:
-    import duckdb
-
     from kpi.access import Principal
     from kpi.store import Store
-
-GENESIS = "0" * 64
-HEAD_KEY = "audit_kepala"
-
-# action -> (Indonesian, English) label, for the trail's readers (Jejak audit, the CLI)
-ACTIONS: dict[str, tuple[str, str]] = {
-    "login": ("masuk", "sign-in"),
-    "login.failed": ("gagal masuk", "failed sign-in"),
-    "login.locked": ("akun terkunci", "account locked"),
-    "login.refused": ("masuk ditolak", "sign-in refused"),
-    "logout": ("keluar", "sign-out"),
-    "session.expired": ("sesi berakhir", "session expired"),
-    "password.change": ("ganti kata sandi", "password changed"),
-    "password.reset": ("atur ulang kata sandi", "password reset"),
-    "user.add": ("tambah pengguna", "user added"),
-    "user.disable": ("nonaktifkan pengguna", "user disabled"),
-    "user.enable": ("aktifkan pengguna", "user enabled"),
-    "user.grant": ("ubah hak pengguna", "grants changed"),
-    "identity.link": ("tautkan identitas", "identity linked"),
-    "auth.settings": ("pengaturan masuk", "sign-in settings"),
-    "import.commit": ("impor", "import"),
-    "import.undo": ("batalkan impor", "import undone"),
-    "demo.load": ("muat demo", "demo loaded"),
-    "demo.clear": ("hapus data demo", "demo cleared"),
-    "settings.save": ("simpan pengaturan", "settings saved"),
-    "settings.restore": ("kembalikan bawaan", "defaults restored"),
-    "boundaries.save": ("unggah batas wilayah", "boundaries uploaded"),
-    "boundaries.delete": ("hapus batas wilayah", "boundaries removed"),
-    "export": ("unduh", "download"),
-    "report_card": ("unduh rapor", "report card download"),
-    "access.refused": ("akses ditolak", "access refused"),
-}
-_SECRET_WORDS = ("sandi", "password", "passwd", "hash", "secret", "rahasia")
-
-
-@dataclass(frozen=True)
-class Event:
-    seq: int
-    waktu: datetime
-    pelaku: str
-    peran: str | None
-    aksi: str
-    objek: str | None
-    wilayah: str | None
-    rincian: str
-    hash_sebelum: str
-    hash: str
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(
-        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_plain
-    )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, set | frozenset | tuple):
-        return sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
-    if hasattr(value, "item"):
-        return value.item()
-    return str(value)
-
-
-def event_hash(
-    seq: int,
-    waktu: datetime,
-    pelaku: str,
-    peran: str | None,
-    aksi: str,
-    objek: str | None,
-    wilayah: str | None,
-    rincian: str,
-    hash_sebelum: str,
-) -> str:
-    """sha256 of the event's canonical serialisation (a JSON array, fixed field order)."""
-    text = json.dumps(
-        [
-            int(seq),
-            waktu.isoformat(timespec="microseconds"),
-            pelaku,
-            peran,
-            aksi,
-            objek,
-            wilayah,
-            rincian,
-            hash_sebelum,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _scrub(value: Any) -> Any:
-    """Details without any key that names a secret (a password never reaches the trail)."""
-    if isinstance(value, Mapping):
-        return {
-            str(k): _scrub(v)
-            for k, v in value.items()
-            if not any(w in str(k).lower() for w in _SECRET_WORDS)
-        }
-    if isinstance(value, list | tuple):
-        return [_scrub(v) for v in value]
-    return value
-
-
-def area_text(wilayah: str | Iterable[str] | None) -> str | None:
-    if wilayah is None:
-        return None
-    if isinstance(wilayah, str):
-        return wilayah or None
-    codes = sorted({str(c) for c in wilayah if c})
-    return ",".join(codes) or None
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _head(cur: duckdb.DuckDBPyConnection) -> tuple[int, str]:
-    """The last sequence number and hash written (meta), else the table's last event."""
-    row = cur.execute("SELECT value FROM meta WHERE key = ?", [HEAD_KEY]).fetchone()
-    if row is not None:
-        head = json.loads(row[0])
-        return int(head["seq"]), str(head["hash"])
-    last = cur.execute("SELECT seq, hash FROM jejak_audit ORDER BY seq DESC LIMIT 1").fetchone()
-    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
-
-
-def record(
-    cur: duckdb.DuckDBPyConnection,
-    actor: Principal | None,
-    aksi: str,
-    *,
-    objek: str | None = None,
-    wilayah: str | Iterable[str] | None = None,
-    rincian: Mapping[str, Any] | None = None,
-    now: datetime | None = None,
-) -> Event:
-    """Append one event on ``cur``, inside the caller's write transaction (the store's writer
-    lock keeps the chain in order)."""
-    from kpi.access import local_operator
-
-    if aksi not in ACTIONS:
-        raise ValueError(f"unknown audit action {aksi!r}")
-    actor = actor or local_operator()
-    seq, prev = _head(cur)
-    seq += 1
-    waktu = now or _now()
-    if waktu.tzinfo is not None:
-        waktu = waktu.astimezone(UTC).replace(tzinfo=None)
-    detail = canonical_json(_scrub(dict(rincian or {})))
-    area = area_text(wilayah)
-    objek = None if objek is None else str(objek)
-    digest = event_hash(seq, waktu, actor.name, actor.audit_role, aksi, objek, area, detail, prev)
-    cur.execute(
-        "INSERT INTO jejak_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [seq, waktu, actor.name, actor.audit_role, aksi, objek, area, detail, prev, digest],
-    )
-    cur.execute(
-        "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-        [HEAD_KEY, json.dumps({"seq": seq, "hash": digest})],
-    )
-    return Event(seq, waktu, actor.name, actor.audit_role, aksi, objek, area, detail, prev, digest)
-
-
-def log(
-    store: Store,
-    actor: Principal | None,
-    aksi: str,
-    *,
-    objek: str | None = None,
-    wilayah: str | Iterable[str] | None = None,
-    rincian: Mapping[str, Any] | None = None,
-    now: datetime | None = None,
-) -> Event:
-    """Append one event in a transaction of its own (page caches stay valid)."""
-    with store.write(bump=False) as cur:
-        return record(cur, actor, aksi, objek=objek, wilayah=wilayah, rincian=rincian, now=now)
-
-
-# -- reading ---------------------------------------------------------------------------------------
-
-EVENT_COLUMNS = ["seq", "waktu", "pelaku", "peran", "aksi", "objek", "wilayah", "rincian"]
-
-
-def events(
-    store: Store,
-    *,
-    since: datetime | date | None = None,
-    until: datetime | date | None = None,
-    user: str | None = None,
-    aksi: str | None = None,
-    wilayah: str | None = None,
-    limit: int | None = None,
-) -> pd.DataFrame:
-    """Events in order (oldest first), filtered by time (UTC; a date is its whole day), actor,
-    action (a prefix: "import" is every import event) and area (an event matches when one of
-    its codes lies in the area or holds it)."""
-    where, params = ["TRUE"], []
-    if since is not None:
-        where.append("waktu >= ?")
-        params.append(_as_datetime(since))
-    if until is not None:
-        where.append("waktu < ?")
-        params.append(_as_datetime(until, end=True))
-    if user:
-        where.append("pelaku = ?")
-        params.append(user)
-    if aksi:
-        where.append("(aksi = ? OR starts_with(aksi, ?))")
-        params.extend([aksi, aksi.rstrip(".") + "."])
-    sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM jejak_audit WHERE {' AND '.join(where)} "
-    sql += "ORDER BY seq"
-    frame = store.query(sql, params)
-    for col in ("peran", "objek", "wilayah"):  # empty is None, as written
-        frame[col] = pd.Series(
-            [x if isinstance(x, str) else None for x in frame[col]], index=frame.index, dtype=object
-        )
-    if wilayah:
-        from kpi import places
-
-        code = places.normalise_kode(wilayah) or wilayah
-
-        def hit(text: Any) -> bool:
-            if not isinstance(text, str) or not text:
-                return False
-            return any(c.startswith(code) or code.startswith(c) for c in text.split(","))
-
-        frame = frame[frame["wilayah"].map(hit)].reset_index(drop=True)
-    if limit is not None:
-        frame = frame.tail(limit).reset_index(drop=True)
-    return frame
-
-
-def _as_datetime(value: datetime | date, end: bool = False) -> datetime:
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value
-    from datetime import timedelta
-
-    start = datetime(value.year, value.month, value.day)
-    return start + timedelta(days=1) if end else start
-
-
-def head(store: Store) -> tuple[int, str]:
-    """(last sequence number, its hash): (0, GENESIS) for an empty trail."""
-    return _head(store.cursor())
-
-
-# -- verifying -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Verdict:
-    ok: bool
-    events: int
-    head_hash: str
-    broken_at: int | None = None  # the first event that breaks the chain
-    message_id: str = ""
-    message_en: str = ""
-    event: dict[str, Any] | None = None  # what the broken event says of itself (when present)
-
-
-def verify(store: Store, batch: int = 10_000) -> Verdict:
-    """Walk the chain from the first event; the first break, or ok."""
-    cur = store.cursor()
-    cur.execute(
-        "SELECT seq, waktu, pelaku, peran, aksi, objek, wilayah, rincian, hash_sebelum, hash "
-        "FROM jejak_audit ORDER BY seq"
-    )
-    expected, prev, count = 1, GENESIS, 0
-    while True:
-        rows = cur.fetchmany(batch)
-        if not rows:
-            break
-        for row in rows:
-            seq, waktu, pelaku, peran, aksi, objek, wilayah, rincian, before, digest = row
-            seen = {"seq": seq, "waktu": waktu, "pelaku": pelaku, "aksi": aksi, "objek": objek}
-            if seq != expected:
-                return _broken(
-                    count,
-                    expected,
-                    f"Jejak audit rusak: peristiwa {expected} hilang (dihapus); peristiwa "
-                    f"berikutnya adalah {seq}.",
-                    f"The audit trail is broken: event {expected} is missing (deleted); the "
-                    f"next event is {seq}.",
-                    seen,
-                )
-            if before != prev:
-                return _broken(
-                    count,
-                    int(seq),
-                    f"Jejak audit rusak: peristiwa {seq} ({_describe(seen)}) tidak menyambung "
-                    f"ke peristiwa {seq - 1}: salah satunya diubah atau diganti.",
-                    f"The audit trail is broken: event {seq} ({_describe(seen)}) does not "
-                    f"follow event {seq - 1}: one of them was changed or replaced.",
-                    seen,
-                )
-            again = event_hash(seq, waktu, pelaku, peran, aksi, objek, wilayah, rincian, before)
-            if again != digest:
-                return _broken(
-                    count,
-                    int(seq),
-                    f"Jejak audit rusak: peristiwa {seq} ({_describe(seen)}) diubah setelah "
-                    "ditulis (isinya tidak cocok dengan hash-nya).",
-                    f"The audit trail is broken: event {seq} ({_describe(seen)}) was changed "
-                    "after it was written (its content does not match its hash).",
-                    seen,
-                )
-            prev, expected, count = digest, expected + 1, count + 1
-    row = cur.execute("SELECT value FROM meta WHERE key = ?", [HEAD_KEY]).fetchone()
-    if row is None:
-        if count:
-            return _broken(
-                count,
-                count,
-                "Jejak audit rusak: catatan ujung rantai (meta audit_kepala) hilang.",
-                "The audit trail is broken: the record of the chain's head (meta "
-                "audit_kepala) is missing.",
-            )
-        return Verdict(True, 0, GENESIS)
-    head_seq, head_hash = (lambda h: (int(h["seq"]), str(h["hash"])))(json.loads(row[0]))
-    if head_seq != count or head_hash != prev:
-        return _broken(
-            count,
-            count + 1 if head_seq > count else head_seq,
-            f"Jejak audit rusak: rantai berakhir di peristiwa {count}, padahal {head_seq} "
-            "peristiwa tercatat ditulis: peristiwa terakhir dihapus atau diganti.",
-            f"The audit trail is broken: the chain ends at event {count}, but {head_seq} "
-            "events were written: the last events were deleted or replaced.",
-        )
-    return Verdict(True, count, prev)
-
-
-def _describe(seen: Mapping[str, Any]) -> str:
-    when = seen["waktu"]
-    when_text = when.isoformat(sep=" ", timespec="seconds") if hasattr(when, "isoformat") else when
-    objek = f" {seen['objek']}" if seen.get("objek") else ""
-    return f"{when_text} UTC, {seen['aksi']}{objek}, {seen['pelaku']}"
-
-
-def _broken(
-    count: int,
-    seq: int,
-    message_id: str,
-    message_en: str,
-    seen: dict[str, Any] | None = None,
-) -> Verdict:
-    return Verdict(False, count, "", seq, message_id, message_en, seen)
 
 
 # -- downloads -------------------------------------------------------------------------------------
@@ -402,8 +49,6 @@ def record_download(
     how many rows). Checks the right to export (in ``area`` when given) first: a refusal is
     recorded and raised as AccessDeniedError. The page or command calls it before handing the file
     over."""
-    from kpi import access
-
     actor = actor or access.local_operator()
     areas = [area] if isinstance(area, str) else list(area or [])
     if not areas:
@@ -458,8 +103,6 @@ def _settings_change(
     aksi: str,
     describe: Any,
 ) -> None:
-    from kpi import access
-
     actor = actor or access.local_operator()
     objek = ",".join(keys)
     access.require(store, actor, access.Action.SETTINGS, objek=objek)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from kpi.columns import INDICATOR_COLUMNS, JENIS_PERPUSTAKAAN
+from kpi.vocab import Rule
 
 CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue.yaml"
 
@@ -376,8 +377,8 @@ def validate_skor(settings: Mapping[str, Any], known: Iterable[str], owner: str)
         for c in comps or []:
             if c not in ids:
                 issues.append(Issue(owner, f"component {c!r} of {pillar!r} is not a KPI"))
-    p = settings.get("persentil_pembanding", 90)
-    if not isinstance(p, int | float) or not 0 < p <= 100:
+    p = settings.get("persentil_pembanding")
+    if p is not None and (not isinstance(p, int | float) or not 0 < p <= 100):
         issues.append(Issue(owner, "persentil_pembanding must be in (0, 100]"))
     issues.extend(validate_bands(bands_from(settings.get("bands"), owner, issues), owner))
     return issues
@@ -414,7 +415,7 @@ def parse(data: Mapping[str, Any]) -> Catalogue:
     skor = dict(data.get("skor") or {})
     issues.extend(validate_skor(skor, ids, "skor"))
     pembinaan = dict(data.get("pembinaan") or {})
-    for kpi_id in (pembinaan.get("R3") or {}).get("kpi", []):
+    for kpi_id in (pembinaan.get(Rule.R3) or {}).get("kpi", []):
         if kpi_id not in ids:
             issues.append(Issue(kpi_id, "listed in pembinaan.R3 but not defined"))
     penutupan = dict(data.get("penutupan") or {})

@@ -22,7 +22,6 @@ tests and demonstrations.
 from __future__ import annotations
 
 import calendar
-import copy
 import json
 import os
 import threading
@@ -34,15 +33,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kpi import audit
-from kpi.catalogue import Catalogue, catalogue
+from kpi import settings as settings_mod
+from kpi.catalogue import Catalogue
 from kpi.periods import add_months
+from kpi.settings import ClosingSettings
 from kpi.store import Store, consistent
 
 if TYPE_CHECKING:
     from kpi.access import Principal
 
-SETTINGS_KEY = "penutupan"
+SETTINGS_KEY = settings_mod.CLOSING_KEY
 CLOCK_ENV = "TPBIS_HARI_INI"
 STATUS_COLUMNS: tuple[str, ...] = (
     "periode",
@@ -70,32 +70,19 @@ def today() -> date:
 
 
 def default_settings(cat: Catalogue | None = None) -> dict[str, Any]:
-    return (cat or catalogue()).penutupan_defaults()
+    return settings_mod.defaults(SETTINGS_KEY, cat)
 
 
 def get_settings(store: Store, cat: Catalogue | None = None) -> dict[str, Any]:
     """The closing settings in use: the stored ones over the catalogue's defaults."""
-    merged = default_settings(cat)
-    stored = store.get_setting(SETTINGS_KEY, None)
-    if isinstance(stored, dict):
-        merged.update({k: v for k, v in stored.items() if k in merged})
-    return merged
+    return settings_mod.stored(store, SETTINGS_KEY, cat)
 
 
 def check_settings(settings: Mapping[str, Any]) -> list[str]:
     """The problems of candidate closing settings, as message keys of data/i18n
     (``pengaturan.err.<key>``); empty when they can be saved."""
-    out: list[str] = []
-    day = settings.get("tenggat_hari")
-    if isinstance(day, bool) or not isinstance(day, int | float) or not 1 <= day <= 31:
-        out.append("tenggat_hari")
-    rel = settings.get("kelengkapan_relatif")
-    if isinstance(rel, bool) or not isinstance(rel, int | float) or not 0 <= rel <= 100:
-        out.append("kelengkapan_relatif")
-    n = settings.get("bulan_pembanding", 12)
-    if isinstance(n, bool) or not isinstance(n, int | float) or not 1 <= n <= 36:
-        out.append("bulan_pembanding")
-    return out
+    candidate = {"bulan_pembanding": default_settings()["bulan_pembanding"], **settings}
+    return [p.key for p in settings_mod.validate(penutupan=candidate)]
 
 
 def save_settings(
@@ -107,16 +94,11 @@ def save_settings(
     """Validate and store the closing settings (ValueError naming the problems); ``actor``
     (default the local operator) needs the right to save settings, and the change is an audit
     event with the settings before and after."""
-    merged = default_settings(cat)
-    merged.update({k: v for k, v in dict(settings).items() if k in merged})
-    problems = check_settings(merged)
-    if problems:
-        raise ValueError(f"invalid closing settings: {', '.join(problems)}")
-    audit.save_setting(store, SETTINGS_KEY, copy.deepcopy(merged), actor)
+    settings_mod.save(store, SETTINGS_KEY, settings, cat, actor)
 
 
 def deadline_day(store: Store, cat: Catalogue | None = None) -> int:
-    return int(get_settings(store, cat).get("tenggat_hari", 10))
+    return settings_mod.deadline_day(store, cat)
 
 
 def deadline(month: date, day: int) -> date:
@@ -187,9 +169,8 @@ def status_from(months: pd.DataFrame, settings: Mapping[str, Any], today_: date)
     after it), terkejar (completeness at or above ambang; true without earlier months) and
     tertutup (at or before the last month that passed both).
     """
-    day = int(settings.get("tenggat_hari", 10))
-    rel = float(settings.get("kelengkapan_relatif", 80)) / 100.0
-    n_before = int(settings.get("bulan_pembanding", 12))
+    cfg = ClosingSettings.of(settings)
+    day, rel, n_before = cfg.tenggat_hari, cfg.kelengkapan_relatif / 100.0, cfg.bulan_pembanding
     out = months.copy().reset_index(drop=True)
     values = out["kelengkapan"].to_numpy(dtype=float)
     medians = np.full(len(out), np.nan)

@@ -29,78 +29,97 @@ and point is a setting ("pembinaan" in the store, defaults in kpi/catalogue.yaml
 
 from __future__ import annotations
 
-import copy
 import math
-import string
 from collections.abc import Mapping
 from datetime import date
-from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from kpi import audit, closing, i18n
+from kpi import closing
+from kpi import settings as settings_mod
 from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
-from kpi.compute import Filters, achievement, aggregate, ciel, growth, targets
+from kpi.compute import aggregate, ciel, growth
 from kpi.periods import Period, add_months, months_between, parse_period, window
-from kpi.score import bands_of, scored_table
+from kpi.queries import regions, reports
+from kpi.reasons import _nan, _num, reason, weak_score_reason
+from kpi.rollup import priorities as priorities
+from kpi.rollup import rollup as rollup
+from kpi.rollup import wilson_lower as wilson_lower
+from kpi.scope import Filters
 from kpi.score import get_settings as get_score_settings
+from kpi.score import scored_table
+from kpi.settings import CoachingSettings, ScoreSettings
 from kpi.store import Store, consistent
+from kpi.targets import achievement, targets
+
+# the vocabulary's names stay importable from here (coaching.RULES, coaching.TIERS, ...)
+from kpi.vocab import (
+    BASES,
+    QUADRANTS,
+    RULES,
+    SCORE_RULES,
+    TIER_ORDER,
+    TIERS,
+    Band,
+    Quadrant,
+    Rule,
+    Tier,
+)
 
 if TYPE_CHECKING:
     from kpi.access import Principal
 
-SETTINGS_KEY = "pembinaan"
-RULES: tuple[str, ...] = ("D", "R1", "R2", "R3", "R4", "R5", "R6", "Q")
-TIERS: tuple[str, ...] = ("pelaporan", "prioritas_1", "prioritas_2", "pantau")
-# the order of the list handed to field teams
-TIER_ORDER: dict[str, int] = {"prioritas_1": 0, "prioritas_2": 1, "pelaporan": 2, "pantau": 3}
-QUADRANTS: tuple[str, ...] = ("teladan", "waspada", "berkembang", "prioritas")
-# the rules that read the score: together they count once (the largest of their points)
-SCORE_RULES: tuple[str, ...] = ("R1", "R4", "Q")
-# what the roll-up's share counts: every coaching need, performance only, reporting only
-BASES: dict[str, tuple[str, ...]] = {
-    "semua": ("prioritas_1", "prioritas_2", "pelaporan"),
-    "kinerja": ("prioritas_1", "prioritas_2"),
-    "pelaporan": ("pelaporan",),
-}
+# what this module offers, with the vocabulary's and the roll-up's names it re-exports
+__all__ = [
+    "AUTO",
+    "BASES",
+    "QUADRANTS",
+    "RULES",
+    "SCORE_RULES",
+    "SETTINGS_KEY",
+    "TIERS",
+    "TIER_ORDER",
+    "apply_rules",
+    "default_settings",
+    "evaluate",
+    "get_settings",
+    "priorities",
+    "quadrant_of",
+    "reason",
+    "reporting_window",
+    "rollup",
+    "rule_inputs",
+    "save_settings",
+    "tier_of",
+    "weak_score_reason",
+    "wilson_lower",
+]
+
+SETTINGS_KEY = settings_mod.COACHING_KEY
 
 
 def default_settings(cat: Catalogue | None = None) -> dict[str, Any]:
-    return (cat or catalogue()).pembinaan_defaults()
+    return settings_mod.defaults(SETTINGS_KEY, cat)
 
 
 def get_settings(store: Store, cat: Catalogue | None = None) -> dict[str, Any]:
     """The rule settings in use: the stored ones over the defaults (merged rule by rule)."""
-    merged = default_settings(cat)
-    stored = store.get_setting(SETTINGS_KEY, None)
-    if isinstance(stored, dict):
-        for key, value in stored.items():
-            if isinstance(value, dict) and isinstance(merged.get(key), dict):
-                merged[key].update(value)
-            else:
-                merged[key] = value
-    return merged
+    return settings_mod.stored(store, SETTINGS_KEY, cat)
 
 
 def save_settings(
     store: Store, settings: Mapping[str, Any], actor: Principal | None = None
 ) -> None:
-    """Store the rule settings; ``actor`` (default the local operator) needs the right to save
-    settings, and the change is an audit event with the settings before and after."""
-    audit.save_setting(store, SETTINGS_KEY, copy.deepcopy(dict(settings)), actor)
+    """Validate and store the rule settings (SettingsError naming every problem); ``actor``
+    (default the local operator) needs the right to save settings, and the change is an audit
+    event with the settings before and after."""
+    settings_mod.save(store, SETTINGS_KEY, settings, actor=actor)
 
 
-def tier_of(points: float, settings: Mapping[str, Any]) -> str | None:
-    t = settings.get("tier") or {}
-    if points >= t.get("prioritas_1", 5):
-        return "prioritas_1"
-    if points >= t.get("prioritas_2", 3):
-        return "prioritas_2"
-    if points >= t.get("pantau", 1):
-        return "pantau"
-    return None
+def tier_of(points: float, settings: Mapping[str, Any] | CoachingSettings) -> str | None:
+    return CoachingSettings.of(settings).tier_of(points)
 
 
 def quadrant_of(x: float | None, y: float | None) -> str | None:
@@ -108,89 +127,8 @@ def quadrant_of(x: float | None, y: float | None) -> str | None:
     if x is None or y is None or _nan(x) or _nan(y):
         return None
     if x >= 0:
-        return "teladan" if y >= 0 else "waspada"
-    return "berkembang" if y >= 0 else "prioritas"
-
-
-_ID_SEPARATORS = str.maketrans({",": ".", ".": ","})
-
-
-def _text(v: Any, lang: str) -> str:
-    """A value as shown in a reason: numbers in the language's format (as i18n.format_number,
-    one decimal unless whole), names in the language."""
-    if isinstance(v, dict):
-        return str(v.get(lang, v.get("id", "")))
-    if isinstance(v, int | float) and not isinstance(v, bool):
-        return _number_text(float(v), lang)
-    return str(v)
-
-
-@lru_cache(maxsize=8192)
-def _number_text(x: float, lang: str) -> str:
-    """A number in a reason (scores and percents repeat across libraries: kept)."""
-    if x != x or x in (math.inf, -math.inf):
-        return "–"
-    text = f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
-    return text.translate(_ID_SEPARATORS) if lang == "id" else text
-
-
-def _blank_none(v: Any) -> Any:
-    return "" if v is None else v
-
-
-def _nan(v: Any) -> bool:
-    if v is None:
-        return True
-    try:
-        return bool(v != v)
-    except TypeError:  # pd.NA
-        return True
-
-
-def _num(v: Any, decimals: int = 1) -> float | None:
-    if _nan(v):
-        return None
-    return round(float(v), decimals)
-
-
-@cache
-def _template(rule: str, lang: str) -> tuple[str, tuple[str, ...]]:
-    """The reason's text in a language (data/i18n) and the names of its placeholders."""
-    text = i18n.t(f"coaching.reason.{rule}", lang)
-    return text, tuple(f for _, f, _, _ in string.Formatter().parse(text) if f)
-
-
-def reason(
-    rule: str, values: dict[str, Any], text_values: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """A reason: its rule, its text in both languages (from data/i18n) and its numbers."""
-    tv = text_values or values
-    key = tuple((f, _hashable(tv.get(f, ""))) for f in _fields(rule))
-    text_id, text_en = _reason_texts(rule, key)
-    return {"rule": rule, "text_id": text_id, "text_en": text_en, "values": values}
-
-
-@cache
-def _fields(rule: str) -> tuple[str, ...]:
-    """The placeholders of a reason's words in either language."""
-    return tuple(dict.fromkeys((*_template(rule, "id")[1], *_template(rule, "en")[1])))
-
-
-def _hashable(v: Any) -> Any:
-    return tuple(sorted(v.items())) if isinstance(v, dict) else v
-
-
-@lru_cache(maxsize=16384)
-def _reason_texts(rule: str, key: tuple[tuple[str, Any], ...]) -> tuple[str, str]:
-    """A reason's words in both languages for its values (many libraries share them: kept)."""
-    tv = {f: dict(v) if isinstance(v, tuple) else v for f, v in key}
-    out = []
-    for lang in ("id", "en"):
-        text, fields = _template(rule, lang)
-        if fields:
-            text = text.format(**{f: _text(tv.get(f, ""), lang) for f in fields})
-        out.append(text)
-    return out[0], out[1]
+        return Quadrant.TELADAN if y >= 0 else Quadrant.WASPADA
+    return Quadrant.BERKEMBANG if y >= 0 else Quadrant.PRIORITAS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,27 +158,6 @@ def _longest_zero_run(store: Store, win: Period, filters: Filters) -> pd.Series:
         params,
     )
     return frame.set_index("kode_perpustakaan")["n"]
-
-
-def _first_report(store: Store, filters: Filters, last: date) -> pd.Series:
-    params: dict[str, Any] = {"last": last}
-    where = filters.sql(params)
-    frame = store.query(
-        f"""
-        SELECT r.kode_perpustakaan, min(r.periode) AS pertama
-        FROM laporan_bulanan r JOIN perpustakaan p ON p.kode_perpustakaan = r.kode_perpustakaan
-        WHERE {where} AND r.periode <= $last GROUP BY 1
-        """,
-        params,
-    )
-    return frame.set_index("kode_perpustakaan")["pertama"]
-
-
-def _region_names(store: Store) -> dict[str, str]:
-    names = store.query(
-        "SELECT kode, nama FROM wilayah WHERE tingkat IN ('provinsi', 'kabupaten_kota')"
-    )
-    return dict(zip(names["kode"].tolist(), names["nama"].tolist(), strict=True))
 
 
 class _Auto:
@@ -301,7 +218,7 @@ def rule_inputs(
     libs = scored_table(store, "perpustakaan", win, filters, [], settings=skor_settings, cat=cat)
     libs = libs.set_index("kode", drop=False)
     idx = libs.index
-    names = _region_names(store)
+    names = regions.names(store)
     out = pd.DataFrame(
         {
             "kode": [str(k) for k in idx.tolist()],
@@ -316,7 +233,7 @@ def rule_inputs(
     )
     closed = closing.last_closed(store, today) if isinstance(closed_until, _Auto) else closed_until
     d_win = reporting_window(win, closed)
-    last_n = int((s.get("D") or {}).get("bulan_terakhir", 2))
+    last_n = CoachingSettings.of(s, cat).d_bulan_terakhir
     if d_win is None:  # no closed month in the window: rule D has nothing to count yet
         for c in ("bulan_diharapkan", "bulan_dilaporkan", "diharapkan_akhir", "dilaporkan_akhir"):
             out[c] = 0.0
@@ -365,14 +282,13 @@ def rule_inputs(
     c = ciel(store, "perpustakaan", Period("bulan", end, end), filters).set_index("kode")
     out["ciel"] = c["ciel"].reindex(idx).astype(float)
 
-    first = _first_report(store, filters, end).reindex(idx)
+    first = reports.first_reports(store, filters, end).reindex(idx)
     out["bulan_melapor"] = [
         months_between(pd.Timestamp(d).date(), end) - 1 if pd.notna(d) else -1
         for d in first.tolist()
     ]
 
-    r3 = s.get("R3") or {}
-    r3_ids = list(r3.get("kpi", ["kunjungan", "kegiatan"]))
+    r3_ids = list(CoachingSettings.of(s, cat).r3_kpi)
     # each KPI's own minimum base (catalogue data)
     gr = growth(store, "perpustakaan", Period("bulan", end, end), filters, r3_ids, None, cat)
     gr = gr.set_index("kode")
@@ -413,27 +329,26 @@ def apply_rules(
     inputs: pd.DataFrame,
     settings: Mapping[str, Any],
     *,
-    lowest_band: str = "merah",
+    lowest_band: str = Band.MERAH,
     cat: Catalogue | None = None,
 ) -> pd.DataFrame:
     """Rules D, R1-R6 and Q on the figures of ``rule_inputs``: adds tier, points, quadrant and
     reasons (a pure function of its inputs and the settings)."""
     cat = cat or catalogue()
-    s = settings
+    cfg = CoachingSettings.of(settings, cat)
     end: date = inputs.attrs.get("end") or date.today()
     period_label = str(inputs.attrs.get("window", ""))
     d_label = inputs.attrs.get("window_pelaporan", period_label)
-    r3_ids = list(inputs.attrs.get("r3") or (s.get("R3") or {}).get("kpi", []))
-    d_cfg = s.get("D") or {}
-    last_n = int(d_cfg.get("bulan_terakhir", 2))
-    min_complete = float(d_cfg.get("kelengkapan_minimum", 80))
-    min_age = int(s.get("bulan_bergabung_minimum", 6))
-    pts = {r: float((s.get(r) or {}).get("poin", 0)) for r in RULES}
-    r2_min = float((s.get("R2") or {}).get("capaian_minimum", 60))
-    r3_max = float((s.get("R3") or {}).get("perubahan_maksimum", -20))
-    r4_share = float((s.get("R4") or {}).get("persen_terbawah", 20)) / 100.0
-    r5_n = int((s.get("R5") or {}).get("bulan_berturut", 3))
-    r6_gap = float((s.get("R6") or {}).get("selisih_minimum", 30))
+    r3_ids = list(inputs.attrs.get("r3") or cfg.r3_kpi)
+    last_n = cfg.d_bulan_terakhir
+    min_complete = cfg.d_kelengkapan_minimum
+    min_age = cfg.bulan_bergabung_minimum
+    pts = dict(cfg.poin)
+    r2_min = cfg.r2_capaian_minimum
+    r3_max = cfg.r3_perubahan_maksimum
+    r4_share = cfg.r4_persen_terbawah / 100.0
+    r5_n = cfg.r5_bulan_berturut
+    r6_gap = cfg.r6_selisih_minimum
 
     def col(name: str) -> list[Any]:
         return inputs[name].tolist() if name in inputs.columns else [None] * len(inputs)
@@ -470,7 +385,7 @@ def apply_rules(
             n_missing = int(v_expected[i] - v_reported[i])
             rs.append(
                 reason(
-                    "D",
+                    Rule.D,
                     {
                         "n": n_missing,
                         "m": int(v_expected[i]),
@@ -482,7 +397,7 @@ def apply_rules(
                     {"n": n_missing, "m": int(v_expected[i])},
                 )
             )
-            tiers.append("pelaporan")
+            tiers.append(Tier.PELAPORAN)
             points.append(0.0)
             quadrants.append(None)
             reasons.append(rs)
@@ -491,14 +406,14 @@ def apply_rules(
         skor = v_skor[i]
         weak: dict[str, dict[str, Any]] = {}  # R1, R4, Q: one weakness, one reason
         if not _nan(skor) and v_band[i] == lowest_band:
-            weak["R1"] = {"band": v_band[i]}
+            weak[Rule.R1] = {"band": v_band[i]}
         for kpi_id, cap, akt, tgt in v_cap[i] or []:
             if cap < r2_min:
-                hit.add("R2")
+                hit.add(Rule.R2)
                 name = {"id": cat[kpi_id].nama_id, "en": cat[kpi_id].nama_en}
                 rs.append(
                     reason(
-                        "R2",
+                        Rule.R2,
                         {
                             "kpi": kpi_id,
                             "p": _num(cap),
@@ -514,11 +429,11 @@ def apply_rules(
             for kpi_id in r3_ids:
                 change = v_gr[f"{kpi_id}_yoy"][i]
                 if not _nan(change) and change <= r3_max:
-                    hit.add("R3")
+                    hit.add(Rule.R3)
                     name = {"id": cat[kpi_id].nama_id, "en": cat[kpi_id].nama_en}
                     rs.append(
                         reason(
-                            "R3",
+                            Rule.R3,
                             {
                                 "kpi": kpi_id,
                                 "p": _num(change),
@@ -532,25 +447,27 @@ def apply_rules(
         cd = v_cume[i]
         if not _nan(cd) and cd <= r4_share + 1e-12:
             prov = str(v_prov[i]) if v_prov[i] is not None else ""
-            weak["R4"] = {"persentil": _num(100 * cd), "provinsi": prov}
+            weak[Rule.R4] = {"persentil": _num(100 * cd), "provinsi": prov}
         zero = v_zero[i]
         if not _nan(zero) and zero >= r5_n:
-            hit.add("R5")
-            rs.append(reason("R5", {"n": int(zero), "periode": period_label}))
+            hit.add(Rule.R5)
+            rs.append(reason(Rule.R5, {"n": int(zero), "periode": period_label}))
         ci = v_ciel[i]
         if not _nan(ci) and not _nan(skor) and ci - skor >= r6_gap:
-            hit.add("R6")
-            rs.append(reason("R6", {"ciel": _num(ci), "s": _num(skor), "selisih": _num(ci - skor)}))
+            hit.add(Rule.R6)
+            rs.append(
+                reason(Rule.R6, {"ciel": _num(ci), "s": _num(skor), "selisih": _num(ci - skor)})
+            )
         quad = None
         if judged and not _nan(skor) and not _nan(v_median[i]) and not _nan(v_prev[i]):
             quad = quadrant_of(skor - v_median[i], skor - v_prev[i])
-        if quad == "prioritas":
-            weak["Q"] = {"median": _num(v_median[i]), "s_tahun_lalu": _num(v_prev[i])}
+        if quad == Quadrant.PRIORITAS:
+            weak[Rule.Q] = {"median": _num(v_median[i]), "s_tahun_lalu": _num(v_prev[i])}
         if weak:
             # first: the score is the headline of a library's weakness
             rs.insert(0, weak_score_reason(weak, skor, pts, period_label, round(100 * r4_share)))
         total = sum(pts[r] for r in hit) + (max(pts[r] for r in weak) if weak else 0.0)
-        tiers.append(tier_of(total, s))
+        tiers.append(cfg.tier_of(total))
         points.append(total)
         quadrants.append(quad)
         reasons.append(rs)
@@ -560,53 +477,6 @@ def apply_rules(
     out["quadrant"] = quadrants
     out["reasons"] = reasons
     return out
-
-
-def weak_score_reason(
-    weak: Mapping[str, Mapping[str, Any]],
-    skor: float,
-    points: Mapping[str, float],
-    period_label: str,
-    batas: int,
-) -> dict[str, Any]:
-    """R1, R4 and Q together: one reason, with every number of the rules that fired.
-
-    Its ``rule`` is the fired rule with the most points (ties: R1, R4, Q in that order), so
-    exports and filters by rule still find it; ``rules`` lists every rule that fired.
-    """
-    fired = [r for r in SCORE_RULES if r in weak]
-    top = fired[0]
-    for r in fired[1:]:  # the most points; ties: the first in R1, R4, Q
-        if points.get(r, 0.0) > points.get(top, 0.0):
-            top = r
-    s_value = _num(skor)
-    values: dict[str, Any] = {"s": s_value, "periode": period_label}
-    for r in fired:
-        values.update(weak[r])
-    values["aturan"] = fired
-    values["poin"] = float(points.get(top, 0.0))
-    out: dict[str, Any] = {"rule": top, "rules": fired}
-    args = {
-        "R1": (),
-        "R4": (("batas", batas), ("provinsi", values.get("provinsi", ""))),
-        "Q": (("median", values.get("median")), ("s_lalu", values.get("s_tahun_lalu"))),
-    }
-    for lang in ("id", "en"):
-        bagian = ", ".join(_weak_part(r, lang, args[r]) for r in fired)
-        head, _ = _template("skor", lang)
-        out[f"text_{lang}"] = head.format(s=_text(_blank_none(s_value), lang), bagian=bagian)
-    out["values"] = values
-    return out
-
-
-@lru_cache(maxsize=16384)
-def _weak_part(rule: str, lang: str, args: tuple[tuple[str, Any], ...]) -> str:
-    """The words of one rule within the score's reason (the same numbers repeat: kept)."""
-    text, fields = _template(f"skor.{rule}", lang)
-    if not fields:
-        return text
-    values = dict(args)
-    return text.format(**{f: _text(_blank_none(values.get(f)), lang) for f in fields})
 
 
 @consistent
@@ -636,106 +506,13 @@ def evaluate(
             return pd.DataFrame(columns=["kode", "tier", "points", "quadrant", "reasons"])
     else:
         end = parse_period(period).last
-    n_months = int(window_months or s.get("jendela_bulan", 12))
+    n_months = int(window_months or CoachingSettings.of(s, cat).jendela_bulan)
     inputs = rule_inputs(
         store, end, n_months, filters, settings=s, cat=cat, today=today, closed_until=closed_until
     )
-    bands = bands_of(get_score_settings(store, cat))
-    out = apply_rules(inputs, s, lowest_band=bands[0].id if bands else "merah", cat=cat)
+    lowest = ScoreSettings.of(get_score_settings(store, cat), cat).lowest_band
+    out = apply_rules(inputs, s, lowest_band=lowest, cat=cat)
     out.insert(2, "tingkat", "perpustakaan")
     out.attrs.update(inputs.attrs)
     out.attrs["settings"] = s
-    return out
-
-
-def priorities(frame: pd.DataFrame) -> pd.DataFrame:
-    """The flagged libraries, in the order handed to field teams (tier, then points)."""
-    flagged = frame[frame["tier"].notna()].copy()
-    flagged["_o"] = flagged["tier"].map(TIER_ORDER)
-    flagged = flagged.sort_values(["_o", "points", "kode"], ascending=[True, False, True])
-    return flagged.drop(columns="_o").reset_index(drop=True)
-
-
-def wilson_lower(k: np.ndarray | float, n: np.ndarray | float, confidence: float = 90.0) -> Any:
-    """The lower bound of the Wilson score interval of k successes in n (a share in 0-1),
-    two-sided at ``confidence`` percent; empty (NaN) when n is 0."""
-    from statistics import NormalDist
-
-    z = NormalDist().inv_cdf(0.5 + float(confidence) / 200.0)
-    k_ = np.asarray(k, dtype=float)
-    n_ = np.asarray(n, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k_ / n_
-        centre = p + z * z / (2 * n_)
-        spread = z * np.sqrt(p * (1 - p) / n_ + z * z / (4 * n_ * n_))
-        low = (centre - spread) / (1 + z * z / n_)
-    low = np.where(n_ > 0, np.clip(low, 0.0, 1.0), np.nan)
-    return low if low.ndim else float(low)
-
-
-def rollup(
-    frame: pd.DataFrame, level: str, basis: str = "semua", confidence: float | None = None
-) -> pd.DataFrame:
-    """Per kab/kota or province: libraries per tier and their shares, the area library's own
-    tier, and the ranking for leadership.
-
-    ``basis`` says which libraries "need coaching": semua (Prioritas 1, Prioritas 2 and
-    Pembinaan pelaporan), kinerja (Prioritas 1 and 2) or pelaporan. Their number is
-    ``jumlah_perlu`` and their share ``porsi_perlu`` (percent); the areas are ranked by
-    ``batas_bawah``, the lower bound (percent) of the Wilson interval of that share at
-    ``confidence`` percent (default: the setting ``selang_kepercayaan`` given in ``frame``'s
-    attrs, else 90), so that 2 of 3 does not outrank 40 of 60; ties by the number concerned.
-    """
-    if level not in ("provinsi", "kabupaten_kota"):
-        raise ValueError("roll-up is to provinsi or kabupaten_kota")
-    if basis not in BASES:
-        raise ValueError(f"unknown basis {basis!r} (one of {', '.join(BASES)})")
-    if confidence is None:
-        confidence = float((frame.attrs.get("settings") or {}).get("selang_kepercayaan", 90) or 90)
-    key = f"kode_{level}"
-    if key not in frame.columns or frame.empty:
-        cols = ["kode", "nama", "tingkat", "provinsi", "kabupaten_kota", "peringkat"]
-        cols += ["sendiri_kode", "sendiri_tier", "sendiri_points", "sendiri_quadrant"]
-        cols += ["sendiri_reasons", "sendiri_nama", "jumlah_perpustakaan", "jumlah_perlu"]
-        cols += ["porsi_perlu", "batas_bawah", "basis", "jumlah_prioritas", "porsi_prioritas"]
-        cols += [f"jumlah_{t}" for t in TIERS] + [f"porsi_{t}" for t in TIERS]
-        return pd.DataFrame(columns=cols)
-    data = frame[frame[key].notna()]
-    tiers = data["tier"].fillna("tanpa_flag")
-    # libraries per area and tier (a crosstab, counted the quick way)
-    counts = (
-        pd.DataFrame({"g": data[key], "t": tiers}).groupby(["g", "t"]).size().unstack(fill_value=0)
-    )
-    counts = counts.reindex(columns=[*TIERS, "tanpa_flag"], fill_value=0)
-    total = counts.sum(axis=1)
-    out = pd.DataFrame({"kode": counts.index.astype(str)})
-    out["jumlah_perpustakaan"] = total.to_numpy()
-    for t in TIERS:
-        out[f"jumlah_{t}"] = counts[t].to_numpy()
-        out[f"porsi_{t}"] = (100.0 * counts[t] / total).to_numpy()
-    out["jumlah_prioritas"] = out["jumlah_prioritas_1"] + out["jumlah_prioritas_2"]
-    out["porsi_prioritas"] = 100.0 * out["jumlah_prioritas"] / out["jumlah_perpustakaan"]
-    concerned = sum(out[f"jumlah_{t}"] for t in BASES[basis])
-    out["jumlah_perlu"] = concerned.astype(int)
-    out["porsi_perlu"] = 100.0 * out["jumlah_perlu"] / out["jumlah_perpustakaan"]
-    out["batas_bawah"] = 100.0 * wilson_lower(
-        out["jumlah_perlu"].to_numpy(), out["jumlah_perpustakaan"].to_numpy(), confidence
-    )
-    out["basis"] = basis
-    own = data[data["jenis"] == level].drop_duplicates(key).set_index(key)
-    for col in ("kode", "nama", "tier", "points", "quadrant", "reasons"):
-        out[f"sendiri_{col}"] = out["kode"].map(own[col]).to_numpy() if len(own) else None
-    names = frame.drop_duplicates(key).set_index(key)
-    prov_names = names[f"{'provinsi' if level == 'provinsi' else 'kabupaten_kota'}"]
-    out["nama"] = out["kode"].map(prov_names)
-    out["kode_provinsi"] = out["kode"].str[:2]
-    out["provinsi"] = out["kode_provinsi"].map(
-        frame.drop_duplicates("kode_provinsi").set_index("kode_provinsi")["provinsi"]
-    )
-    out["kabupaten_kota"] = out["nama"] if level == "kabupaten_kota" else None
-    out["tingkat"] = level
-    out = out.sort_values(
-        ["batas_bawah", "jumlah_perlu", "kode"], ascending=[False, False, True]
-    ).reset_index(drop=True)
-    out["peringkat"] = np.arange(1, len(out) + 1)
     return out

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from kpi.vocab import Jenis
+
 Kind = Literal["flow", "stock", "state", "date"]
 
 
@@ -73,7 +75,7 @@ MONTHLY_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in MONTHLY_COLUMNS)
 # the columns that hold a reported value (everything but the submission date)
 INDICATOR_COLUMNS: tuple[str, ...] = tuple(c.name for c in MONTHLY_COLUMNS if c.kind != "date")
 
-JENIS_PERPUSTAKAAN: tuple[str, ...] = ("provinsi", "kabupaten_kota", "desa_kelurahan")
+JENIS_PERPUSTAKAAN: tuple[str, ...] = tuple(j.value for j in Jenis)
 JENIS_DUKUNGAN: tuple[str, ...] = ("penuh", "replikasi_mandiri", "bantuan_buku")
 CIEL_DIMENSIONS: tuple[str, ...] = ("kreativitas", "inovasi", "kewirausahaan", "kepemimpinan")
 STRATEGY_SELF_RATINGS: tuple[str, ...] = ("layanan_informasi", "pelibatan_masyarakat", "advokasi")

@@ -25,6 +25,9 @@ from typing import IO, Any
 
 import pandas as pd
 
+from kpi.reasons import words
+from kpi.vocab import RULES
+
 RISKY_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -169,15 +172,14 @@ def priorities_frame(rows: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
     """The priority list flattened for a spreadsheet: one row per location, each reason in its
     own column (text in ``lang``) with its numbers beside it, and all reasons in one cell."""
     out = rows.drop(columns=[c for c in ("reasons",) if c in rows.columns]).copy()
-    rules = ["D", "R1", "R2", "R3", "R4", "R5", "R6", "Q"]
-    key = "text_en" if str(lang).startswith("en") else "text_id"
+    rules = list(RULES)
     reasons = rows["reasons"] if "reasons" in rows.columns else pd.Series([[]] * len(rows))
-    out["alasan"] = [" | ".join(r[key] for r in (rs or [])) for rs in reasons]
+    out["alasan"] = [" | ".join(words(r, lang) for r in (rs or [])) for rs in reasons]
     for rule in rules:
         texts, values = [], []
         for rs in reasons:
             hit = [r for r in (rs or []) if r["rule"] == rule]
-            texts.append("; ".join(r[key] for r in hit) or None)
+            texts.append("; ".join(words(r, lang) for r in hit) or None)
             values.append(
                 json.dumps([r["values"] for r in hit], ensure_ascii=False) if hit else None
             )

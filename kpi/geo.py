@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.compute import Filters
+from kpi.queries import regions
+from kpi.scope import Filters
 from kpi.store import Store
 
 
@@ -37,8 +38,4 @@ def library_points(store: Store, filters: Filters | None = None) -> pd.DataFrame
 
 def area_points(store: Store, tingkat: str, kodes: list[str]) -> pd.DataFrame:
     """kode, nama, latitude, longitude of regions of one level (provinsi, kabupaten_kota, ...)."""
-    return store.query(
-        "SELECT kode, nama, latitude, longitude FROM wilayah "
-        "WHERE tingkat = ? AND list_contains(?, kode) ORDER BY kode",
-        [tingkat, kodes],
-    )
+    return regions.points(store, tingkat, kodes)

@@ -1,5 +1,7 @@
 """Strings and number/date formats in Bahasa Indonesia (default) and English.
 
+Numbers, month names and dates follow the CLDR formats of each language, through Babel.
+
 The strings live in data/i18n/<lang>/*.yaml (one folder per language, one file per part of the
 app, merged; a key defined twice is an error). A key missing in English falls back to
 Indonesian, and a key missing everywhere shows as itself so that it is noticed.
@@ -9,11 +11,14 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from babel import Locale
+from babel.dates import format_date, get_month_names
+from babel.numbers import NumberPattern, parse_pattern
 
 Lang = Literal["id", "en"]
 LANGS: tuple[Lang, ...] = ("id", "en")
@@ -21,35 +26,16 @@ DEFAULT_LANG: Lang = "id"
 
 _DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
 
+
+@cache
+def _locale(lang: Lang) -> Locale:
+    return Locale.parse(lang)
+
+
+# month names from the CLDR data (Babel), as a person writes them: "Agustus", "August"
 MONTHS: dict[Lang, tuple[str, ...]] = {
-    "id": (
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
+    lang: tuple(str(get_month_names("wide", locale=_locale(lang))[m]) for m in range(1, 13))
+    for lang in LANGS
 }
 
 
@@ -97,10 +83,19 @@ def format_number(value: Any, lang: str | None = DEFAULT_LANG, decimals: int = 0
         return str(value)
     if math.isnan(x) or math.isinf(x):
         return "–"
-    text = f"{x:,.{decimals}f}"
-    if norm_lang(lang) == "id":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    return _number(x, norm_lang(lang), max(0, int(decimals)))
+
+
+@cache
+def _pattern(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+@lru_cache(maxsize=65536)
+def _number(x: float, lang: Lang, decimals: int) -> str:
+    """A number in the language's CLDR format (Babel): grouping, decimal sign and minus sign
+    (the same values repeat across a table's cells: kept)."""
+    return str(_pattern(decimals).apply(x, _locale(lang)))
 
 
 def format_percent(value: Any, lang: str | None = DEFAULT_LANG, decimals: int = 1) -> str:
@@ -123,7 +118,5 @@ def month_name(month: int, lang: str | None = DEFAULT_LANG) -> str:
 def format_month(value: date | str, lang: str | None = DEFAULT_LANG) -> str:
     """date(2023, 8, 1) or '2023-08' -> 'Agustus 2023' / 'August 2023'."""
     if isinstance(value, str):
-        year, month = int(value[:4]), int(value[5:7])
-    else:
-        year, month = value.year, value.month
-    return f"{month_name(month, lang)} {year}"
+        value = date(int(value[:4]), int(value[5:7]), 1)
+    return str(format_date(value, "MMMM y", locale=_locale(norm_lang(lang))))

@@ -1,35 +1,12 @@
 """Contact columns of the library register, for the field teams' priority export.
 
 The register may carry an address and a contact person (alamat, kontak_nama, kontak_telepon,
-kontak_email; optional columns of the data contract). Only the columns that hold at least one
-value are returned, so an export never shows empty contact columns.
+kontak_email; optional columns of the data contract, declared in kpi.schema). The read itself is
+kpi.queries.register.contacts: only the columns that hold at least one value are returned, so an
+export never shows empty contact columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-import pandas as pd
-
-from kpi.store import Store
-
-CONTACT_COLUMNS: tuple[str, ...] = ("alamat", "kontak_nama", "kontak_telepon", "kontak_email")
-
-
-def contacts(store: Store, kodes: Iterable[str] | None = None) -> pd.DataFrame:
-    """Per library: kode and the contact columns that are filled for at least one of them.
-
-    ``kodes``: only these libraries (default: the whole register). Empty text counts as empty.
-    """
-    cols = ", ".join(f"nullif(trim({c}), '') AS {c}" for c in CONTACT_COLUMNS)
-    params: dict[str, object] = {}
-    where = "TRUE"
-    if kodes is not None:
-        params["kodes"] = [str(k) for k in kodes]
-        where = "list_contains($kodes, kode_perpustakaan)"
-    frame = store.query(
-        f"SELECT kode_perpustakaan AS kode, {cols} FROM perpustakaan WHERE {where} ORDER BY 1",
-        params,
-    )
-    filled = [c for c in CONTACT_COLUMNS if frame[c].notna().any()]
-    return frame[["kode", *filled]].reset_index(drop=True)
+from kpi.queries.register import contacts as contacts
+from kpi.schema import CONTACT_COLUMNS as CONTACT_COLUMNS

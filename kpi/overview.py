@@ -9,9 +9,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kpi.catalogue import Catalogue, catalogue
-from kpi.compute import Filters, aggregate, growth
+from kpi.compute import aggregate, growth
 from kpi.periods import Period
+from kpi.scope import Filters
 from kpi.store import Store, consistent
+from kpi.vocab import BANDS
 
 # ---------------------------------------------------------------------------------------------
 # The overview on the KPI engine: headline KPIs of the catalogue for a period and filters
@@ -72,7 +74,7 @@ def band_distribution(libraries: pd.DataFrame) -> pd.DataFrame:
 
     ``libraries``: the perpustakaan-level KPI table with ``band``. Returns band, jumlah, porsi.
     """
-    order = ["merah", "kuning", "hijau", None]
+    order = [*BANDS, None]
     counts = libraries["band"].value_counts(dropna=False)
     total = int(counts.sum())
     rows = []

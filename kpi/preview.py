@@ -18,22 +18,25 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from kpi import coaching, score
-from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
-from kpi.compute import Filters
+from kpi import settings as settings_mod
+from kpi.catalogue import Catalogue, catalogue
 from kpi.periods import Period, parse_period
+from kpi.scope import Filters
+from kpi.settings import CoachingSettings, Problem
 from kpi.store import Store
+from kpi.vocab import Band, Tier
 
+WINDOWS = settings_mod.WINDOWS  # the coaching windows, importable from here as before
 NO_BAND = "tanpa_skor"
-NO_TIER = "tanpa_tanda"
+NO_TIER = Tier.TANPA_TANDA
 BAND_ORDER: tuple[str, ...] = (*score.BAND_IDS, NO_BAND)
 TIER_ORDER: tuple[str, ...] = (*coaching.TIERS, NO_TIER)
-WINDOWS: tuple[int, ...] = (3, 6, 12)
 
 
 # -- band edges ----------------------------------------------------------------------------------
@@ -50,88 +53,20 @@ def band_edges(settings: Mapping[str, Any]) -> tuple[float, float]:
 def bands_with_edges(lower: float, upper: float, top: float = 100.0) -> list[dict[str, Any]]:
     """merah [0, lower), kuning [lower, upper), hijau [upper, top] as stored in the settings."""
     return [
-        {"id": "merah", "dari": 0.0, "sampai": float(lower)},
-        {"id": "kuning", "dari": float(lower), "sampai": float(upper)},
-        {"id": "hijau", "dari": float(upper), "sampai": float(top)},
+        {"id": Band.MERAH, "dari": 0.0, "sampai": float(lower)},
+        {"id": Band.KUNING, "dari": float(lower), "sampai": float(upper)},
+        {"id": Band.HIJAU, "dari": float(upper), "sampai": float(top)},
     ]
 
 
 # -- validation ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    """A problem of a candidate setting: a message key (pengaturan.err.<key>) and its values."""
-
-    key: str
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-def _number(v: Any) -> float | None:
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        return None
-    f = float(v)
-    return None if math.isnan(f) else f
-
-
 def check_settings(
     skor: Mapping[str, Any], pembinaan: Mapping[str, Any], cat: Catalogue | None = None
 ) -> list[Problem]:
     """Every problem of candidate score and coaching settings (empty when they can be saved)."""
-    cat = cat or catalogue()
-    out: list[Problem] = []
-    bobot = skor.get("bobot") or {}
-    weights = [_number(bobot.get(p, 0)) for p in SCORE_PILLARS]
-    if any(w is None or w < 0 for w in weights):
-        out.append(Problem("bobot_negatif"))
-    else:
-        total = sum(w or 0.0 for w in weights)
-        if abs(total - 100.0) > 1e-6:
-            out.append(Problem("bobot_jumlah", {"jumlah": total}))
-    komponen = skor.get("komponen") or {}
-    for p, w in zip(SCORE_PILLARS, weights, strict=True):
-        comps = list(komponen.get(p) or [])
-        if (w or 0) > 0 and not comps:
-            out.append(Problem("komponen_kosong", {"pilar": p}))
-        unknown = [c for c in comps if c not in cat]
-        if unknown:
-            out.append(Problem("komponen_tidak_dikenal", {"pilar": p, "kpi": ", ".join(unknown)}))
-    pct = _number(skor.get("persentil_pembanding"))
-    if pct is None or not 0 < pct <= 100:
-        out.append(Problem("persentil"))
-    minimum = _number(skor.get("kelengkapan_minimum"))
-    if minimum is None or not 0 <= minimum <= 100:
-        out.append(Problem("kelengkapan", {"nama": "kelengkapan_minimum"}))
-    porsi = _number(skor.get("porsi_berskor_minimum", 50))
-    if porsi is None or not 0 <= porsi <= 100:
-        out.append(Problem("porsi_berskor"))
-    bands = score.bands_of(skor)
-    if [b.id for b in bands] != list(score.BAND_IDS) or not (
-        bands[0].dari < bands[1].dari < bands[2].dari < bands[2].sampai
-        and bands[0].sampai == bands[1].dari
-        and bands[1].sampai == bands[2].dari
-    ):
-        out.append(Problem("batas_pita"))
-
-    s = pembinaan
-    if int(_number(s.get("jendela_bulan")) or 0) not in WINDOWS:
-        out.append(Problem("jendela"))
-    d = s.get("D") or {}
-    last_n = _number(d.get("bulan_terakhir"))
-    if last_n is None or not 1 <= last_n <= (_number(s.get("jendela_bulan")) or 12):
-        out.append(Problem("bulan_terakhir"))
-    d_min = _number(d.get("kelengkapan_minimum"))
-    if d_min is None or not 0 <= d_min <= 100:
-        out.append(Problem("kelengkapan", {"nama": "D"}))
-    for rule in coaching.RULES[1:]:
-        poin = _number((s.get(rule) or {}).get("poin"))
-        if poin is None or poin < 0:
-            out.append(Problem("poin", {"aturan": rule}))
-    tier = s.get("tier") or {}
-    p1, p2, pantau = (_number(tier.get(k)) for k in ("prioritas_1", "prioritas_2", "pantau"))
-    if p1 is None or p2 is None or pantau is None or not p1 > p2 > pantau > 0:
-        out.append(Problem("tier"))
-    return out
+    return settings_mod.validate(skor=skor, pembinaan=pembinaan, cat=cat)
 
 
 # -- moves ---------------------------------------------------------------------------------------
@@ -252,12 +187,12 @@ def tier_table(
     cat = cat or catalogue()
     filters = filters or Filters()
     end = parse_period(period).last
-    months = int(pembinaan.get("jendela_bulan", 12))
+    months = CoachingSettings.of(pembinaan, cat).jendela_bulan
     inputs = coaching.rule_inputs(
         store, end, months, filters, settings=pembinaan, score_settings=skor, cat=cat
     )
     bands = score.bands_of(skor)
-    lowest = bands[0].id if bands else "merah"
+    lowest = bands[0].id if bands else Band.MERAH
     ruled = coaching.apply_rules(inputs, pembinaan, lowest_band=lowest, cat=cat)
     return pd.DataFrame({"kode": ruled["kode"].astype(str).to_numpy(), "tier": ruled["tier"]})
 

@@ -20,10 +20,12 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.coaching import TIERS
-from kpi.compute import Filters, norm_kode
 from kpi.periods import add_months
+from kpi.queries import context
+from kpi.schema import CONTACT_COLUMNS
+from kpi.scope import Filters, norm_kode
 from kpi.store import Store
+from kpi.vocab import TIERS, Tier
 
 TINGKAT: tuple[str, ...] = ("perpustakaan", "kabupaten_kota", "provinsi")
 # the monthly flows whose trend a profile shows
@@ -33,10 +35,7 @@ REGISTER_COLUMNS: tuple[str, ...] = (
     "tahun_bergabung",
     "jenis_dukungan",
     "penduduk",
-    "alamat",
-    "kontak_nama",
-    "kontak_telepon",
-    "kontak_email",
+    *CONTACT_COLUMNS,
 )
 # IPLM bands of kpi-catalogue.md: lower edge -> band id (half-open, upwards)
 IPLM_BANDS: tuple[tuple[float, str], ...] = (
@@ -300,7 +299,7 @@ def tier_history(
 ) -> pd.DataFrame:
     """The place's coaching flags at each window end (``evaluations``: end -> coaching.evaluate).
 
-    A library: akhir, tier ("tanpa_tanda" when unflagged, empty when not evaluated), points,
+    A library: akhir, tier (Tier.TANPA_TANDA when unflagged, empty when not evaluated), points,
     quadrant, reasons. An area: akhir, perpustakaan (libraries evaluated), jumlah_<tier> for
     each tier and tanpa_tanda, porsi_prioritas (percent in prioritas_1 or 2) and tier_sendiri
     (the tier of the area's own kab/kota or provincial library, when it is a partner) with
@@ -318,7 +317,7 @@ def tier_history(
             else:
                 r = own.iloc[0]
                 row.update(
-                    tier=_clean(r["tier"]) or "tanpa_tanda",
+                    tier=_clean(r["tier"]) or Tier.TANPA_TANDA,
                     points=float(r["points"]) if not _nan(r["points"]) else math.nan,
                     quadrant=_clean(r["quadrant"]),
                     reasons=list(r["reasons"]) if isinstance(r["reasons"], list) else [],
@@ -326,15 +325,15 @@ def tier_history(
         else:
             key = f"kode_{tingkat}"
             libs = ev[ev[key].astype(str) == str(place["kode"])]
-            tiers = libs["tier"].fillna("tanpa_tanda")
+            tiers = libs["tier"].fillna(Tier.TANPA_TANDA)
             row["perpustakaan"] = len(libs)
-            for t in (*TIERS, "tanpa_tanda"):
+            for t in (*TIERS, Tier.TANPA_TANDA):
                 row[f"jumlah_{t}"] = int((tiers == t).sum())
             prioritas = row["jumlah_prioritas_1"] + row["jumlah_prioritas_2"]
             row["porsi_prioritas"] = 100.0 * prioritas / len(libs) if len(libs) else math.nan
             own = libs[libs["jenis"] == tingkat]
             row["tier_sendiri"] = (
-                (_clean(own["tier"].iloc[0]) or "tanpa_tanda") if len(own) else None
+                (_clean(own["tier"].iloc[0]) or Tier.TANPA_TANDA) if len(own) else None
             )
             reasons = own["reasons"].iloc[0] if len(own) else None
             row["reasons_sendiri"] = list(reasons) if isinstance(reasons, list) else []
@@ -348,21 +347,7 @@ def tier_history(
 
 def context_indicators(store: Store, kodes: Sequence[str]) -> pd.DataFrame:
     """The context indicators (IPLM, TGM ...) stored for these areas, every year."""
-    wanted = [norm_kode(k) for k in kodes if k]
-    if not wanted:
-        return pd.DataFrame(
-            columns=["kode_wilayah", "tingkat", "indikator", "tahun", "nilai", "satuan", "sumber"]
-        )
-    return store.query(
-        """
-        SELECT replace(kode_wilayah, '.', '') AS kode_wilayah, tingkat, indikator, tahun, nilai,
-               satuan, sumber
-        FROM indikator_konteks
-        WHERE list_contains($kodes, replace(kode_wilayah, '.', ''))
-        ORDER BY indikator, tahun
-        """,
-        {"kodes": wanted},
-    )
+    return context.of_areas(store, [str(norm_kode(k)) for k in kodes if k and norm_kode(k)])
 
 
 def context_for_year(frame: pd.DataFrame, tahun: int) -> pd.DataFrame:

@@ -19,8 +19,9 @@ from typing import Any
 import pandas as pd
 
 from kpi.columns import MONTHLY_COLUMNS
-from kpi.compute import Filters, aggregate
+from kpi.compute import aggregate
 from kpi.periods import Period, parse_period, window
+from kpi.scope import Filters
 from kpi.store import Store
 
 FLOW_COLUMNS: tuple[str, ...] = tuple(c.name for c in MONTHLY_COLUMNS if c.kind == "flow")

@@ -29,39 +29,37 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kpi import audit
+from kpi import settings as settings_mod
 from kpi.catalogue import (
     SCORE_PILLARS,
     Band,
     Catalogue,
-    CatalogueError,
     bands_from,
     catalogue,
-    validate_skor,
 )
-from kpi.compute import Filters, aggregate, resolve_targets
+from kpi.compute import aggregate, kpis_of
 from kpi.periods import Period, parse_period
+from kpi.scope import Filters
+from kpi.settings import ScoreSettings
 from kpi.store import Store, consistent
+from kpi.targets import resolve_targets
+from kpi.vocab import BANDS
 
 if TYPE_CHECKING:
     from kpi.access import Principal
 
-SETTINGS_KEY = "skor"
+SETTINGS_KEY = settings_mod.SCORE_KEY
 SCORE_ID = "skor"  # the score asked for like a KPI (python -m kpi kpis --kpi skor)
-BAND_IDS: tuple[str, ...] = ("merah", "kuning", "hijau")
+BAND_IDS: tuple[str, ...] = BANDS
 
 
 def default_settings(cat: Catalogue | None = None) -> dict[str, Any]:
-    return (cat or catalogue()).skor_defaults()
+    return settings_mod.defaults(SETTINGS_KEY, cat)
 
 
 def get_settings(store: Store, cat: Catalogue | None = None) -> dict[str, Any]:
     """The score settings in use: the stored ones over the catalogue's defaults."""
-    merged = default_settings(cat)
-    stored = store.get_setting(SETTINGS_KEY, None)
-    if isinstance(stored, dict):
-        merged.update(stored)
-    return merged
+    return settings_mod.stored(store, SETTINGS_KEY, cat)
 
 
 def save_settings(
@@ -73,22 +71,13 @@ def save_settings(
     """Validate and store the score settings; raise CatalogueError listing every problem.
     ``actor`` (default the local operator) needs the right to save settings; the change is an
     audit event with the settings before and after."""
-    cat = cat or catalogue()
-    merged = default_settings(cat)
-    merged.update(dict(settings))
-    issues = validate_skor(merged, cat.ids, SETTINGS_KEY)
-    if issues:
-        raise CatalogueError(issues)
-    audit.save_setting(store, SETTINGS_KEY, merged, actor)
+    settings_mod.save(store, SETTINGS_KEY, settings, cat, actor)
 
 
 def restore_defaults(store: Store, actor: Principal | None = None) -> None:
     """Back to the catalogue's defaults for the score, the coaching rules and the closing of
     months (one click, one transaction, one audit event)."""
-    from kpi.closing import SETTINGS_KEY as CLOSING_KEY
-    from kpi.coaching import SETTINGS_KEY as COACHING_KEY
-
-    audit.delete_settings(store, [SETTINGS_KEY, COACHING_KEY, CLOSING_KEY], actor)
+    settings_mod.restore_defaults(store, actor)
 
 
 def definition_text(settings: Mapping[str, Any], lang: str = "id") -> str:
@@ -96,8 +85,8 @@ def definition_text(settings: Mapping[str, Any], lang: str = "id") -> str:
     use: weights, percentile, minimum completeness, minimum share of scored libraries, bands."""
     from kpi import i18n
 
-    bobot = settings.get("bobot") or {}
-    edges = [b.dari for b in bands_of(settings)][1:] or [50.0, 80.0]
+    s = ScoreSettings.of(settings)
+    edges = [b.dari for b in s.bands][1:] or [50.0, 80.0]
 
     def num(v: Any) -> str:
         return i18n.format_number(v, lang)
@@ -105,12 +94,12 @@ def definition_text(settings: Mapping[str, Any], lang: str = "id") -> str:
     return i18n.t(
         "kpi.skor.definisi",
         lang,
-        persentil=num(settings.get("persentil_pembanding", 90)),
-        kelengkapan=num(settings.get("kelengkapan_minimum", 50)),
-        porsi=num(settings.get("porsi_berskor_minimum", 50)),
-        informasi=num(bobot.get("informasi", 0)),
-        pelibatan=num(bobot.get("pelibatan", 0)),
-        advokasi=num(bobot.get("advokasi", 0)),
+        persentil=num(s.persentil_pembanding),
+        kelengkapan=num(s.kelengkapan_minimum),
+        porsi=num(s.porsi_berskor_minimum),
+        informasi=num(s.bobot["informasi"]),
+        pelibatan=num(s.bobot["pelibatan"]),
+        advokasi=num(s.bobot["advokasi"]),
         kuning=num(edges[0]),
         hijau=num(edges[-1]),
     )
@@ -191,7 +180,7 @@ def combine(
         num = num + np.where(has, w * pillar_score.fillna(0.0), 0.0)
         den = den + np.where(has, w, 0.0)
     skor = (num / den.where(den > 0)).astype(float)
-    minimum = float(settings.get("kelengkapan_minimum", 50))
+    minimum = ScoreSettings.of(settings).kelengkapan_minimum
     eligible = kelengkapan.astype(float).fillna(0.0) >= minimum
     out["skor"] = skor.where(eligible)
     out["band"] = band_series(out["skor"], bands_of(settings))
@@ -209,7 +198,7 @@ def benchmarks(
 ) -> pd.DataFrame:
     """The benchmark of each component for each library: a target that applies to it, else the
     percentile of its peers (``peers``: the libraries of every place, grouped by jenis)."""
-    q = float(settings.get("persentil_pembanding", 90)) / 100.0
+    q = ScoreSettings.of(settings).persentil_pembanding / 100.0
     tgt = resolve_targets(store, units, "perpustakaan", ids, period.last.year, cat)
     out: dict[str, np.ndarray] = {}
     for c in ids:
@@ -371,7 +360,7 @@ def area_scores(
     out["perpustakaan_diharapkan"] = out["perpustakaan_diharapkan"].fillna(0).astype(int)
     expected = out["perpustakaan_diharapkan"].where(out["perpustakaan_diharapkan"] > 0)
     out["porsi_berskor"] = 100.0 * out["perpustakaan_berskor"] / expected
-    minimum = float(settings.get("porsi_berskor_minimum", 50))
+    minimum = ScoreSettings.of(settings).porsi_berskor_minimum
     out["data_cukup"] = out["porsi_berskor"].fillna(-1.0) >= minimum - 1e-9
     out["band"] = band_series(out["skor"].where(out["data_cukup"]), bands_of(settings))
     return out[
@@ -450,3 +439,35 @@ def ciel_gap(
     out = c.merge(table[["kode", "skor", "band"]], on="kode", how="left")
     out["selisih"] = out["ciel"] - out["skor"]
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The KPI table with the score: what pages and the kpis command show
+
+
+@consistent
+def kpi_table(
+    store: Store,
+    level: str,
+    period: Period | str,
+    filters: Filters | None = None,
+    kpis: Iterable[str] | None = None,
+    *,
+    with_score: bool = True,
+    cat: Catalogue | None = None,
+) -> pd.DataFrame:
+    """KPI values per unit, and (by default) the Skor KPI TPBIS, its band and, for areas, the
+    number of libraries in each band and without a score. ``kpis`` may name
+    ``skor`` like a KPI. A library's benchmarks compare it with its peers regardless of the
+    geographic filter (a province filter does not change a library's score); an area's score is
+    the mean of its scored libraries' scores.
+    """
+    cat = cat or catalogue()
+    filters = filters or Filters()
+    per = parse_period(period)
+    asked = list(kpis) if kpis is not None else list(cat.utama)
+    # "skor" is asked for like a KPI: the score columns come with every scored table
+    wanted = kpis_of(cat, [k for k in asked if k != SCORE_ID])
+    if not with_score:
+        return aggregate(store, level, per, filters, [k.id for k in wanted], cat)
+    return scored_table(store, level, per, filters, [k.id for k in wanted], cat=cat)

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from kpi.columns import JENIS_PERPUSTAKAAN
-from kpi.compute import Filters
+from kpi.scope import Filters
 from kpi.store import Store, consistent
 
 

@@ -8,19 +8,17 @@ query (UNION ALL, each month with its own parameters) so that DuckDB runs one st
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 from kpi.catalogue import Catalogue, Kpi, catalogue
-from kpi.compute import FIRST_REPORT_CTE, LEVELS, Filters, _add_names, _kpis, aggregate_sql
+from kpi.compute import FIRST_REPORT_CTE, LEVELS, add_names, aggregate_sql, kpis_of
 from kpi.periods import Period, parse_period
+from kpi.queries import register
+from kpi.scope import Filters
 from kpi.store import Store
-
-# the period parameters of aggregate_sql, renamed per month
-_PERIOD_PARAM = re.compile(r"\$(first|last)\b")
 
 
 def _deadline(store: Store, kpis: Iterable[Kpi]) -> int:
@@ -64,7 +62,7 @@ def monthly(
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
     cat = cat or catalogue()
-    (k,) = _kpis(cat, [kpi])
+    (k,) = kpis_of(cat, [kpi])
     per = parse_period(period)
     filters = filters or Filters()
     deadline = _deadline(store, [k])
@@ -73,11 +71,14 @@ def monthly(
     params: dict[str, Any] = {}
     for i, month in enumerate(per.month_list()):
         sql, p = aggregate_sql(
-            level, Period("bulan", month, month), filters, [k], deadline, with_first_report=False
+            level,
+            Period("bulan", month, month),
+            filters,
+            [k],
+            deadline,
+            with_first_report=False,
+            period_suffix=f"_{i}",
         )
-        sql = _PERIOD_PARAM.sub(lambda m, i=i: f"${m.group(1)}_{i}", sql)
-        params[f"first_{i}"] = p.pop("first")
-        params[f"last_{i}"] = p.pop("last")
         params.update(p)  # the filter values are the same for every month
         parts.append(
             f"SELECT CAST($first_{i} AS DATE) AS periode, q.kode, "
@@ -96,13 +97,9 @@ def monthly(
     )
     frame["periode"] = pd.to_datetime(frame["periode"])
     if level == "perpustakaan":
-        names = store.query(
-            "SELECT kode_perpustakaan AS kode, nama_perpustakaan AS nama FROM perpustakaan"
-        )
-        mapping = dict(zip(names["kode"], names["nama"], strict=True))
-        frame.insert(2, "nama", frame["kode"].map(mapping))
+        frame.insert(2, "nama", frame["kode"].map(register.names(store)))
     else:
-        frame = _add_names(store, frame, level)
+        frame = add_names(store, frame, level)
         frame = frame[["periode", "kode", "nama", *frame.columns.drop(["periode", "kode", "nama"])]]
     frame["nilai"] = frame["nilai"].astype(float)
     frame["kelengkapan_laporan"] = frame["kelengkapan_laporan"].astype(float)
@@ -124,7 +121,7 @@ def monthly_wide(
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
     cat = cat or catalogue()
-    chosen = _kpis(cat, list(kpis))
+    chosen = kpis_of(cat, list(kpis))
     per = parse_period(period)
     filters = filters or Filters()
     deadline = _deadline(store, chosen)
@@ -132,11 +129,14 @@ def monthly_wide(
     params: dict[str, Any] = {}
     for i, month in enumerate(per.month_list()):
         sql, p = aggregate_sql(
-            level, Period("bulan", month, month), filters, chosen, deadline, with_first_report=False
+            level,
+            Period("bulan", month, month),
+            filters,
+            chosen,
+            deadline,
+            with_first_report=False,
+            period_suffix=f"_{i}",
         )
-        sql = _PERIOD_PARAM.sub(lambda m, i=i: f"${m.group(1)}_{i}", sql)
-        params[f"first_{i}"] = p.pop("first")
-        params[f"last_{i}"] = p.pop("last")
         params.update(p)
         cols = ", ".join(f"q.{k.id}" for k in chosen)
         parts.append(f"SELECT CAST($first_{i} AS DATE) AS periode, q.kode, {cols} FROM ({sql}) q")

@@ -468,3 +468,14 @@ def test_expected_months_start_at_the_first_report_for_rule_d_and_the_score(
         assert out.loc["N1", "skor"] == out.loc["N1", "skor"]  # a number, not empty
     finally:
         s.close()
+
+
+def test_a_reason_of_rule_and_values_gets_its_words_at_the_edge() -> None:
+    from kpi.reasons import words
+
+    # what the domain carries: the rule and its numbers; the words come in the reader's language
+    bare = {"rule": "D", "values": {"n": 1234, "m": 2000}}
+    assert words(bare, "id") == "Perlu pembinaan pelaporan: 1.234 dari 2.000 bulan tidak dilaporkan"
+    assert words(bare, "en") == "Needs reporting coaching: 1,234 of 2,000 months not reported"
+    made = coaching.reason("D", {"n": 6, "m": 12})
+    assert words(made, "en-GB") == made["text_en"]

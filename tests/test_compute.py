@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from kpi import compute
+from kpi import targets as targets_mod
 from kpi.compute import Filters
 from kpi.store import Store, migrate
 
@@ -334,20 +335,20 @@ def test_growth_on_months_reported_in_both_years(store: Store) -> None:
 
 
 def test_achievement_pro_rated(store: Store) -> None:
-    ach = compute.achievement(store, "provinsi", "2024-02", kpis=["kunjungan"])
+    ach = targets_mod.achievement(store, "provinsi", "2024-02", kpis=["kunjungan"])
     row = ach[ach["kode"] == "52"].iloc[0]
     assert row["aktual"] == 1370
     assert row["target_prorata"] == pytest.approx(12000 * 2 / 12)
     assert row["capaian"] == pytest.approx(100 * 1370 / 2000)
 
-    rate_area = compute.achievement(store, "provinsi", "2024-02", kpis=["kegiatan_per_bulan"])
+    rate_area = targets_mod.achievement(store, "provinsi", "2024-02", kpis=["kegiatan_per_bulan"])
     # the province's own rate target (no jenis) applies to its aggregate: 12 activities in
     # 2024-01..02 over 5 library-months (A 2, B 1, K 1, N is in NTT)
     ntb = rate_area.set_index("kode").loc["52"]
     assert ntb["target"] == 3.0
     assert ntb["aktual"] == pytest.approx(12 / 4)
 
-    lib = compute.achievement(
+    lib = targets_mod.achievement(
         store, "perpustakaan", "2024-02", kpis=["kunjungan", "kegiatan_per_bulan"]
     )
     # a provincial flow target does not apply to one library

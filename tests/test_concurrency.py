@@ -13,7 +13,7 @@ server's situation in one process, on a copy of the demo database, with the prod
   count (a single statement: one MVCC snapshot), then the KPI table of every library and the
   coaching evaluation for a fixed window, half of the readers through the pages' cached
   functions (``kpi.ui.data``: keyed on the data version, as the pages call them) and half
-  straight from the engine (``compute.kpi_table``, ``coaching.evaluate``: no cache to hide a
+  straight from the engine (``score.kpi_table``, ``coaching.evaluate``: no cache to hide a
   race). Two more threads run the real overview page (app.py through ``AppTest``) repeatedly.
 - Batch A (2,000 rows of January 2026) is committed before the readers start; during the run one
   thread commits batch B (3,000 rows of February 2026) through ``plan_import`` + ``commit`` (the
@@ -67,7 +67,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kpi import coaching, compute
+from kpi import coaching, score
 from kpi.compute import Filters
 from kpi.ingest import commit, plan_import, undo
 from kpi.store import DATA_TABLE_KEYS, Store, StoreError, close_all, open_store
@@ -118,7 +118,7 @@ def _state_of(store: Store) -> dict[str, Any]:
     row = store.query(AGGREGATE).iloc[0]
     return {
         "aggregate": tuple(int(v) for v in row),
-        "kpi": _frame_digest(compute.kpi_table(store, "perpustakaan", PERIODE)),
+        "kpi": _frame_digest(score.kpi_table(store, "perpustakaan", PERIODE)),
         "evaluation": _frame_digest(coaching.evaluate(store, END, MONTHS)),
     }
 
@@ -248,7 +248,7 @@ def test_twenty_readers_an_import_and_an_undo(
                     )
                     evaluation = data._evaluation(store, END, MONTHS, data.filter_key(Filters()))
                 else:
-                    kpi = compute.kpi_table(store, "perpustakaan", PERIODE)
+                    kpi = score.kpi_table(store, "perpustakaan", PERIODE)
                     evaluation = coaching.evaluate(store, END, MONTHS)
                 versions = (version, store.data_version())
                 check("kpi", _frame_digest(kpi), who, versions)

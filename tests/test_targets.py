@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from test_compute import build_store
 
-from kpi import coaching, compute, score
+from kpi import coaching, compute, score, targets
 from kpi.store import SCHEMA_VERSION, Store, migrate
 
 LIBS = [
@@ -57,7 +57,7 @@ def store(tmp_path: Path):
 
 def test_targets_apply_to_what_they_name(store: Store) -> None:
     libs = compute.aggregate(store, "perpustakaan", "2024-01..2024-02", kpis=["kegiatan_per_bulan"])
-    t = compute.resolve_targets(store, libs, "perpustakaan", ["kegiatan_per_bulan"], 2024)
+    t = targets.resolve_targets(store, libs, "perpustakaan", ["kegiatan_per_bulan"], 2024)
     got = t["kegiatan_per_bulan"].to_dict()
     assert got["D1"] == 2.5  # NTB's village libraries
     assert math.isnan(got["D2"])  # no target names NTT's villages or villages nationally
@@ -65,11 +65,11 @@ def test_targets_apply_to_what_they_name(store: Store) -> None:
     assert got["K2"] == 24.0  # its own target comes first
     assert math.isnan(got["P1"])  # NTB's own 4.1 names the province's aggregate, not P1
     prov = compute.aggregate(store, "provinsi", "2024-01..2024-02", kpis=["kegiatan_per_bulan"])
-    pt = compute.resolve_targets(store, prov, "provinsi", ["kegiatan_per_bulan"], 2024)
+    pt = targets.resolve_targets(store, prov, "provinsi", ["kegiatan_per_bulan"], 2024)
     assert pt["kegiatan_per_bulan"].to_dict()["52"] == 4.1
     assert math.isnan(pt["kegiatan_per_bulan"].to_dict()["53"])
     nat = compute.aggregate(store, "nasional", "2024-01..2024-02", kpis=["kegiatan_per_bulan"])
-    assert compute.resolve_targets(store, nat, "nasional", ["kegiatan_per_bulan"], 2024).iloc[
+    assert targets.resolve_targets(store, nat, "nasional", ["kegiatan_per_bulan"], 2024).iloc[
         0, 0
     ] == pytest.approx(5.0)
 
@@ -171,7 +171,7 @@ def test_the_importer_reads_the_optional_jenis_column(tmp_store: Store) -> None:
             "kode_kabupaten_kota": ["3201", "3201"],
         }
     )
-    t = compute.resolve_targets(tmp_store, libs, "perpustakaan", ["kegiatan_per_bulan"], 2024)
+    t = targets.resolve_targets(tmp_store, libs, "perpustakaan", ["kegiatan_per_bulan"], 2024)
     assert t["kegiatan_per_bulan"].tolist() == [3.5, 9.0]
     # a sheet without the column still imports (jenis is optional): the area's own target
     plain = [["kpi", "tingkat", "kode", "tahun", "nilai"], ["kunjungan", "provinsi", "32", 2024, 5]]

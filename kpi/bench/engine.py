@@ -34,8 +34,9 @@ def _bare_sql(months_back: int) -> str:
 def measure(path: str, what: str) -> dict[str, Any]:
     """Run in a child process: best-of-3 seconds of ``what`` and of its bare baseline."""
     from kpi import coaching
-    from kpi.compute import kpi_table, last_month
+    from kpi.compute import last_month
     from kpi.periods import window
+    from kpi.score import kpi_table
     from kpi.store import Store
 
     store = Store(path, read_only=True)

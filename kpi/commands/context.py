@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpi.queries import context
 from kpi.store import Store, resolve_db_path
 
 
@@ -30,16 +31,7 @@ CSV_COLUMNS = ("kode", "nama", "tingkat", "indikator", "tahun", "nilai")
 def context_rows(
     store: Store, indicator: str | None = None, year: int | None = None
 ) -> list[dict[str, Any]]:
-    frame = store.query(
-        """
-        SELECT k.kode_wilayah AS kode, w.nama, k.tingkat, k.indikator, k.tahun, k.nilai
-        FROM indikator_konteks k LEFT JOIN wilayah w ON w.kode = k.kode_wilayah
-        WHERE ($ind IS NULL OR upper(k.indikator) = upper($ind))
-          AND ($year IS NULL OR k.tahun = $year)
-        ORDER BY k.indikator, k.tahun, k.kode_wilayah
-        """,
-        {"ind": indicator, "year": year},
-    )
+    frame = context.listing(store, indicator, year)
     return [
         {
             "kode": r.kode,

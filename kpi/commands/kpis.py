@@ -42,7 +42,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def table(args: argparse.Namespace, store: Store) -> pd.DataFrame:
     from kpi.catalogue import catalogue
-    from kpi.compute import Filters, kpi_table
+    from kpi.scope import Filters
+    from kpi.score import kpi_table
 
     cat = catalogue()
     ids = [x.strip() for x in args.kpi.split(",") if x.strip()] if args.kpi else list(cat.utama)

@@ -22,7 +22,9 @@ from typing import Any
 import pandas as pd
 
 from kpi.columns import JENIS_PERPUSTAKAAN
+from kpi.queries import register
 from kpi.store import Store, resolve_db_path
+from kpi.vocab import AREA_LEVELS, Basis, Level
 
 LIBRARY_KEYS = (
     "kode",
@@ -50,12 +52,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--window", type=int, choices=(3, 6, 12), help="months (default: setting, 12)")
     p.add_argument(
-        "--level", choices=("perpustakaan", "kabupaten_kota", "provinsi"), default="perpustakaan"
+        "--level",
+        choices=(Level.PERPUSTAKAAN.value, *(a.value for a in reversed(AREA_LEVELS))),
+        default=Level.PERPUSTAKAAN.value,
     )
     p.add_argument("--jenis", choices=JENIS_PERPUSTAKAAN, help="only libraries of this level")
     p.add_argument(
         "--basis",
-        choices=("semua", "kinerja", "pelaporan"),
+        choices=[b.value for b in Basis],
         default="semua",
         help="what the areas' share counts: every coaching need (default), P1+P2, or reporting",
     )
@@ -67,7 +71,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def build(args: argparse.Namespace, store: Store) -> tuple[pd.DataFrame, dict[str, Any]]:
     from kpi import coaching, score
-    from kpi.compute import Filters
+    from kpi.scope import Filters
 
     filters = Filters(provinsi=getattr(args, "provinsi", None), jenis=args.jenis)
     frame = coaching.evaluate(store, args.period, args.window, filters)
@@ -115,10 +119,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         contacts = None
         if args.format == "xlsx" and args.level == "perpustakaan":
-            contacts = store.query(
-                "SELECT kode_perpustakaan AS kode, alamat, kontak_nama, kontak_telepon, "
-                "kontak_email FROM perpustakaan"
-            ).dropna(axis=1, how="all")
+            contacts = register.contacts(store)
     finally:
         store.close()
     if args.format == "json":

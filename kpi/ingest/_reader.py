@@ -43,7 +43,7 @@ def read_sheets(data: bytes) -> tuple[Any, ...]:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine's errors for broken zips, XML and BIFF records
         return _refusal(exc)
-    sheets: list[tuple[str, list[list[Any]], list[tuple[int, int, int, int]]]] = []
+    sheets: list[tuple[str, list[list[Any]], list[tuple[int, int, int, int]], list[Any]]] = []
     try:
         for meta in wb.sheets_metadata:
             if str(meta.typ).split(".")[-1] not in ("WorkSheet", "Worksheet"):

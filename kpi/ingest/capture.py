@@ -161,12 +161,12 @@ def _violation(
         kode = rec["kode_perpustakaan"][j]
         if kode is None:
             return None  # an unknown library: reported as such
-        where = _library_outside(ref, kode, covers)
-        if where is None:
+        outside = _library_outside(ref, kode, covers)
+        if outside is None:
             return None
         return (
-            f"perpustakaan {_short(kode)} ada di {where}",
-            f"the library {_short(kode)} is in {where}",
+            f"perpustakaan {_short(kode)} ada di {outside}",
+            f"the library {_short(kode)} is in {outside}",
         )
     if kind == "target":
         tingkat, kode = rec["tingkat"][j], rec["kode"][j]
@@ -177,12 +177,12 @@ def _violation(
                 return None
             return ("target nasional", "a national target")
         if tingkat == "perpustakaan":
-            where = _library_outside(ref, kode, covers)
-            if where is None:
+            outside = _library_outside(ref, kode, covers)
+            if outside is None:
                 return None
             return (
-                f"target perpustakaan {_short(kode)} di {where}",
-                f"the target of library {_short(kode)} in {where}",
+                f"target perpustakaan {_short(kode)} di {outside}",
+                f"the target of library {_short(kode)} in {outside}",
             )
         if covers(kode):
             return None

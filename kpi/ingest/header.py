@@ -118,10 +118,10 @@ def _filled_top(sheet: RawSheet, limit: int) -> list[list[str]]:
         if r0 >= limit:
             continue
         value = top[r0][c0] if c0 < width else ""
-        for r in range(r0, min(r1, limit - 1) + 1):
-            for c in range(c0, min(c1, width - 1) + 1):
-                if not top[r][c]:
-                    top[r][c] = value
+        for ri in range(r0, min(r1, limit - 1) + 1):
+            for ci in range(c0, min(c1, width - 1) + 1):
+                if not top[ri][ci]:
+                    top[ri][ci] = value
     return top
 
 

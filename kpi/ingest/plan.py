@@ -7,214 +7,52 @@ row, mapping and counts; the issues as a frame; the accepted records per table.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from kpi.ingest import header as hdr
 from kpi.ingest.capture import capture_issues
-from kpi.ingest.messages import Message, RefusalError, message
-from kpi.ingest.parse import CellIssue, ParsedSheet, extract, parse_columns
+from kpi.ingest.messages import RefusalError, message
+from kpi.ingest.parse import extract, parse_columns
 from kpi.ingest.read import (
-    DEFAULT_MAX_MB,
-    DEFAULT_MAX_UNZIPPED_MB,
-    SETTING_MAX_MB,
-    SETTING_MAX_UNZIPPED_MB,
-    RawSheet,
     Workbook,
     read_file,
 )
-from kpi.ingest.validate import Reference, Validated, name_key, validate
+from kpi.ingest.validate import Reference, name_key, validate
 from kpi.ingest.vocab import ValueMapping, merged, saved_value_mappings
+from kpi.settings import import_limits
 from kpi.store import DATA_TABLE_KEYS, Store
 
 if TYPE_CHECKING:
     from kpi.access import CaptureScope
 
-ISSUE_COLUMNS = ["file", "sheet", "row", "column", "value", "rule", "message_id", "message_en"]
-# values of vocabulary columns that could not be placed, once per file, sheet, column and value
-UNPLACED_COLUMNS = ["vocab", "key", "written", "column", "header", "file", "sheet", "rows", "first"]
-# a value from a file is shown in the report up to this many characters (the row keeps it all)
-SHOWN_VALUE_CHARS = 200
-# the order sheets are validated in: the register first, so reports can name its libraries
-KIND_ORDER = {
-    "perpustakaan": 0,
-    "laporan_bulanan": 1,
-    "target": 1,
-    "penilaian_mandiri": 1,
-    "indikator_konteks": 1,
-}
-
-
-@dataclass
-class SheetPlan:
-    file: str
-    sheet: str
-    kind: str | None
-    header_row: int
-    rows: int = 0
-    accepted: int = 0
-    rejected: int = 0
-    skipped_rows: int = 0  # totals, notes, numbering rows left out
-    skipped: Message | None = None
-    header: hdr.HeaderResult | None = None
-
-    def as_json(self, lang: str = "en") -> dict[str, Any]:
-        reason = None
-        if self.skipped is not None:
-            reason = self.skipped.message_en if lang == "en" else self.skipped.message_id
-        return {
-            "sheet": self.sheet,
-            "kind": self.kind,
-            "header_row": self.header_row,
-            "rows": self.rows,
-            "accepted": self.accepted,
-            "rejected": self.rejected,
-            "skipped_reason": reason,
-        }
-
-
-@dataclass
-class FilePlan:
-    file: str
-    status: str  # "ok" or "refused"
-    message: Message | None = None
-    sheets: list[SheetPlan] = field(default_factory=list)
-    checksum: str = ""
-    size_bytes: int = 0
-    content: bytes = b""
-    format: str = ""
-    # the same bytes were committed before: (batch id, when), and how many of this file's
-    # records a later import has changed since (importing again would put them back)
-    already: tuple[str, str] | None = None
-    already_changed: int = 0
-
-    def already_message(self) -> Message | None:
-        if self.already is None:
-            return None
-        batch, when = self.already
-        if self.already_changed:
-            return message(
-                "sudah_diimpor_berubah", batch=batch, tanggal=when, n=self.already_changed
-            )
-        return message("sudah_diimpor", batch=batch, tanggal=when)
-
-
-@dataclass
-class TablePlan:
-    table: str
-    # accepted records: the table's columns, _p_<column> ("provided by the sheet"), _file, _sheet,
-    # _row (where the record comes from), _rn (its position) and _status (baru, berubah, sama)
-    frame: pd.DataFrame
-    provided: list[str]
-    added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-
-
-@dataclass
-class Plan:
-    files: list[FilePlan]
-    issues: pd.DataFrame
-    rejected_rows: pd.DataFrame  # file, sheet, row, data (JSON of the original row)
-    tables: dict[str, TablePlan]
-    accepted: int = 0
-    rejected: int = 0
-    # what the importer read for the analyst (same columns as issues): never a rejection
-    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
-    # values it could not place, for mapping by hand (UNPLACED_COLUMNS)
-    unplaced: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNPLACED_COLUMNS))
-
-    @property
-    def added(self) -> int:
-        return sum(t.added for t in self.tables.values())
-
-    @property
-    def changed(self) -> int:
-        return sum(t.changed for t in self.tables.values())
-
-    @property
-    def unchanged(self) -> int:
-        return sum(t.unchanged for t in self.tables.values())
-
-    @property
-    def importable(self) -> bool:
-        """At least one file was read and one sheet recognised."""
-        return any(f.status == "ok" and any(s.kind for s in f.sheets) for f in self.files)
-
-    def exit_status(self) -> int:
-        if not self.importable:
-            return 2
-        refused = any(f.status == "refused" for f in self.files)
-        return 1 if self.rejected or refused else 0
-
-
-@dataclass
-class _SheetWork:
-    file: FilePlan
-    plan: SheetPlan
-    raw: RawSheet
-    parsed: ParsedSheet
-    validated: Validated | None = None
-    bad_rows: set[int] = field(default_factory=set)
-
-
-def table_columns(store: Store, table: str) -> dict[str, str]:
-    """column -> SQL type of a data table, batch_id left out."""
-    frame = store.query(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position",
-        [table],
-    )
-    return {
-        c: t
-        for c, t in zip(frame["column_name"], frame["data_type"], strict=True)
-        if c != "batch_id"
-    }
-
-
-def saved_mappings(store: Store) -> dict[str, tuple[str, dict[str, str]]]:
-    frame = store.query("SELECT tanda, jenis_sheet, pemetaan FROM pemetaan_kolom")
-    return {
-        str(t): (str(k), json.loads(m))
-        for t, k, m in zip(frame["tanda"], frame["jenis_sheet"], frame["pemetaan"], strict=True)
-    }
-
-
-def save_mapping(store: Store, signature: str, kind: str, mapping: dict[str, str]) -> None:
-    """Remember a sheet shape's mapping ({header: column, "" to ignore}) for the next file."""
-    with store.write() as cur:
-        cur.execute(
-            "INSERT OR REPLACE INTO pemetaan_kolom VALUES (?, ?, ?, now())",
-            [signature, kind, json.dumps(mapping, ensure_ascii=False)],
-        )
-
-
-def list_mappings(store: Store) -> list[dict[str, Any]]:
-    """The saved column mappings, newest first: signature, kind, {header: column}, when."""
-    frame = store.query(
-        "SELECT tanda, jenis_sheet, pemetaan, created_at FROM pemetaan_kolom "
-        "ORDER BY created_at DESC, tanda"
-    )
-    return [
-        {
-            "signature": str(t),
-            "kind": str(k),
-            "mapping": json.loads(m),
-            "created_at": c.isoformat(sep=" ", timespec="seconds") if c is not None else "",
-        }
-        for t, k, m, c in frame.itertuples(index=False, name=None)
-    ]
-
-
-def delete_mapping(store: Store, signature: str) -> None:
-    with store.write() as cur:
-        cur.execute("DELETE FROM pemetaan_kolom WHERE tanda = ?", [signature])
+from kpi.ingest.plan_steps import (
+    _already_imported,
+    _notes,
+    _reject_duplicates,
+    _reports,
+    _table_plans,
+    _unplaced,
+)
+from kpi.ingest.planned import ISSUE_COLUMNS as ISSUE_COLUMNS
+from kpi.ingest.planned import (
+    KIND_ORDER,
+    FilePlan,
+    Plan,
+    SheetPlan,
+    _SheetWork,
+    saved_mappings,
+    table_columns,
+)
+from kpi.ingest.planned import SHOWN_VALUE_CHARS as SHOWN_VALUE_CHARS
+from kpi.ingest.planned import UNPLACED_COLUMNS as UNPLACED_COLUMNS
+from kpi.ingest.planned import TablePlan as TablePlan
+from kpi.ingest.planned import delete_mapping as delete_mapping
+from kpi.ingest.planned import list_mappings as list_mappings
+from kpi.ingest.planned import save_mapping as save_mapping
 
 
 def plan_import(
@@ -232,8 +70,8 @@ def plan_import(
     ``values``: the analyst's meaning of written values ({vocabulary: {key: value}}), laid over
     the saved value mappings; ``capture``: what the importing user may write
     (``Principal.capture_scope()``; rows outside it are rejected with that reason)."""
-    max_mb = float(store.get_setting(SETTING_MAX_MB, DEFAULT_MAX_MB))
-    max_unzipped = float(store.get_setting(SETTING_MAX_UNZIPPED_MB, DEFAULT_MAX_UNZIPPED_MB))
+    limits = import_limits(store)
+    max_mb, max_unzipped = limits.max_mb, limits.max_unzipped_mb
     saved = saved_mappings(store)
     value_mapping = merged(saved_value_mappings(store), values)
     syn = hdr.load_synonyms()
@@ -329,215 +167,6 @@ def plan_import(
     if progress:
         progress(1.0, "")
     return plan
-
-
-def _issue_row(w: _SheetWork, c: CellIssue) -> tuple[Any, ...]:
-    return (
-        w.file.file,
-        w.raw.name,
-        w.parsed.file_rows[c.row],
-        w.parsed.headers.get(c.column, c.column),
-        _shown(c.value)[:SHOWN_VALUE_CHARS],
-        c.msg.rule,
-        c.msg.message_id,
-        c.msg.message_en,
-    )
-
-
-def _notes(work: list[_SheetWork]) -> pd.DataFrame:
-    rows = []
-    for w in work:
-        found = list(w.parsed.notes) + (w.validated.notes if w.validated else [])
-        rows.extend(_issue_row(w, c) for c in sorted(found, key=lambda c: c.row))
-    frame = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
-    frame["row"] = frame["row"].astype("int64")
-    return frame
-
-
-def _unplaced(work: list[_SheetWork]) -> pd.DataFrame:
-    rows = []
-    for w in work:
-        for col, u in w.parsed.unplaced:
-            rows.append(
-                (
-                    u.vocab,
-                    u.key,
-                    u.written[:SHOWN_VALUE_CHARS],
-                    col,
-                    w.parsed.headers.get(col, col),
-                    w.file.file,
-                    w.raw.name,
-                    len(u.rows),
-                    w.parsed.file_rows[u.rows[0]],
-                )
-            )
-    frame = pd.DataFrame(rows, columns=UNPLACED_COLUMNS)
-    return frame.astype({"rows": "int64", "first": "int64"})
-
-
-def _already_imported(store: Store, plan: Plan) -> None:
-    """A file whose bytes match a committed batch is said so before the analyst commits."""
-    sums = [f.checksum for f in plan.files if f.status == "ok" and f.checksum]
-    if not sums:
-        return
-    frame = store.query(
-        "SELECT f.checksum, b.batch_id, b.created_at FROM import_file f "
-        "JOIN import_batch b USING (batch_id) WHERE b.status = 'committed' AND b.sumber = 'impor' "
-        "AND list_contains(?, f.checksum) ORDER BY b.created_at DESC",
-        [sums],
-    )
-    first: dict[str, tuple[str, str]] = {}
-    for checksum, batch, when in frame.itertuples(index=False, name=None):
-        first.setdefault(str(checksum), (str(batch), f"{when:%Y-%m-%d %H:%M}"))
-    for f in plan.files:
-        if f.checksum in first:
-            f.already = first[f.checksum]
-            f.already_changed = sum(
-                int(((tp.frame["_file"] == f.file) & (tp.frame["_status"] != "sama")).sum())
-                for tp in plan.tables.values()
-            )
-
-
-def _reject_duplicates(work: list[_SheetWork]) -> None:
-    """A key reported twice in one import: the first row stands, later ones are rejected."""
-    seen: dict[str, dict[tuple[Any, ...], tuple[int, str]]] = {}
-    for w in work:
-        val = w.validated
-        if val is None:
-            continue
-        keys = DATA_TABLE_KEYS[val.table]
-        first = seen.setdefault(val.table, {})
-        cols = [val.records[k] for k in keys]
-        for j, row in enumerate(val.record_row):
-            if row in w.bad_rows:
-                continue
-            key = tuple(c[j] for c in cols)
-            if any(k is None for k in key):
-                continue
-            if key in first:
-                baris, sheet = first[key]
-                if (baris, sheet) == (w.parsed.file_rows[row], _where(w)):
-                    continue
-                val.issues.append(
-                    CellIssue(
-                        row,
-                        keys[0],
-                        key[0],
-                        message("duplikat", baris_pertama=baris, sheet_pertama=sheet),
-                    )
-                )
-                w.bad_rows.add(row)
-            else:
-                first[key] = (w.parsed.file_rows[row], _where(w))
-
-
-def _where(w: _SheetWork) -> str:
-    return f"{w.file.file}, sheet {w.raw.name}"
-
-
-def _typed(values: list[Any], sql_type: str) -> Any:
-    if sql_type in ("BIGINT", "INTEGER"):
-        return pd.array(values, dtype="Int64")
-    if sql_type == "DOUBLE":
-        return pd.array(values, dtype="Float64")
-    if sql_type == "BOOLEAN":
-        return pd.array(values, dtype="boolean")
-    if sql_type == "DATE":
-        return pd.to_datetime(pd.Series(values, dtype="object"))
-    return pd.array([None if x is None else str(x) for x in values], dtype="object")
-
-
-def _table_plans(store: Store, work: list[_SheetWork]) -> dict[str, TablePlan]:
-    """The accepted records per table: the key columns and the columns some sheet provides
-    (a column no sheet provides is left out, and keeps its stored value)."""
-    parts: dict[str, list[tuple[_SheetWork, list[int]]]] = {}
-    provided_all: dict[str, list[str]] = {}
-    types: dict[str, dict[str, str]] = {}
-    for w in work:
-        val = w.validated
-        if val is None:
-            continue
-        types.setdefault(val.table, table_columns(store, val.table))
-        keep = [j for j, r in enumerate(val.record_row) if r not in w.bad_rows]
-        if not keep:
-            continue
-        parts.setdefault(val.table, []).append((w, keep))
-        prov = provided_all.setdefault(val.table, [])
-        prov.extend(c for c in val.provided if c not in prov)
-    out = {}
-    for t, chosen in parts.items():
-        cols = types[t]
-        present = [c for c in cols if c in DATA_TABLE_KEYS[t] or c in provided_all[t]]
-        frames = []
-        for w, keep in chosen:
-            val = w.validated
-            assert val is not None
-            all_kept = len(keep) == len(val.record_row)
-            data: dict[str, Any] = {}
-            for c in present:
-                if c in val.records:
-                    vals = val.records[c] if all_kept else [val.records[c][j] for j in keep]
-                else:
-                    vals = [None] * len(keep)
-                data[c] = _typed(vals, cols[c])
-            for c in present:
-                data[f"_p_{c}"] = np.full(
-                    len(keep), c in val.provided or c in DATA_TABLE_KEYS[t], dtype=bool
-                )
-            # where each record comes from, as the analyst sees it
-            data["_file"] = pd.Categorical.from_codes(np.zeros(len(keep), "int8"), [w.file.file])
-            data["_sheet"] = pd.Categorical.from_codes(np.zeros(len(keep), "int8"), [w.raw.name])
-            rows = w.parsed.file_rows
-            data["_row"] = np.fromiter(
-                (rows[val.record_row[j]] for j in keep), dtype="int64", count=len(keep)
-            )
-            frames.append(pd.DataFrame(data, copy=False))
-        if len(frames) == 1:
-            frame = frames[0]
-        else:
-            frame = pd.concat(frames, ignore_index=True)
-            for c in ("_file", "_sheet"):
-                frame[c] = frame[c].astype(str)
-        frame["_rn"] = np.arange(len(frame))
-        out[t] = TablePlan(t, frame, provided_all[t])
-    return out
-
-
-def _reports(work: list[_SheetWork]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows: list[tuple[Any, ...]] = []
-    rejected: list[tuple[Any, ...]] = []
-    for w in work:
-        if w.validated is None:
-            continue
-        fr = w.parsed.file_rows
-        headers = [
-            c.header or f"kolom_{c.index + 1}"
-            for c in (w.plan.header.columns if w.plan.header else [])
-        ]
-        for c in sorted(w.validated.issues, key=lambda c: c.row):
-            rows.append(_issue_row(w, c))
-        for r in sorted(w.bad_rows):
-            cells = w.raw.rows[w.parsed.raw_index[r]]
-            original = {
-                h: _shown(cells[i]) if i < len(cells) else "" for i, h in enumerate(headers)
-            }
-            rejected.append(
-                (w.file.file, w.raw.name, fr[r], json.dumps(original, ensure_ascii=False))
-            )
-    issues = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
-    issues["row"] = issues["row"].astype("int64")
-    rej = pd.DataFrame(rejected, columns=["file", "sheet", "row", "data"])
-    return issues, rej
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 def merged_select(

@@ -31,14 +31,15 @@ from kpi.ingest._reader import (  # noqa: F401  (decode_text, sniff_delimiter: t
     sniff_delimiter,
 )
 from kpi.ingest.messages import RefusalError
+from kpi.settings import IMPORT_DEFAULTS, IMPORT_MAX_MB_KEY, IMPORT_MAX_UNZIPPED_MB_KEY
 
-DEFAULT_MAX_MB = 50.0
-# an .xlsx is a zip: its declared uncompressed size is checked against this before parsing
-DEFAULT_MAX_UNZIPPED_MB = 600.0
-# settings keys (store.settings) that override the defaults
+# the limits are settings (kpi.settings): their keys and defaults; an .xlsx is a zip, its
+# declared uncompressed size is checked against the second before parsing
+SETTING_MAX_MB = IMPORT_MAX_MB_KEY
+SETTING_MAX_UNZIPPED_MB = IMPORT_MAX_UNZIPPED_MB_KEY
+DEFAULT_MAX_MB = IMPORT_DEFAULTS[IMPORT_MAX_MB_KEY]
+DEFAULT_MAX_UNZIPPED_MB = IMPORT_DEFAULTS[IMPORT_MAX_UNZIPPED_MB_KEY]
 MAX_RATIO = 100
-SETTING_MAX_MB = "impor.batas_ukuran_mb"
-SETTING_MAX_UNZIPPED_MB = "impor.batas_terurai_mb"
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"

@@ -10,420 +10,39 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-from kpi import places
 from kpi.columns import CIEL_DIMENSIONS, STRATEGY_SELF_RATINGS
 from kpi.ingest import values as v
 from kpi.ingest.header import load_synonyms
-from kpi.ingest.kinds import AREA_NAME_COLUMNS, CONTEXT_INDICATORS, MONTHLY_INDICATORS
+from kpi.ingest.kinds import CONTEXT_INDICATORS, MONTHLY_INDICATORS
 from kpi.ingest.messages import message, suggestions_text
 from kpi.ingest.parse import CellIssue, ParsedSheet
-from kpi.ingest.vocab import UNIT_VOCAB, load_vocabulary
-from kpi.store import Store
-
-FIRST_PERIOD = date(2018, 1, 1)
-# counts of people that cannot exceed 100 times the population the library serves
-PEOPLE_COUNTS = (
-    "jangkauan_sosialisasi",
-    "kunjungan",
-    "anggota_baru",
-    "anggota_total",
-    "pengguna_tik",
-    "peserta",
-    "peserta_perempuan",
-    "penerima_manfaat",
+from kpi.ingest.reference import FIRST_PERIOD as FIRST_PERIOD
+from kpi.ingest.reference import (
+    LIBRARY_LEVEL_OF_LENGTH,
+    PEOPLE_COUNTS,
+    TINGKAT_OF_LENGTH,
+    Reference,
 )
-LIBRARY_LEVEL_OF_LENGTH = {2: "provinsi", 4: "kabupaten_kota", 10: "desa_kelurahan"}
-TINGKAT_OF_LENGTH = {2: "provinsi", 4: "kabupaten_kota", 6: "kecamatan", 10: "desa_kelurahan"}
-# words that do not tell one library from another ("Perpustakaan Desa Karadenan" = "Karadenan")
-_NAME_NOISE = {
-    "perpustakaan",
-    "perpus",
-    "perpusdes",
-    "perpuskel",
-    "desa",
-    "ds",
-    "kelurahan",
-    "kel",
-    "taman",
-    "bacaan",
-    "tbm",
-}
-
-
-def name_key(name: str) -> str:
-    tokens = [t for t in v.fold(name).split() if t not in _NAME_NOISE]
-    return " ".join(tokens)
-
-
-@dataclass
-class Library:
-    kode: str
-    nama: str
-    kode_wilayah: str
-    penduduk: float | None
-
-
-@dataclass
-class Reference:
-    """What the rows are checked against: the register, the gazetteer's codes, today."""
-
-    libraries: dict[str, Library] = field(default_factory=dict)
-    by_name: dict[str, list[str]] = field(default_factory=dict)
-    wilayah: set[str] = field(default_factory=set)
-    today: date = field(default_factory=date.today)
-    # libraries of this import's register whose rows were rejected: code or name key ->
-    # (file, sheet, row)
-    rejected: dict[str, tuple[str, str, int]] = field(default_factory=dict)
-    rejected_names: dict[str, tuple[str, str, int]] = field(default_factory=dict)
-    _area_cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_store(cls, store: Store, today: date | None = None) -> Reference:
-        ref = cls(today=today or date.today())
-        reg = store.query(
-            "SELECT kode_perpustakaan, nama_perpustakaan, kode_wilayah, penduduk FROM perpustakaan"
-        )
-        for kode, nama, wil, pend in reg.itertuples(index=False, name=None):
-            ref.add_library(str(kode), str(nama), str(wil or ""), _num(pend))
-        ref.wilayah = set(store.query("SELECT kode FROM wilayah")["kode"].astype(str))
-        return ref
-
-    def add_library(self, kode: str, nama: str, kode_wilayah: str, penduduk: float | None) -> None:
-        old = self.libraries.get(kode)
-        if old is not None:
-            keys = self.by_name.get(name_key(old.nama), [])
-            if kode in keys:
-                keys.remove(kode)
-        self.libraries[kode] = Library(kode, nama, kode_wilayah, penduduk)
-        self.by_name.setdefault(name_key(nama), []).append(kode)
-
-    def in_current_month(self) -> date:
-        return date(self.today.year, self.today.month, 1)
-
-
-def _num(x: Any) -> float | None:
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if f != f else f
-
-
-# ---------------------------------------------------------------------------------------------
-# areas
-
-# the kind's columns that hold a name of each level, and the codes that are evidence of a place
-AREA_CODE_COLUMNS = ("kode_wilayah", "kode_provinsi", "kode_kabupaten_kota", "kode_perpustakaan")
-
-
-def resolve_area(
-    names: dict[str, str | None],
-    ref: Reference,
-    codes: dict[str, str] | None = None,
-    kab_kind: str | None = None,
-) -> places.PathResult:
-    """The place every name (provinsi / kabupaten_kota / kecamatan / desa_kelurahan) and code
-    of a row fits together (see places.resolve_path), cached per distinct row."""
-    key = (
-        tuple(names.get(c) or "" for c in AREA_NAME_COLUMNS),
-        tuple(sorted((codes or {}).items())),
-        kab_kind,
-    )
-    found = ref._area_cache.get(key)
-    if found is None:
-        found = places.resolve_path(
-            dict(zip(AREA_NAME_COLUMNS, key[0], strict=True)), codes, kab_kind
-        )
-        ref._area_cache[key] = found
-    return found  # type: ignore[no-any-return]
-
-
-def _shown_code(kode: str) -> str:
-    try:
-        return places.format_kode(kode)
-    except ValueError:
-        return kode
-
-
-def area_issues(
-    i: int, res: places.PathResult, headers: dict[str, str], raw: dict[str, Any] | None = None
-) -> list[CellIssue]:
-    """The row's place problems as issues, each on the column holding the doubtful value and
-    naming the other column it contradicts (by the analyst's own headers)."""
-
-    def header(col: str) -> str:
-        return headers.get(col, col)
-
-    out = []
-    for pr in res.problems:
-        value = (raw or {}).get(pr.source, pr.value)
-        if pr.status == "ambiguous":
-            s_id, s_en = suggestions_text(list(pr.candidates), 5)
-            msg = message(
-                "wilayah_ambigu",
-                nilai=pr.value,
-                saran=s_id.replace(" Mungkin maksud Anda: ", "").rstrip("."),
-                saran_en=s_en.replace(" Did you mean: ", "").rstrip("?"),
-            )
-        elif pr.status == "unknown":
-            s_id, s_en = suggestions_text(list(pr.candidates))
-            msg = message("wilayah_tidak_dikenal", nilai=pr.value, saran=s_id, saran_en=s_en)
-        elif pr.source in AREA_CODE_COLUMNS or pr.other_source in AREA_CODE_COLUMNS:
-            code_src, code, name_src, name = pr.source, pr.value, pr.other_source, pr.other_value
-            if code_src not in AREA_CODE_COLUMNS:
-                code_src, code, name_src, name = name_src, name, code_src, code
-            if name_src in AREA_CODE_COLUMNS:
-                name = _shown_code(name)
-            msg = message(
-                "kode_tidak_cocok",
-                kolom_kode=header(code_src),
-                kode=_shown_code(code),
-                nama=places.path_label(code),
-                kolom=header(name_src),
-                nilai=name,
-            )
-        else:
-            items = ", ".join(f"{n} ({k})" for k, n in pr.candidates)
-            msg = message(
-                "wilayah_tidak_cocok",
-                kolom=header(pr.source),
-                nilai=pr.value,
-                kolom_lain=header(pr.other_source),
-                nilai_lain=pr.other_value,
-                saran=f" '{pr.value}' ada di: {items}." if items else "",
-                saran_en=f" '{pr.value}' is in: {items}." if items else "",
-            )
-        out.append(CellIssue(i, pr.source, value, msg))
-    return out
-
-
-def area_notes(i: int, res: places.PathResult, headers: dict[str, str]) -> list[CellIssue]:
-    """Notes for misspelt names that the row's other columns settled."""
-    return [
-        CellIssue(
-            i,
-            level,
-            value,
-            message(
-                "wilayah_dibaca",
-                kolom=headers.get(level, level),
-                nilai=value,
-                nama=nama,
-                kode=_shown_code(kode),
-            ),
-        )
-        for level, value, kode, nama in res.read_as
-    ]
-
-
-_LEVEL_PREFIX = re.compile(r"^([a-z]+)[-_./ ]*([0-9][0-9.]*)$")
-_WIDTH_OF_LEVEL = {"provinsi": 2, "kabupaten_kota": 4, "desa_kelurahan": 10}
-
-
-def embedded_code(library_code: str | None) -> str | None:
-    """The Kemendagri code a library code embeds: a village code ("3201011001",
-    "32.01.01.1001"), a dotted kab/kota code ("32.01"), or a code after a word naming its level
-    ("KAB-3201", "PROV-32", "DESA-3201011001"). Sequence numbers ("P-001", "12") are not codes."""
-    if not library_code:
-        return None
-    text = library_code.strip()
-    digits = text.replace(".", "")
-    if digits.isdigit():
-        if len(digits) == 10 or ("." in text and len(digits) in (4, 6)):
-            return places.normalise_kode(text)
-        return None
-    m = _LEVEL_PREFIX.match(text.lower())
-    if m is None:
-        return None
-    level = load_vocabulary().match("jenis_perpustakaan", m[1])
-    kode = places.normalise_kode(m[2])
-    if level is None or kode is None or len(kode) != _WIDTH_OF_LEVEL[level]:
-        return None
-    return kode
-
-
-# ---------------------------------------------------------------------------------------------
-# libraries
-
-
-def _rejected_library(i: int, col: str, value: str, where: tuple[str, str, int]) -> CellIssue:
-    berkas, sheet, baris = where
-    msg = message("perpustakaan_ditolak", nilai=value, berkas=berkas, sheet=sheet, baris=baris)
-    return CellIssue(i, col, value, msg)
-
-
-def resolve_library(
-    i: int,
-    kode: str | None,
-    nama: str | None,
-    area: dict[str, str | None],
-    ref: Reference,
-    issues: list[CellIssue],
-    headers: dict[str, str] | None = None,
-) -> str | None:
-    if kode:
-        if kode in ref.libraries:
-            return kode
-        if kode in ref.rejected:
-            issues.append(_rejected_library(i, "kode_perpustakaan", kode, ref.rejected[kode]))
-            return None
-        close = difflib.get_close_matches(kode, ref.libraries.keys(), n=3, cutoff=0.75)
-        s_id, s_en = suggestions_text([(k, ref.libraries[k].nama) for k in close])
-        issues.append(
-            CellIssue(
-                i,
-                "kode_perpustakaan",
-                kode,
-                message("perpustakaan_tidak_dikenal", nilai=kode, saran=s_id, saran_en=s_en),
-            )
-        )
-        return None
-    if not nama:
-        issues.append(
-            CellIssue(i, "kode_perpustakaan", None, message("wajib", kolom="kode_perpustakaan"))
-        )
-        return None
-    candidates = list(ref.by_name.get(name_key(nama), []))
-    if not candidates and any(area.values()):  # the name is unknown: its place may be too
-        issues.extend(area_issues(i, resolve_area(area, ref), headers or {}))
-    if candidates and any(area.values()):
-        res = resolve_area(area, ref)
-        if res.kode:
-            inside = [k for k in candidates if ref.libraries[k].kode_wilayah.startswith(res.kode)]
-        elif res.paths:  # an ambiguous place: the register's libraries may settle it
-            inside = [
-                k
-                for k in candidates
-                if any(ref.libraries[k].kode_wilayah.startswith(p) for p in res.paths)
-            ]
-        else:
-            inside = []
-        if not inside and (res.problems or not res.kode):
-            issues.extend(area_issues(i, res, headers or {}))
-            return None
-        candidates = inside
-    if len(candidates) == 1:
-        return candidates[0]
-    if candidates:
-        s_id, s_en = suggestions_text([(k, ref.libraries[k].nama) for k in candidates], 5)
-        issues.append(
-            CellIssue(
-                i,
-                "nama_perpustakaan",
-                nama,
-                message(
-                    "perpustakaan_ambigu",
-                    nilai=nama,
-                    saran=s_id.replace(" Mungkin maksud Anda: ", ""),
-                    saran_en=s_en.replace(" Did you mean: ", ""),
-                ),
-            )
-        )
-        return None
-    if name_key(nama) in ref.rejected_names:
-        where = ref.rejected_names[name_key(nama)]
-        issues.append(_rejected_library(i, "nama_perpustakaan", nama, where))
-        return None
-    close = difflib.get_close_matches(name_key(nama), ref.by_name.keys(), n=3, cutoff=0.8)
-    items = [
-        (ref.by_name[c][0], ref.libraries[ref.by_name[c][0]].nama) for c in close if ref.by_name[c]
-    ]
-    s_id, s_en = suggestions_text(items)
-    issues.append(
-        CellIssue(
-            i,
-            "nama_perpustakaan",
-            nama,
-            message("perpustakaan_tidak_dikenal", nilai=nama, saran=s_id, saran_en=s_en),
-        )
-    )
-    return None
-
-
-def _area_rows(p: ParsedSheet, n: int) -> list[dict[str, str | None]]:
-    cols = [c for c in AREA_NAME_COLUMNS if c in p.columns]
-    if not cols:
-        return [{} for _ in range(n)]
-    return [{c: p.columns[c][i] for c in cols} for i in range(n)]
-
-
-def _library_codes(p: ParsedSheet, ref: Reference, issues: list[CellIssue]) -> list[str | None]:
-    n = len(p.file_rows)
-    kode = p.columns.get("kode_perpustakaan", [None] * n)
-    nama = p.columns.get("nama_perpustakaan", [None] * n)
-    areas = _area_rows(p, n)
-    libs = ref.libraries
-    out: list[str | None] = []
-    for i in range(n):
-        k = kode[i]
-        if k is not None and k in libs:  # the fast path
-            out.append(k)
-        else:
-            out.append(resolve_library(i, k, nama[i], areas[i], ref, issues, p.headers))
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# per kind
-
-
-@dataclass
-class Validated:
-    table: str
-    records: dict[str, list[Any]]  # column -> values, one per record
-    record_row: list[int]  # data row (index into ParsedSheet rows) of each record
-    provided: list[str]  # the table columns this sheet provides (others are kept as stored)
-    issues: list[CellIssue]
-    notes: list[CellIssue] = field(default_factory=list)  # read for the analyst, not rejected
-
-
-def _required(p: ParsedSheet, col: str, issues: list[CellIssue]) -> None:
-    values = p.columns.get(col)
-    if values is None:
-        return
-    flagged = {(c.row, c.column) for c in issues if c.column == col}
-    for i, x in enumerate(values):
-        if x is None and (i, col) not in flagged:
-            issues.append(CellIssue(i, col, p.raw[col][i], message("wajib", kolom=col)))
-
-
-def _periods(p: ParsedSheet, issues: list[CellIssue], ref: Reference) -> list[date | None]:
-    n = len(p.file_rows)
-    if "periode" in p.columns:
-        periods = list(p.columns["periode"])
-        if "tahun" in p.columns and "bulan" in p.columns:
-            for i in range(n):
-                if periods[i] is None and p.columns["tahun"][i] and p.columns["bulan"][i]:
-                    periods[i] = date(p.columns["tahun"][i], p.columns["bulan"][i], 1)
-        col = "periode"
-    else:
-        tahun, bulan = p.columns.get("tahun", [None] * n), p.columns.get("bulan", [None] * n)
-        periods = [
-            b
-            if isinstance(b, date)  # "Agustus 2023" in the month column
-            else (date(t, b, 1) if t is not None and b is not None else None)
-            for t, b in zip(tahun, bulan, strict=True)
-        ]
-        col = "bulan" if "bulan" in p.columns else "tahun"
-    current = ref.in_current_month()
-    bad_cells = {(c.row, c.column) for c in issues}
-    shown_col = p.raw.get(col, [None] * n)
-    for i, d in enumerate(periods):
-        shown = shown_col[i]
-        if d is None:
-            if (i, col) not in bad_cells and (i, "tahun") not in bad_cells:
-                issues.append(CellIssue(i, col, shown, message("wajib", kolom="periode")))
-        elif d > current:
-            issues.append(CellIssue(i, col, shown, message("periode_masa_depan", nilai=d)))
-            periods[i] = None
-        elif d < FIRST_PERIOD:
-            issues.append(CellIssue(i, col, shown, message("periode_sebelum_2018", nilai=d)))
-            periods[i] = None
-    return periods
+from kpi.ingest.reference import Library as Library
+from kpi.ingest.reference import name_key as name_key
+from kpi.ingest.resolve import AREA_CODE_COLUMNS as AREA_CODE_COLUMNS
+from kpi.ingest.resolve import (
+    Validated,
+    _area_rows,
+    _library_codes,
+    _periods,
+    _required,
+    _shown_code,
+    area_issues,
+    area_notes,
+    embedded_code,
+    resolve_area,
+)
+from kpi.ingest.resolve import resolve_library as resolve_library
+from kpi.ingest.vocab import UNIT_VOCAB, load_vocabulary
+from kpi.schema import CONTACT_COLUMNS
 
 
 def validate_monthly(p: ParsedSheet, ref: Reference) -> Validated:
@@ -619,10 +238,7 @@ def validate_register(p: ParsedSheet, ref: Reference) -> Validated:
         "penduduk",
         "latitude",
         "longitude",
-        "alamat",
-        "kontak_nama",
-        "kontak_telepon",
-        "kontak_email",
+        *CONTACT_COLUMNS,
     ):
         if c in p.columns:
             records[c] = p.columns[c]
@@ -774,10 +390,10 @@ def validate_self_assessment(p: ParsedSheet, ref: Reference) -> Validated:
     for c in (*CIEL_DIMENSIONS, *STRATEGY_SELF_RATINGS):
         if c not in p.columns:
             continue
-        col = p.columns[c]
-        scale = _score_scale(p.headers.get(c, c), col)
+        cells = p.columns[c]
+        scale = _score_scale(p.headers.get(c, c), cells)
         out: list[float | None] = []
-        for i, x in enumerate(col):
+        for i, x in enumerate(cells):
             if x is None:
                 out.append(None)
             elif scale == 5 and 1 <= x <= 5:
@@ -816,7 +432,7 @@ def validate_context(p: ParsedSheet, ref: Reference, sheet_name: str) -> Validat
                 evidence[c] = k
         res = resolve_area(names[i], ref, evidence)
         if res.problems:
-            raw = {c: p.raw[c][i] for c in code_cols}
+            raw: dict[str, Any] = {c: p.raw[c][i] for c in code_cols}
             issues.extend(area_issues(i, res, p.headers, raw))
         elif res.kode is None and not bad:
             col = "kode_provinsi" if "kode_provinsi" in p.columns or not names[i] else "provinsi"
@@ -857,7 +473,8 @@ def validate_context(p: ParsedSheet, ref: Reference, sheet_name: str) -> Validat
             if known in CONTEXT_INDICATORS:  # "Tingkat Gemar Membaca" -> TGM
                 ind = CONTEXT_INDICATORS[known]
             records["kode_wilayah"].append(kode[i])
-            records["tingkat"].append(_tingkat(kode[i]) if kode[i] else None)
+            code = kode[i]
+            records["tingkat"].append(_tingkat(code) if code else None)
             records["indikator"].append(str(ind).strip().upper() if len(str(ind)) <= 6 else ind)
             records["tahun"].append(p.columns["tahun"][i])
             records["nilai"].append(x)

@@ -10,23 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any, Final
+from typing import Any
 
-
-class _Invalid:
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "INVALID"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-INVALID: Final = _Invalid()
+from kpi.ingest.cells import INVALID as INVALID
+from kpi.ingest.cells import _Invalid
+from kpi.ingest.cells import fold as fold
 
 DASHES = {"-", "–", "—", "−", "--", "---"}
 NOT_REPORTED = {
@@ -102,7 +92,7 @@ def parse_number(value: Any) -> float | None | _Invalid:
     if not s:
         return INVALID
     number = _parse_unsigned(s)
-    if number is INVALID or number is None:
+    if isinstance(number, _Invalid) or number is None:
         return INVALID
     return -number if negative else number
 
@@ -173,17 +163,6 @@ def month_names() -> dict[str, int]:
     """Month names and abbreviations (Indonesian and English) -> 1-12, from the bulan
     vocabulary of data/kosakata_nilai.yaml."""
     return _vocabulary().month_words()  # type: ignore[no-any-return]
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, punctuation as single spaces."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(_NON_ALNUM.sub(" ", text.lower()).split())
-
-
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from kpi.ingest.values import INVALID, fold
+from kpi.ingest.cells import INVALID, fold
 
 VOCABULARY_PATH = Path(__file__).resolve().parents[2] / "data" / "kosakata_nilai.yaml"
 

@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 import pandas as pd
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from kpi import coaching, compute, quality
+from kpi import coaching, quality, score
 from kpi.compute import Filters
+from kpi.settings import CoachingSettings
 from kpi.store import Store
 from kpi.ui import state
 from kpi.ui.cache import FilterKey, cached, filter_key
@@ -27,7 +28,7 @@ T = TypeVar("T")
 def _kpi_table(
     store: Store, level: str, periode: str, fkey: FilterKey, kpis: tuple[str, ...] | None
 ) -> pd.DataFrame:
-    return compute.kpi_table(store, level, periode, Filters(*fkey), kpis)
+    return score.kpi_table(store, level, periode, Filters(*fkey), kpis)
 
 
 def kpi_table(
@@ -57,7 +58,7 @@ def evaluation(
     store = store or state.store()
     end = view.period.last.strftime("%Y-%m")
     if months is None:
-        months = int(coaching.get_settings(store).get("jendela_bulan", 12))
+        months = CoachingSettings.of(coaching.get_settings(store)).jendela_bulan
     return _evaluation(store, end, int(months), filter_key(filters or view.filters))
 
 

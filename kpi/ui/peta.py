@@ -19,6 +19,7 @@ from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.geo import area_points, library_points
 from kpi.periods import parse_period
+from kpi.reasons import words
 from kpi.store import Store
 from kpi.ui import data, filters, maps, plot, state
 from kpi.ui.cache import cached, filter_key
@@ -26,6 +27,7 @@ from kpi.ui.context import PageContext
 from kpi.ui.filters import View
 from kpi.ui.literal import html as esc
 from kpi.ui.literal import md
+from kpi.vocab import Tier
 
 SCORE = "skor"
 PRIORITY = "prioritas"
@@ -44,8 +46,7 @@ def _area_points(store: Store, tingkat: str, kodes: tuple[str, ...]) -> pd.DataF
 def _reasons_text(reasons: Any, lang: str, limit: int = 3) -> str:
     if not isinstance(reasons, list) or not reasons:
         return ""
-    key = "text_en" if lang == "en" else "text_id"
-    lines = [esc(r.get(key, "")) for r in reasons[:limit]]
+    lines = [esc(words(r, lang)) for r in reasons[:limit]]
     more = len(reasons) - limit
     if more > 0:
         lines.append(f"(+{more})")
@@ -167,7 +168,7 @@ def kabkota_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     out["h_tier"] = [
         i18n.t("peta.hover.own_tier", lang, tier=_tier_label(t, lang)) for t in out["tier"]
     ]
-    out["kategori"] = out["band"] if colour_by == "band" else out["tier"].fillna("tanpa_tanda")
+    out["kategori"] = out["band"] if colour_by == "band" else out["tier"].fillna(Tier.TANPA_TANDA)
     return out
 
 
@@ -249,7 +250,7 @@ def library_frame(view: View, colour_by: str, lang: str) -> pd.DataFrame:
     out["h_skor"] = _score_texts(out, lang)
     out["h_tier"] = [_tier_label(t, lang) for t in out["tier"]]
     out["h_alasan"] = [_reasons_text(r, lang) for r in out["reasons"]]
-    out["kategori"] = out["band"] if colour_by == "band" else out["tier"].fillna("tanpa_tanda")
+    out["kategori"] = out["band"] if colour_by == "band" else out["tier"].fillna(Tier.TANPA_TANDA)
     return out
 
 

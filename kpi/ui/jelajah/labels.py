@@ -7,6 +7,7 @@ import pandas as pd
 from kpi import i18n
 from kpi.catalogue import PILLARS, Catalogue, Kpi
 from kpi.ui.charts import BAND_COLOURS
+from kpi.vocab import Band
 
 
 def kpi_choices(cat: Catalogue) -> list[str]:
@@ -46,7 +47,7 @@ def band_css(label: object, lang: str) -> str:
     """The band's colour behind its (named) label in a table cell."""
     for band, colour in BAND_COLOURS.items():
         if label == band_label(band, lang):
-            text = "#1f1f1f" if band == "kuning" else "#ffffff"
+            text = "#1f1f1f" if band == Band.KUNING else "#ffffff"
             return f"background-color: {colour}; color: {text}"
     return ""
 

@@ -5,29 +5,38 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpi.settings import CoachingSettings
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.context import translator
 from kpi.ui.kualitas.tables import (
-    RULE_D,
     TIMELINESS_COLOUR,
 )
 from kpi.ui.literal import html_list
+from kpi.vocab import Band
 
 
-def completeness_chart(frame: pd.DataFrame, lang: str, limit: int | None = None) -> go.Figure:
-    """Completeness per area, lowest first, coloured (and named) by rule D's 80% line, with
-    timeliness as markers beside each bar. ``limit`` keeps only the lowest areas."""
-    t = translator(lang)
+def completeness_chart(
+    frame: pd.DataFrame, lang: str, limit: int | None = None, rule_d: float | None = None
+) -> go.Figure:
+    """Completeness per area, lowest first, coloured (and named) by rule D's line (``rule_d``,
+    default the setting's default), with timeliness as markers beside each bar. ``limit`` keeps
+    only the lowest areas."""
+    line = rule_d if rule_d is not None else CoachingSettings.of({}).d_kelengkapan_minimum
+    tr = translator(lang)
+
+    def t(key: str, **values: object) -> str:
+        return tr(key, batas=line, **values)
+
     rows = frame.dropna(subset=["kelengkapan"]).sort_values(["kelengkapan", "nama"])
     if limit is not None:
         rows = rows.head(limit)
     # names as text on the axis and in the hover, never read as tags
     names = pd.Series(html_list(rows["nama"].fillna(rows["kode"])), index=rows.index)
     fig = go.Figure()
-    below = rows["kelengkapan"] < RULE_D
+    below = rows["kelengkapan"] < line
     for mask, colour, key in (
-        (below, BAND_COLOURS["merah"], "kualitas.chart.below"),
-        (~below, BAND_COLOURS["hijau"], "kualitas.chart.above"),
+        (below, BAND_COLOURS[Band.MERAH], "kualitas.chart.below"),
+        (~below, BAND_COLOURS[Band.HIJAU], "kualitas.chart.above"),
     ):
         part = rows[mask]
         fig.add_bar(
@@ -51,7 +60,7 @@ def completeness_chart(frame: pd.DataFrame, lang: str, limit: int | None = None)
         hovertemplate=f"%{{y}}<br>{t('kualitas.col.ketepatan')}: %{{x:,.1f}}%<extra></extra>",
     )
     fig.add_vline(
-        x=RULE_D,
+        x=line,
         line_dash="dash",
         line_color="#555",
         annotation_text=t("kualitas.chart.rule_d"),

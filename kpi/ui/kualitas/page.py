@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from kpi import i18n, quality
+from kpi import coaching, i18n, quality
+from kpi.settings import CoachingSettings
 from kpi.ui import data, plot
 from kpi.ui.context import PageContext, translator
 from kpi.ui.data import filter_key
@@ -30,7 +31,6 @@ from kpi.ui.kualitas.tables import (
     AREA_LEVELS,
     CHART_LIMIT,
     NUMBER_DECIMALS,
-    RULE_D,
     VERIFY_SHOWN,
     Z_THRESHOLD,
     column_label,
@@ -129,10 +129,13 @@ def _area_section(ctx: PageContext) -> None:
         st.info(t("kualitas.area.empty"))
         return
     limit = CHART_LIMIT if len(areas) > CHART_LIMIT else None
-    plot.chart(completeness_chart(areas, lang, limit), width="stretch", key="kualitas_chart")
-    below = int((areas["kelengkapan"] < RULE_D).sum())
+    # rule D's threshold as stored, so Kualitas and Prioritas agree
+    rule_d = CoachingSettings.of(coaching.get_settings(ctx.store)).d_kelengkapan_minimum
+    chart = completeness_chart(areas, lang, limit, rule_d)
+    plot.chart(chart, width="stretch", key="kualitas_chart")
+    below = int((areas["kelengkapan"] < rule_d).sum())
     st.caption(
-        t("kualitas.area.caption", n=num(below), m=num(len(areas)))
+        t("kualitas.area.caption", n=num(below), m=num(len(areas)), batas=num(rule_d))
         + (" " + t("kualitas.area.limited", n=num(limit)) if limit else "")
     )
     table = completeness_table(areas, level, lang)

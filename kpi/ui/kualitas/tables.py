@@ -15,7 +15,6 @@ from kpi.ui.jelajah import (
     profile_url,
 )
 
-RULE_D = 80.0  # coaching rule D: completeness under 80% needs reporting coaching
 CHART_LIMIT = 40  # kab/kota: the chart shows the lowest ones, the table all of them
 TIMELINESS_COLOUR = "#34495e"
 AREA_LEVELS: tuple[str, ...] = ("provinsi", "kabupaten_kota")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpi import boundaries, closing, coaching, compute, places, preview, score
+from kpi import boundaries, closing, coaching, compute, places, preview, score, targets
 from kpi.catalogue import catalogue
 from kpi.store import Store
 from kpi.ui.cache import cached
@@ -34,7 +34,7 @@ def _tier_table(
 
 @cached(max_entries=16)
 def _targets(store: Store, tahun: int) -> pd.DataFrame:
-    return compute.targets(store, catalogue().ids, tahun)
+    return targets.targets(store, catalogue().ids, tahun)
 
 
 @cached(max_entries=1, kept=True, versioned=False)

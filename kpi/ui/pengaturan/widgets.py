@@ -13,6 +13,7 @@ from kpi.catalogue import SCORE_PILLARS, catalogue
 from kpi.ui import state
 from kpi.ui.context import translator
 from kpi.ui.filters import View
+from kpi.vocab import Rule, Tier
 
 W = "pgw_"  # prefix of the settings widgets' session keys
 FLASH = "pg_flash"
@@ -21,15 +22,15 @@ CONFIRM = "pg_confirm_restore"
 
 # rule -> its thresholds (besides the points), with their widget ranges (min, max, step)
 RULE_PARAMS: dict[str, dict[str, tuple[float, float, float]]] = {
-    "D": {"bulan_terakhir": (1, 12, 1), "kelengkapan_minimum": (0, 100, 5)},
-    "R1": {},
-    "R2": {"capaian_minimum": (0, 100, 5)},
+    Rule.D: {"bulan_terakhir": (1, 12, 1), "kelengkapan_minimum": (0, 100, 5)},
+    Rule.R1: {},
+    Rule.R2: {"capaian_minimum": (0, 100, 5)},
     # R3's minimum base is each KPI's own (catalogue data), not a setting
-    "R3": {"perubahan_maksimum": (-100, 0, 5)},
-    "R4": {"persen_terbawah": (1, 100, 5)},
-    "R5": {"bulan_berturut": (1, 12, 1)},
-    "R6": {"selisih_minimum": (0, 100, 5)},
-    "Q": {},
+    Rule.R3: {"perubahan_maksimum": (-100, 0, 5)},
+    Rule.R4: {"persen_terbawah": (1, 100, 5)},
+    Rule.R5: {"bulan_berturut": (1, 12, 1)},
+    Rule.R6: {"selisih_minimum": (0, 100, 5)},
+    Rule.Q: {},
 }
 # the score's band edges and its thresholds: setting -> widget range (min, max, step) and the
 # string of its help (None: none)
@@ -40,7 +41,7 @@ SCORE_PARAMS: dict[str, tuple[float, float, float, str | None]] = {
     "kelengkapan": (0, 100, 5, "kelengkapan_help"),
     "porsi_berskor": (0, 100, 5, "porsi_berskor_help"),
 }
-TIER_KEYS = ("prioritas_1", "prioritas_2", "pantau")
+TIER_KEYS = (Tier.PRIORITAS_1, Tier.PRIORITAS_2, Tier.PANTAU)
 # the closing of months (kpi.closing): setting -> widget range (min, max, step)
 CLOSING_PARAMS: dict[str, tuple[float, float, float]] = {
     "tenggat_hari": (1, 31, 1),
@@ -65,20 +66,20 @@ def _init_widgets(
     lower, upper = preview.band_edges(skor)
     values[f"{W}batas_merah"] = lower
     values[f"{W}batas_hijau"] = upper
-    values[f"{W}persentil"] = float(skor.get("persentil_pembanding", 90))
-    values[f"{W}kelengkapan"] = float(skor.get("kelengkapan_minimum", 50))
-    values[f"{W}jendela"] = int(pembinaan.get("jendela_bulan", 12))
-    values[f"{W}bergabung"] = int(pembinaan.get("bulan_bergabung_minimum", 6))
+    values[f"{W}persentil"] = float(skor["persentil_pembanding"])
+    values[f"{W}kelengkapan"] = float(skor["kelengkapan_minimum"])
+    values[f"{W}jendela"] = int(pembinaan["jendela_bulan"])
+    values[f"{W}bergabung"] = int(pembinaan["bulan_bergabung_minimum"])
     for rule, params in RULE_PARAMS.items():
         cfg = pembinaan.get(rule) or {}
         for name in params:
             values[f"{W}{rule}_{name}"] = float(cfg.get(name, 0))
-        if rule != "D":
+        if rule != Rule.D:
             values[f"{W}{rule}_poin"] = float(cfg.get("poin", 0))
     tier = pembinaan.get("tier") or {}
     for k in TIER_KEYS:
         values[f"{W}tier_{k}"] = float(tier.get(k, 0))
-    values[f"{W}porsi_berskor"] = float(skor.get("porsi_berskor_minimum", 50))
+    values[f"{W}porsi_berskor"] = float(skor["porsi_berskor_minimum"])
     for name in CLOSING_PARAMS:
         values[f"{W}tutup_{name}"] = float(closing_now.get(name, 0))
     for key, value in values.items():
@@ -117,7 +118,7 @@ def candidate(
         cfg = dict(pembinaan.get(rule) or {})
         for name in params:
             cfg[name] = _plain(ss[f"{W}{rule}_{name}"])
-        if rule != "D":
+        if rule != Rule.D:
             cfg["poin"] = _plain(ss[f"{W}{rule}_poin"])
         pembinaan[rule] = cfg
     pembinaan["tier"] = {k: _plain(ss[f"{W}tier_{k}"]) for k in TIER_KEYS}
@@ -209,7 +210,7 @@ def settings_form(lang: str) -> None:
                 st.markdown(f"**{t(f'pengaturan.rule.{rule}')}**")
                 for name, (lo, hi, step) in RULE_PARAMS[rule].items():
                     _number(t(f"pengaturan.param.{name}"), f"{W}{rule}_{name}", lo, hi, step)
-                if rule != "D":
+                if rule != Rule.D:
                     _number(t("pengaturan.pembinaan.poin"), f"{W}{rule}_poin", 0, 10, 1)
     st.markdown(f"**{t('pengaturan.tier.title')}**")
     cols = st.columns(3)

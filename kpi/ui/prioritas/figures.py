@@ -21,6 +21,7 @@ from kpi.ui.prioritas.tables import (
     _tier_name,
     at_least,
 )
+from kpi.vocab import Tier
 
 
 def _fig_layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
@@ -158,7 +159,7 @@ def area_bars(
     if (data_["tingkat"] == "provinsi").all():
         labels = [esc(n) for n in data_["nama"]]
     fig = go.Figure()
-    patterns = {"prioritas_1": "", "prioritas_2": "/", "pelaporan": "x"}
+    patterns = {Tier.PRIORITAS_1: "", Tier.PRIORITAS_2: "/", Tier.PELAPORAN: "x"}
     for tier in tiers:
         name = _tier_name(tier, lang)
         hover = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi import coaching, kontak, score
+from kpi.settings import CoachingSettings
 from kpi.store import Store
 from kpi.ui import data
 from kpi.ui.cache import cached
@@ -20,7 +21,7 @@ from kpi.ui.prioritas.tables import (
 
 @cached(max_entries=8)
 def _default_window(store: Store) -> int:
-    return int(coaching.get_settings(store).get("jendela_bulan", 12))
+    return CoachingSettings.of(coaching.get_settings(store)).jendela_bulan
 
 
 # what identifies one evaluation besides the database and its version: the window's end and

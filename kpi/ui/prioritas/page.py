@@ -11,6 +11,7 @@ from streamlit.errors import StreamlitAPIException
 
 from kpi import coaching, i18n
 from kpi.periods import parse_period
+from kpi.settings import CoachingSettings
 from kpi.ui import data, plot
 from kpi.ui.context import PageContext
 from kpi.ui.filters import month_span
@@ -44,6 +45,7 @@ from kpi.ui.prioritas.tables import (
     filter_libraries,
     profile_url,
 )
+from kpi.vocab import Rule, Tier
 
 
 def _page_link(kode: str, tingkat: str, label: str, url: str) -> None:
@@ -81,13 +83,14 @@ def _metrics(ctx: PageContext, frame: pd.DataFrame, settings: Mapping[str, Any])
     counts = frame["tier"].value_counts()
     edges = settings.get("tier") or {}
     p1, p2, pantau = (
-        float(edges.get(k, d)) for k, d in (("prioritas_1", 5), ("prioritas_2", 3), ("pantau", 1))
+        float(edges.get(k, d))
+        for k, d in ((Tier.PRIORITAS_1, 5), (Tier.PRIORITAS_2, 3), (Tier.PANTAU, 1))
     )
     helps = {
-        "prioritas_1": t("prioritas.tier_help.prioritas_1", min=p1),
-        "prioritas_2": t("prioritas.tier_help.prioritas_2", min=p2, max=p1),
-        "pelaporan": t("prioritas.tier_help.pelaporan"),
-        "pantau": t("prioritas.tier_help.pantau", min=pantau, max=p2),
+        Tier.PRIORITAS_1: t("prioritas.tier_help.prioritas_1", min=p1),
+        Tier.PRIORITAS_2: t("prioritas.tier_help.prioritas_2", min=p2, max=p1),
+        Tier.PELAPORAN: t("prioritas.tier_help.pelaporan"),
+        Tier.PANTAU: t("prioritas.tier_help.pantau", min=pantau, max=p2),
     }
     cols = st.columns(len(TIERS) + 1)
     for col, tier in zip(cols, TIERS, strict=False):
@@ -106,10 +109,10 @@ def _how(ctx: PageContext, settings: Mapping[str, Any]) -> None:
         t(
             "prioritas.how_rule",
             aturan=t(f"prioritas.rule.{r}"),
-            poin=float((settings.get(r) or {}).get("poin", 0)),
+            poin=CoachingSettings.of(settings).poin[r],
         )
         for r in coaching.RULES
-        if r != "D"
+        if r != Rule.D
     ]
     edges = settings.get("tier") or {}
     with st.expander(t("prioritas.how")):
@@ -117,10 +120,10 @@ def _how(ctx: PageContext, settings: Mapping[str, Any]) -> None:
             t(
                 "prioritas.how_text",
                 aturan="; ".join(rules),
-                p1=float(edges.get("prioritas_1", 5)),
-                p2=float(edges.get("prioritas_2", 3)),
-                pantau=float(edges.get("pantau", 1)),
-                bulan=int(settings.get("bulan_bergabung_minimum", 6)),
+                p1=float(edges.get(Tier.PRIORITAS_1, 5)),
+                p2=float(edges.get(Tier.PRIORITAS_2, 3)),
+                pantau=float(edges.get(Tier.PANTAU, 1)),
+                bulan=CoachingSettings.of(settings).bulan_bergabung_minimum,
             )
         )
 
@@ -238,10 +241,10 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
             "share": st.column_config.TextColumn(t(f"prioritas.col.share.{basis}")),
             "concerned": st.column_config.NumberColumn(t("prioritas.col.concerned"), format="%d"),
             "libraries": st.column_config.NumberColumn(t("prioritas.col.libraries"), format="%d"),
-            "prioritas_1": st.column_config.NumberColumn(t("tier.prioritas_1"), format="%d"),
-            "prioritas_2": st.column_config.NumberColumn(t("tier.prioritas_2"), format="%d"),
-            "pelaporan": st.column_config.NumberColumn(t("tier.pelaporan"), format="%d"),
-            "pantau": st.column_config.NumberColumn(t("tier.pantau"), format="%d"),
+            Tier.PRIORITAS_1: st.column_config.NumberColumn(t("tier.prioritas_1"), format="%d"),
+            Tier.PRIORITAS_2: st.column_config.NumberColumn(t("tier.prioritas_2"), format="%d"),
+            Tier.PELAPORAN: st.column_config.NumberColumn(t("tier.pelaporan"), format="%d"),
+            Tier.PANTAU: st.column_config.NumberColumn(t("tier.pantau"), format="%d"),
             "own_tier": st.column_config.TextColumn(t("prioritas.col.own_tier")),
             "own_reasons": st.column_config.TextColumn(
                 t("prioritas.col.own_reasons"), width="large"

@@ -12,11 +12,13 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from kpi import coaching, export, i18n
+from kpi.reasons import words as reason_words
 from kpi.ui.filters import View
+from kpi.vocab import Tier
 
 # the tiers in the order handed to field teams (coaching.TIER_ORDER), and the unflagged class
 TIERS: tuple[str, ...] = tuple(sorted(coaching.TIER_ORDER, key=coaching.TIER_ORDER.__getitem__))
-NO_FLAG = "tanpa_tanda"
+NO_FLAG = Tier.TANPA_TANDA
 LEVELS: tuple[str, ...] = ("perpustakaan", "kabupaten_kota", "provinsi")
 AREA_LEVELS: tuple[str, ...] = ("kabupaten_kota", "provinsi")
 # what the areas' ranking counts (coaching.BASES): every need, performance only, reporting only
@@ -25,10 +27,10 @@ BASIS_KEY = "prio_basis"
 WINDOWS: tuple[int, ...] = (3, 6, 12)
 # marker shapes per tier, so the quadrant chart reads without colour too
 TIER_SYMBOLS = {
-    "prioritas_1": "diamond",
-    "prioritas_2": "square",
-    "pantau": "triangle-up",
-    "pelaporan": "x",
+    Tier.PRIORITAS_1: "diamond",
+    Tier.PRIORITAS_2: "square",
+    Tier.PANTAU: "triangle-up",
+    Tier.PELAPORAN: "x",
     NO_FLAG: "circle",
 }
 QUADRANT_NUMERALS = {"teladan": "I", "waspada": "II", "berkembang": "III", "prioritas": "IV"}
@@ -101,8 +103,7 @@ def reasons_text(reasons: Any, lang: str, sep: str = " · ") -> str:
     """The reasons of one location in the user's language, in the rules' order."""
     if not isinstance(reasons, list):
         return ""
-    key = "text_en" if i18n.norm_lang(lang) == "en" else "text_id"
-    return sep.join(str(r.get(key, "")) for r in reasons)
+    return sep.join(reason_words(r, lang) for r in reasons)
 
 
 def _tier_name(tier: Any, lang: str) -> str:
@@ -159,10 +160,10 @@ def area_table(
             "share": [i18n.format_percent(v, lang) for v in roll["porsi_perlu"]],
             "concerned": roll["jumlah_perlu"].astype(int).to_numpy(),
             "libraries": roll["jumlah_perpustakaan"].astype(int).to_numpy(),
-            "prioritas_1": roll["jumlah_prioritas_1"].astype(int).to_numpy(),
-            "prioritas_2": roll["jumlah_prioritas_2"].astype(int).to_numpy(),
-            "pelaporan": roll["jumlah_pelaporan"].astype(int).to_numpy(),
-            "pantau": roll["jumlah_pantau"].astype(int).to_numpy(),
+            Tier.PRIORITAS_1: roll["jumlah_prioritas_1"].astype(int).to_numpy(),
+            Tier.PRIORITAS_2: roll["jumlah_prioritas_2"].astype(int).to_numpy(),
+            Tier.PELAPORAN: roll["jumlah_pelaporan"].astype(int).to_numpy(),
+            Tier.PANTAU: roll["jumlah_pantau"].astype(int).to_numpy(),
             "own_tier": own_tier,
             "own_reasons": [reasons_text(r, lang) for r in roll["sendiri_reasons"]],
             "provinsi": roll["provinsi"].to_numpy(),

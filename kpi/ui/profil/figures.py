@@ -16,6 +16,7 @@ from kpi.periods import Period
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.literal import html as esc
 from kpi.ui.maps import TIER_COLOURS
+from kpi.vocab import Band, Tier
 
 LINE = "#1b4f72"
 NO_SCORE = "#c8c8c8"
@@ -88,7 +89,7 @@ def trends_figure(
 def band_counts_figure(counts: Mapping[str, int], labels: Mapping[str, str], lang: str):
     """Libraries per band as one stacked horizontal bar, each band named in the legend."""
     fig = go.Figure()
-    for band in ("merah", "kuning", "hijau", "tanpa_skor"):
+    for band in (Band.MERAH, Band.KUNING, Band.HIJAU, "tanpa_skor"):
         n = int(counts.get(band, 0) or 0)
         fig.add_bar(
             x=[n],
@@ -246,7 +247,7 @@ def tier_history_figure(history: pd.DataFrame, labels: Mapping[str, str], lang: 
     """An area's libraries per coaching tier at each window end (stacked bars, tiers named)."""
     x = [i18n.format_month(d, lang) for d in history["akhir"]]
     fig = go.Figure()
-    for tier in ("pelaporan", "prioritas_1", "prioritas_2", "pantau", "tanpa_tanda"):
+    for tier in (Tier.PELAPORAN, Tier.PRIORITAS_1, Tier.PRIORITAS_2, Tier.PANTAU, Tier.TANPA_TANDA):
         fig.add_bar(
             x=x,
             y=history[f"jumlah_{tier}"],
@@ -264,7 +265,7 @@ def tier_history_figure(history: pd.DataFrame, labels: Mapping[str, str], lang: 
 def band_badge(band: str | None, label: str) -> str:
     """A coloured, named chip for a band (the name carries it without colour)."""
     colour = BAND_COLOURS.get(band or "", NO_SCORE)
-    text = "#1f1f1f" if band in ("kuning", None) else "#ffffff"
+    text = "#1f1f1f" if band in (Band.KUNING, None) else "#ffffff"
     return (
         f'<span style="background:{colour};color:{text};padding:0.2em 0.6em;'
         f'border-radius:0.4em;font-weight:600;display:inline-block">{html.escape(label)}</span>'

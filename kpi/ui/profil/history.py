@@ -15,6 +15,8 @@ from kpi import coaching, i18n
 from kpi import profile as prof
 from kpi.compute import Filters
 from kpi.periods import Period
+from kpi.reasons import words
+from kpi.settings import CoachingSettings
 from kpi.store import Store
 from kpi.ui import data, plot
 from kpi.ui.cache import cached
@@ -118,7 +120,7 @@ def flag_history(ctx: PageContext, p: Mapping[str, Any]) -> None:
     view, lang, t = ctx.view, ctx.lang, ctx.t
     st.subheader(t("profil.flags.title"))
     ends = tuple(prof.quarter_ends(view.period.last, HISTORY_POINTS))
-    months = int(coaching.get_settings(ctx.store).get("jendela_bulan", 12))
+    months = CoachingSettings.of(coaching.get_settings(ctx.store)).jendela_bulan
     history, pending = _history(ctx.store, (p["tingkat"], str(p["kode"])), ends, months)
     tier_labels = {x: t(f"tier.{x}") for x in TIER_COLOURS}
     st.caption(t("profil.flags.caption", n=ctx.num(len(ends)), m=ctx.num(months)))
@@ -189,4 +191,4 @@ def _library_flags(
 def _reasons(reasons: Sequence[Mapping[str, Any]], lang: str) -> None:
     if reasons:
         # a reason's text can hold a name or a value from a file: each line literal
-        st.markdown("\n".join(f"- {md(r.get(f'text_{lang}', r.get('text_id')))}" for r in reasons))
+        st.markdown("\n".join(f"- {md(words(r, lang))}" for r in reasons))

@@ -33,6 +33,7 @@ from kpi.ui.profil.loads import (
     _own_row,
     _trends,
 )
+from kpi.vocab import Band
 
 
 def report_card(ctx: PageContext, p: Mapping[str, Any], row: pd.Series | None) -> None:
@@ -78,7 +79,7 @@ def report_card(ctx: PageContext, p: Mapping[str, Any], row: pd.Series | None) -
     if p["tingkat"] != "perpustakaan":
         counts = {
             b: int(row.get(f"perpustakaan_{b}", 0) or 0)
-            for b in ("merah", "kuning", "hijau", "tanpa_skor")
+            for b in (Band.MERAH, Band.KUNING, Band.HIJAU, "tanpa_skor")
         }
         labels = {b: t(f"kpi.band.{b}") for b in counts}
         st.markdown(

@@ -1,0 +1,32 @@
+"""Reads of the monthly reports (laporan_bulanan)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from kpi.scope import Filters
+from kpi.store import Store
+
+
+def last_month(store: Store) -> date | None:
+    """The last month with a report in the store."""
+    value = store.scalar("SELECT max(periode) FROM laporan_bulanan")
+    return None if value is None else pd.Timestamp(value).date()
+
+
+def first_reports(store: Store, filters: Filters, last: date) -> pd.Series:
+    """Per library of ``filters``: the month of its first report by ``last``."""
+    params: dict[str, Any] = {"last": last}
+    where = filters.sql(params)
+    frame = store.query(
+        f"""
+        SELECT r.kode_perpustakaan, min(r.periode) AS pertama
+        FROM laporan_bulanan r JOIN perpustakaan p ON p.kode_perpustakaan = r.kode_perpustakaan
+        WHERE {where} AND r.periode <= $last GROUP BY 1
+        """,
+        params,
+    )
+    return frame.set_index("kode_perpustakaan")["pertama"]

@@ -1,0 +1,70 @@
+"""The scope of a question: which libraries a figure covers, and the codes that name areas.
+
+``Filters`` is the selection every page, command and engine function passes along (area codes,
+the libraries' level, cohort and support type; the period is a ``kpi.periods.Period`` beside
+it), and ``norm_kode`` the one normalisation of Kemendagri codes. The engine depends on this
+module, never the reverse; access scopes (what a user may see) will narrow it here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from kpi.columns import JENIS_DUKUNGAN, JENIS_PERPUSTAKAAN
+
+NATIONAL_CODE = "00"
+
+
+def norm_kode(kode: str | None) -> str | None:
+    """Kemendagri codes are stored without dots: '52.01' -> '5201'."""
+    if kode is None:
+        return None
+    text = str(kode).strip().replace(".", "")
+    return text or None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which libraries an aggregate covers (all of them by default)."""
+
+    provinsi: str | None = None
+    kabupaten_kota: str | None = None
+    jenis: str | None = None
+    tahun_bergabung: int | None = None
+    jenis_dukungan: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "provinsi", norm_kode(self.provinsi))
+        object.__setattr__(self, "kabupaten_kota", norm_kode(self.kabupaten_kota))
+        if self.jenis is not None and self.jenis not in JENIS_PERPUSTAKAAN:
+            raise ValueError(f"unknown jenis {self.jenis!r} (one of {JENIS_PERPUSTAKAAN})")
+        if self.jenis_dukungan is not None and self.jenis_dukungan not in JENIS_DUKUNGAN:
+            raise ValueError(f"unknown jenis_dukungan {self.jenis_dukungan!r}")
+
+    def without_geography(self) -> Filters:
+        return replace(self, provinsi=None, kabupaten_kota=None)
+
+    @property
+    def has_geography(self) -> bool:
+        return bool(self.provinsi or self.kabupaten_kota)
+
+    def sql(self, params: dict[str, Any], alias: str = "p") -> str:
+        """A WHERE clause over the register, with its values put into ``params``."""
+        where = ["TRUE"]
+        if self.provinsi:
+            where.append(f"{alias}.kode_provinsi = $f_prov")
+            params["f_prov"] = self.provinsi
+        if self.kabupaten_kota:
+            where.append(f"{alias}.kode_kabupaten_kota = $f_kab")
+            params["f_kab"] = self.kabupaten_kota
+        if self.jenis:
+            where.append(f"{alias}.jenis = $f_jenis")
+            params["f_jenis"] = self.jenis
+        if self.tahun_bergabung is not None:
+            where.append(f"{alias}.tahun_bergabung = $f_kohort")
+            params["f_kohort"] = int(self.tahun_bergabung)
+        if self.jenis_dukungan:
+            where.append(f"{alias}.jenis_dukungan = $f_dukungan")
+            params["f_dukungan"] = self.jenis_dukungan
+        return " AND ".join(where)
