@@ -18,16 +18,42 @@ from kpi.compute import FIRST_REPORT_CTE, LEVELS, add_names, aggregate_sql, kpis
 from kpi.periods import Period, parse_period
 from kpi.queries import register
 from kpi.scope import Filters
+from kpi.settings import deadline_day
 from kpi.store import Store
 
 
 def _deadline(store: Store, kpis: Iterable[Kpi]) -> int:
-    """The reporting deadline's day (kpi.closing), read only when a KPI counts on-time reports."""
+    """The reporting deadline's day (a closing setting), read only when a KPI counts on-time
+    reports."""
     if any(k.numerator.agg == "ontime_months" for k in kpis):
-        from kpi import closing
-
-        return closing.deadline_day(store)
+        return deadline_day(store)
     return 10
+
+
+def _months_sql(
+    level: str,
+    period: Period,
+    filters: Filters,
+    kpis: list[Kpi],
+    deadline: int,
+    params: dict[str, Any],
+) -> list[str]:
+    """The KPI table's SQL for each month of ``period`` (its period parameters suffixed with the
+    month's index, put into ``params`` with the filter values, the same for every month)."""
+    out = []
+    for i, month in enumerate(period.month_list()):
+        sql, p = aggregate_sql(
+            level,
+            Period("bulan", month, month),
+            filters,
+            kpis,
+            deadline,
+            with_first_report=False,
+            period_suffix=f"_{i}",
+        )
+        params.update(p)
+        out.append(sql)
+    return out
 
 
 COLUMNS: tuple[str, ...] = (
@@ -69,17 +95,7 @@ def monthly(
     wanted = None if units is None else [str(u) for u in units]
     parts: list[str] = []
     params: dict[str, Any] = {}
-    for i, month in enumerate(per.month_list()):
-        sql, p = aggregate_sql(
-            level,
-            Period("bulan", month, month),
-            filters,
-            [k],
-            deadline,
-            with_first_report=False,
-            period_suffix=f"_{i}",
-        )
-        params.update(p)  # the filter values are the same for every month
+    for i, sql in enumerate(_months_sql(level, per, filters, [k], deadline, params)):
         parts.append(
             f"SELECT CAST($first_{i} AS DATE) AS periode, q.kode, "
             f"q.perpustakaan, q.perpustakaan_melapor, q.kelengkapan_laporan, "
@@ -127,18 +143,8 @@ def monthly_wide(
     deadline = _deadline(store, chosen)
     parts: list[str] = []
     params: dict[str, Any] = {}
-    for i, month in enumerate(per.month_list()):
-        sql, p = aggregate_sql(
-            level,
-            Period("bulan", month, month),
-            filters,
-            chosen,
-            deadline,
-            with_first_report=False,
-            period_suffix=f"_{i}",
-        )
-        params.update(p)
-        cols = ", ".join(f"q.{k.id}" for k in chosen)
+    cols = ", ".join(f"q.{k.id}" for k in chosen)
+    for i, sql in enumerate(_months_sql(level, per, filters, chosen, deadline, params)):
         parts.append(f"SELECT CAST($first_{i} AS DATE) AS periode, q.kode, {cols} FROM ({sql}) q")
     frame = store.query(
         f"WITH {FIRST_REPORT_CTE} "
