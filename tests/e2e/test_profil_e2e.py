@@ -31,7 +31,7 @@ def test_a_library_profile_link_draws_every_chart_offline(
     url = f"{app_url}profil?kode={LIBRARY}&tingkat=perpustakaan"
     open_page(page, url, "Profil: Perpustakaan Desa Bonjeruk")
     expect(page.get_by_role("heading", name="Corong 5A (MarkPlus)")).to_be_visible()
-    expect(page.locator(PLOT)).to_have_count(4)
+    expect(page.locator(PLOT)).to_have_count(4, timeout=FIRST_LOAD)  # charts draw after the text
     for plot in page.locator(PLOT).all():
         plot.scroll_into_view_if_needed()
     assert drawn_paths(page, f"{PLOT} g.scatterlayer path.js-line") >= 4, "trend lines not drawn"
