@@ -27,6 +27,7 @@ from kpi.compute import Filters
 from kpi.periods import Period, add_months, parse_period
 from kpi.store import open_store
 from kpi.ui import data, plot, state
+from kpi.ui import rapor as rapor_ui
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.filters import View, month_span
 from kpi.ui.literal import html as esc
@@ -618,6 +619,7 @@ def render(p: Mapping[str, Any], view: View, lang: str) -> None:
     own = table[table["kode"].astype(str) == str(p["kode"])]
     row = own.iloc[0] if len(own) else None
     report_card(p, row, lang)
+    rapor_ui.download(p, view, lang)  # the printable report card (kpi.rapor)
     trends(p, view, lang)
     peers(p, table, row, lang)
     funnel(p, view, lang)
