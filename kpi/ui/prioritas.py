@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from kpi import coaching, export, i18n, kontak, score
+from kpi import coaching, export, i18n, kontak, lapangan, score
 from kpi.periods import parse_period
 from kpi.store import open_store
 from kpi.ui import data, plot, state
@@ -724,7 +724,7 @@ def _list_section(
     tiers = c_tier.multiselect(
         t("prioritas.tiers"),
         TIERS,
-        default=list(TIERS),
+        default=list(lapangan.DEFAULT_TIERS),  # the tiers that need coaching; Pantau on request
         format_func=lambda v: t(f"tier.{v}"),
         key="prio_tiers",
     )
@@ -802,10 +802,26 @@ def _list_section(
     st.dataframe(table, column_config=config, hide_index=True, width="stretch", key="prio_table")
 
     settings = export_settings(bundle, view, level, tiers, rules)
+    about = lapangan.About(
+        bundle.window,
+        view.filters,
+        tuple(rules),
+        bundle.settings,
+        bundle.skor_settings,
+        data_version=version,
+        demo=state.store().has_demo(),
+        extra_settings=settings,
+    )
     st.download_button(
         t("prioritas.export"),
         # built on click, in its own thread: writing a workbook of thousands of rows takes a while
-        data=lambda: export_xlsx(export_table(chosen, level, lang), settings, lang, contacts),
+        data=(
+            lambda: lapangan.workbook_bytes(
+                chosen, lang, tiers=tiers or TIERS, contacts=contacts, about=about
+            )
+        )
+        if level == "perpustakaan"  # the field team's workbook (kpi.lapangan), as the CLI's
+        else lambda: export_xlsx(export_table(chosen, level, lang), settings, lang, contacts),
         file_name=f"prioritas-pembinaan_{level}_{bundle.window.replace('..', '_')}_{lang}.xlsx",
         mime=XLSX_MIME,
         icon=":material/download:",
