@@ -14,6 +14,7 @@ import streamlit as st
 from kpi.ingest import commit, plan_import, save_mapping, undo
 from kpi.ingest.history import list_batches
 from kpi.ingest.kinds import KINDS, column_names
+from kpi.ingest.messages import rule_name
 from kpi.ingest.plan import Plan, delete_mapping, list_mappings
 from kpi.ingest.rejected import batch_rejected_excel, plan_rejected_excel
 from kpi.ingest.template import build_template
@@ -320,6 +321,8 @@ def _report(plan: Plan) -> None:
             st.success(state.tr("impor.no_issues"))
         return
     message_col = "message_en" if state.lang() == "en" else "message_id"
+    # rules in words, never their codes (perpustakaan_tidak_dikenal -> Perpustakaan tidak dikenal)
+    issues = issues.assign(rule=[rule_name(r, state.lang()) for r in issues["rule"]])
     counts = (
         issues.groupby(["file", "sheet", "rule"], sort=False)
         .agg(n=("row", "size"), rows=("row", "nunique"))
