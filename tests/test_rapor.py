@@ -191,3 +191,26 @@ def test_command_line_writes_the_card_and_refuses_an_unknown_code(
     assert not bad.exists()
     rc = main(["rapor", "--db", db, "--kode", "A", "--period", "2024-13", "--out", str(bad)])
     assert rc == 2 and not bad.exists()
+
+
+def test_a_zip_of_every_card_of_a_kab_kota(store: Store, tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    data, n = rapor.build_zip(store, "kabupaten_kota", "5201", PERIOD, "en")
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    # the area's card first, then its partner libraries A, B and K
+    assert n == 4
+    assert names[0] == "00_rapor_5201_2024-01__2024-02.pdf"
+    assert sorted(names[1:]) == [
+        "rapor_A_2024-01__2024-02.pdf",
+        "rapor_B_2024-01__2024-02.pdf",
+        "rapor_K_2024-01__2024-02.pdf",
+    ]
+    card = zipfile.ZipFile(io.BytesIO(data)).read("rapor_A_2024-01__2024-02.pdf")
+    # a card made within the batch says what the card made alone says (up to its footer's time)
+    within = text_of(card, tmp_path, "zip_a").split(" Made ")[0]
+    alone = text_of(rapor.build_pdf(store, "perpustakaan", "A", PERIOD, "en"), tmp_path, "a")
+    assert within == alone.split(" Made ")[0]
+    with pytest.raises(ValueError):
+        rapor.build_zip(store, "perpustakaan", "A", PERIOD)

@@ -1,10 +1,12 @@
 """python -m kpi rapor --db PATH --kode KODE [--level perpustakaan|kabupaten_kota|provinsi]
-[--period PERIOD] [--lang id|en] --out FILE.pdf
+[--period PERIOD] [--lang id|en] [--zip] --out FILE.pdf|FILE.zip
 
 The printable report card of one library, kab/kota or province (kpi.rapor). --level defaults
 to what the code looks like (2 digits: a province, 4: a kab/kota, else a library); --period
 (2025-08, 2025-Q3, 2025-S2, 2025 or 2025-01..2025-12) defaults to the app's default view, the
 12 months ending at the last closed month. An unknown code is a message and exit status 2.
+--zip (a kab/kota or province): a ZIP of the area's card and one card per partner library,
+for a field visit.
 """
 
 from __future__ import annotations
@@ -28,7 +30,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "(default: the 12 months ending at the last closed month)",
     )
     p.add_argument("--lang", choices=("id", "en"), default="id")
-    p.add_argument("--out", required=True, help="the PDF file to write")
+    p.add_argument(
+        "--zip",
+        action="store_true",
+        help="a kab/kota or province: a ZIP of its card and every partner library's card",
+    )
+    p.add_argument("--out", required=True, help="the PDF (or with --zip, ZIP) file to write")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,6 +47,14 @@ def run(args: argparse.Namespace) -> int:
     store = Store(resolve_db_path(args.db), read_only=True)
     try:
         try:
+            if args.zip:
+                if tingkat == "perpustakaan":
+                    print(i18n.t("rapor.cli.zip_area", args.lang), file=sys.stderr)
+                    return 2
+                data, n = rapor.build_zip(store, tingkat, args.kode, args.period, args.lang)
+                _write(Path(args.out), data)
+                print(f"{args.out}: {len(data):,} bytes, {n} cards")
+                return 0
             card = rapor.gather(store, tingkat, args.kode, args.period)
         except rapor.UnknownPlaceError:
             level = i18n.t(f"profil.tingkat.{tingkat}", args.lang).lower()
@@ -54,9 +69,12 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     data = rapor.render(card, args.lang)
-    out = Path(args.out)
+    _write(Path(args.out), data)
+    print(f"{args.out}: {len(data):,} bytes, {card.place['nama']} ({card.period.label})")
+    return 0
+
+
+def _write(out: Path, data: bytes) -> None:
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(out)  # a reader never sees half a file
-    print(f"{out}: {len(data):,} bytes, {card.place['nama']} ({card.period.label})")
-    return 0

@@ -93,6 +93,22 @@ def _own(frame: pd.DataFrame, kode: str) -> dict[str, Any] | None:
     return {c: _clean(v) for c, v in own.iloc[0].items()}
 
 
+class _Memo:
+    """Engine frames kept by what they were asked with, within one batch of cards."""
+
+    def __init__(self, shared: dict[tuple[Any, ...], Any] | None) -> None:
+        self.shared = shared
+
+    def __call__(self, *key_and_fn: Any) -> Any:
+        *key, fn = key_and_fn
+        if self.shared is None:
+            return fn()
+        k = tuple(key)
+        if k not in self.shared:
+            self.shared[k] = fn()
+        return self.shared[k]
+
+
 def default_period(store: Store) -> Period | None:
     """The app's default view: the 12 months ending at the last closed month."""
     end = closing.default_end(store)
@@ -119,11 +135,15 @@ def gather(
     *,
     evaluation: pd.DataFrame | None = None,
     cat: Catalogue | None = None,
+    shared: dict[tuple[Any, ...], Any] | None = None,
 ) -> Card:
     """The report card of one library, kab/kota or province for ``period`` (default: the app's
     default view). ``filters`` are the view's non-geographic filters (an area's figures cover
     its libraries within them; a library stands for itself). ``evaluation`` may pass a coaching
-    evaluation at the period's end already made (the page's cache).
+    evaluation at the period's end already made (the page's cache). ``shared``: a dict that
+    keeps the engine's frames between the cards of one batch (the libraries of a province
+    share their peers' table, last year's, the targets, the 5A and CIEL tables and the
+    evaluation).
 
     Raises UnknownPlaceError for a code the store does not know at that level, and PeriodError for
     a period that cannot be read.
@@ -144,15 +164,30 @@ def gather(
     c_settings = coaching.get_settings(store, cat)
     ids = card_kpis(s_settings, cat)
 
-    peers = compute.kpi_table(store, level, per, prof.peer_filters(place, filters), ids, cat=cat)
+    memo = _Memo(shared)
+    peer_f, own_f = prof.peer_filters(place, filters), prof.place_filters(place, filters)
+    peers = memo(
+        "kpi",
+        level,
+        per,
+        peer_f,
+        lambda: compute.kpi_table(store, level, per, peer_f, ids, cat=cat),
+    )
     if level == "perpustakaan" and "jenis" in peers.columns:
         peers = peers[peers["jenis"] == place.get("jenis")]
     row = _own(peers, own_kode)
-    last_year = compute.kpi_table(
-        store, level, per.previous_year(), prof.place_filters(place, filters), ids, cat=cat
+    ly = per.previous_year()
+    last_year = memo(
+        "kpi", level, ly, own_f, lambda: compute.kpi_table(store, level, ly, own_f, ids, cat=cat)
     )
     row_ly = _own(last_year, own_kode)
-    reach = compute.achievement(store, level, per, prof.place_filters(place, filters), ids, cat)
+    reach = memo(
+        "capaian",
+        level,
+        per,
+        own_f,
+        lambda: compute.achievement(store, level, per, own_f, ids, cat),
+    )
     reach = reach[reach["kode"].astype(str) == own_kode].set_index("kpi")
 
     columns = [*OWN_COLUMNS, *ids]
@@ -181,14 +216,18 @@ def gather(
         row["_n_skor"] = int(comp.loc["skor", "n"])
         row["_median_skor"] = _clean(comp.loc["skor", "median"])
 
-    own_filters = prof.place_filters(place, filters)
-    funnel_row = _own(compute.funnel_5a(store, level, per, own_filters, cat), own_kode)
+    own_filters = own_f
+    funnel_all = memo(
+        "5a", level, per, own_f, lambda: compute.funnel_5a(store, level, per, own_f, cat)
+    )
+    funnel_row = _own(funnel_all, own_kode)
     funnel = None
     if funnel_row is not None:
         reading = prof.funnel_reading(funnel_row, cat.funnel_tahap, cat.funnel_konversi)
         if reading["has_data"]:
             funnel = {"row": funnel_row, "reading": reading}
-    ciel_row = _own(compute.ciel(store, level, per, own_filters), own_kode)
+    ciel_all = memo("ciel", level, per, own_f, lambda: compute.ciel(store, level, per, own_f))
+    ciel_row = _own(ciel_all, own_kode)
     ciel = None
     if ciel_row is not None and ciel_row.get("ciel") is not None:
         gap, reading = prof.ciel_gap(ciel_row["ciel"], (row or {}).get("skor"))
@@ -197,7 +236,9 @@ def gather(
     end = per.last
     ev = evaluation
     if ev is None:
-        ev = coaching.evaluate(store, end.strftime("%Y-%m"), None, Filters())
+        ev = memo(
+            "ev", end, lambda: coaching.evaluate(store, end.strftime("%Y-%m"), None, Filters())
+        )
     if level != "perpustakaan" and filters is not None and filters.jenis:
         ev = ev[ev["jenis"] == filters.jenis]  # an area's libraries within the view's level
     history = prof.tier_history({end: ev}, place)

@@ -65,7 +65,8 @@ def download(place: Mapping[str, Any], view: View, lang: str) -> None:
             logging.getLogger("tpbis").exception("report card %s %s failed", tingkat, kode)
             raise
 
-    st.download_button(
+    left, right = st.columns(2) if tingkat == "kabupaten_kota" else (st.container(), None)
+    left.download_button(
         i18n.t("rapor.download", lang),
         data=pdf,
         file_name=rapor.file_name(kode, period),
@@ -73,5 +74,26 @@ def download(place: Mapping[str, Any], view: View, lang: str) -> None:
         help=i18n.t("rapor.download_help", lang),
         icon=":material/picture_as_pdf:",
         key="profil_rapor",
+        on_click="ignore",
+    )
+    if right is None:
+        return
+
+    def cards() -> bytes:
+        try:
+            return rapor.build_zip(open_store(db), tingkat, kode, period, lang, filters)[0]
+        except Exception:
+            logging.getLogger("tpbis").exception("report cards of %s %s failed", tingkat, kode)
+            raise
+
+    # a kab/kota's cards for a field visit (a province's many cards: python -m kpi rapor --zip)
+    right.download_button(
+        i18n.t("rapor.download_zip", lang),
+        data=cards,
+        file_name=rapor.file_name(kode, period).replace(".pdf", ".zip"),
+        mime="application/zip",
+        help=i18n.t("rapor.download_zip_help", lang, n=str(place.get("perpustakaan", ""))),
+        icon=":material/folder_zip:",
+        key="profil_rapor_zip",
         on_click="ignore",
     )

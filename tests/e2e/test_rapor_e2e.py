@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,16 @@ def test_the_english_card_and_a_kab_kota_card(page: Page, app_url: str, tmp_path
     if text is not None:
         assert "Report card: Kabupaten Lombok Tengah" in text
         assert "Libraries needing coaching" in text
+    # every card of the kab/kota, for a field visit
+    cards = download(
+        page,
+        page.get_by_role("button", name="Download every card of the kab/kota (ZIP)"),
+        tmp_path,
+        timeout=FIRST_LOAD,
+    )
+    names = zipfile.ZipFile(cards).namelist()
+    assert names[0].startswith("00_rapor_5202_") and len(names) > 2
+    assert all(n.endswith(".pdf") for n in names)
 
 
 def test_printing_a_page_leaves_the_sidebar_out(page: Page, app_url: str) -> None:
