@@ -9,9 +9,10 @@ import logging
 
 import streamlit as st
 
-from kpi.ui import bench_browser, context, filters, layout, state
+from kpi.ui import bench_browser, context, filters, layout, rapor, state
 
 st.set_page_config(page_title="Dasbor KPI TPBIS", page_icon="📚", layout="wide")
+rapor.print_style()  # printing a page leaves the sidebar out
 
 
 def pages() -> list:

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("kpi.commands.bench", "speed and memory against a same-run baseline"),
     "kpis": ("kpi.commands.kpis", "the KPI table for a level and period"),
     "priorities": ("kpi.commands.priorities", "coaching priorities with reasons"),
+    "rapor": ("kpi.commands.rapor", "the printable report card (PDF) of a place"),
     "quality": ("kpi.commands.quality", "completeness, timeliness and values to verify"),
     "import": ("kpi.commands.import_", "import spreadsheets (dry run, report, batch)"),
     "batches": ("kpi.commands.batches", "the import batches"),

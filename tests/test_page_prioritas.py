@@ -48,9 +48,11 @@ def test_page_shows_tiers_list_areas_and_quadrant(
     assert any("(12 bulan)" in c.value for c in at.caption)
 
     table = _table(at)
-    assert len(table) == flagged  # the list holds every flagged library
+    # by default the list holds the libraries needing coaching: Pantau on request (issue 14)
+    needing = flagged - number(metrics["Pantau"])
+    assert len(table) == needing
     # the field teams' order: tier by tier, the most points first within a tier
-    order = ["Prioritas 1", "Prioritas 2", "Pembinaan pelaporan", "Pantau"]
+    order = ["Prioritas 1", "Prioritas 2", "Pembinaan pelaporan"]
     assert list(dict.fromkeys(table["tier"])) == order
     for _, part in table.groupby("tier"):
         assert part["points"].is_monotonic_decreasing
@@ -63,6 +65,12 @@ def test_page_shows_tiers_list_areas_and_quadrant(
     assert len(charts) == 2  # the area ranking and the quadrant chart
     assert len(at.get("download_button")) == 1
     assert len(at.get("page_link")) >= 1  # the top priority areas link to their profiles
+
+    at.multiselect(key="prio_tiers").set_value([]).run()  # empty: every flagged library
+    assert_clean(at)
+    every = _table(at)
+    assert len(every) == flagged
+    assert list(dict.fromkeys(every["tier"])) == [*order, "Pantau"]
 
 
 def test_window_level_tier_and_rule_controls(

@@ -181,10 +181,12 @@ def _heavy_views(sample: Sample) -> list[View]:
         loading = tab.page.get_by_text(_t("profil.flags.loading"))
         loading.first.wait_for(state="detached", timeout=STEP_MS)
 
-    # the Prioritas list of one tier: the other tiers removed, the last removal timed
+    # the Prioritas list of one tier: the other tiers removed, the last removal timed (the
+    # choice starts at the tiers needing coaching, kpi.lapangan.DEFAULT_TIERS: no Pantau; the
+    # timed tier has a short name: two long chips scroll the box and a click misses its cross)
     tiers_label = _t("prioritas.tiers")
-    others = [_t(f"tier.{k}") for k in (Tier.PRIORITAS_2, Tier.PELAPORAN)]
-    last = _t(f"tier.{Tier.PANTAU}")
+    others = [_t(f"tier.{k}") for k in (Tier.PELAPORAN,)]
+    last = _t(f"tier.{Tier.PRIORITAS_2}")
 
     def prioritas_prepare(tab: Tab) -> Callable[[], None]:
         tab.open("impor")

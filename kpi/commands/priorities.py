@@ -11,6 +11,9 @@ Prioritas 1 and 2, pelaporan: reporting only), ties by "jumlah_perlu"; each tier
 count and share (jumlah_prioritas_1, porsi_prioritas_1, ...). The keys tier, points, quadrant
 and reasons are those of the area's own kab/kota or provincial library.
 --period is the window's last month (default: the last closed month, see kpi.closing).
+--format xlsx at level perpustakaan writes the field team's workbook (kpi.lapangan, the same
+file as the Prioritas page's download): by default Prioritas 1, Prioritas 2 and Pembinaan
+pelaporan; --tier chooses others ('semua' for every tier).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import pandas as pd
 from kpi.columns import JENIS_PERPUSTAKAAN
 from kpi.queries import register
 from kpi.store import Store, resolve_db_path
-from kpi.vocab import AREA_LEVELS, Basis, Level
+from kpi.vocab import AREA_LEVELS, TIER_ORDER, Basis, Level
 
 LIBRARY_KEYS = (
     "kode",
@@ -67,6 +70,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
     p.add_argument("--out", help="output file (default: standard output; required for xlsx)")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of xlsx/csv text")
+    p.add_argument(
+        "--tier",
+        help="libraries of these tiers only, comma-separated (prioritas_1,prioritas_2,pelaporan,"
+        "pantau) or 'semua'; default: every flagged library, and for the field-team xlsx "
+        "prioritas_1,prioritas_2,pelaporan",
+    )
 
 
 def build(args: argparse.Namespace, store: Store) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -86,6 +95,8 @@ def build(args: argparse.Namespace, store: Store) -> tuple[pd.DataFrame, dict[st
     }
     if args.level == "perpustakaan":
         rows = coaching.priorities(frame)
+        if getattr(args, "format", None) == "xlsx":
+            return rows, settings  # every column: the workbook shows the numbers behind reasons
         rows["points"] = rows["points"].astype(int)
         return rows[[c for c in LIBRARY_KEYS if c in rows.columns]], settings
     roll = coaching.rollup(frame, args.level, getattr(args, "basis", "semua") or "semua")
@@ -117,11 +128,38 @@ def run(args: argparse.Namespace) -> int:
         except (PeriodError, ValueError) as exc:
             print(str(exc), file=sys.stderr)
             return 2
+        tiers = _tiers(getattr(args, "tier", None))
         contacts = None
         if args.format == "xlsx" and args.level == "perpustakaan":
+            from kpi import lapangan
+            from kpi.scope import Filters
+
             contacts = register.contacts(store)
+            about = lapangan.About(
+                window=settings.get("jendela"),
+                filters=Filters(provinsi=getattr(args, "provinsi", None), jenis=args.jenis),
+                coaching_settings=settings.get("pembinaan") or {},
+                score_settings=settings.get("skor") or {},
+                data_version=store.data_version(),
+                demo=store.has_demo(),
+                extra_settings={
+                    "jendela": settings.get("jendela"),
+                    "bulan_tertutup_terakhir": settings.get("bulan_tertutup_terakhir"),
+                    "tingkat_daftar": Level.PERPUSTAKAAN.value,
+                    "filter": {
+                        "provinsi": getattr(args, "provinsi", None),
+                        "jenis": args.jenis,
+                        "tier": tiers or list(lapangan.DEFAULT_TIERS),
+                    },
+                },
+            )
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     finally:
         store.close()
+    if args.level == "perpustakaan" and tiers and args.format != "xlsx":
+        rows = rows[rows["tier"].isin(tiers)].reset_index(drop=True)
     if args.format == "json":
         export.write_json(export.records(rows), args.out)
     elif args.format == "csv":
@@ -131,5 +169,21 @@ def run(args: argparse.Namespace) -> int:
         if not args.out:
             print("--out FILE is required for xlsx", file=sys.stderr)
             return 2
-        export.write_priorities_xlsx(rows, settings, args.out, args.lang, contacts)
+        if args.level == "perpustakaan":  # the field team's workbook, as the page's download
+            lapangan.write(rows, args.out, args.lang, tiers=tiers, contacts=contacts, about=about)
+        else:
+            export.write_priorities_xlsx(rows, settings, args.out, args.lang, contacts)
     return 0
+
+
+def _tiers(text: str | None) -> list[str] | None:
+    """--tier as a list of tier ids (None: the format's default; 'semua': every tier)."""
+    if not text:
+        return None
+    if text.strip().lower() in ("semua", "all"):
+        return list(TIER_ORDER)
+    tiers = [t.strip() for t in text.split(",") if t.strip()]
+    for t in tiers:
+        if t not in TIER_ORDER:
+            raise ValueError(f"--tier: unknown tier {t!r} (one of {', '.join(TIER_ORDER)}, semua)")
+    return tiers

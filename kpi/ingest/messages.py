@@ -264,3 +264,13 @@ class RefusalError(Exception):
     @property
     def rule(self) -> str:
         return self.msg.rule
+
+
+def rule_name(rule: str, lang: str = "id") -> str:
+    """A rule of the validation report in words (data/i18n impor.rule.*), never its raw code;
+    a rule without a name (none should be) shows as its code."""
+    from kpi import i18n
+
+    key = f"impor.rule.{rule}"
+    text = i18n.t(key, lang)
+    return str(rule) if text == key else text

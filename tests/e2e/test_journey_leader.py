@@ -139,16 +139,21 @@ def test_leader_journey(
     path = download(page, page.get_by_role("button", name="Unduh daftar (Excel)"), tmp_path)
     assert path.suffix == ".xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[:2] == ["Prioritas pembinaan", "Pengaturan aturan"], wb.sheetnames
-    ws = wb["Prioritas pembinaan"]
+    # the field team's workbook (issue 14): a cover, the list with headers in words, settings
+    assert wb.sheetnames == ["Keterangan", "Daftar pembinaan", "Pengaturan aturan"], wb.sheetnames
+    ws = wb["Daftar pembinaan"]
     head = [c.value for c in ws[1]]
     rows = [dict(zip(head, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)]
     assert rows, "the exported list is empty"
-    tiers = [r["tier"] for r in rows]
+    tiers = [r["Tingkat pembinaan"] for r in rows]
     assert tiers.count(TIER_NAMES["Prioritas 1"]) == p1
     assert tiers.count(TIER_NAMES["Prioritas 2"]) == p2
-    if "provinsi" in head:
-        assert {r["provinsi"] for r in rows} == {PROVINCE}
+    assert {r["Provinsi"] for r in rows} == {PROVINCE}
+    # a given library: its tier, its reasons in words, its contact
+    first = rows[0]
+    reasons = [v for k, v in first.items() if str(k).startswith("Alasan") and v]
+    assert first["Tingkat pembinaan"] and reasons, first
+    assert first.get("Alamat") or first.get("Telepon") or first.get("Nama kontak"), first
     settings = {r[0]: r[1] for r in wb["Pengaturan aturan"].iter_rows(min_row=2, values_only=True)}
     province_setting = [v for k, v in settings.items() if "provinsi" in str(k)]
     assert province_setting and str(province_setting[0]) in (PROVINCE_CODE, PROVINCE), settings

@@ -70,11 +70,17 @@ def test_export_downloads_a_valid_workbook(page: Page, app_url: str, tmp_path: P
     download.save_as(path)
 
     wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
-    assert wb.sheetnames == ["Prioritas pembinaan", "Pengaturan aturan"]
-    ws = wb["Prioritas pembinaan"]
+    # the field team's workbook (issue 14): cover, the list with headers in words, settings
+    assert wb.sheetnames == ["Keterangan", "Daftar pembinaan", "Pengaturan aturan"]
+    ws = wb["Daftar pembinaan"]
     head = [c.value for c in ws[1]]
-    assert {"kode", "nama", "tier", "points", "alasan", "alasan_D", "angka_R1"} <= set(head)
-    tiers = [row[head.index("tier")] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert {"Kode perpustakaan", "Nama perpustakaan", "Tingkat pembinaan", "Poin"} <= set(head)
+    assert {"Alasan: pelaporan (D)", "Alasan: skor (R1, R4, Q)"} <= set(head)
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref
+    tiers = [
+        row[head.index("Tingkat pembinaan")] for row in ws.iter_rows(min_row=2, values_only=True)
+    ]
+    assert "Pantau" not in tiers  # the tiers needing coaching by default
     assert tiers.count("Prioritas 1 (kunjungan lapangan)") == p1
     assert tiers.count("Prioritas 2 (pendampingan jarak jauh atau klinik PLM)") == p2
     for sheet in wb.worksheets:

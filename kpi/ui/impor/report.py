@@ -6,6 +6,7 @@ from functools import partial
 
 import streamlit as st
 
+from kpi.ingest.messages import rule_name
 from kpi.ingest.plan import Plan
 from kpi.ingest.rejected import plan_rejected_excel
 from kpi.store import DATA_TABLE_KEYS
@@ -30,6 +31,8 @@ def _report(plan: Plan) -> None:
             st.success(state.tr("impor.no_issues"))
         return
     message_col = "message_en" if state.lang() == "en" else "message_id"
+    # rules in words, never their codes (perpustakaan_tidak_dikenal -> Perpustakaan tidak dikenal)
+    issues = issues.assign(rule=[rule_name(r, state.lang()) for r in issues["rule"]])
     counts = (
         issues.groupby(["file", "sheet", "rule"], sort=False)
         .agg(n=("row", "size"), rows=("row", "nunique"))

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from kpi import coaching, i18n
+from kpi import coaching, i18n, lapangan
 from kpi.periods import parse_period
 from kpi.settings import CoachingSettings
 from kpi.ui import data, plot
@@ -183,7 +183,7 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
     tiers = c_tier.multiselect(
         t("prioritas.tiers"),
         TIERS,
-        default=list(TIERS),
+        default=list(lapangan.DEFAULT_TIERS),  # the tiers that need coaching; Pantau on request
         format_func=lambda v: t(f"tier.{v}"),
         key="prio_tiers",
     )
@@ -257,10 +257,26 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
     st.dataframe(table, column_config=config, hide_index=True, width="stretch", key="prio_table")
 
     settings = export_settings(bundle, view, level, tiers, rules)
+    about = lapangan.About(
+        bundle.window,
+        view.filters,
+        tuple(rules),
+        bundle.settings,
+        bundle.skor_settings,
+        data_version=store.data_version(),
+        demo=store.has_demo(),
+        extra_settings=settings,
+    )
     st.download_button(
         t("prioritas.export"),
         # built on click, in its own thread: writing a workbook of thousands of rows takes a while
-        data=lambda: export_xlsx(export_table(chosen, level, lang), settings, lang, contacts),
+        data=(
+            lambda: lapangan.workbook_bytes(
+                chosen, lang, tiers=tiers or TIERS, contacts=contacts, about=about
+            )
+        )
+        if level == "perpustakaan"  # the field team's workbook (kpi.lapangan), as the CLI's
+        else lambda: export_xlsx(export_table(chosen, level, lang), settings, lang, contacts),
         file_name=f"prioritas-pembinaan_{level}_{bundle.window.replace('..', '_')}_{lang}.xlsx",
         mime=XLSX_MIME,
         icon=":material/download:",

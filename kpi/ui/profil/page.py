@@ -14,6 +14,7 @@ from kpi import i18n
 from kpi import profile as prof
 from kpi.compute import Filters
 from kpi.ui import data
+from kpi.ui import rapor as rapor_ui
 from kpi.ui.context import PageContext
 from kpi.ui.filters import month_span
 from kpi.ui.literal import md, md_frame
@@ -180,6 +181,7 @@ def sections(ctx: PageContext, p: Mapping[str, Any]) -> None:
     own = table[table["kode"].astype(str) == str(p["kode"])]
     row = own.iloc[0] if len(own) else None
     report_card(ctx, p, row)
+    rapor_ui.download(ctx, p)  # the printable report card (kpi.rapor)
     trends(ctx, p)
     peers(ctx, p, table, row)
     funnel(ctx, p)

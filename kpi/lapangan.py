@@ -1,0 +1,540 @@
+"""The field team's workbook (daftar pembinaan untuk tim lapangan): one shaper for the command
+line (``python -m kpi priorities --format xlsx``) and the Prioritas page's download.
+
+What a field team needs, in the user's language: a cover sheet (what the list is, the window,
+the filters and tiers chosen, the rule and score settings in words, when it was made), then one
+row per library needing coaching (by default Prioritas 1, Prioritas 2 and Pembinaan pelaporan;
+Pantau on request) with headers in words, tier, quadrant, level and band in words, the area
+names, the register's contacts, each reason as its sentence in its own column and the numbers
+behind them in plain number columns with formats (never JSON), then the settings as rows.
+Column widths, a frozen header and name, an autofilter; every cell through kpi.export.put_cell,
+so no text ever becomes a formula.
+
+The figures come from kpi.coaching.evaluate (its rows as they are): nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from kpi import coaching, export, i18n
+from kpi.catalogue import catalogue
+from kpi.reasons import words as reason_words
+from kpi.scope import Filters
+from kpi.settings import CoachingSettings, ScoreSettings
+from kpi.vocab import SCORE_RULES, TIER_ORDER, TIERS_BY_ORDER, Rule, Tier
+
+# what a field team gets unless it asks for more: the tiers that need coaching, not Pantau
+DEFAULT_TIERS: tuple[Tier, ...] = tuple(t for t in TIERS_BY_ORDER if t != Tier.PANTAU)
+# the reason columns: one per kind of weakness; R1, R4 and Q read the same score and are one
+# reason (kpi.vocab.SCORE_RULES), so they share a column
+REASON_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (Rule.D, (Rule.D,)),
+    ("skor", SCORE_RULES),
+    (Rule.R2, (Rule.R2,)),
+    (Rule.R3, (Rule.R3,)),
+    (Rule.R5, (Rule.R5,)),
+    (Rule.R6, (Rule.R6,)),
+)
+PERCENT = "0.0%"
+DECIMAL = "0.0"
+WHOLE = "0"
+WRAP_WIDTH = 48
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the column's id (header: lapangan.col.<key>)
+    width: float
+    number_format: str | None = None  # numbers only
+    wrap: bool = False
+
+
+LIBRARY_COLUMNS: tuple[Column, ...] = (
+    Column("no", 5, WHOLE),
+    Column("nama", 34),
+    Column("kode", 17),
+    Column("tier", 26, wrap=True),
+    Column("poin", 6, WHOLE),
+    Column("jenis", 24),
+    Column("kabupaten_kota", 26),
+    Column("provinsi", 22),
+    Column("kontak_nama", 20),
+    Column("kontak_telepon", 16),
+    Column("kontak_email", 26),
+    Column("alamat", 30, wrap=True),
+    *(Column(f"alasan_{k}", WRAP_WIDTH, wrap=True) for k, _ in REASON_COLUMNS),
+    Column("skor", 10, DECIMAL),
+    Column("pita", 12),
+    Column("skor_tahun_lalu", 12, DECIMAL),
+    Column("median_sejawat", 12, DECIMAL),
+    Column("persentil_sejawat", 13, PERCENT),
+    Column("kelengkapan", 13, PERCENT),
+    Column("bulan_dilaporkan", 11, WHOLE),
+    Column("bulan_diharapkan", 11, WHOLE),
+    Column("kunjungan_yoy", 14, PERCENT),
+    Column("kegiatan_yoy", 14, PERCENT),
+    Column("bulan_tanpa_kegiatan", 13, WHOLE),
+    Column("capaian_terendah", 13, PERCENT),
+    Column("capaian_kpi", 30, wrap=True),
+    Column("ciel", 10, DECIMAL),
+    Column("kuadran", 14),
+)
+CONTACTS: tuple[str, ...] = ("kontak_nama", "kontak_telepon", "kontak_email", "alamat")
+
+
+@dataclass(frozen=True)
+class About:
+    """What made the list, for its cover sheet."""
+
+    window: str | None = None  # the evaluated window, e.g. "2025-01..2025-12"
+    filters: Filters = field(default_factory=Filters)
+    rules: tuple[str, ...] = ()  # the rules chosen (empty: all)
+    coaching_settings: Mapping[str, Any] = field(default_factory=dict)
+    score_settings: Mapping[str, Any] = field(default_factory=dict)
+    made: datetime | None = None
+    data_version: int | None = None
+    demo: bool = False
+    extra_settings: Mapping[str, Any] = field(default_factory=dict)  # more rows for sheet 3
+
+
+def _blank(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def _number(v: Any) -> float | None:
+    if _blank(v):
+        return None
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _share(v: Any) -> float | None:
+    """A percentage (0-100) as the fraction a % format shows."""
+    x = _number(v)
+    return None if x is None else x / 100.0
+
+
+def _whole(v: Any) -> int | None:
+    x = _number(v)
+    return None if x is None else int(round(x))
+
+
+def select(
+    rows: pd.DataFrame, tiers: Sequence[str] | None = None, rules: Sequence[str] = ()
+) -> pd.DataFrame:
+    """The libraries of ``tiers`` (default: DEFAULT_TIERS) having any of ``rules`` (none: all),
+    in the field teams' order (coaching.priorities: tier, then points)."""
+    chosen = list(tiers) if tiers else list(DEFAULT_TIERS)
+    unknown = [t for t in chosen if t not in TIER_ORDER]
+    if unknown:
+        raise ValueError(f"unknown tier {unknown[0]!r} (one of {', '.join(TIER_ORDER)})")
+    out = coaching.priorities(rows) if "tier" in rows.columns else rows
+    out = out[out["tier"].isin(chosen)]
+    if rules:
+        wanted = set(rules)
+
+        def has(reasons: Any) -> bool:
+            if not isinstance(reasons, list):
+                return False
+            return any(set(r.get("rules") or [r.get("rule")]) & wanted for r in reasons)
+
+        out = out[out["reasons"].map(has)]
+    return out.reset_index(drop=True)
+
+
+def _reason_texts(reasons: Any, rules: Sequence[str], lang: str) -> str | None:
+    if not isinstance(reasons, list):
+        return None
+    texts = [reason_words(r, lang) for r in reasons if r.get("rule") in rules]
+    return "\n".join(t for t in texts if t) or None
+
+
+def _lowest_capaian(capaian: Any, lang: str) -> tuple[float | None, str | None]:
+    """The lowest achievement against target among the library's KPIs with a target (percent
+    as a fraction, and the KPIs with their percent in words)."""
+    if not isinstance(capaian, list | tuple) or not capaian:
+        return None, None
+    cat = catalogue()
+    pairs = [(str(c[0]), _number(c[1])) for c in capaian if len(c) >= 2]
+    items = [(k, p) for k, p in pairs if p is not None]
+    if not items:
+        return None, None
+    low = min(p for _, p in items)
+    words = "; ".join(
+        f"{cat[k].nama(lang) if k in cat else k} {i18n.format_percent(p, lang)}" for k, p in items
+    )
+    return low / 100.0, words
+
+
+def table(
+    rows: pd.DataFrame, lang: str = "id", contacts: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The list's rows with the column ids of LIBRARY_COLUMNS (values as written to the file):
+    words in ``lang``, numbers as numbers (percentages as fractions), contacts by library."""
+    lang = i18n.norm_lang(lang)
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    by_kode: dict[str, dict[str, Any]] = {}
+    if contacts is not None and len(contacts):
+        for contact_rec in contacts.to_dict("records"):
+            by_kode[str(contact_rec["kode"])] = contact_rec
+    out: list[dict[str, Any]] = []
+    for i, r in enumerate(rows.to_dict("records"), start=1):
+        contact = by_kode.get(str(r["kode"]), {})
+        low, low_words = _lowest_capaian(r.get("capaian"), lang)
+        band = r.get("band")
+        quadrant = r.get("quadrant")
+        rec: dict[str, Any] = {
+            "no": i,
+            "nama": r.get("nama"),
+            "kode": r.get("kode"),
+            "tier": t(f"coaching.tier.{r['tier']}"),
+            "poin": _whole(r.get("points")),
+            "jenis": t(f"jenis.{r['jenis']}") if not _blank(r.get("jenis")) else None,
+            "kabupaten_kota": r.get("kabupaten_kota"),
+            "provinsi": r.get("provinsi"),
+            **{c: None if _blank(contact.get(c)) else contact.get(c) for c in CONTACTS},
+            "skor": _number(r.get("skor")),
+            "pita": t(f"kpi.band.{band}") if isinstance(band, str) and band else None,
+            "skor_tahun_lalu": _number(r.get("skor_tahun_lalu")),
+            "median_sejawat": _number(r.get("median_sejawat")),
+            "persentil_sejawat": _number(r.get("persentil_sejawat")),
+            "kelengkapan": _share(r.get("kelengkapan")),
+            "bulan_dilaporkan": _whole(r.get("bulan_dilaporkan")),
+            "bulan_diharapkan": _whole(r.get("bulan_diharapkan")),
+            "kunjungan_yoy": _share(r.get("kunjungan_yoy")),
+            "kegiatan_yoy": _share(r.get("kegiatan_yoy")),
+            "bulan_tanpa_kegiatan": _whole(r.get("bulan_tanpa_kegiatan")),
+            "capaian_terendah": low,
+            "capaian_kpi": low_words,
+            "ciel": _number(r.get("ciel")),
+            "kuadran": t(f"coaching.quadrant.{quadrant}")
+            if isinstance(quadrant, str) and quadrant
+            else None,
+        }
+        for key, rules in REASON_COLUMNS:
+            rec[f"alasan_{key}"] = _reason_texts(r.get("reasons"), rules, lang)
+        out.append(rec)
+    return pd.DataFrame(out, columns=[c.key for c in LIBRARY_COLUMNS])
+
+
+def columns_shown(frame: pd.DataFrame) -> list[Column]:
+    """Every column, except contact columns that no library of the list has filled."""
+    return [
+        c
+        for c in LIBRARY_COLUMNS
+        if c.key not in CONTACTS or (c.key in frame.columns and frame[c.key].notna().any())
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Cover sheet
+
+
+def _filter_lines(about: About, rows: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    f = about.filters
+    every = t("lapangan.cover.all")
+
+    def name(code: str | None, column: str) -> str:
+        if not code:
+            return every
+        if not len(rows):
+            return str(code)
+        hit = rows.loc[rows[f"kode_{column}"].astype(str) == str(code), column]
+        label = str(hit.iloc[0]) if len(hit) else ""
+        return f"{label} ({code})" if label else str(code)
+
+    return [
+        (t("lapangan.col.provinsi"), name(f.provinsi, "provinsi")),
+        (t("lapangan.col.kabupaten_kota"), name(f.kabupaten_kota, "kabupaten_kota")),
+        (t("lapangan.col.jenis"), t(f"jenis.{f.jenis}") if f.jenis else every),
+        (t("lapangan.cover.angkatan"), str(f.tahun_bergabung) if f.tahun_bergabung else every),
+        (
+            t("lapangan.cover.dukungan"),
+            t(f"dukungan.{f.jenis_dukungan}") if f.jenis_dukungan else every,
+        ),
+    ]
+
+
+def _settings_lines(about: About, lang: str) -> list[tuple[str, str]]:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    s = CoachingSettings.of(about.coaching_settings or {})
+
+    def num(v: Any) -> str:
+        return i18n.format_number(v, lang) if not _blank(v) else "–"
+
+    def points(rule: Rule) -> str:
+        return num(s.poin.get(rule))
+
+    lines = [
+        (
+            t("lapangan.cover.set.D"),
+            t(
+                "lapangan.cover.set.D_text",
+                n=num(s.d_bulan_terakhir),
+                k=num(s.d_kelengkapan_minimum),
+            ),
+        ),
+        (
+            t(f"prioritas.rule.{Rule.R1}"),
+            t("lapangan.cover.set.poin", p=points(Rule.R1)),
+        ),
+        (
+            t(f"prioritas.rule.{Rule.R2}"),
+            t("lapangan.cover.set.R2_text", c=num(s.r2_capaian_minimum), p=points(Rule.R2)),
+        ),
+        (
+            t(f"prioritas.rule.{Rule.R3}"),
+            t("lapangan.cover.set.R3_text", c=num(s.r3_perubahan_maksimum), p=points(Rule.R3)),
+        ),
+        (
+            t(f"prioritas.rule.{Rule.R4}"),
+            t("lapangan.cover.set.R4_text", c=num(s.r4_persen_terbawah), p=points(Rule.R4)),
+        ),
+        (
+            t(f"prioritas.rule.{Rule.R5}"),
+            t("lapangan.cover.set.R5_text", n=num(s.r5_bulan_berturut), p=points(Rule.R5)),
+        ),
+        (
+            t(f"prioritas.rule.{Rule.R6}"),
+            t("lapangan.cover.set.R6_text", c=num(s.r6_selisih_minimum), p=points(Rule.R6)),
+        ),
+        (t(f"prioritas.rule.{Rule.Q}"), t("lapangan.cover.set.poin", p=points(Rule.Q))),
+        (
+            t("lapangan.cover.set.tiers"),
+            t(
+                "lapangan.cover.set.tiers_text",
+                p1=num(s.tier.get(Tier.PRIORITAS_1)),
+                p2=num(s.tier.get(Tier.PRIORITAS_2)),
+                pantau=num(s.tier.get(Tier.PANTAU)),
+            ),
+        ),
+    ]
+    if about.score_settings:
+        sk = ScoreSettings.of(about.score_settings)
+        edges = [b.dari for b in sk.bands][1:] or [50.0, 80.0]
+        lines.append(
+            (
+                t("lapangan.cover.set.skor"),
+                t(
+                    "lapangan.cover.set.skor_text",
+                    informasi=num(sk.bobot.get("informasi")),
+                    pelibatan=num(sk.bobot.get("pelibatan")),
+                    advokasi=num(sk.bobot.get("advokasi")),
+                    kuning=num(edges[0]),
+                    hijau=num(edges[-1]),
+                ),
+            )
+        )
+    return lines
+
+
+def _cover(ws: Any, rows: pd.DataFrame, tiers: Sequence[str], about: About, lang: str) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    put = export.put_cell
+    put(ws, 1, 1, t("lapangan.cover.title")).font = Font(bold=True, size=14)
+    lines: list[tuple[str, Any] | None] = [
+        (t("lapangan.cover.what"), t("lapangan.cover.what_text")),
+        (t("lapangan.cover.window"), _window_text(about.window, lang)),
+        (t("lapangan.cover.tiers"), ", ".join(t(f"coaching.tier.{x}") for x in tiers)),
+        (
+            t("lapangan.cover.rules"),
+            ", ".join(t(f"prioritas.rule.{r}") for r in about.rules)
+            if about.rules
+            else t("lapangan.cover.all"),
+        ),
+        (t("lapangan.cover.rows"), len(rows)),
+        *[
+            (t(f"coaching.tier.{x}"), int((rows["tier"] == x).sum()) if len(rows) else 0)
+            for x in tiers
+        ],
+        None,
+        (t("lapangan.cover.filters"), ""),
+        *_filter_lines(about, rows, lang),
+        None,
+        (t("lapangan.cover.settings"), ""),
+        *_settings_lines(about, lang),
+        None,
+        (
+            t("lapangan.cover.made"),
+            (about.made or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
+        ),
+        (
+            t("lapangan.cover.data"),
+            t("lapangan.cover.demo") if about.demo else t("lapangan.cover.real"),
+        ),
+        (t("lapangan.cover.sheets"), t("lapangan.cover.sheets_text")),
+    ]
+    if about.data_version is not None:
+        lines.insert(-2, (t("lapangan.cover.version"), about.data_version))
+    r = 3
+    for line in lines:
+        if line is None:
+            r += 1
+            continue
+        label, value = line
+        cell = put(ws, r, 1, label)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="top")
+        value_cell = put(ws, r, 2, value)
+        value_cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        r += 1
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 100
+
+
+def _window_text(window: str | None, lang: str) -> str:
+    if not window:
+        return "–"
+    from kpi.periods import parse_period
+
+    try:
+        per = parse_period(window)
+    except ValueError:
+        return str(window)
+    first, last = i18n.format_month(per.first, lang), i18n.format_month(per.last, lang)
+    span = first if per.first == per.last else f"{first} – {last}"
+    return i18n.t("lapangan.cover.window_text", lang, span=span, n=str(per.months))
+
+
+# ---------------------------------------------------------------------------------------------
+# The workbook
+
+
+def _plain_list(value: Any) -> Any:
+    """A list setting (settings_frame writes it as JSON) as words: 'kunjungan, kegiatan'."""
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            items = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(items, list):
+            return ", ".join("" if x is None else str(x) for x in items)
+    return value
+
+
+def _named_styles(wb: Any, shown: Sequence[Column]) -> list[str]:
+    """The named style of each shown column (registered once in ``wb``)."""
+    from openpyxl.styles import Alignment, NamedStyle
+
+    names = []
+    for col in shown:
+        name = f"lapangan_{col.number_format or 'text'}_{'wrap' if col.wrap else 'top'}"
+        if name not in wb.named_styles:
+            style = NamedStyle(name=name)
+            style.alignment = Alignment(wrap_text=col.wrap, vertical="top")
+            if col.number_format:
+                style.number_format = col.number_format
+            wb.add_named_style(style)
+        names.append(name)
+    return names
+
+
+def write(
+    rows: pd.DataFrame,
+    out: str | Path | IO[bytes],
+    lang: str = "id",
+    *,
+    tiers: Sequence[str] | None = None,
+    contacts: pd.DataFrame | None = None,
+    about: About | None = None,
+) -> int:
+    """Write the field-team workbook of ``rows`` (coaching.evaluate's libraries, or a part of
+    them) to ``out``: cover, list, settings. Returns the number of libraries listed."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    lang = i18n.norm_lang(lang)
+    about = about or About()
+    chosen = list(tiers) if tiers else list(DEFAULT_TIERS)
+    listed = select(rows, chosen, about.rules)
+    frame = table(listed, lang, contacts)
+    shown = columns_shown(frame)
+
+    wb = Workbook()
+    cover = wb.active
+    cover.title = export.sheet_title(i18n.t("lapangan.sheet.cover", lang))
+    _cover(cover, listed, chosen, about, lang)
+
+    ws = wb.create_sheet(export.sheet_title(i18n.t("lapangan.sheet.list", lang), wb.sheetnames))
+    head_fill = PatternFill("solid", fgColor="DCE6F1")
+    for j, col in enumerate(shown, start=1):
+        cell = export.put_cell(ws, 1, j, i18n.t(f"lapangan.col.{col.key}", lang))
+        cell.font = Font(bold=True)
+        cell.fill = head_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+    # one named style per kind of column: assigning a named style is far quicker than an
+    # alignment and a number format per cell (thousands of rows)
+    styles = _named_styles(wb, shown)
+    values = frame[[c.key for c in shown]].itertuples(index=False, name=None)
+    for i, row in enumerate(values, start=2):
+        for j, (name, v) in enumerate(zip(styles, row, strict=True), start=1):
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                continue  # an empty cell: nothing to write, nothing to style
+            ws.cell(row=i, column=j).style = name  # before put_cell: it may add a quote prefix
+            export.put_cell(ws, i, j, v)
+    last = get_column_letter(len(shown))
+    ws.auto_filter.ref = f"A1:{last}{max(1, len(frame)) + 1}"
+    ws.freeze_panes = "C2"  # the header and the library's number and name stay in view
+    ws.row_dimensions[1].height = 42
+    # the list opens first (one tab selected, never two grouped); the cover is to its left
+    wb.active = wb.index(ws)
+    cover.sheet_view.tabSelected = False
+    ws.sheet_view.tabSelected = True
+
+    settings = dict(about.extra_settings)
+    settings.setdefault("jendela", about.window)
+    settings["pembinaan"] = dict(about.coaching_settings)
+    if about.score_settings:
+        settings["skor"] = dict(about.score_settings)
+    table_settings = export.settings_frame(settings)
+    rules_ws = wb.create_sheet(
+        export.sheet_title(i18n.t("lapangan.sheet.settings", lang), wb.sheetnames)
+    )
+    for j, name in enumerate(
+        (i18n.t("lapangan.settings.key", lang), i18n.t("lapangan.settings.value", lang)), start=1
+    ):
+        export.put_cell(rules_ws, 1, j, name).font = Font(bold=True)
+    for i, (k, v) in enumerate(table_settings.itertuples(index=False, name=None), start=2):
+        export.put_cell(rules_ws, i, 1, k)
+        export.put_cell(rules_ws, i, 2, _plain_list(v))
+    rules_ws.column_dimensions["A"].width = 44
+    rules_ws.column_dimensions["B"].width = 40
+    rules_ws.freeze_panes = "A2"
+    wb.save(out)
+    return len(frame)
+
+
+def workbook_bytes(
+    rows: pd.DataFrame,
+    lang: str = "id",
+    *,
+    tiers: Sequence[str] | None = None,
+    contacts: pd.DataFrame | None = None,
+    about: About | None = None,
+) -> bytes:
+    buf = io.BytesIO()
+    write(rows, buf, lang, tiers=tiers, contacts=contacts, about=about)
+    return buf.getvalue()
+
+
+def file_name(window: str | None, lang: str) -> str:
+    when = (window or "").replace("..", "_")
+    return f"daftar-pembinaan_{when}_{i18n.norm_lang(lang)}.xlsx".replace("__", "_")
