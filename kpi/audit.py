@@ -480,3 +480,9 @@ def _settings_change(
                 cur.execute("DELETE FROM settings WHERE key = ?", [key])
         after = {k: (shown(values[k]) if k in values else None) for k in keys}
         record(cur, who, aksi, objek=objek, rincian={"sebelum": before, "sesudah": after})
+
+
+def actors(store: Store) -> list[str]:
+    """Everyone who appears in the trail as an actor (the Jejak audit page's choices)."""
+    frame = store.query("SELECT DISTINCT pelaku FROM jejak_audit ORDER BY pelaku")
+    return [str(x) for x in frame["pelaku"]]

@@ -25,7 +25,7 @@ from kpi.ingest.vocab import (
     save_value_mappings,
 )
 from kpi.store import DATA_TABLE_KEYS, Store
-from kpi.ui import state
+from kpi.ui import masuk, state
 from kpi.ui.layout import demo_clear_confirm
 from kpi.ui.literal import md
 
@@ -55,14 +55,8 @@ def _msg(m: Any) -> str:
 
 
 def _user() -> str | None:
-    """The signed-in user's e-mail or name when the app has authentication, else unknown."""
-    try:
-        info = st.user
-        if getattr(info, "is_logged_in", False):
-            return str(info.get("email") or info.get("name") or "") or None
-    except Exception:  # no authentication configured
-        return None
-    return None
+    """The name of the principal who imports (the signed-in user, or the local operator)."""
+    return masuk.actor().name
 
 
 def _kind_label(kind: str | None) -> str:
@@ -171,6 +165,7 @@ def _get_plan(store: Store, files: list[tuple[str, bytes]]) -> Plan:
         kinds=kinds_t,  # type: ignore[arg-type]
         values=values,
         progress=progress,
+        capture=masuk.actor().capture_scope(),  # rows outside the user's capture areas: rejected
     )
     slot.empty()
     st.session_state["impor_plan"] = (ident, plan)
@@ -202,7 +197,7 @@ def _upload_section(store: Store) -> None:
     st.caption(state.tr("impor.commit_help"))
     empty = not (plan.accepted or plan.rejected)
     if st.button(state.tr("impor.commit"), type="primary", key="impor_commit", disabled=empty):
-        result = commit(store, plan, user=_user())
+        result = commit(store, plan, user=_user(), actor=masuk.actor())
         st.session_state["impor_flash"] = state.tr(
             "impor.committed",
             batch=result.batch_id,
@@ -661,7 +656,7 @@ def _undo_clicked(store: Store, info: dict[str, Any]) -> None:
         st.session_state["impor_undo_notice"] = ("ok", last[1])
         return
     try:
-        result = undo(store, batch_id)
+        result = undo(store, batch_id, actor=masuk.actor())
     except Exception as exc:
         st.session_state["impor_undo_notice"] = ("error", _error_text(exc))
         return

@@ -21,7 +21,7 @@ from kpi import export, i18n, trend
 from kpi.catalogue import PILLARS, Catalogue, Kpi, catalogue
 from kpi.compute import LEVELS, Filters, aggregate
 from kpi.store import open_store
-from kpi.ui import data, plot, state
+from kpi.ui import data, masuk, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View, period_label
@@ -597,23 +597,28 @@ def download_buttons(
 ) -> None:
     """Excel and CSV downloads of a table side by side (the files are written on click)."""
     a, b = st.columns(2)
-    a.download_button(
+    # with the right to export, recorded in the audit trail
+    masuk.download_button(
         labels[0],
         data=lambda: xlsx_bytes({sheet: table}),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
         icon=":material/download:",
         key=f"{key}_xlsx",
+        what=name,
+        rows=len(table),
+        where=a,
     )
-    b.download_button(
+    masuk.download_button(
         labels[1],
         data=lambda: export.csv_string(table),
         file_name=f"{name}.csv",
         mime="text/csv",
-        on_click="ignore",
         icon=":material/download:",
         key=f"{key}_csv",
+        what=name,
+        rows=len(table),
+        where=b,
     )
 
 

@@ -17,7 +17,7 @@ from kpi.columns import MONTHLY_COLUMNS
 from kpi.compute import Filters
 from kpi.periods import Period, window
 from kpi.store import open_store
-from kpi.ui import data, plot, state
+from kpi.ui import data, masuk, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
@@ -280,23 +280,26 @@ def _lazy_downloads(
     """Excel and CSV downloads of a table made only when a button is clicked (every row of a
     list the page shows only the start of)."""
     a, b = st.columns(2)
-    a.download_button(
+    # with the right to export, recorded in the audit trail
+    masuk.download_button(
         i18n.t("kualitas.download_xlsx", lang),
         data=lambda: xlsx_bytes({sheet: build()}),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
         icon=":material/download:",
         key=f"{key}_xlsx",
+        what=name,
+        where=a,
     )
-    b.download_button(
+    masuk.download_button(
         i18n.t("kualitas.download_csv", lang),
         data=lambda: export.csv_string(build()),
         file_name=f"{name}.csv",
         mime="text/csv",
-        on_click="ignore",
         icon=":material/download:",
         key=f"{key}_csv",
+        what=name,
+        where=b,
     )
 
 

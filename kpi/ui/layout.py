@@ -6,7 +6,7 @@ import streamlit as st
 
 from kpi import i18n
 from kpi.store import Store
-from kpi.ui import state
+from kpi.ui import masuk, state
 from kpi.ui.literal import md
 
 
@@ -51,7 +51,7 @@ def demo_clear_confirm(store: Store, key: str) -> None:
     if st.button(state.tr("demo.clear_confirm"), type="primary", key=key):
         from kpi.demo import clear_demo
 
-        clear_demo(store)
+        clear_demo(store, actor=masuk.actor())
         st.cache_data.clear()
         st.toast(state.tr("demo.cleared"))
         st.rerun()

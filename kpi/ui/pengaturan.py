@@ -22,7 +22,7 @@ import streamlit as st
 from kpi import boundaries, closing, coaching, compute, i18n, places, preview, score
 from kpi.catalogue import SCORE_PILLARS, CatalogueError, catalogue
 from kpi.store import open_store
-from kpi.ui import plot, state
+from kpi.ui import masuk, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.data import FilterKey, filter_key
 from kpi.ui.filters import View
@@ -610,7 +610,7 @@ def _save(
         st.info(i18n.t("pengaturan.nothing_to_save", lang))  # no write: caches stay valid
         return
     try:
-        score.save_settings(store, skor)
+        score.save_settings(store, skor, actor=masuk.actor())
     except CatalogueError as exc:  # the engine's own check: shown, nothing saved
         st.error(
             "\n".join(
@@ -618,16 +618,16 @@ def _save(
             )
         )
         return
-    coaching.save_settings(store, pembinaan)
+    coaching.save_settings(store, pembinaan, actor=masuk.actor())
     if not preview.same_settings(tutup, closing.get_settings(store)):
-        closing.save_settings(store, tutup)
+        closing.save_settings(store, tutup, actor=masuk.actor())
     reset_widgets()
     st.session_state[FLASH] = "pengaturan.saved"
     st.rerun()
 
 
 def _restore() -> None:
-    score.restore_defaults(state.store())
+    score.restore_defaults(state.store(), actor=masuk.actor())
     reset_widgets()
     st.session_state.pop(CONFIRM, None)
     st.session_state[FLASH] = "pengaturan.restored"
@@ -755,7 +755,7 @@ def render_boundaries(lang: str) -> None:
             )
         )
         if st.button(t("pengaturan.batas.delete"), key="pg_batas_delete"):
-            boundaries.delete(store)
+            boundaries.delete(store, actor=masuk.actor())
             st.session_state[FLASH] = "pengaturan.batas.deleted"
             st.rerun()
     upload = st.file_uploader(
@@ -780,7 +780,7 @@ def render_boundaries(lang: str) -> None:
         with st.expander(t("pengaturan.batas.matched_title")):
             st.dataframe(matched_frame(report, lang), hide_index=True, width="stretch")
         if st.button(t("pengaturan.batas.save"), type="primary", key="pg_batas_save"):
-            n = boundaries.save(store, report, upload.name)
+            n = boundaries.save(store, report, upload.name, actor=masuk.actor())
             st.session_state[FLASH] = "pengaturan.batas.saved"
             st.session_state[f"{FLASH}_n"] = n
             st.rerun()

@@ -30,7 +30,7 @@ from streamlit.errors import StreamlitAPIException
 from kpi import coaching, export, i18n, kontak, score
 from kpi.periods import parse_period
 from kpi.store import open_store
-from kpi.ui import data, plot, state
+from kpi.ui import data, masuk, plot, state
 from kpi.ui.filters import View, month_span
 from kpi.ui.literal import html as esc
 from kpi.ui.literal import md
@@ -802,7 +802,7 @@ def _list_section(
     st.dataframe(table, column_config=config, hide_index=True, width="stretch", key="prio_table")
 
     settings = export_settings(bundle, view, level, tiers, rules)
-    st.download_button(
+    masuk.download_button(  # with the right to export, recorded in the audit trail
         t("prioritas.export"),
         # built on click, in its own thread: writing a workbook of thousands of rows takes a while
         data=lambda: export_xlsx(export_table(chosen, level, lang), settings, lang, contacts),
@@ -810,8 +810,9 @@ def _list_section(
         mime=XLSX_MIME,
         icon=":material/download:",
         help=t("prioritas.export_help"),
-        on_click="ignore",
         key="prio_export",
+        what=f"prioritas_{level}",
+        rows=len(chosen),
     )
 
 

@@ -26,7 +26,7 @@ from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.periods import Period, add_months, parse_period
 from kpi.store import open_store
-from kpi.ui import data, plot, state
+from kpi.ui import data, masuk, plot, state
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.filters import View, month_span
 from kpi.ui.literal import html as esc
@@ -512,6 +512,7 @@ def picker(lang: str, view: View | None = None) -> None:
         st.info(t("profil.empty.no_libraries_at_all"))
         return
     side = view.filters if view is not None else Filters()
+    idx = idx[masuk.in_scope(idx, side.wilayah)]  # only the places the user may see
     st.markdown(f"**{t('profil.picker.title')}**")
     cols = st.columns(3)
     tingkat = cols[0].selectbox(
