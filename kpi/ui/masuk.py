@@ -41,6 +41,7 @@ LAST_SEEN = "akses_last_seen"  # UTC time of the session's last run
 NOTICE = "akses_notice"  # a message for the sign-in form (signed out, session ended)
 LAST_NAME = "akses_last_name"  # the name typed last, kept for the next try
 _REFUSED = "akses_refused_seen"  # refusals recorded already in this session
+FAILED_HERE = "akses_failed_here"  # failed sign-ins in this session
 
 # the rights a page needs (any one of them), by its URL path; every other page needs "see"
 PAGE_ACTIONS: dict[str, tuple[Action, ...]] = {
@@ -206,12 +207,25 @@ def login_page(store: Store) -> None:
         return
     result = auth.authenticate(store, name, password)
     if result.ok:
+        st.session_state.pop(FAILED_HERE, None)
         _signed_in(result)
         st.rerun()
     if result.status == "locked":
         st.error(_message(result), icon=":material/lock:")
     else:
         st.error(_message(result))
+    # the session's own count (it says nothing of whether the name exists) and the rule
+    failed = st.session_state.get(FAILED_HERE, 0) + 1
+    st.session_state[FAILED_HERE] = failed
+    settings = auth.get_settings(store)
+    st.caption(
+        state.tr(
+            "akses.failed_here",
+            n=failed,
+            max=settings.max_attempts,
+            menit=settings.lock_minutes,
+        )
+    )
 
 
 def _sso_login(store: Store) -> bool:
