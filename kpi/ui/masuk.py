@@ -42,6 +42,7 @@ NOTICE = "akses_notice"  # a message for the sign-in form (signed out, session e
 LAST_NAME = "akses_last_name"  # the name typed last, kept for the next try
 _REFUSED = "akses_refused_seen"  # refusals recorded already in this session
 FAILED_HERE = "akses_failed_here"  # failed sign-ins in this session
+SSO_REFUSED = "akses_sso_refused"  # the identity refused in this session, and why
 
 # the rights a page needs (any one of them), by its URL path; every other page needs "see"
 PAGE_ACTIONS: dict[str, tuple[Action, ...]] = {
@@ -235,10 +236,16 @@ def _sso_login(store: Store) -> bool:
     if getattr(user, "is_logged_in", False):
         provider = str(user.get("iss") or "oidc")
         subject = str(user.get("sub") or "")
-        result = auth.login_identity(store, provider, subject, user.get("email"))
+        refused = st.session_state.get(SSO_REFUSED)
+        if refused is not None and refused[0] == (provider, subject):
+            result = refused[1]  # asked once: every rerun would record the refusal again
+        else:
+            result = auth.login_identity(store, provider, subject, user.get("email"))
         if result.ok:
+            st.session_state.pop(SSO_REFUSED, None)
             _signed_in(result)
             st.rerun()
+        st.session_state[SSO_REFUSED] = ((provider, subject), result)
         st.error(_message(result))
         if st.button(state.tr("akses.sso_logout"), key="akses_sso_out"):
             st.logout()
