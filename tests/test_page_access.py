@@ -362,3 +362,17 @@ def test_an_admin_may_open_any_area_by_url(team_db: Path, monkeypatch: pytest.Mo
     assert_clean(at)
     assert at.session_state["_view"].filters.provinsi == "33"
     assert at.session_state["_view"].filters.wilayah is None
+
+
+def test_only_who_may_undo_everything_is_offered_to_clear_the_demo(
+    team_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def keys(at: AppTest) -> set[str]:  # the confirmations inside the "Hapus data demo" popovers
+        return {b.key for b in at.button} & {"clear_demo", "impor_clear_demo"}
+
+    assert keys(_signed_in(team_db, monkeypatch, "pimpinan")) == set()
+    assert keys(_signed_in(team_db, monkeypatch, "analis", "pages/impor.py")) == set()
+    assert keys(_signed_in(team_db, monkeypatch, "admin", "pages/impor.py")) == {
+        "clear_demo",
+        "impor_clear_demo",
+    }

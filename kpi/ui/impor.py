@@ -119,6 +119,8 @@ def _demo_section(store: Store) -> None:
         return
     with st.container(border=True):
         st.markdown(f"**{state.tr('impor.demo_title')}**: {state.tr('impor.demo_help')}")
+        if not masuk.actor().undo_scope().everything:  # clearing undoes rows everywhere
+            return
         # the same confirmation as the banner's: nothing is deleted on the first click
         with st.popover(state.tr("impor.demo_clear")):
             demo_clear_confirm(store, "impor_clear_demo")
