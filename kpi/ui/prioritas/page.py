@@ -12,7 +12,7 @@ from streamlit.errors import StreamlitAPIException
 from kpi import coaching, i18n
 from kpi.periods import parse_period
 from kpi.settings import CoachingSettings
-from kpi.ui import data, plot
+from kpi.ui import data, masuk, plot
 from kpi.ui.context import PageContext
 from kpi.ui.filters import month_span
 from kpi.ui.literal import md
@@ -257,7 +257,7 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
     st.dataframe(table, column_config=config, hide_index=True, width="stretch", key="prio_table")
 
     settings = export_settings(bundle, view, level, tiers, rules)
-    st.download_button(
+    masuk.download_button(  # with the right to export, recorded in the audit trail
         t("prioritas.export"),
         # built on click, in its own thread: writing a workbook of thousands of rows takes a while
         data=lambda: export_xlsx(export_table(chosen, level, lang), settings, lang, contacts),
@@ -265,8 +265,10 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
         mime=XLSX_MIME,
         icon=":material/download:",
         help=t("prioritas.export_help"),
-        on_click="ignore",
         key="prio_export",
+        what=f"prioritas_{level}",
+        rows=len(chosen),
+        who=ctx.user,
     )
 
 
