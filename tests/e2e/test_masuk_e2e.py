@@ -9,7 +9,8 @@ the demo database with four users):
 - the administrator opens Jejak audit and sees all of it: the import, the refused page, the
   failed sign-ins and the lock, with the hash chain intact.
 
-The tests run in this order (the last reads what the others did).
+The tests run in this order (the last reads what the others did). The module is named to run
+after test_bench_browser_e2e, which starts Playwright itself before any shared browser exists.
 """
 
 from __future__ import annotations
