@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from kpi.ui import bench_browser, context, filters, layout, rapor, state
+from kpi.ui import bench_browser, context, filters, layout, masuk, rapor, state
 
 st.set_page_config(page_title="Dasbor KPI TPBIS", page_icon="📚", layout="wide")
 rapor.print_style()  # printing a page leaves the sidebar out
@@ -41,6 +41,18 @@ def pages() -> list:
         st.Page(
             "pages/pengaturan.py", title=state.tr("page.pengaturan"), icon=":material/settings:"
         ),
+        st.Page(
+            "pages/pengguna.py",
+            title=state.tr("page.pengguna"),
+            icon=":material/group:",
+            url_path="pengguna",
+        ),
+        st.Page(
+            "pages/jejak_audit.py",
+            title=state.tr("page.jejak_audit"),
+            icon=":material/history:",
+            url_path="jejak-audit",
+        ),
         *bench_browser.hidden_pages(),  # none unless the browser benchmark started the server
     ]
 
@@ -49,11 +61,20 @@ try:
     store = state.store()
     state.ensure_demo(store)
     layout.sidebar(store)
-    page = st.navigation(pages())
-    filters.sidebar()
-    context.build()  # the one PageContext of this run, handed to the page's render(ctx)
-    layout.demo_banner(store)
-    page.run()
+    # who acts (access.md): nobody before signing in, and then no page and no data
+    who = masuk.gate(store)
+    page = st.navigation(masuk.restrict(pages(), who), position="sidebar" if who else "hidden")
+    if who is None:
+        masuk.login_page(store)
+    elif not masuk.allowed(who, page.url_path):
+        masuk.account_sidebar(store, who)
+        masuk.no_access(store, who, page.url_path)
+    else:
+        masuk.account_sidebar(store, who)
+        filters.sidebar()
+        context.build(who)  # the one PageContext of this run, handed to the page's render(ctx)
+        layout.demo_banner(store)
+        page.run()
 except Exception as exc:  # a user never sees a traceback; the log keeps it for the team
     logging.getLogger("tpbis").exception("page failed")
     # a damaged or unreadable database file, or one another process holds, says so

@@ -16,6 +16,7 @@ from kpi.trail import GENESIS as GENESIS
 from kpi.trail import HEAD_KEY as HEAD_KEY
 from kpi.trail import Event as Event
 from kpi.trail import Verdict as Verdict
+from kpi.trail import actors as actors
 from kpi.trail import area_text as area_text
 from kpi.trail import canonical_json as canonical_json
 from kpi.trail import event_hash as event_hash

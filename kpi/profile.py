@@ -157,8 +157,8 @@ def place_filters(place: Mapping[str, Any], view_filters: Filters | None = None)
     filters (level, cohort, support); a library stands for itself, whatever the view's filters.
     """
     base = (view_filters or Filters()).without_geography()
-    if place["tingkat"] == "perpustakaan":
-        return Filters(provinsi=place.get("kode_provinsi"))
+    if place["tingkat"] == "perpustakaan":  # the view's scope still holds
+        return Filters(provinsi=place.get("kode_provinsi"), wilayah=base.wilayah)
     if place["tingkat"] == "provinsi":
         return replace(base, provinsi=place["kode"])
     return replace(base, provinsi=place.get("kode_provinsi"), kabupaten_kota=place["kode"])
@@ -173,8 +173,8 @@ def peer_filters(place: Mapping[str, Any], view_filters: Filters | None = None) 
     if place["tingkat"] == "perpustakaan":
         jenis = place.get("jenis")
         if jenis == "provinsi":
-            return Filters(jenis="provinsi")
-        return Filters(provinsi=place.get("kode_provinsi"), jenis=jenis)
+            return Filters(jenis="provinsi", wilayah=base.wilayah)
+        return Filters(provinsi=place.get("kode_provinsi"), jenis=jenis, wilayah=base.wilayah)
     if place["tingkat"] == "kabupaten_kota":
         return replace(base, provinsi=place.get("kode_provinsi"))
     return base

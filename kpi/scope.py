@@ -3,7 +3,8 @@
 ``Filters`` is the selection every page, command and engine function passes along (area codes,
 the libraries' level, cohort and support type; the period is a ``kpi.periods.Period`` beside
 it), and ``norm_kode`` the one normalisation of Kemendagri codes. The engine depends on this
-module, never the reverse; access scopes (what a user may see) will narrow it here.
+module, never the reverse; the access scope (``wilayah``: the areas a user may see) narrows it
+here.
 """
 
 from __future__ import annotations
@@ -33,10 +34,15 @@ class Filters:
     jenis: str | None = None
     tahun_bergabung: int | None = None
     jenis_dukungan: str | None = None
+    # the scope (access.md): the areas the reader may see, province (2-digit) and kab/kota
+    # (4-digit) codes; None: no limit (the command line, the local operator); (): nothing
+    wilayah: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "provinsi", norm_kode(self.provinsi))
         object.__setattr__(self, "kabupaten_kota", norm_kode(self.kabupaten_kota))
+        if self.wilayah is not None:
+            object.__setattr__(self, "wilayah", tuple(sorted({str(c) for c in self.wilayah})))
         if self.jenis is not None and self.jenis not in JENIS_PERPUSTAKAAN:
             raise ValueError(f"unknown jenis {self.jenis!r} (one of {JENIS_PERPUSTAKAAN})")
         if self.jenis_dukungan is not None and self.jenis_dukungan not in JENIS_DUKUNGAN:
@@ -67,4 +73,20 @@ class Filters:
         if self.jenis_dukungan:
             where.append(f"{alias}.jenis_dukungan = $f_dukungan")
             params["f_dukungan"] = self.jenis_dukungan
+        if self.wilayah is not None:
+            where.append(self._scope_sql(params, alias))
         return " AND ".join(where)
+
+    def _scope_sql(self, params: dict[str, Any], alias: str) -> str:
+        """Libraries inside the scope: their province or their kab/kota is one of its codes
+        (deny by default: an empty scope, or codes of another length, cover nothing)."""
+        provinces = [c for c in self.wilayah or () if len(c) == 2]
+        kabs = [c for c in self.wilayah or () if len(c) == 4 and c[:2] not in provinces]
+        found: list[str] = []
+        if provinces:
+            found.append(f"list_contains($f_scope_prov, {alias}.kode_provinsi)")
+            params["f_scope_prov"] = provinces
+        if kabs:
+            found.append(f"list_contains($f_scope_kab, {alias}.kode_kabupaten_kota)")
+            params["f_scope_kab"] = kabs
+        return f"({' OR '.join(found)})" if found else "FALSE"

@@ -279,6 +279,12 @@ def events(
     return frame
 
 
+def actors(store: Store) -> list[str]:
+    """Everyone who appears in the trail as an actor (the Jejak audit page's choices)."""
+    frame = store.query("SELECT DISTINCT pelaku FROM jejak_audit ORDER BY pelaku")
+    return [str(x) for x in frame["pelaku"]]
+
+
 def _as_datetime(value: datetime | date, end: bool = False) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is not None:

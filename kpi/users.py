@@ -379,3 +379,13 @@ def reset_password(
             rincian={"terkunci_sampai_sebelum": row[1], "gagal_sebelum": int(row[0])},
             now=now,
         )
+
+
+def area_choices(store: Store) -> list[tuple[str, str]]:
+    """Every province and kab/kota of the store's regions as (code, name), provinces first, each
+    followed by its kab/kota (the choices of the Pengguna page's area fields)."""
+    frame = store.query(
+        "SELECT kode, nama FROM wilayah WHERE tingkat IN ('provinsi', 'kabupaten_kota') "
+        "ORDER BY kode"
+    )
+    return [(str(k), str(n)) for k, n in frame.itertuples(index=False, name=None)]

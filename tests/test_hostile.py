@@ -560,8 +560,10 @@ def test_undo_undoes_exactly_the_batch_its_confirmation_names(register_db: Path)
     history = at.dataframe[0].value.set_index("Batch")
     assert history.loc[newer, "Status"] == "dibatalkan"
     assert history.loc[older, "Status"] == "tersimpan"
-    # the user column: an em dash for imports through the app (no login yet)
-    assert set(history["Pengguna"]) == {"—"}
+    # the user column: who imported through the app (no user in the store: the local operator)
+    from kpi.access import local_operator
+
+    assert history.loc[older, "Pengguna"] == history.loc[newer, "Pengguna"] == local_operator().name
 
 
 def test_an_undo_that_cannot_be_done_says_why_and_changes_nothing(register_db: Path) -> None:

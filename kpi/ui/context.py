@@ -1,8 +1,10 @@
 """What every page's ``render(ctx)`` is handed: one PageContext, built once per run by app.py.
 
-The store, the sidebar's view (period and filters), the session's language and its translator,
-and the signed-in user (None until sign-in exists). A page reads these from ``ctx`` instead of
-asking the session again; figure builders stay plain functions of a frame and a language.
+The store, the sidebar's view (period and filters, the scope of the principal's view areas
+included), the session's language and its translator, and the principal the session acts as
+(the signed-in user, or the local operator while the store has no user; see kpi.ui.masuk). A
+page reads these from ``ctx`` instead of asking the session again, and hands ``ctx.actor`` to
+every write; figure builders stay plain functions of a frame and a language.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any
 import streamlit as st
 
 from kpi import i18n
+from kpi.access import Principal
 from kpi.store import Store
-from kpi.ui import filters, state
+from kpi.ui import filters, masuk, state
 from kpi.ui.filters import View
 
 Translator = Callable[..., str]
@@ -36,7 +39,14 @@ class PageContext:
     store: Store
     view: View
     lang: i18n.Lang
-    user: Any | None = None  # the signed-in user, once sign-in exists (issue 16)
+    # who acts (access.md): the signed-in user or the local operator; None: nobody signed in
+    user: Principal | None = None
+
+    @property
+    def actor(self) -> Principal:
+        """The principal for a write or a download (nobody signed in: one without any right,
+        which the domain refuses)."""
+        return self.user if self.user is not None else masuk.NOBODY
 
     def t(self, key: str, **values: Any) -> str:
         return i18n.t(key, self.lang, **values)
@@ -51,9 +61,15 @@ class PageContext:
             st.caption(caption)
 
 
-def build() -> PageContext:
-    """This run's context (app.py, after the sidebar's filters); pages read it with current()."""
-    ctx = PageContext(store=state.store(), view=filters.current(), lang=state.lang())
+def build(user: Principal | None = None) -> PageContext:
+    """This run's context (app.py, after the sign-in gate and the sidebar's filters); pages read
+    it with current(). ``user``: the gate's principal (default: the session's, kpi.ui.masuk)."""
+    ctx = PageContext(
+        store=state.store(),
+        view=filters.current(),
+        lang=state.lang(),
+        user=user if user is not None else masuk.principal(),
+    )
     st.session_state[_KEY] = ctx
     return ctx
 

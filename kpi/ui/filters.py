@@ -20,7 +20,7 @@ from kpi.compute import Filters
 from kpi.periods import Period, PeriodError, add_months, parse_period, window
 from kpi.store import Store
 from kpi.summary import filter_options
-from kpi.ui import state
+from kpi.ui import masuk, state
 from kpi.ui.cache import cached
 
 # session key -> URL parameter
@@ -152,6 +152,8 @@ def sidebar() -> View:
     _init_from_url()
     store = state.store()
     opts = _options(store, closing.today())
+    # the scope (access.md): the choices are the principal's view areas, a URL outside says so
+    opts, scope, refused = _in_scope(store, opts)
     # format functions run later too (AppTest calls them outside the run): bind the language now
     lang = state.lang()
 
@@ -251,12 +253,40 @@ def sidebar() -> View:
             jenis=jenis or None,
             tahun_bergabung=int(cohort) if cohort else None,
             jenis_dukungan=dukungan or None,
+            wilayah=scope,
         ),
         last_month=last_date,
         last_closed=closed_date,
     )
     st.session_state["_view"] = view
+    if refused is not None:  # a URL named an area outside the scope: no data
+        masuk.refused_area(store, masuk.principal(), refused)
+        st.stop()
     return view
+
+
+def _in_scope(store: Store, opts: dict) -> tuple[dict, tuple[str, ...] | None, str | None]:
+    """The filter choices within the principal's view areas, the Filters' scope, and the area a
+    URL (provinsi, kab, or Profil's kode) asked for outside them (it falls back to the scope)."""
+    who = masuk.principal()
+    cov = masuk.coverage(store, who)
+    scope = masuk.scope_codes(cov)
+    refused = None
+    if scope is not None:
+        provinces = {k: v for k, v in opts["provinsi"].items() if k in cov.provinsi_tersentuh}
+        kabs = {k: v for k, v in opts["kabupaten_kota"].items() if cov.covers(k)}
+        for key, known, inside in (
+            ("f_provinsi", opts["provinsi"], provinces),
+            ("f_kab", opts["kabupaten_kota"], kabs),
+        ):
+            value = st.session_state.get(key)
+            if value and value in known and value not in inside:
+                refused, st.session_state[key] = str(value), ""
+        opts = {**opts, "provinsi": provinces, "kabupaten_kota": kabs}
+    kode = st.query_params.get("kode")
+    if refused is None and kode and not masuk.library_visible(store, who, str(kode).strip()):
+        refused = str(kode).strip()
+    return opts, scope, refused
 
 
 def closed_caption(closed: date | None, last: date | None, lang: str) -> str:

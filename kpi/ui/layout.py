@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi import i18n
-from kpi.store import Store
-from kpi.ui import state
+from kpi.access import Principal
+from kpi.store import Store, StoreError
+from kpi.ui import masuk, state
 from kpi.ui.literal import md
 
 
@@ -40,18 +41,25 @@ def demo_banner(store: Store) -> None:
         return
     col_text, col_action = st.columns([5, 1], vertical_alignment="center")
     col_text.warning(state.tr("demo.banner"), icon=":material/science:")
+    if not masuk.actor().undo_scope().everything:  # clearing undoes rows everywhere
+        return
     with col_action.popover(state.tr("demo.clear"), width="stretch"):
         demo_clear_confirm(store, "clear_demo")
 
 
-def demo_clear_confirm(store: Store, key: str) -> None:
+def demo_clear_confirm(store: Store, key: str, who: Principal | None = None) -> None:
     """Inside a popover: what clearing the demo removes, and the one button that does it (the
-    banner's and the import page's "Hapus data demo" ask the same)."""
+    banner's and the import page's "Hapus data demo" ask the same); ``who``: the page's
+    principal (default the session's)."""
     st.caption(state.tr("demo.clear_help"))
     if st.button(state.tr("demo.clear_confirm"), type="primary", key=key):
         from kpi.demo import clear_demo
 
-        clear_demo(store)
+        try:
+            clear_demo(store, actor=who if who is not None else masuk.actor())
+        except StoreError as exc:  # refused (recorded): said in the user's language
+            st.error(md(exc.message_en if state.lang() == "en" else exc.message_id))
+            return
         st.cache_data.clear()
         st.toast(state.tr("demo.cleared"))
         st.rerun()

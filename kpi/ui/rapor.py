@@ -15,6 +15,7 @@ import streamlit as st
 
 from kpi import rapor
 from kpi.store import open_store
+from kpi.ui import masuk
 from kpi.ui.context import PageContext
 from kpi.vocab import Level
 
@@ -68,15 +69,19 @@ def download(ctx: PageContext, place: Mapping[str, Any]) -> None:
 
     area = tingkat == Level.KABUPATEN_KOTA
     left, right = st.columns(2) if area else (st.container(), None)
-    left.download_button(
+    # with the right to export, recorded in the audit trail as a report card (what, filters)
+    masuk.download_button(
         t("rapor.download"),
-        data=pdf,
-        file_name=rapor.file_name(kode, period),
-        mime="application/pdf",
+        pdf,
+        rapor.file_name(kode, period),
+        "application/pdf",
         help=t("rapor.download_help"),
         icon=":material/picture_as_pdf:",
         key="profil_rapor",
-        on_click="ignore",
+        what=f"rapor_{tingkat}_{kode}",
+        report_card=True,
+        where=left,
+        who=ctx.user,
     )
     if right is None:
         return
@@ -89,13 +94,16 @@ def download(ctx: PageContext, place: Mapping[str, Any]) -> None:
             raise
 
     # a kab/kota's cards for a field visit (a province's many cards: python -m kpi rapor --zip)
-    right.download_button(
+    masuk.download_button(
         t("rapor.download_zip"),
-        data=cards,
-        file_name=rapor.file_name(kode, period).replace(".pdf", ".zip"),
-        mime="application/zip",
+        cards,
+        rapor.file_name(kode, period).replace(".pdf", ".zip"),
+        "application/zip",
         help=t("rapor.download_zip_help", n=str(place.get("perpustakaan", ""))),
         icon=":material/folder_zip:",
         key="profil_rapor_zip",
-        on_click="ignore",
+        what=f"rapor_zip_{tingkat}_{kode}",
+        report_card=True,
+        where=right,
+        who=ctx.user,
     )

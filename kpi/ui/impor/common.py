@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from kpi.access import Principal
 from kpi.ingest.template import build_template
 from kpi.ui import state
 from kpi.ui.cache import cached
@@ -37,15 +38,9 @@ def _msg(m: Any) -> str:
     return md(m.message_en if state.lang() == "en" else m.message_id)
 
 
-def _user() -> str | None:
-    """The signed-in user's e-mail or name when the app has authentication, else unknown."""
-    try:
-        info = st.user
-        if getattr(info, "is_logged_in", False):
-            return str(info.get("email") or info.get("name") or "") or None
-    except Exception:  # no authentication configured
-        return None
-    return None
+def _user(who: Principal) -> str | None:
+    """The name of the principal who imports (the signed-in user, or the local operator)."""
+    return who.name
 
 
 def _kind_label(kind: str | None) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from kpi.access import Principal
 from kpi.ingest import undo
 from kpi.ingest.history import list_batches
 from kpi.ingest.rejected import batch_rejected_excel
@@ -18,7 +19,7 @@ from kpi.ui.impor.common import (
 )
 from kpi.ui.literal import md
 
-NO_USER = "—"  # no login yet: the app records no user (the command line records the login)
+NO_USER = "—"  # a batch that recorded no user (imports from before the app recorded its actor)
 
 
 def _files(b: dict[str, Any]) -> str:
@@ -43,7 +44,7 @@ def _follow_latest(choices: list[str]) -> None:
         st.session_state["impor_batch"] = newest
 
 
-def _undo_clicked(store: Store, info: dict[str, Any]) -> None:
+def _undo_clicked(store: Store, info: dict[str, Any], who: Principal) -> None:
     """The confirmation's callback, bound to the batch it named when it was drawn: it undoes
     that batch or says why not, whatever the chooser shows by the time the click arrives."""
     batch_id = info["batch_id"]
@@ -52,7 +53,7 @@ def _undo_clicked(store: Store, info: dict[str, Any]) -> None:
         st.session_state["impor_undo_notice"] = ("ok", last[1])
         return
     try:
-        result = undo(store, batch_id)
+        result = undo(store, batch_id, actor=who)
     except Exception as exc:
         st.session_state["impor_undo_notice"] = ("error", _error_text(exc))
         return
@@ -69,7 +70,7 @@ def _undo_clicked(store: Store, info: dict[str, Any]) -> None:
     st.session_state.pop("impor_plan", None)
 
 
-def _history_section(store: Store) -> None:
+def _history_section(store: Store, who: Principal) -> None:
     notice = st.session_state.pop("impor_undo_notice", None)
     if notice:
         (st.success if notice[0] == "ok" else st.error)(notice[1])
@@ -139,7 +140,7 @@ def _history_section(store: Store) -> None:
                 type="primary",
                 key=f"impor_undo_{chosen}",
                 on_click=_undo_clicked,
-                args=(store, info),
+                args=(store, info, who),
             )
     if info["rejected"]:
         right.download_button(

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from kpi.access import Principal
 from kpi.ingest import commit, plan_import, save_mapping
 from kpi.ingest.kinds import KINDS, column_names
 from kpi.ingest.plan import Plan
@@ -56,7 +57,7 @@ def render(ctx: PageContext) -> None:
     if flash:
         flash_slot.success(flash)
     with demo_slot:
-        _demo_section(store)
+        _demo_section(store, ctx.actor)
     tab_upload, tab_history, tab_template = st.tabs(
         [
             state.tr("impor.tab_upload"),
@@ -66,12 +67,12 @@ def render(ctx: PageContext) -> None:
     )
     with tab_upload:
         try:
-            _upload_section(store)
+            _upload_section(store, ctx.actor)
         except Exception as exc:  # a user never sees a traceback
             _show_error(exc)
     with tab_history:
         try:
-            _history_section(store)
+            _history_section(store, ctx.actor)
         except Exception as exc:
             _show_error(exc)
     with tab_template:
@@ -85,17 +86,19 @@ def render(ctx: PageContext) -> None:
         )
 
 
-def _demo_section(store: Store) -> None:
+def _demo_section(store: Store, who: Principal) -> None:
     if not store.has_demo():
         return
     with st.container(border=True):
         st.markdown(f"**{state.tr('impor.demo_title')}**: {state.tr('impor.demo_help')}")
+        if not who.undo_scope().everything:  # clearing undoes rows everywhere
+            return
         # the same confirmation as the banner's: nothing is deleted on the first click
         with st.popover(state.tr("impor.demo_clear")):
-            demo_clear_confirm(store, "impor_clear_demo")
+            demo_clear_confirm(store, "impor_clear_demo", who)
 
 
-def _get_plan(store: Store, files: list[tuple[str, bytes]]) -> Plan:
+def _get_plan(store: Store, files: list[tuple[str, bytes]], who: Principal) -> Plan:
     manual: dict[str, dict[str, str]] = st.session_state.setdefault("impor_manual", {})
     kinds: dict[str, str] = st.session_state.setdefault("impor_kinds", {})
     values: dict[str, dict[str, str]] = _value_choices()
@@ -107,6 +110,7 @@ def _get_plan(store: Store, files: list[tuple[str, bytes]]) -> Plan:
                 kinds,
                 mapping_json(values),
                 store.data_version(),
+                who.name,  # the capture areas are the principal's: another user, another plan
             ],
             sort_keys=True,
         ).encode()
@@ -132,13 +136,14 @@ def _get_plan(store: Store, files: list[tuple[str, bytes]]) -> Plan:
         kinds=kinds_t,  # type: ignore[arg-type]
         values=values,
         progress=progress,
+        capture=who.capture_scope(),  # rows outside the user's capture areas: rejected
     )
     slot.empty()
     st.session_state["impor_plan"] = (ident, plan)
     return plan
 
 
-def _upload_section(store: Store) -> None:
+def _upload_section(store: Store, who: Principal) -> None:
     n = st.session_state.get("impor_upload_n", 0)
     uploaded = st.file_uploader(
         state.tr("impor.upload"),
@@ -151,7 +156,7 @@ def _upload_section(store: Store) -> None:
         _saved_mappings_section(store)
         return
     files = [(u.name, u.getvalue()) for u in uploaded]
-    plan = _get_plan(store, files)
+    plan = _get_plan(store, files, who)
     for n_file, f in enumerate(plan.files):
         _file_block(store, f, n_file)
     _values_section(store, plan)
@@ -163,7 +168,7 @@ def _upload_section(store: Store) -> None:
     st.caption(state.tr("impor.commit_help"))
     empty = not (plan.accepted or plan.rejected)
     if st.button(state.tr("impor.commit"), type="primary", key="impor_commit", disabled=empty):
-        result = commit(store, plan, user=_user())
+        result = commit(store, plan, user=_user(who), actor=who)
         st.session_state["impor_flash"] = state.tr(
             "impor.committed",
             batch=result.batch_id,

@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from kpi import export, i18n
+from kpi.access import Principal
 from kpi.catalogue import Kpi, catalogue
 from kpi.compute import LEVELS
-from kpi.ui import data, plot
+from kpi.ui import data, masuk, plot
 from kpi.ui.context import PageContext
 from kpi.ui.filters import View, period_label
 from kpi.ui.jelajah.figures import (
@@ -228,6 +229,7 @@ def _table(ctx: PageContext, table: pd.DataFrame, k: Kpi, level: str) -> None:
         t("jelajah.sheet"),
         (t("jelajah.download_xlsx"), t("jelajah.download_csv")),
         "jelajah",
+        who=ctx.user,
     )
 
 
@@ -237,31 +239,42 @@ def download_buttons(
     sheet: str,
     labels: tuple[str, str],
     key: str,
+    who: Principal | None = None,
 ) -> None:
     """Excel and CSV downloads of a table side by side (the files are written on click); a
-    function instead of the table makes it only then (every row of a list shown in part)."""
+    function instead of the table makes it only then (every row of a list shown in part).
+    Offered only with the right to export (``who``: the page's principal), recorded in the
+    audit trail when clicked."""
 
     def build() -> pd.DataFrame:
         return table() if callable(table) else table
 
     a, b = st.columns(2)
-    a.download_button(
+    # with the right to export, recorded in the audit trail
+    rows = None if callable(table) else len(table)
+    masuk.download_button(
         labels[0],
         data=lambda: xlsx_bytes({sheet: build()}),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
         icon=":material/download:",
         key=f"{key}_xlsx",
+        what=name,
+        rows=rows,
+        where=a,
+        who=who,
     )
-    b.download_button(
+    masuk.download_button(
         labels[1],
         data=lambda: export.csv_string(build()),
         file_name=f"{name}.csv",
         mime="text/csv",
-        on_click="ignore",
         icon=":material/download:",
         key=f"{key}_csv",
+        what=name,
+        rows=rows,
+        where=b,
+        who=who,
     )
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import coaching, i18n, quality
+from kpi.access import Principal
 from kpi.settings import CoachingSettings
 from kpi.ui import data, plot
 from kpi.ui.context import PageContext, translator
@@ -49,10 +50,15 @@ def subtitle(view: View, lang: str) -> str:
 
 
 def _downloads(
-    table: pd.DataFrame | Callable[[], pd.DataFrame], name: str, sheet: str, lang: str, key: str
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    name: str,
+    sheet: str,
+    lang: str,
+    key: str,
+    who: Principal | None,
 ) -> None:
     labels = (i18n.t("kualitas.download_xlsx", lang), i18n.t("kualitas.download_csv", lang))
-    download_buttons(table, name, sheet, labels, key)
+    download_buttons(table, name, sheet, labels, key, who=who)
 
 
 def _show(table: pd.DataFrame, lang: str, key: str, height: int | None = None) -> None:
@@ -140,7 +146,9 @@ def _area_section(ctx: PageContext) -> None:
     )
     table = completeness_table(areas, level, lang)
     _show(table, lang, "kualitas_area_table", height=360)
-    _downloads(table, f"kelengkapan_{level}_{stamp}", t("kualitas.sheet.area"), lang, "dl_area")
+    _downloads(
+        table, f"kelengkapan_{level}_{stamp}", t("kualitas.sheet.area"), lang, "dl_area", ctx.user
+    )
 
 
 def _never_section(ctx: PageContext, never: pd.DataFrame) -> None:
@@ -151,7 +159,7 @@ def _never_section(ctx: PageContext, never: pd.DataFrame) -> None:
         return
     table = never_table(never, _area_names(view), lang)
     _show(table, lang, "kualitas_never_table", height=320)
-    _downloads(table, "belum_pernah_melapor", t("kualitas.sheet.never"), lang, "dl_never")
+    _downloads(table, "belum_pernah_melapor", t("kualitas.sheet.never"), lang, "dl_never", ctx.user)
     _profile_link(never, lang)
 
 
@@ -196,7 +204,7 @@ def _verify_section(ctx: PageContext) -> None:
         rows = _verify_rows(store, view.periode, fkey, columns, chosen_reasons)
         return verify_table(rows, _library_names(store, view.periode, fkey), lang)
 
-    _downloads(everything, f"nilai_perlu_verifikasi_{stamp}", sheet, lang, "dl_verify")
+    _downloads(everything, f"nilai_perlu_verifikasi_{stamp}", sheet, lang, "dl_verify", ctx.user)
 
 
 def _area_names(view: View) -> dict[str, str]:

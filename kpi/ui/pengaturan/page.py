@@ -146,7 +146,7 @@ def _save(
         st.info(i18n.t("pengaturan.nothing_to_save", lang))  # no write: caches stay valid
         return
     try:
-        score.save_settings(store, skor)
+        score.save_settings(store, skor, actor=ctx.actor)
     except CatalogueError as exc:  # the engine's own check: shown, nothing saved
         st.error(
             "\n".join(
@@ -154,16 +154,16 @@ def _save(
             )
         )
         return
-    coaching.save_settings(store, pembinaan)
+    coaching.save_settings(store, pembinaan, actor=ctx.actor)
     if not preview.same_settings(tutup, closing.get_settings(store)):
-        closing.save_settings(store, tutup)
+        closing.save_settings(store, tutup, actor=ctx.actor)
     reset_widgets()
     st.session_state[FLASH] = "pengaturan.saved"
     st.rerun()
 
 
 def _restore(ctx: PageContext) -> None:
-    score.restore_defaults(ctx.store)
+    score.restore_defaults(ctx.store, actor=ctx.actor)
     reset_widgets()
     st.session_state.pop(CONFIRM, None)
     st.session_state[FLASH] = "pengaturan.restored"
@@ -244,7 +244,7 @@ def render_boundaries(ctx: PageContext) -> None:
             )
         )
         if st.button(t("pengaturan.batas.delete"), key="pg_batas_delete"):
-            boundaries.delete(store)
+            boundaries.delete(store, actor=ctx.actor)
             st.session_state[FLASH] = "pengaturan.batas.deleted"
             st.rerun()
     upload = st.file_uploader(
@@ -269,7 +269,7 @@ def render_boundaries(ctx: PageContext) -> None:
         with st.expander(t("pengaturan.batas.matched_title")):
             st.dataframe(matched_frame(report, lang), hide_index=True, width="stretch")
         if st.button(t("pengaturan.batas.save"), type="primary", key="pg_batas_save"):
-            n = boundaries.save(store, report, upload.name)
+            n = boundaries.save(store, report, upload.name, actor=ctx.actor)
             st.session_state[FLASH] = "pengaturan.batas.saved"
             st.session_state[f"{FLASH}_n"] = n
             st.rerun()

@@ -12,7 +12,7 @@ from streamlit.errors import StreamlitAPIException
 from kpi import coaching, i18n, lapangan
 from kpi.periods import parse_period
 from kpi.settings import CoachingSettings
-from kpi.ui import data, plot
+from kpi.ui import data, masuk, plot
 from kpi.ui.context import PageContext
 from kpi.ui.filters import month_span
 from kpi.ui.literal import md
@@ -267,7 +267,7 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
         demo=store.has_demo(),
         extra_settings=settings,
     )
-    st.download_button(
+    masuk.download_button(  # with the right to export, recorded in the audit trail
         t("prioritas.export"),
         # built on click, in its own thread: writing a workbook of thousands of rows takes a while
         data=(
@@ -281,8 +281,10 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
         mime=XLSX_MIME,
         icon=":material/download:",
         help=t("prioritas.export_help"),
-        on_click="ignore",
         key="prio_export",
+        what=f"prioritas_{level}",
+        rows=len(chosen),
+        who=ctx.user,
     )
 
 

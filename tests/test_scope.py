@@ -1,0 +1,61 @@
+"""The scope in the filters object (access.md): every engine read over the register carries the
+reader's view areas, deny by default."""
+
+from __future__ import annotations
+
+import access_fixtures as ax
+import ingest_fixtures as fx
+
+from kpi import compute, score
+from kpi.ingest import commit, plan_import
+from kpi.scope import Filters
+from kpi.store import Store
+
+# the register of access_fixtures: P-001 and P-002 in Kab. Bogor (32.01), P-101 in Kab. Sukabumi
+# (32.02), P-201 in Kab. Cilacap (33.01); one month of visits each
+VISITS = {"P-001": 100, "P-002": 20, "P-101": 3, "P-201": 4000}
+
+
+def _seed(store: Store) -> None:
+    ax.seed(store)
+    rows = [(k, "2025-08", v) for k, v in VISITS.items()]
+    plan = plan_import(store, [("laporan.xlsx", fx.workbook({"L": fx.monthly_rows(rows)}))])
+    assert plan.rejected == 0, plan.issues.to_dict("records")
+    commit(store, plan)
+
+
+def _visits(store: Store, filters: Filters) -> float:
+    frame = compute.aggregate(store, "nasional", "2025-08", filters, ["kunjungan"])
+    value = frame["kunjungan"].iloc[0] if len(frame) else 0
+    return 0.0 if value != value else float(value)  # NaN: nothing in scope
+
+
+def test_the_scope_limits_every_aggregate(tmp_store: Store) -> None:
+    _seed(tmp_store)
+    assert _visits(tmp_store, Filters()) == 4123  # no scope: everything
+    assert _visits(tmp_store, Filters(wilayah=("3201",))) == 120  # 100 + 20
+    assert _visits(tmp_store, Filters(wilayah=("32",))) == 123  # the whole province
+    assert _visits(tmp_store, Filters(wilayah=("3202", "33"))) == 4003
+    # a filter outside the scope finds nothing: the two intersect
+    assert _visits(tmp_store, Filters(provinsi="33", wilayah=("32",))) == 0
+
+
+def test_an_empty_scope_reads_nothing(tmp_store: Store) -> None:
+    _seed(tmp_store)
+    assert _visits(tmp_store, Filters(wilayah=())) == 0
+    # codes of another length (a kecamatan) widen nothing either
+    assert _visits(tmp_store, Filters(wilayah=("320101",))) == 0
+    params: dict = {}
+    assert "FALSE" in Filters(wilayah=()).sql(params)
+
+
+def test_the_scope_survives_dropping_the_geography() -> None:
+    f = Filters(provinsi="32", kabupaten_kota="3201", wilayah=("3201", "32"))
+    assert f.without_geography().wilayah == ("32", "3201")
+    assert f.without_geography().provinsi is None
+
+
+def test_scope_in_library_lists(tmp_store: Store) -> None:
+    _seed(tmp_store)
+    kpis = score.kpi_table(tmp_store, "perpustakaan", "2025-08", Filters(wilayah=("3202",)))
+    assert kpis["kode"].astype(str).tolist() == ["P-101"]
