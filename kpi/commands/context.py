@@ -13,12 +13,13 @@ from typing import Any
 
 import pandas as pd
 
+from kpi.commands._store import add_db_argument
 from kpi.queries import context
 from kpi.store import Store, resolve_db_path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    add_db_argument(p)
     p.add_argument("--indicator", help="only this indicator (IPLM, TGM ...), any case")
     p.add_argument("--year", type=int, help="only this year")
     p.add_argument("--format", choices=("json", "csv"), default="json")
