@@ -228,6 +228,17 @@ def _disabled(name: str) -> LoginResult:
     )
 
 
+def _event(
+    on: Store | Any, who: Principal, aksi: str, objek: str | None, now: datetime, **rincian: Any
+) -> None:
+    """One sign-in event: on the caller's write cursor, or (given the store) in a transaction of
+    its own; ``rincian`` are its details (none: no details)."""
+    if isinstance(on, Store):
+        audit.log(on, who, aksi, objek=objek, rincian=rincian or None, now=now)
+    else:
+        audit.record(on, who, aksi, objek=objek, rincian=rincian or None, now=now)
+
+
 def _attempt(
     store: Store, name: str, password: str, now: datetime | None, purpose: str
 ) -> LoginResult:
@@ -249,25 +260,12 @@ def _attempt(
     who = Principal(name or "?", str(row[3]) if row else "?")
     if row is None:
         _verify(None, password)  # as long as a real check
-        audit.log(
-            store,
-            who,
-            "login.failed",
-            objek=name,
-            rincian={"alasan": "tidak_dikenal", "untuk": purpose},
-            now=now,
-        )
+        _event(store, who, "login.failed", name, now, alasan="tidak_dikenal", untuk=purpose)
         return _WRONG
     stored_hash, disabled, locked_until, _ = row
     if locked_until is not None and locked_until > now:
-        audit.log(
-            store,
-            who,
-            "login.refused",
-            objek=name,
-            rincian={"alasan": "terkunci", "sampai": locked_until, "untuk": purpose},
-            now=now,
-        )
+        why = {"alasan": "terkunci", "sampai": locked_until, "untuk": purpose}
+        _event(store, who, "login.refused", name, now, **why)
         return _locked(name, locked_until)
     good = _verify(stored_hash, password)
     # parameters raised since the hash was made: a new hash, made outside the writer lock
@@ -280,28 +278,15 @@ def _attempt(
             failed = cur.execute(
                 "UPDATE pengguna SET gagal = gagal + 1 WHERE nama = ? RETURNING gagal", [name]
             ).fetchall()[0][0]
-            audit.record(
-                cur,
-                who,
-                "login.failed",
-                objek=name,
-                rincian={"alasan": "sandi_salah", "percobaan": int(failed), "untuk": purpose},
-                now=now,
-            )
+            why = {"alasan": "sandi_salah", "percobaan": int(failed), "untuk": purpose}
+            _event(cur, who, "login.failed", name, now, **why)
             if failed >= settings.max_attempts:
                 until = now + timedelta(minutes=settings.lock_minutes)
                 cur.execute(
                     "UPDATE pengguna SET gagal = 0, terkunci_sampai = ? WHERE nama = ?",
                     [until, name],
                 )
-                audit.record(
-                    cur,
-                    who,
-                    "login.locked",
-                    objek=name,
-                    rincian={"percobaan": int(failed), "sampai": until},
-                    now=now,
-                )
+                _event(cur, who, "login.locked", name, now, percobaan=int(failed), sampai=until)
                 return _locked(name, until)
             return _WRONG  # the same answer as for an unknown name
         # a lock set meanwhile by another session's attempt still holds
@@ -311,14 +296,7 @@ def _attempt(
         if lock is not None and lock > now:
             return _locked(name, lock)
         if disabled:
-            audit.record(
-                cur,
-                who,
-                "login.refused",
-                objek=name,
-                rincian={"alasan": "nonaktif", "untuk": purpose},
-                now=now,
-            )
+            _event(cur, who, "login.refused", name, now, alasan="nonaktif", untuk=purpose)
             return _disabled(name)
         cur.execute("UPDATE pengguna SET gagal = 0, terkunci_sampai = NULL WHERE nama = ?", [name])
         if fresh is not None:
@@ -340,14 +318,7 @@ def authenticate(
                 "UPDATE pengguna SET terakhir_masuk = ? WHERE nama = ?",
                 [_utc(now), result.principal.name],
             )
-            audit.record(
-                cur,
-                result.principal,
-                "login",
-                objek=result.principal.name,
-                rincian={"cara": "sandi"},
-                now=_utc(now),
-            )
+            _event(cur, result.principal, "login", result.principal.name, _utc(now), cara="sandi")
     return result
 
 
@@ -362,13 +333,7 @@ def logout(
     store: Store, principal: Principal, *, expired: bool = False, now: datetime | None = None
 ) -> None:
     """Record the end of a session (a sign-out, or the idle timeout)."""
-    audit.log(
-        store,
-        principal,
-        "session.expired" if expired else "logout",
-        objek=principal.name,
-        now=_utc(now),
-    )
+    _event(store, principal, "session.expired" if expired else "logout", principal.name, _utc(now))
 
 
 def change_password(
@@ -411,14 +376,7 @@ def login_identity(
     mail = str(email or "").strip().lower() or None
     who = Principal(mail or subject or "?", "?")
     if not provider or not subject:
-        audit.log(
-            store,
-            who,
-            "login.refused",
-            objek=mail,
-            rincian={"alasan": "identitas_kosong", "penyedia": provider},
-            now=now,
-        )
+        _event(store, who, "login.refused", mail, now, alasan="identitas_kosong", penyedia=provider)
         return _not_granted(mail)
     with store.write(bump=False) as cur:
         row = cur.execute(
@@ -431,13 +389,8 @@ def login_identity(
             ).fetchall()
             row = users[0] if len(users) == 1 else None
         if row is None:
-            audit.record(
-                cur,
-                who,
-                "login.refused",
-                objek=mail,
-                rincian={"alasan": "tidak_diberi_hak", "penyedia": provider},
-                now=now,
+            _event(
+                cur, who, "login.refused", mail, now, alasan="tidak_diberi_hak", penyedia=provider
             )
             return _not_granted(mail)
         name = str(row[0])
@@ -445,28 +398,14 @@ def login_identity(
         assert principal is not None
         disabled = load_principal(cur, name) is None
         if disabled:
-            audit.record(
-                cur,
-                principal,
-                "login.refused",
-                objek=name,
-                rincian={"alasan": "nonaktif", "penyedia": provider},
-                now=now,
-            )
+            _event(cur, principal, "login.refused", name, now, alasan="nonaktif", penyedia=provider)
             return _disabled(name)
         if not linked:
             cur.execute(
                 "INSERT INTO identitas VALUES (?, ?, ?, ?, ?, ?)",
                 [provider, subject, mail, name, now, now],
             )
-            audit.record(
-                cur,
-                principal,
-                "identity.link",
-                objek=name,
-                rincian={"penyedia": provider, "email": mail},
-                now=now,
-            )
+            _event(cur, principal, "identity.link", name, now, penyedia=provider, email=mail)
         else:
             cur.execute(
                 "UPDATE identitas SET terakhir_masuk = ?, email = coalesce(?, email) "
@@ -474,14 +413,7 @@ def login_identity(
                 [now, mail, provider, subject],
             )
         cur.execute("UPDATE pengguna SET terakhir_masuk = ? WHERE nama = ?", [now, name])
-        audit.record(
-            cur,
-            principal,
-            "login",
-            objek=name,
-            rincian={"cara": "sso", "penyedia": provider},
-            now=now,
-        )
+        _event(cur, principal, "login", name, now, cara="sso", penyedia=provider)
     return LoginResult("ok", principal)
 
 

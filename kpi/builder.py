@@ -39,6 +39,11 @@ def ident(name: str) -> str:
     return name
 
 
+def _latest(c: str) -> str:
+    """The last reported value of column ``c`` over the months."""
+    return f"arg_max(r.{c}, r.periode) FILTER (WHERE r.{c} IS NOT NULL)"
+
+
 def literal(value: float | bool) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -68,6 +73,10 @@ class _Builder:
             pool[sql] = f"{prefix}{len(pool)}"
         return pool[sql]
 
+    def _b(self, sql: str) -> str:
+        """The alias of a per-library aggregate over the monthly reports (a column of ``b``)."""
+        return self._alias(self.monthly, sql, "b")
+
     def _year(self, col: str) -> tuple[str, str]:
         """The per-library aliases (in ``thn``) of a yearly column: its sum over the calendar
         years of the period and the number of years it counts in (sum above 0 or 12 months)."""
@@ -79,14 +88,11 @@ class _Builder:
     def measure(self, m: Measure, pair: str) -> str:
         """The per-library SQL of a measure (over the columns of ``bln``/``kum``/``l``)."""
         agg, col = m.agg, m.column
-        if agg == "sum":
-            a = self._alias(self.monthly, f"sum(r.{ident(col or '')}) FILTER (WHERE {pair})", "b")
-            return f"b.{a}"
-        if agg == "count":
-            a = self._alias(self.monthly, f"count(r.{ident(col or '')}) FILTER (WHERE {pair})", "b")
+        if agg in ("sum", "count"):
+            a = self._b(f"{agg}(r.{ident(col or '')}) FILTER (WHERE {pair})")
             return f"b.{a}"
         if agg == "penduduk_bulan":
-            a = self._alias(self.monthly, f"count(r.{ident(col or '')}) FILTER (WHERE {pair})", "b")
+            a = self._b(f"count(r.{ident(col or '')}) FILTER (WHERE {pair})")
             if self.area:
                 g = self._alias(
                     self.group_monthly,
@@ -97,17 +103,10 @@ class _Builder:
                 return self._population(f"b.{a} > 0", f"g.{g}", months=True)
             return f"(l.penduduk * b.{a})"
         if agg == "end":
-            c = ident(col or "")
-            a = self._alias(
-                self.monthly, f"arg_max(r.{c}, r.periode) FILTER (WHERE r.{c} IS NOT NULL)", "b"
-            )
-            return f"b.{a}"
+            return f"b.{self._b(_latest(ident(col or '')))}"
         if agg == "end_bulan":
-            c = ident(col or "")
-            a = self._alias(
-                self.monthly, f"arg_max(r.{c}, r.periode) FILTER (WHERE r.{c} IS NOT NULL)", "b"
-            )
-            n = self._alias(self.monthly, f"count(*) FILTER (WHERE {pair})", "b")
+            a = self._b(_latest(ident(col or "")))
+            n = self._b(f"count(*) FILTER (WHERE {pair})")
             return f"(b.{a} * b.{n})"
         if agg == "penduduk":
             a = self._alias(self.monthly, f"count(r.{ident(col or '')})", "b")
@@ -134,12 +133,8 @@ class _Builder:
             reported, tests = [], []
             for cond in m.conditions:
                 c = ident(cond.column)
-                n = self._alias(self.monthly, f"count(r.{c})", "b")
-                v = self._alias(
-                    self.monthly,
-                    f"arg_max(r.{c}, r.periode) FILTER (WHERE r.{c} IS NOT NULL)",
-                    "b",
-                )
+                n = self._b(f"count(r.{c})")
+                v = self._b(_latest(c))
                 reported.append(f"b.{n} > 0")
                 tests.append(f"b.{v} {cond.op} {literal(cond.value)}")
             return (
@@ -275,6 +270,19 @@ def library_cte(where: str, *, with_first_report: bool = True) -> str:
             WHERE {where})"""
 
 
+def _reports_cte(name: str, pool: dict[str, str], key: str, where: str) -> str:
+    """A CTE of the monthly reports grouped by ``key`` (a library, or ``a.puncak``: the top of
+    its catchment), with the aggregates of ``pool`` under their aliases."""
+    cols = ",\n               ".join(f"{sql} AS {a}" for sql, a in pool.items())
+    source = "atas a ON a" if key == "a.puncak" else "lib l ON l"
+    return f"""{name} AS (
+            SELECT {key},
+               {cols}
+            FROM laporan_bulanan r JOIN {source}.kode_perpustakaan = r.kode_perpustakaan
+            WHERE {where}
+            GROUP BY {key})"""
+
+
 def aggregate_sql(
     level: str,
     period: Period,
@@ -325,27 +333,13 @@ def aggregate_sql(
     per_cols.append(f"coalesce(b.{any_report}, 0) AS m_semua")
     if any(sql.startswith("count(*) FILTER (WHERE (l.mulai") for sql in b.monthly):
         params["tenggat"] = int(deadline_day)
-    bln = ",\n               ".join(f"{sql} AS {a}" for sql, a in b.monthly.items())
     ctes = [
         library_cte(where, with_first_report=with_first_report),
-        f"""bln AS (
-            SELECT r.kode_perpustakaan,
-               {bln}
-            FROM laporan_bulanan r JOIN lib l ON l.kode_perpustakaan = r.kode_perpustakaan
-            WHERE r.periode BETWEEN $first AND $last
-            GROUP BY r.kode_perpustakaan)""",
+        _reports_cte("bln", b.monthly, "r.kode_perpustakaan", "r.periode BETWEEN $first AND $last"),
     ]
     joins = "LEFT JOIN bln b ON b.kode_perpustakaan = l.kode_perpustakaan"
     if b.cumulative:
-        kum = ",\n               ".join(f"{sql} AS {a}" for sql, a in b.cumulative.items())
-        ctes.append(
-            f"""kum AS (
-            SELECT r.kode_perpustakaan,
-               {kum}
-            FROM laporan_bulanan r JOIN lib l ON l.kode_perpustakaan = r.kode_perpustakaan
-            WHERE r.periode <= $last
-            GROUP BY r.kode_perpustakaan)"""
-        )
+        ctes.append(_reports_cte("kum", b.cumulative, "r.kode_perpustakaan", "r.periode <= $last"))
         joins += " LEFT JOIN kum k ON k.kode_perpustakaan = l.kode_perpustakaan"
     if b.area and (b.group_monthly or b.group_yearly):
         # the top of each library's catchment within the aggregate: its province's provincial
@@ -369,15 +363,8 @@ def aggregate_sql(
         )
         joins += " LEFT JOIN atas a ON a.kode_perpustakaan = l.kode_perpustakaan"
         if b.group_monthly:
-            gb = ",\n               ".join(f"{sql} AS {a}" for sql, a in b.group_monthly.items())
-            ctes.append(
-                f"""gb AS (
-            SELECT a.puncak,
-               {gb}
-            FROM laporan_bulanan r JOIN atas a ON a.kode_perpustakaan = r.kode_perpustakaan
-            WHERE r.periode BETWEEN $first AND $last
-            GROUP BY a.puncak)"""
-            )
+            where_period = "r.periode BETWEEN $first AND $last"
+            ctes.append(_reports_cte("gb", b.group_monthly, "a.puncak", where_period))
             joins += " LEFT JOIN gb g ON g.puncak = l.kode_perpustakaan"
     if b.yearly:
         per_year, per_lib = b.yearly_sql()

@@ -39,7 +39,7 @@ import pandas as pd
 
 from kpi import closing
 from kpi import settings as settings_mod
-from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
+from kpi.catalogue import SCORE_PILLARS, Catalogue, Kpi, catalogue
 from kpi.compute import aggregate, ciel, growth
 from kpi.periods import Period, add_months, months_between, parse_period, window
 from kpi.queries import regions, reports
@@ -325,6 +325,11 @@ def rule_inputs(
     return out
 
 
+def _names(kpi: Kpi) -> dict[str, str]:
+    """A KPI's name in both languages, for the words of a reason."""
+    return {"id": kpi.nama_id, "en": kpi.nama_en}
+
+
 def apply_rules(
     inputs: pd.DataFrame,
     settings: Mapping[str, Any],
@@ -410,40 +415,29 @@ def apply_rules(
         for kpi_id, cap, akt, tgt in v_cap[i] or []:
             if cap < r2_min:
                 hit.add(Rule.R2)
-                name = {"id": cat[kpi_id].nama_id, "en": cat[kpi_id].nama_en}
-                rs.append(
-                    reason(
-                        Rule.R2,
-                        {
-                            "kpi": kpi_id,
-                            "p": _num(cap),
-                            "aktual": _num(akt, 2),
-                            "target_prorata": _num(tgt, 2),
-                            "periode": f"{end.year}-01..{end.year}-{end.month:02d}",
-                        },
-                        {"kpi": name, "p": _num(cap)},
-                    )
-                )
+                values = {
+                    "kpi": kpi_id,
+                    "p": _num(cap),
+                    "aktual": _num(akt, 2),
+                    "target_prorata": _num(tgt, 2),
+                    "periode": f"{end.year}-01..{end.year}-{end.month:02d}",
+                }
+                rs.append(reason(Rule.R2, values, {"kpi": _names(cat[kpi_id]), "p": _num(cap)}))
         judged = v_age[i] is not None and not _nan(v_age[i]) and v_age[i] >= min_age
         if judged:
             for kpi_id in r3_ids:
                 change = v_gr[f"{kpi_id}_yoy"][i]
                 if not _nan(change) and change <= r3_max:
                     hit.add(Rule.R3)
-                    name = {"id": cat[kpi_id].nama_id, "en": cat[kpi_id].nama_en}
-                    rs.append(
-                        reason(
-                            Rule.R3,
-                            {
-                                "kpi": kpi_id,
-                                "p": _num(change),
-                                "kini": _num(v_gr[f"{kpi_id}_kini"][i], 0),
-                                "lalu": _num(v_gr[f"{kpi_id}_lalu"][i], 0),
-                                "periode": f"{add_months(end, -2):%Y-%m}..{end:%Y-%m}",
-                            },
-                            {"kpi": name, "p": _num(abs(change))},
-                        )
-                    )
+                    values = {
+                        "kpi": kpi_id,
+                        "p": _num(change),
+                        "kini": _num(v_gr[f"{kpi_id}_kini"][i], 0),
+                        "lalu": _num(v_gr[f"{kpi_id}_lalu"][i], 0),
+                        "periode": f"{add_months(end, -2):%Y-%m}..{end:%Y-%m}",
+                    }
+                    shown = {"kpi": _names(cat[kpi_id]), "p": _num(abs(change))}
+                    rs.append(reason(Rule.R3, values, shown))
         cd = v_cume[i]
         if not _nan(cd) and cd <= r4_share + 1e-12:
             prov = str(v_prov[i]) if v_prov[i] is not None else ""

@@ -132,15 +132,22 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int
             f"({SCHEMA_VERSION}). Update the app.",
         )
     for version in range(current + 1, target + 1):
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             MIGRATIONS[version - 1](con)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return current
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN, then COMMIT when the block ends, or ROLLBACK when it raises (the error goes on)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,19 +260,15 @@ class Store:
             raise StoreError("Basis data dibuka hanya-baca.", "The database is open read-only.")
         with self._write_lock:
             cur = self._con.cursor()
-            cur.execute("BEGIN TRANSACTION")
             try:
-                yield cur
-                if bump:
-                    cur.execute(
-                        "INSERT OR REPLACE INTO meta VALUES ('data_version', "
-                        "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta "
-                        "WHERE key = 'data_version'), 0) + 1 AS VARCHAR))"
-                    )
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
+                with transaction(cur):
+                    yield cur
+                    if bump:
+                        cur.execute(
+                            "INSERT OR REPLACE INTO meta VALUES ('data_version', "
+                            "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta "
+                            "WHERE key = 'data_version'), 0) + 1 AS VARCHAR))"
+                        )
             finally:
                 cur.close()
 
@@ -293,18 +296,13 @@ class Store:
             frame = places.wilayah_frame()[
                 ["kode", "tingkat", "nama", "kode_induk", "latitude", "longitude"]
             ]
-            cur.execute("BEGIN TRANSACTION")
-            try:
+            with transaction(cur):
                 cur.register("wilayah_src", frame)
                 cur.execute(
                     "INSERT INTO wilayah SELECT kode, tingkat, nama, kode_induk, "
                     "latitude, longitude FROM wilayah_src"
                 )
                 cur.unregister("wilayah_src")
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
         finally:
             cur.close()
 

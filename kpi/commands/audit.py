@@ -15,6 +15,7 @@ import sys
 from datetime import date, datetime
 
 from kpi import audit, export
+from kpi.commands._store import add_db_argument
 from kpi.store import Store, resolve_db_path
 
 
@@ -30,7 +31,7 @@ def _when(text: str) -> datetime | date:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    add_db_argument(p)
     p.add_argument("--verify", action="store_true", help="check the hash chain (exit 1 on a break)")
     p.add_argument("--since", type=_when, help="from this date or UTC time (YYYY-MM-DD)")
     p.add_argument("--until", type=_when, help="up to this date (whole day) or UTC time")

@@ -5,21 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 
+from kpi.commands._store import add_db_argument, on_store
 from kpi.ingest.history import list_batches
-from kpi.store import Store, resolve_db_path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    add_db_argument(p)
     p.add_argument("--format", choices=("json", "table"), default="table")
 
 
 def run(args: argparse.Namespace) -> int:
-    store = Store(resolve_db_path(args.db))
-    try:
-        rows = list_batches(store)
-    finally:
-        store.close()
+    rows = on_store(args.db, list_batches)
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False))
         return 0

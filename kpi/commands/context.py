@@ -13,12 +13,13 @@ from typing import Any
 
 import pandas as pd
 
+from kpi.commands._store import add_db_argument, on_store
 from kpi.queries import context
-from kpi.store import Store, resolve_db_path
+from kpi.store import Store
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    add_db_argument(p)
     p.add_argument("--indicator", help="only this indicator (IPLM, TGM ...), any case")
     p.add_argument("--year", type=int, help="only this year")
     p.add_argument("--format", choices=("json", "csv"), default="json")
@@ -46,11 +47,7 @@ def context_rows(
 
 
 def run(args: argparse.Namespace) -> int:
-    store = Store(resolve_db_path(args.db))
-    try:
-        rows = context_rows(store, args.indicator, args.year)
-    finally:
-        store.close()
+    rows = on_store(args.db, lambda store: context_rows(store, args.indicator, args.year))
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False))
     else:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from kpi.store import Store, resolve_db_path
+from kpi.commands._store import add_db_argument, on_store
+from kpi.store import resolve_db_path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    add_db_argument(p)
     p.add_argument("--scale", type=int, default=1, help="multiply the village libraries (bench)")
     p.add_argument("--seed", type=int, default=2018, help="random seed (same seed, same demo)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -20,16 +21,12 @@ def run(args: argparse.Namespace) -> int:
 
     if args.scale < 1:
         raise SystemExit("--scale must be 1 or more")
-    store = Store(resolve_db_path(args.db))
-    try:
-        result = load_demo(store, seed=args.seed, scale=args.scale)
-    finally:
-        store.close()
+    result = on_store(args.db, lambda store: load_demo(store, seed=args.seed, scale=args.scale))
     if args.json:
         print(json.dumps(result.__dict__))
     else:
         print(
-            f"demo {result.batch_id}: {result.libraries:,} libraries, "
-            f"{result.monthly_rows:,} monthly rows in {result.seconds:.1f} s -> {store.path}"
+            f"demo {result.batch_id}: {result.libraries:,} libraries, {result.monthly_rows:,} "
+            f"monthly rows in {result.seconds:.1f} s -> {resolve_db_path(args.db)}"
         )
     return 0

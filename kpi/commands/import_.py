@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from kpi.commands._actor import actor_for, add_as_argument
+from kpi.commands._store import add_db_argument
 from kpi.store import Store, StoreError, resolve_db_path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="xlsx, xlsm, xls, ods or csv files")
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    add_db_argument(p)
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of messages")

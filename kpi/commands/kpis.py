@@ -19,13 +19,14 @@ import sys
 import pandas as pd
 
 from kpi.columns import JENIS_DUKUNGAN, JENIS_PERPUSTAKAAN
+from kpi.commands._store import add_db_argument
 from kpi.store import Store, resolve_db_path
 
 LEVELS = ("nasional", "provinsi", "kabupaten_kota", "perpustakaan")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    add_db_argument(p)
     p.add_argument("--level", required=True, choices=LEVELS, help="the unit of each output row")
     p.add_argument(
         "--period", required=True, help="2024-08, 2024-Q3, 2024-S2, 2024 or 2024-01..2024-12"

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from kpi.columns import JENIS_PERPUSTAKAAN
+from kpi.commands._store import add_db_argument
 from kpi.queries import register
 from kpi.store import Store, resolve_db_path
 from kpi.vocab import AREA_LEVELS, TIER_ORDER, Basis, Level
@@ -49,7 +50,7 @@ LIBRARY_KEYS = (
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    add_db_argument(p)
     p.add_argument(
         "--period", help="the window's last month, YYYY-MM (default: the last closed month)"
     )

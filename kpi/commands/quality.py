@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kpi.commands._store import add_db_argument
 from kpi.store import Store, resolve_db_path
 
 VERIFY_KEYS = (
@@ -27,7 +28,7 @@ VERIFY_KEYS = (
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    add_db_argument(p)
     p.add_argument("--period", help="the last month, YYYY-MM (default: the last closed month)")
     p.add_argument(
         "--level",

@@ -5,22 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 
-from kpi.store import Store, resolve_db_path
+from kpi.commands._store import add_db_argument, on_store
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    add_db_argument(p)
     p.add_argument("--format", choices=("json", "table"), default="table")
 
 
 def run(args: argparse.Namespace) -> int:
     from kpi.summary import summary
 
-    store = Store(resolve_db_path(args.db))
-    try:
-        result = summary(store)
-    finally:
-        store.close()
+    result = on_store(args.db, summary)
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False))
     else:

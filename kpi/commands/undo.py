@@ -7,12 +7,13 @@ import argparse
 import json
 
 from kpi.commands._actor import actor_for, add_as_argument
-from kpi.store import Store, resolve_db_path
+from kpi.commands._store import add_db_argument, on_store
+from kpi.store import Store
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("batch_id", metavar="BATCH_ID")
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    add_db_argument(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     add_as_argument(p, "undo")
 
@@ -20,13 +21,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from kpi.access import Action
     from kpi.ingest import undo
+    from kpi.ingest.undo import UndoResult
 
-    store = Store(resolve_db_path(args.db))
-    try:
+    def work(store: Store) -> UndoResult:
         actor = actor_for(store, args.as_user, Action.UNDO)
-        result = undo(store, args.batch_id, actor)  # StoreError -> exit 2 with the message
-    finally:
-        store.close()
+        return undo(store, args.batch_id, actor)  # StoreError -> exit 2 with the message
+
+    result = on_store(args.db, work)
     if args.json:
         print(json.dumps(result.__dict__))
     else:

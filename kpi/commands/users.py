@@ -23,6 +23,7 @@ import sys
 
 from kpi import access, auth, users
 from kpi.commands._actor import actor_for, add_as_argument
+from kpi.commands._store import add_db_argument
 from kpi.store import Store, StoreError, resolve_db_path
 
 
@@ -30,7 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="users_command", required=True, metavar="COMMAND")
 
     def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+        add_db_argument(sp)
         add_as_argument(sp, "act")
 
     roles = list(access.role_ids())

@@ -178,15 +178,8 @@ def resolve_library(
             issues.append(_rejected_library(i, "kode_perpustakaan", kode, ref.rejected[kode]))
             return None
         close = difflib.get_close_matches(kode, ref.libraries.keys(), n=3, cutoff=0.75)
-        s_id, s_en = suggestions_text([(k, ref.libraries[k].nama) for k in close])
-        issues.append(
-            CellIssue(
-                i,
-                "kode_perpustakaan",
-                kode,
-                message("perpustakaan_tidak_dikenal", nilai=kode, saran=s_id, saran_en=s_en),
-            )
-        )
+        near = [(k, ref.libraries[k].nama) for k in close]
+        issues.append(_unknown_library(i, "kode_perpustakaan", kode, near))
         return None
     if not nama:
         issues.append(
@@ -238,16 +231,15 @@ def resolve_library(
     items = [
         (ref.by_name[c][0], ref.libraries[ref.by_name[c][0]].nama) for c in close if ref.by_name[c]
     ]
-    s_id, s_en = suggestions_text(items)
-    issues.append(
-        CellIssue(
-            i,
-            "nama_perpustakaan",
-            nama,
-            message("perpustakaan_tidak_dikenal", nilai=nama, saran=s_id, saran_en=s_en),
-        )
-    )
+    issues.append(_unknown_library(i, "nama_perpustakaan", nama, items))
     return None
+
+
+def _unknown_library(i: int, column: str, value: str, near: list[tuple[str, str]]) -> CellIssue:
+    """A library the register does not know, with the close ones as suggestions."""
+    s_id, s_en = suggestions_text(near)
+    found = message("perpustakaan_tidak_dikenal", nilai=value, saran=s_id, saran_en=s_en)
+    return CellIssue(i, column, value, found)
 
 
 def _area_rows(p: ParsedSheet, n: int) -> list[dict[str, str | None]]:

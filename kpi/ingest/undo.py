@@ -73,14 +73,13 @@ def _dependencies(cur: duckdb.DuckDBPyConnection, batch_id: str) -> None:
             [batch_id],
         ).fetchall()
         later.update(str(r[0]) for r in rows)
-    if later:
-        names = ", ".join(sorted(later))
-        raise StoreError(
-            f"Batch {batch_id} tidak dapat dibatalkan: nilainya sudah diganti oleh batch yang "
-            f"lebih baru ({names}). Batalkan batch itu lebih dulu.",
-            f"Batch {batch_id} cannot be undone: its values were replaced by a later batch "
-            f"({names}). Undo that batch first.",
-        )
+    _blocked_by(
+        batch_id,
+        later,
+        "nilainya sudah diganti oleh batch yang lebih baru",
+        "its values were replaced by a later batch",
+        "Undo that batch first.",
+    )
     # libraries this batch added that reports of other batches still refer to
     users: set[str] = set()
     for table in ("laporan_bulanan", "penilaian_mandiri"):
@@ -96,14 +95,25 @@ def _dependencies(cur: duckdb.DuckDBPyConnection, batch_id: str) -> None:
             {"b": batch_id},
         ).fetchall()
         users.update(str(r[0]) for r in rows)
-    if users:
-        names = ", ".join(sorted(users))
-        raise StoreError(
-            f"Batch {batch_id} tidak dapat dibatalkan: perpustakaan yang ditambahkannya dipakai "
-            f"oleh laporan batch lain ({names}). Batalkan batch itu lebih dulu.",
-            f"Batch {batch_id} cannot be undone: libraries it added are used by reports of "
-            f"other batches ({names}). Undo those batches first.",
-        )
+    _blocked_by(
+        batch_id,
+        users,
+        "perpustakaan yang ditambahkannya dipakai oleh laporan batch lain",
+        "libraries it added are used by reports of other batches",
+        "Undo those batches first.",
+    )
+
+
+def _blocked_by(batch_id: str, others: set[str], why_id: str, why_en: str, then_en: str) -> None:
+    """StoreError when ``others`` (batches) must be undone before ``batch_id``."""
+    if not others:
+        return
+    names = ", ".join(sorted(others))
+    raise StoreError(
+        f"Batch {batch_id} tidak dapat dibatalkan: {why_id} ({names}). "
+        "Batalkan batch itu lebih dulu.",
+        f"Batch {batch_id} cannot be undone: {why_en} ({names}). {then_en}",
+    )
 
 
 def check_undo_rights(
