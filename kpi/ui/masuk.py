@@ -150,7 +150,18 @@ def no_access(store: Store, who: Principal, what: str, *, area: str | None = Non
     """Say "tidak ada akses" and record the refusal (once per session and request)."""
     st.title(state.tr("akses.no_access_title"))
     st.error(state.tr("akses.no_access", nama=md(who.name), peran=md(_role(who))))
-    key = (what, area)
+    _record_refusal(store, who, (what, area), what, area, {"halaman": what})
+
+
+def _record_refusal(
+    store: Store,
+    who: Principal,
+    key: tuple[Any, ...],
+    objek: str,
+    wilayah: str | None,
+    rincian: Mapping[str, Any],
+) -> None:
+    """One "access.refused" event per session and ``key``, with the request's URL parameters."""
     seen: set = st.session_state.setdefault(_REFUSED, set())
     if key in seen:
         return
@@ -160,9 +171,9 @@ def no_access(store: Store, who: Principal, what: str, *, area: str | None = Non
         store,
         who,
         "access.refused",
-        objek=what,
-        wilayah=area,
-        rincian={"aksi": "see", "halaman": what, "url": params},
+        objek=objek,
+        wilayah=wilayah,
+        rincian={"aksi": "see", **rincian, "url": params},
     )
 
 
@@ -365,19 +376,13 @@ def refused_area(store: Store, who: Principal | None, code: str) -> None:
     if who is None:
         return
     st.error(state.tr("akses.no_access_area", kode=md(shown)))
-    key = ("area", code)
-    seen: set = st.session_state.setdefault(_REFUSED, set())
-    if key in seen:
-        return
-    seen.add(key)
-    params = {k: str(v)[:80] for k, v in st.query_params.to_dict().items()}
-    audit.log(
+    _record_refusal(
         store,
         who,
-        "access.refused",
-        objek=str(code)[:80],
-        wilayah=places.normalise_kode(code) or None,
-        rincian={"aksi": "see", "alasan": "di luar wilayah lihat", "url": params},
+        ("area", code),
+        str(code)[:80],
+        places.normalise_kode(code) or None,
+        {"alasan": "di luar wilayah lihat"},
     )
 
 
