@@ -109,21 +109,13 @@ class _Builder:
             n = self._b(f"count(*) FILTER (WHERE {pair})")
             return f"(b.{a} * b.{n})"
         if agg == "penduduk":
-            a = self._alias(self.monthly, f"count(r.{ident(col or '')})", "b")
-            if self.area:
-                g = self._alias(self.group_monthly, f"count(r.{ident(col or '')})", "g")
-                return self._population(f"b.{a} > 0", f"g.{g}", months=False)
-            return f"(CASE WHEN b.{a} > 0 THEN l.penduduk END)"
+            return self._served(f"count(r.{ident(col or '')})", yearly=False)
         if agg == "sum_tahun":
             s, _ = self._year(col or "")
             return f"t.{s}"
         if agg == "penduduk_tahun":
             s, n = self._year(col or "")
-            years = self._alias(self.yearly, f"@years:{s}:{n}", "y")
-            if self.area:
-                g = self._alias(self.group_yearly, f"@years:{s}:{n}", "gy")
-                return self._population(f"t.{years} > 0", f"gt.{g}", months=True)
-            return f"(l.penduduk * t.{years})"
+            return self._served(f"@years:{s}:{n}", yearly=True)
         if agg == "libraries_reporting":
             parts = [
                 f"b.{self._alias(self.monthly, f'count(r.{ident(c)})', 'b')} > 0" for c in m.columns
@@ -165,6 +157,22 @@ class _Builder:
         if agg == "expected_months":
             return "l.m_harap"
         raise ValueError(f"unknown measure {agg!r}")
+
+    def _served(self, expr: str, *, yearly: bool) -> str:
+        """The population a library serves where ``expr`` (a count of reports) is above zero: of
+        the months (``penduduk``) or times the years reported (``penduduk_tahun``); for an area,
+        through _population over its libraries."""
+        if yearly:
+            a = self._alias(self.yearly, expr, "y")
+            if self.area:
+                g = self._alias(self.group_yearly, expr, "gy")
+                return self._population(f"t.{a} > 0", f"gt.{g}", months=True)
+            return f"(l.penduduk * t.{a})"
+        a = self._alias(self.monthly, expr, "b")
+        if self.area:
+            g = self._alias(self.group_monthly, expr, "g")
+            return self._population(f"b.{a} > 0", f"g.{g}", months=False)
+        return f"(CASE WHEN b.{a} > 0 THEN l.penduduk END)"
 
     @staticmethod
     def _population(own_reported: str, group_count: str, *, months: bool) -> str:

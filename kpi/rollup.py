@@ -12,6 +12,15 @@ import pandas as pd
 from kpi.settings import CoachingSettings
 from kpi.vocab import AREA_LEVELS, BASES, TIER_ORDER, TIERS, Basis, Tier
 
+# An area's own library (its dinas) in a roll-up row: the columns that read as the area's own
+# tier, points, quadrant and reasons in the priority tables (command line and page alike).
+OWN_AS_AREA = {
+    "sendiri_tier": "tier",
+    "sendiri_points": "points",
+    "sendiri_quadrant": "quadrant",
+    "sendiri_reasons": "reasons",
+}
+
 
 def priorities(frame: pd.DataFrame) -> pd.DataFrame:
     """The flagged libraries, in the order handed to field teams (tier, then points)."""

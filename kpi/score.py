@@ -86,23 +86,26 @@ def definition_text(settings: Mapping[str, Any], lang: str = "id") -> str:
     from kpi import i18n
 
     s = ScoreSettings.of(settings)
-    edges = [b.dari for b in s.bands][1:] or [50.0, 80.0]
-
-    def num(v: Any) -> str:
-        return i18n.format_number(v, lang)
-
     return i18n.t(
         "kpi.skor.definisi",
         lang,
-        persentil=num(s.persentil_pembanding),
-        kelengkapan=num(s.kelengkapan_minimum),
-        porsi=num(s.porsi_berskor_minimum),
-        informasi=num(s.bobot["informasi"]),
-        pelibatan=num(s.bobot["pelibatan"]),
-        advokasi=num(s.bobot["advokasi"]),
-        kuning=num(edges[0]),
-        hijau=num(edges[-1]),
+        persentil=i18n.format_number(s.persentil_pembanding, lang),
+        kelengkapan=i18n.format_number(s.kelengkapan_minimum, lang),
+        porsi=i18n.format_number(s.porsi_berskor_minimum, lang),
+        **weights_and_edges(s, lang),
     )
+
+
+def weights_and_edges(s: ScoreSettings, lang: str) -> dict[str, str]:
+    """The pillars' weights and the yellow and green band edges of ``s``, as numbers in words of
+    ``lang`` (keys informasi, pelibatan, advokasi, kuning, hijau: the score's definition and the
+    report card's footer)."""
+    from kpi import i18n
+
+    edges = [b.dari for b in s.bands][1:] or [50.0, 80.0]
+    values = {p: s.bobot.get(p) for p in SCORE_PILLARS}
+    values.update(kuning=edges[0], hijau=edges[-1])
+    return {k: i18n.format_number(v, lang) for k, v in values.items()}
 
 
 def bands_of(settings: Mapping[str, Any]) -> tuple[Band, ...]:

@@ -17,7 +17,7 @@ import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 from kpi import audit
 from kpi.catalogue import (
@@ -88,8 +88,25 @@ def stored(store: Store, key: str, cat: Catalogue | None = None) -> dict[str, An
 # -- typed settings -------------------------------------------------------------------------------
 
 
+class _Section:
+    """A section of the stored settings (``KEY`` in the settings table), read typed: ``of(raw)``
+    lays ``raw`` over the defaults (merged) and reads the result (``read``)."""
+
+    KEY: ClassVar[str]
+
+    @classmethod
+    def of(cls, raw: Mapping[str, Any] | Self, cat: Catalogue | None = None) -> Self:
+        if isinstance(raw, cls):
+            return raw
+        return cls.read(merged(cls.KEY, cast("Mapping[str, Any] | None", raw), cat))
+
+    @classmethod
+    def read(cls, s: Mapping[str, Any]) -> Self:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
-class ScoreSettings:
+class ScoreSettings(_Section):
     """The composite score (kpi.score): pillar weights and components, the percentile of the
     peers that benchmarks a component, the minimum completeness of a scored library, the
     minimum share of scored libraries for an area's band, and the bands (lowest first)."""
@@ -101,13 +118,10 @@ class ScoreSettings:
     porsi_berskor_minimum: float
     bands: tuple[Band, ...]
 
+    KEY = SCORE_KEY
+
     @classmethod
-    def of(
-        cls, raw: Mapping[str, Any] | ScoreSettings, cat: Catalogue | None = None
-    ) -> ScoreSettings:
-        if isinstance(raw, ScoreSettings):
-            return raw
-        s = merged(SCORE_KEY, raw, cat)
+    def read(cls, s: Mapping[str, Any]) -> ScoreSettings:
         bobot = s.get("bobot") or {}
         komponen = s.get("komponen") or {}
         issues: list[Issue] = []
@@ -128,7 +142,7 @@ class ScoreSettings:
 
 
 @dataclass(frozen=True)
-class CoachingSettings:
+class CoachingSettings(_Section):
     """The coaching rules (kpi.coaching, coaching-rules.md): the window, the minimum age of a
     library judged on growth, each rule's thresholds and points, the tiers' point thresholds and
     the confidence of the areas' ranking."""
@@ -147,13 +161,10 @@ class CoachingSettings:
     tier: Mapping[str, float]
     selang_kepercayaan: float
 
+    KEY = COACHING_KEY
+
     @classmethod
-    def of(
-        cls, raw: Mapping[str, Any] | CoachingSettings, cat: Catalogue | None = None
-    ) -> CoachingSettings:
-        if isinstance(raw, CoachingSettings):
-            return raw
-        s = merged(COACHING_KEY, raw, cat)
+    def read(cls, s: Mapping[str, Any]) -> CoachingSettings:
 
         def rule(r: Rule) -> Mapping[str, Any]:
             return s.get(r) or {}
@@ -184,7 +195,7 @@ class CoachingSettings:
 
 
 @dataclass(frozen=True)
-class ClosingSettings:
+class ClosingSettings(_Section):
     """The closing of months (kpi.closing): the reporting deadline (day of the following month),
     the completeness relative to the median of the months before, and how many months before."""
 
@@ -192,13 +203,10 @@ class ClosingSettings:
     kelengkapan_relatif: float
     bulan_pembanding: int
 
+    KEY = CLOSING_KEY
+
     @classmethod
-    def of(
-        cls, raw: Mapping[str, Any] | ClosingSettings, cat: Catalogue | None = None
-    ) -> ClosingSettings:
-        if isinstance(raw, ClosingSettings):
-            return raw
-        s = merged(CLOSING_KEY, raw, cat)
+    def read(cls, s: Mapping[str, Any]) -> ClosingSettings:
         return cls(
             tenggat_hari=int(s["tenggat_hari"]),
             kelengkapan_relatif=float(s["kelengkapan_relatif"]),

@@ -4,8 +4,9 @@ one piece of work and closed after it."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import TypeVar
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from kpi.store import Store, resolve_db_path
 
@@ -23,3 +24,17 @@ def on_store(db: str | None, work: Callable[[Store], T], *, read_only: bool = Fa
         return work(store)
     finally:
         store.close()
+
+
+def add_format_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("json", "table"), default="table")
+
+
+def emit(as_json: bool, data: Any, lines: Callable[[], Iterable[str]]) -> int:
+    """Print ``data`` as JSON, or the text ``lines()`` makes of it; the command's exit code (0)."""
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        for line in lines():
+            print(line)
+    return 0

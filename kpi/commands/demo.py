@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from kpi.commands._store import add_db_argument, on_store
+from kpi.commands._store import add_db_argument, emit, on_store
 from kpi.store import resolve_db_path
 
 
@@ -22,11 +21,8 @@ def run(args: argparse.Namespace) -> int:
     if args.scale < 1:
         raise SystemExit("--scale must be 1 or more")
     result = on_store(args.db, lambda store: load_demo(store, seed=args.seed, scale=args.scale))
-    if args.json:
-        print(json.dumps(result.__dict__))
-    else:
-        print(
-            f"demo {result.batch_id}: {result.libraries:,} libraries, {result.monthly_rows:,} "
-            f"monthly rows in {result.seconds:.1f} s -> {resolve_db_path(args.db)}"
-        )
-    return 0
+    line = (
+        f"demo {result.batch_id}: {result.libraries:,} libraries, {result.monthly_rows:,} "
+        f"monthly rows in {result.seconds:.1f} s -> {resolve_db_path(args.db)}"
+    )
+    return emit(args.json, result.__dict__, lambda: [line])

@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpi import rollup
 from kpi.columns import JENIS_PERPUSTAKAAN
 from kpi.commands._store import add_db_argument
 from kpi.queries import register
@@ -101,15 +102,9 @@ def build(args: argparse.Namespace, store: Store) -> tuple[pd.DataFrame, dict[st
         rows["points"] = rows["points"].astype(int)
         return rows[[c for c in LIBRARY_KEYS if c in rows.columns]], settings
     roll = coaching.rollup(frame, args.level, getattr(args, "basis", "semua") or "semua")
-    roll = roll.rename(
-        columns={
-            "sendiri_tier": "tier",
-            "sendiri_points": "points",
-            "sendiri_quadrant": "quadrant",
-            "sendiri_reasons": "reasons",
-            "sendiri_kode": "perpustakaan_sendiri",
-        }
-    ).drop(columns=["sendiri_nama"])
+    roll = roll.rename(columns={**rollup.OWN_AS_AREA, "sendiri_kode": "perpustakaan_sendiri"}).drop(
+        columns=["sendiri_nama"]
+    )
     roll["reasons"] = roll["reasons"].map(lambda r: r if isinstance(r, list) else [])
     roll["points"] = roll["points"].map(lambda p: None if pd.isna(p) else int(p))
     first = ["kode", "nama", "tingkat", "provinsi", "kabupaten_kota", "tier", "points", "quadrant"]

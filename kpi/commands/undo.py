@@ -4,10 +4,9 @@ replaced. --as NAME undoes as that user: every row of the batch must lie in thei
 from __future__ import annotations
 
 import argparse
-import json
 
 from kpi.commands._actor import actor_for, add_as_argument
-from kpi.commands._store import add_db_argument, on_store
+from kpi.commands._store import add_db_argument, emit, on_store
 from kpi.store import Store
 
 
@@ -28,13 +27,10 @@ def run(args: argparse.Namespace) -> int:
         return undo(store, args.batch_id, actor)  # StoreError -> exit 2 with the message
 
     result = on_store(args.db, work)
-    if args.json:
-        print(json.dumps(result.__dict__))
-    else:
-        print(
-            f"{result.batch_id}: undone, {result.removed} rows removed, "
-            f"{result.restored} earlier rows restored"
-        )
-        if result.demo:
-            print("demo data cleared: the app will not load it again / data demo dihapus")
-    return 0
+    lines = [
+        f"{result.batch_id}: undone, {result.removed} rows removed, "
+        f"{result.restored} earlier rows restored"
+    ]
+    if result.demo:
+        lines.append("demo data cleared: the app will not load it again / data demo dihapus")
+    return emit(args.json, result.__dict__, lambda: lines)

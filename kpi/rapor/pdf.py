@@ -21,6 +21,7 @@ from kpi import i18n
 from kpi.catalogue import SCORE_PILLARS, catalogue
 from kpi.rapor.content import Card
 from kpi.reasons import words as reason_words
+from kpi.score import weights_and_edges
 from kpi.settings import CoachingSettings, ScoreSettings
 from kpi.vocab import TIERS_BY_ORDER, Band, Level, Tier
 
@@ -540,12 +541,7 @@ def footer_text(card: Card, lang: str) -> str:
     """The settings and the data date the card was made with (one line of plain text)."""
     w_lang = i18n.norm_lang(lang)
     s = ScoreSettings.of(card.score_settings)
-    bobot = s.bobot
-    edges = [b.dari for b in s.bands][1:] or [50.0, 80.0]
-
-    def num(v: Any) -> str:
-        return i18n.format_number(v, w_lang)
-
+    window = CoachingSettings.of(card.coaching_settings).jendela_bulan
     return i18n.t(
         "rapor.footer",
         w_lang,
@@ -553,12 +549,8 @@ def footer_text(card: Card, lang: str) -> str:
         data=i18n.format_month(card.last_report, w_lang) if card.last_report else "–",
         tutup=i18n.format_month(card.last_closed, w_lang) if card.last_closed else "–",
         versi=str(card.data_version),
-        informasi=num(bobot.get("informasi")),
-        pelibatan=num(bobot.get("pelibatan")),
-        advokasi=num(bobot.get("advokasi")),
-        kuning=num(edges[0]),
-        hijau=num(edges[-1]),
-        jendela=num(CoachingSettings.of(card.coaching_settings).jendela_bulan),
+        jendela=i18n.format_number(window, w_lang),
+        **weights_and_edges(s, w_lang),
     )
 
 

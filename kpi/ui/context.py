@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from kpi import i18n
-from kpi.access import Principal
+from kpi.access import Action, Principal
 from kpi.store import Store
 from kpi.ui import filters, masuk, state
 from kpi.ui.filters import View
@@ -53,6 +53,16 @@ class PageContext:
 
     def num(self, value: Any, decimals: int = 0) -> str:
         return i18n.format_number(value, self.lang, decimals)
+
+    def require(self, action: Action) -> Principal:
+        """The principal, who must hold ``action``; otherwise the page says no and stops (app.py
+        refuses a role without the right first: this is the net)."""
+        who = self.user
+        if who is None or not who.can(action):
+            st.error(self.t("akses.no_access_title"))
+            st.stop()
+        assert who is not None
+        return who
 
     def title(self, text: str, caption: str | None = None) -> None:
         """The page's title (and the line under it): every page sets its title here."""

@@ -68,11 +68,7 @@ def xlsx_bytes(frame: pd.DataFrame) -> bytes:
 def render(ctx: PageContext) -> None:
     """The page: its principal from the context (app.py refuses a role without the right
     first; the check stays here as a net)."""
-    who = ctx.user
-    if who is None or not who.can(Action.AUDIT):
-        st.error(ctx.t("akses.no_access_title"))
-        st.stop()
-    assert who is not None
+    who = ctx.require(Action.AUDIT)
     ctx.title(ctx.t("jejak.title"), ctx.t("jejak.intro"))
     _body(ctx.store, who)
 

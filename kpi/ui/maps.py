@@ -185,25 +185,29 @@ def province_choropleth(
         )
         missing = pd.concat([missing, extra], ignore_index=True)
 
+    def flat(part: pd.DataFrame, colour: str, name: str) -> None:
+        """One layer of areas in one colour, named in the legend (a band, or no data)."""
+        data, template = hover(part)
+        fig.add_choroplethmap(
+            geojson=_subset(geo, part["kode"]),
+            featureidkey="properties.kode",
+            locations=part["kode"],
+            z=np.ones(len(part)),
+            colorscale=[[0, colour], [1, colour]],
+            showscale=False,
+            marker={"line": {"color": "white", "width": 0.8}, "opacity": 0.85},
+            name=name,
+            showlegend=True,
+            customdata=data,
+            hovertemplate=template,
+        )
+
     if bands and "band" in present:
         for band, colour in BAND_COLOURS.items():
             part = present[present["band"] == band]
             if part.empty:
                 continue
-            data, template = hover(part)
-            fig.add_choroplethmap(
-                geojson=_subset(geo, part["kode"]),
-                featureidkey="properties.kode",
-                locations=part["kode"],
-                z=np.ones(len(part)),
-                colorscale=[[0, colour], [1, colour]],
-                showscale=False,
-                marker={"line": {"color": "white", "width": 0.8}, "opacity": 0.85},
-                name=i18n.t(f"band.{band}", lang),
-                showlegend=True,
-                customdata=data,
-                hovertemplate=template,
-            )
+            flat(part, colour, i18n.t(f"band.{band}", lang))
     elif not present.empty:
         data, template = hover(present)
         fig.add_choroplethmap(
@@ -219,19 +223,10 @@ def province_choropleth(
             hovertemplate=template,
         )
     if not missing.empty:
-        data, template = hover(missing.fillna({c: "" for c in extra_hover}))
-        fig.add_choroplethmap(
-            geojson=_subset(geo, missing["kode"]),
-            featureidkey="properties.kode",
-            locations=missing["kode"],
-            z=np.zeros(len(missing)),
-            colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
-            showscale=False,
-            marker={"line": {"color": "white", "width": 0.8}, "opacity": 0.85},
-            name=i18n.t("peta.no_data", lang),
-            showlegend=True,
-            customdata=data,
-            hovertemplate=template,
+        flat(
+            missing.fillna({c: "" for c in extra_hover}),
+            NO_DATA_COLOUR,
+            i18n.t("peta.no_data", lang),
         )
     if not inside.empty:
         prov = places.provinsi().set_index("kode")

@@ -79,11 +79,7 @@ def user_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def render(ctx: PageContext) -> None:
     """The page: its principal from the context (app.py refuses a role without the right
     first; the check stays here as a net)."""
-    who = ctx.user
-    if who is None or not who.can(access.Action.USERS):
-        st.error(ctx.t("akses.no_access_title"))
-        st.stop()
-    assert who is not None
+    who = ctx.require(access.Action.USERS)
     ctx.title(ctx.t("pengguna.title"), ctx.t("pengguna.intro"))
     _body(ctx.store, who)
 

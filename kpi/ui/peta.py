@@ -202,13 +202,12 @@ def kabkota_choropleth(
                 f for f in kab_geo["features"] if str(f["properties"]["kode"])[:2] == kode_provinsi
             ],
         }
-    fig = maps.province_choropleth(
+    fig = _choropleth(
         values,
-        metric_label(metric, lang),
+        metric,
+        decimals,
         lang,
-        decimals=decimals,
-        bands=metric == SCORE,
-        online=online,
+        online,
         extra_hover=("h_skor", "h_prio", "h_lib"),
         geo=kab_geo,
         grey_absent=True,
@@ -220,6 +219,21 @@ def kabkota_choropleth(
         )
         fig.update_layout(map={"center": pts[0], "zoom": pts[1]})
     return fig
+
+
+def _choropleth(
+    values: pd.DataFrame, metric: str, decimals: int, lang: str, online: bool, **kw: Any
+) -> go.Figure:
+    """Areas coloured by ``metric`` (by band for the score), labelled in ``lang``."""
+    return maps.province_choropleth(
+        values,
+        metric_label(metric, lang),
+        lang,
+        decimals=decimals,
+        bands=metric == SCORE,
+        online=online,
+        **kw,
+    )
 
 
 def _positions(geometry: dict) -> list[list[float]]:
@@ -264,14 +278,8 @@ def national_figure(
     online: bool,
 ) -> go.Figure:
     """Provinces as a choropleth with the kab/kota points on top."""
-    fig = maps.province_choropleth(
-        prov,
-        metric_label(metric, lang),
-        lang,
-        decimals=decimals,
-        bands=metric == SCORE,
-        online=online,
-        extra_hover=("skor_teks", "prioritas_teks"),
+    fig = _choropleth(
+        prov, metric, decimals, lang, online, extra_hover=("skor_teks", "prioritas_teks")
     )
     if not kab.empty:
         colours = maps_colours(colour_by)

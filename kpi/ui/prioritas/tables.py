@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from kpi import coaching, export, i18n
+from kpi import coaching, export, i18n, rollup
 from kpi.reasons import words as reason_words
 from kpi.ui.filters import View
 from kpi.vocab import Tier
@@ -220,10 +220,7 @@ def export_table(rows: pd.DataFrame, level: str, lang: str) -> pd.DataFrame:
         columns={
             "sendiri_kode": "kode_perpustakaan_wilayah",
             "sendiri_nama": "perpustakaan_wilayah",
-            "sendiri_tier": "tier",
-            "sendiri_points": "points",
-            "sendiri_quadrant": "quadrant",
-            "sendiri_reasons": "reasons",
+            **rollup.OWN_AS_AREA,
         }
     )
     first = ["peringkat", "kode", "nama", "tingkat", "provinsi"]
