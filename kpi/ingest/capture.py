@@ -161,12 +161,12 @@ def _violation(
         kode = rec["kode_perpustakaan"][j]
         if kode is None:
             return None  # an unknown library: reported as such
-        outside = _library_outside(ref, kode, covers)
-        if outside is None:
-            return None
-        return (
-            f"perpustakaan {_short(kode)} ada di {outside}",
-            f"the library {_short(kode)} is in {outside}",
+        return _outside(
+            ref,
+            kode,
+            covers,
+            "perpustakaan {kode} ada di {area}",
+            "the library {kode} is in {area}",
         )
     if kind == "target":
         tingkat, kode = rec["tingkat"][j], rec["kode"][j]
@@ -177,12 +177,12 @@ def _violation(
                 return None
             return ("target nasional", "a national target")
         if tingkat == "perpustakaan":
-            outside = _library_outside(ref, kode, covers)
-            if outside is None:
-                return None
-            return (
-                f"target perpustakaan {_short(kode)} di {outside}",
-                f"the target of library {_short(kode)} in {outside}",
+            return _outside(
+                ref,
+                kode,
+                covers,
+                "target perpustakaan {kode} di {area}",
+                "the target of library {kode} in {area}",
             )
         if covers(kode):
             return None
@@ -194,6 +194,20 @@ def _violation(
         return None
     where = area_label(area)
     return (f"indikator untuk {where}", f"an indicator for {where}")
+
+
+def _outside(
+    ref: Reference, kode: str, covers: Any, text_id: str, text_en: str
+) -> tuple[str, str] | None:
+    """The message (Indonesian, English) for library ``kode`` outside the areas ``covers``
+    accepts: each text with {kode} and {area} filled in; None when the library is inside."""
+    outside = _library_outside(ref, kode, covers)
+    if outside is None:
+        return None
+    return (
+        text_id.format(kode=_short(kode), area=outside),
+        text_en.format(kode=_short(kode), area=outside),
+    )
 
 
 def _library_outside(ref: Reference, kode: str, covers: Any) -> str | None:

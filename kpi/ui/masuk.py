@@ -192,6 +192,12 @@ def sso_configured() -> bool:
         return False
 
 
+def password_input(label: str, *, new: bool = True, **kw: Any) -> str:
+    """A password field (the browser's password manager told whether it is a new one)."""
+    kind = "new-password" if new else "current-password"
+    return st.text_input(label, type="password", autocomplete=kind, **kw)
+
+
 def login_page(store: Store) -> None:
     """The sign-in form (name and password; single sign-on when configured). No data."""
     st.title(state.tr("akses.login_title"))
@@ -208,12 +214,7 @@ def login_page(store: Store) -> None:
             key="akses_name",
             autocomplete="username",
         )
-        password = st.text_input(
-            state.tr("akses.password"),
-            type="password",
-            key="akses_password",
-            autocomplete="current-password",
-        )
+        password = password_input(state.tr("akses.password"), key="akses_password", new=False)
         submitted = st.form_submit_button(state.tr("akses.login"), type="primary")
     if not submitted:
         return
@@ -310,15 +311,9 @@ def account_sidebar(store: Store, who: Principal) -> None:
 
 def _password_form(store: Store, who: Principal) -> None:
     with st.form("akses_password_form", clear_on_submit=True):
-        old = st.text_input(
-            state.tr("akses.password_old"), type="password", autocomplete="current-password"
-        )
-        new = st.text_input(
-            state.tr("akses.password_new"), type="password", autocomplete="new-password"
-        )
-        again = st.text_input(
-            state.tr("akses.password_again"), type="password", autocomplete="new-password"
-        )
+        old = password_input(state.tr("akses.password_old"), new=False)
+        new = password_input(state.tr("akses.password_new"))
+        again = password_input(state.tr("akses.password_again"))
         submitted = st.form_submit_button(state.tr("akses.password_save"), type="primary")
     if not submitted:
         return

@@ -17,7 +17,7 @@ import streamlit as st
 from kpi import access, auth, places, users
 from kpi.access import Principal
 from kpi.store import Store, StoreError
-from kpi.ui import state
+from kpi.ui import masuk, state
 from kpi.ui.context import PageContext
 from kpi.ui.literal import md
 
@@ -117,6 +117,17 @@ def _role_format(role: str) -> str:
     return access.role_label(role, state.lang())
 
 
+def _areas(which: str, options: list[str], fmt: Callable, **kw: Any) -> list[str]:
+    """The user's view or capture areas (``which``), chosen among ``options``."""
+    return st.multiselect(
+        state.tr(f"pengguna.{which}"),
+        options,
+        format_func=fmt,
+        help=state.tr(f"pengguna.{which}_help"),
+        **kw,
+    )
+
+
 def _add_form(store: Store, who: Principal, options: list[str], fmt: Callable) -> None:
     roles = list(access.role_ids())
     with st.form("pengguna_add", clear_on_submit=False):
@@ -125,33 +136,14 @@ def _add_form(store: Store, who: Principal, options: list[str], fmt: Callable) -
             state.tr("pengguna.role"), roles, format_func=_role_format, key="pengguna_add_role"
         )
         email = st.text_input(state.tr("pengguna.email"), key="pengguna_add_email")
-        view = st.multiselect(
-            state.tr("pengguna.view"),
-            options,
-            format_func=fmt,
-            key="pengguna_add_view",
-            help=state.tr("pengguna.view_help"),
-        )
-        capture = st.multiselect(
-            state.tr("pengguna.capture"),
-            options,
-            format_func=fmt,
-            key="pengguna_add_capture",
-            help=state.tr("pengguna.capture_help"),
-        )
-        password = st.text_input(
+        view = _areas("view", options, fmt, key="pengguna_add_view")
+        capture = _areas("capture", options, fmt, key="pengguna_add_capture")
+        password = masuk.password_input(
             state.tr("pengguna.password"),
-            type="password",
             key="pengguna_add_password",
-            autocomplete="new-password",
             help=state.tr("pengguna.password_help"),
         )
-        again = st.text_input(
-            state.tr("pengguna.password_again"),
-            type="password",
-            key="pengguna_add_again",
-            autocomplete="new-password",
-        )
+        again = masuk.password_input(state.tr("pengguna.password_again"), key="pengguna_add_again")
         submitted = st.form_submit_button(state.tr("pengguna.add"), type="primary")
     if not submitted:
         return
@@ -200,20 +192,8 @@ def _edit_section(
             format_func=_role_format,
         )
         email = st.text_input(state.tr("pengguna.email"), value=u["email"] or "")
-        view = st.multiselect(
-            state.tr("pengguna.view"),
-            options,
-            default=[c for c in u["view"] if c in options],
-            format_func=fmt,
-            help=state.tr("pengguna.view_help"),
-        )
-        capture = st.multiselect(
-            state.tr("pengguna.capture"),
-            options,
-            default=[c for c in u["capture"] if c in options],
-            format_func=fmt,
-            help=state.tr("pengguna.capture_help"),
-        )
+        view = _areas("view", options, fmt, default=[c for c in u["view"] if c in options])
+        capture = _areas("capture", options, fmt, default=[c for c in u["capture"] if c in options])
         save = st.form_submit_button(state.tr("pengguna.save"), type="primary")
     if save:
         try:
@@ -238,12 +218,8 @@ def _edit_section(
                 _done(done, nama=md(chosen))
     with right, st.form(f"pengguna_reset_{chosen}", clear_on_submit=True):
         st.markdown(f"**{state.tr('pengguna.reset_title')}**")
-        new = st.text_input(
-            state.tr("akses.password_new"), type="password", autocomplete="new-password"
-        )
-        again = st.text_input(
-            state.tr("akses.password_again"), type="password", autocomplete="new-password"
-        )
+        new = masuk.password_input(state.tr("akses.password_new"))
+        again = masuk.password_input(state.tr("akses.password_again"))
         reset = st.form_submit_button(state.tr("pengguna.reset"))
     if reset:
         if new != again:

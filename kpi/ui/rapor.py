@@ -60,50 +60,39 @@ def download(ctx: PageContext, place: Mapping[str, Any]) -> None:
         ctx.view.filters,
     )
 
-    def pdf() -> bytes:
-        try:
-            return rapor.build_pdf(open_store(db), tingkat, kode, period, lang, filters)
-        except Exception:  # the log keeps it; the browser gets a failed download, no traceback
-            logging.getLogger("tpbis").exception("report card %s %s failed", tingkat, kode)
-            raise
+    def offer(zipped: bool, where: Any, help_text: str) -> None:
+        """One download: the place's card (PDF), or a kab/kota's cards (ZIP), made on click."""
+
+        def make() -> bytes:
+            try:
+                if zipped:
+                    return rapor.build_zip(open_store(db), tingkat, kode, period, lang, filters)[0]
+                return rapor.build_pdf(open_store(db), tingkat, kode, period, lang, filters)
+            except Exception:  # the log keeps it; the browser gets a failed download, no traceback
+                logging.getLogger("tpbis").exception(
+                    "report card%s of %s %s failed", "s" if zipped else "", tingkat, kode
+                )
+                raise
+
+        name = rapor.file_name(kode, period)
+        # with the right to export, recorded in the audit trail as a report card (what, filters)
+        masuk.download_button(
+            t("rapor.download_zip" if zipped else "rapor.download"),
+            make,
+            name.replace(".pdf", ".zip") if zipped else name,
+            "application/zip" if zipped else "application/pdf",
+            help=help_text,
+            icon=":material/folder_zip:" if zipped else ":material/picture_as_pdf:",
+            key="profil_rapor_zip" if zipped else "profil_rapor",
+            what=f"rapor_{'zip_' if zipped else ''}{tingkat}_{kode}",
+            report_card=True,
+            where=where,
+            who=ctx.user,
+        )
 
     area = tingkat == Level.KABUPATEN_KOTA
     left, right = st.columns(2) if area else (st.container(), None)
-    # with the right to export, recorded in the audit trail as a report card (what, filters)
-    masuk.download_button(
-        t("rapor.download"),
-        pdf,
-        rapor.file_name(kode, period),
-        "application/pdf",
-        help=t("rapor.download_help"),
-        icon=":material/picture_as_pdf:",
-        key="profil_rapor",
-        what=f"rapor_{tingkat}_{kode}",
-        report_card=True,
-        where=left,
-        who=ctx.user,
-    )
-    if right is None:
-        return
-
-    def cards() -> bytes:
-        try:
-            return rapor.build_zip(open_store(db), tingkat, kode, period, lang, filters)[0]
-        except Exception:
-            logging.getLogger("tpbis").exception("report cards of %s %s failed", tingkat, kode)
-            raise
-
-    # a kab/kota's cards for a field visit (a province's many cards: python -m kpi rapor --zip)
-    masuk.download_button(
-        t("rapor.download_zip"),
-        cards,
-        rapor.file_name(kode, period).replace(".pdf", ".zip"),
-        "application/zip",
-        help=t("rapor.download_zip_help", n=str(place.get("perpustakaan", ""))),
-        icon=":material/folder_zip:",
-        key="profil_rapor_zip",
-        what=f"rapor_zip_{tingkat}_{kode}",
-        report_card=True,
-        where=right,
-        who=ctx.user,
-    )
+    offer(False, left, t("rapor.download_help"))
+    if right is not None:
+        # a kab/kota's cards for a field visit (a province's many: python -m kpi rapor --zip)
+        offer(True, right, t("rapor.download_zip_help", n=str(place.get("perpustakaan", ""))))
