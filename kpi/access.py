@@ -9,26 +9,30 @@ The rights of each role are data (kpi/peran.yaml); this module reads them and an
 - ``capture_scope()`` / ``undo_scope()``: what an import or an undo may touch, per table;
 - ``may_see_library`` / ``may_capture_library``: the same for a library code, by its area.
 
-Everything not granted is refused. ``coverage(store, areas)`` turns areas into the province and
-kab/kota codes they cover, with a SQL predicate over a table's province and kab/kota columns, for
-the scope object of the pages. ``require`` checks an action, records a refusal in the audit trail
-and raises ``AccessDeniedError`` (a StoreError: the command line prints it in both languages).
+Everything not granted is refused. ``coverage(store, areas)`` (kpi.areas) turns areas into the
+province and kab/kota codes they cover, with a SQL predicate over a table's province and kab/kota
+columns, for the scope object of the pages. ``require`` checks an action, records a refusal in
+the audit trail and raises ``AccessDeniedError`` (a StoreError: the command line prints it in
+both languages).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 
 from kpi import trail
-from kpi.queries import regions
+from kpi.areas import EVERYWHERE, NOWHERE, Areas, Coverage, areas_of, coverage
+from kpi.areas import NATIONAL as NATIONAL
+from kpi.areas import norm as _norm
+from kpi.areas import parse_areas as parse_areas
 from kpi.store import StoreError
 
 if TYPE_CHECKING:
@@ -38,8 +42,6 @@ if TYPE_CHECKING:
 
 ROLES_PATH = Path(__file__).resolve().parent / "peran.yaml"
 
-# a capture (or view) area that stands for the whole country
-NATIONAL = "nasional"
 # the area kinds stored in pengguna_wilayah
 VIEW = "lihat"
 CAPTURE = "input"
@@ -118,52 +120,6 @@ def roles() -> dict[str, Role]:
 
 def role_ids() -> tuple[str, ...]:
     return tuple(roles())
-
-
-# -- areas ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Areas:
-    """Area codes, each covering every code that begins with it; or everywhere."""
-
-    codes: frozenset[str] = frozenset()
-    everywhere: bool = False
-
-    def covers(self, code: str | None) -> bool:
-        """``code`` (an area code; "" for the national level) lies in these areas."""
-        if self.everywhere:
-            return True
-        if not code:
-            return False
-        return any(code.startswith(a) for a in self.codes)
-
-    @property
-    def empty(self) -> bool:
-        return not self.everywhere and not self.codes
-
-    def label(self, lang: str = "id") -> str:
-        """'Kabupaten Bogor (32.01), Jawa Tengah (33)', 'seluruh Indonesia' or 'tidak ada'."""
-        from kpi import places
-
-        if self.everywhere:
-            return "seluruh Indonesia" if lang == "id" else "the whole country"
-        if not self.codes:
-            return "tidak ada" if lang == "id" else "none"
-        return ", ".join(
-            f"{places.region_name(c) or c} ({places.format_kode(c)})" for c in sorted(self.codes)
-        )
-
-
-EVERYWHERE = Areas(everywhere=True)
-NOWHERE = Areas()
-
-
-def areas_of(codes: Iterable[str], *, empty_is_everywhere: bool) -> Areas:
-    codes = frozenset(codes)
-    if NATIONAL in codes or (not codes and empty_is_everywhere):
-        return EVERYWHERE
-    return Areas(codes)
 
 
 # -- the principal -------------------------------------------------------------------------------
@@ -248,14 +204,6 @@ class Principal:
         where = self.areas(Action.UNDO)
         kinds = {k: where for k, a in KIND_ACTION.items() if self.can(a) and not where.empty}
         return CaptureScope(self.role, kinds)
-
-
-def _norm(code: str | None) -> str | None:
-    if code is None or code == "":
-        return code
-    from kpi import places
-
-    return places.normalise_kode(code) or str(code)
 
 
 def local_operator(name: str | None = None) -> Principal:
@@ -415,127 +363,7 @@ def may_capture_library(
     return area is not None and principal.may_capture(area, kind)
 
 
-# -- coverage: areas as the province and kab/kota codes they cover --------------------------------
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """The codes an ``Areas`` covers, read against the store's regions.
-
-    ``provinsi``: provinces covered whole; ``kabupaten_kota``: every kab/kota covered (those of
-    whole provinces included); ``provinsi_tersentuh``: provinces with at least one covered
-    kab/kota (for a province filter's choices). A library lies inside when its province is
-    covered whole or its kab/kota is covered.
-    """
-
-    whole_country: bool
-    provinsi: frozenset[str] = frozenset()
-    kabupaten_kota: frozenset[str] = frozenset()
-    provinsi_tersentuh: frozenset[str] = field(default=frozenset())
-
-    @property
-    def nothing(self) -> bool:
-        return not self.whole_country and not self.provinsi and not self.kabupaten_kota
-
-    def covers(self, code: str | None) -> bool:
-        """An area code of any level (a 6- or 10-digit code by its kab/kota)."""
-        if self.whole_country:
-            return True
-        code = _norm(code)
-        if not code:
-            return False
-        if code[:2] in self.provinsi:
-            return True
-        return len(code) >= 4 and code[:4] in self.kabupaten_kota
-
-    def predicate(
-        self, provinsi_col: str = "kode_provinsi", kabupaten_col: str = "kode_kabupaten_kota"
-    ) -> tuple[str, list[Any]]:
-        """A parameterised SQL condition on a table's province and kab/kota columns (column
-        names from the caller's code, never from input): deny by default."""
-        if self.whole_country:
-            return "TRUE", []
-        if self.nothing:
-            return "FALSE", []
-        partial = sorted(k for k in self.kabupaten_kota if k[:2] not in self.provinsi)
-        return (
-            f"(list_contains(?, {provinsi_col}) OR list_contains(?, {kabupaten_col}))",
-            [sorted(self.provinsi), partial],
-        )
-
-
-def coverage(store: Store, areas: Areas) -> Coverage:
-    """The province and kab/kota codes ``areas`` covers (from the store's region table)."""
-    if areas.everywhere:
-        return Coverage(True)
-    if areas.empty:
-        return Coverage(False)
-    levels = regions.levels(store)
-    provinces = {str(k) for k, t in levels.items() if t == "provinsi"}
-    kabs = {str(k) for k, t in levels.items() if t != "provinsi"}
-    whole = frozenset(c for c in areas.codes if len(c) == 2 and c in provinces)
-    covered = frozenset(k for k in kabs if areas.covers(k))
-    return Coverage(False, whole, covered, frozenset(k[:2] for k in covered) | whole)
-
-
 def view_coverage(store: Store, principal: Principal) -> Coverage:
     """What ``principal`` may see, as codes (deny by default: a principal without the right to
     see covers nothing)."""
     return coverage(store, principal.areas(Action.SEE))
-
-
-# -- area codes given by an administrator ----------------------------------------------------------
-
-
-def parse_areas(store: Store, values: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Area codes as an administrator writes them ("32", "32.01", "3201", "Jawa Barat",
-    "Kab. Bogor", "nasional"), comma separated or as a list: canonical province or kab/kota
-    codes, sorted, each once (an area inside another one given is left out). Raises StoreError
-    naming a value that is not a province or kab/kota of the store's regions."""
-    from kpi import places
-
-    if values is None:
-        return ()
-    items = values.split(",") if isinstance(values, str) else list(values)
-    known = regions.names(store)
-    out: set[str] = set()
-    for raw in items:
-        text = str(raw).strip()
-        if not text:
-            continue
-        if text.lower() in (NATIONAL, "indonesia", "seluruh indonesia"):
-            out.add(NATIONAL)
-            continue
-        code = places.normalise_kode(text)
-        if code is None and not any(ch.isdigit() for ch in text):
-            code = _area_by_name(text)
-        if code is None or code not in known:
-            raise StoreError(
-                f"Wilayah '{text}' bukan kode atau nama provinsi atau kabupaten/kota yang dikenal "
-                "(contoh: 32, 32.01, Jawa Barat, Kab. Bogor, nasional).",
-                f"Area '{text}' is not a known province or regency/city code or name "
-                "(for example: 32, 32.01, Jawa Barat, Kab. Bogor, nasional).",
-            )
-        out.add(code)
-    if NATIONAL in out:
-        return (NATIONAL,)
-    # an area inside another one listed adds nothing
-    return tuple(sorted(c for c in out if not any(c != o and c.startswith(o) for o in out)))
-
-
-def _area_by_name(text: str) -> str | None:
-    from kpi import places
-
-    prov = places.match_provinsi(text)
-    kab = places.match_kabupaten_kota(text)
-    found = [m for m in (prov, kab) if m.ok]
-    if len(found) == 1:
-        return found[0].kode
-    candidates = [*prov.candidates, *kab.candidates]
-    if len(candidates) > 1:
-        items = ", ".join(f"{n} ({places.format_kode(k)})" for k, n in candidates[:5])
-        raise StoreError(
-            f"Wilayah '{text}' ambigu: {items}. Tulis kodenya.",
-            f"Area '{text}' is ambiguous: {items}. Write its code.",
-        )
-    return None
