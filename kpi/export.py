@@ -97,6 +97,11 @@ def _fits_cell(text: str) -> str:
     return text[: XLSX_CELL_LIMIT - len(note)] + note
 
 
+def blank(v: Any) -> bool:
+    """No value: None, NaN or pandas' NA (an empty cell)."""
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
 def put_cell(ws: Any, row: int, col: int, value: Any) -> Any:
     """Write one value into a worksheet cell: text is always a string cell (never a formula),
     risky text gets Excel's quote prefix, and text too long for a cell says so in the cell."""
