@@ -9,170 +9,31 @@ The footer is drawn with canvas.drawString (no markup at all). Charts are report
 from __future__ import annotations
 
 import io
-import math
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pandas as pd
 
 from kpi import i18n
 from kpi.catalogue import SCORE_PILLARS, catalogue
 from kpi.rapor.content import Card
-from kpi.reasons import words as reason_words
+from kpi.rapor.writer import (
+    AREA_TIERS,
+    BAND_COLOURS,
+    FONT,
+    FONT_BOLD,
+    LINE,
+    NO_BAND,
+    TIER_COUNTS,
+    Writer,
+    finite,
+    table,
+)
 from kpi.score import weights_and_edges
 from kpi.settings import CoachingSettings, ScoreSettings
-from kpi.vocab import TIERS_BY_ORDER, Band, Level, Tier
-
-FONT, FONT_BOLD = "TPBIS-Sans", "TPBIS-Sans-Bold"
-# Debian's fonts-dejavu-core (wide Unicode coverage), else the Vera fonts reportlab ships
-_FONT_FILES: tuple[tuple[str, str], ...] = (
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-)
-BAND_COLOURS: dict[str, str] = {
-    Band.MERAH: "#d7301f",
-    Band.KUNING: "#fec44f",
-    Band.HIJAU: "#31a354",
-}
-NO_BAND = "#c8c8c8"
-TIER_COLOURS: dict[str, str] = {
-    Tier.PRIORITAS_1: "#b2182b",
-    Tier.PRIORITAS_2: "#ef8a62",
-    Tier.PELAPORAN: "#7b3294",
-    Tier.PANTAU: "#fddbc7",
-    Tier.TANPA_TANDA: "#d9d9d9",
-}
-# an area card's count of libraries per tier: the field teams' order, then the unflagged
-TIER_COUNTS: tuple[Tier, ...] = (*TIERS_BY_ORDER, Tier.TANPA_TANDA)
-# the columns of a province card's kab/kota table (each tier: its count, jumlah_<tier>)
-AREA_TIERS: tuple[Tier, ...] = (Tier.PRIORITAS_1, Tier.PRIORITAS_2, Tier.PELAPORAN)
-LINE = "#1b4f72"
-
-_registered = False
+from kpi.vocab import Level, Tier
 
 
-def _fonts() -> tuple[str, str]:
-    """Register the card's fonts once: DejaVu Sans when installed, else reportlab's Vera."""
-    global _registered
-    if _registered:
-        return FONT, FONT_BOLD
-    import reportlab
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    own = Path(reportlab.__file__).resolve().parent / "fonts"
-    candidates = [*_FONT_FILES, (str(own / "Vera.ttf"), str(own / "VeraBd.ttf"))]
-    for regular, bold in candidates:
-        if Path(regular).is_file() and Path(bold).is_file():
-            pdfmetrics.registerFont(TTFont(FONT, regular))
-            pdfmetrics.registerFont(TTFont(FONT_BOLD, bold))
-            addMapping(FONT, 0, 0, FONT)
-            addMapping(FONT, 1, 0, FONT_BOLD)
-            addMapping(FONT, 0, 1, FONT)
-            addMapping(FONT, 1, 1, FONT_BOLD)
-            _registered = True
-            return FONT, FONT_BOLD
-    raise RuntimeError("no TrueType font found for the report card")
-
-
-def _finite(v: Any) -> bool:
-    try:
-        return v is not None and not math.isnan(float(v))
-    except (TypeError, ValueError):
-        return False
-
-
-class _Writer:
-    """Styles, number formats and the data-safe paragraph of one card in one language."""
-
-    def __init__(self, lang: str) -> None:
-        from reportlab.lib.styles import ParagraphStyle
-
-        self.lang = i18n.norm_lang(lang)
-        regular, bold = _fonts()
-        base = ParagraphStyle("base", fontName=regular, fontSize=8.5, leading=11)
-        self.styles = {
-            "base": base,
-            "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
-            "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
-            "cell_b": ParagraphStyle("cell_b", parent=base, fontName=bold, fontSize=7.5, leading=9),
-            "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=15, leading=18),
-            "h2": ParagraphStyle(
-                "h2", parent=base, fontName=bold, fontSize=10, leading=13, spaceBefore=6
-            ),
-            "h3": ParagraphStyle("h3", parent=base, fontName=bold, fontSize=9, leading=12),
-            "big": ParagraphStyle("big", parent=base, fontName=bold, fontSize=16, leading=19),
-            "bullet": ParagraphStyle(
-                "bullet", parent=base, leftIndent=10, bulletIndent=2, fontSize=8.5
-            ),
-        }
-
-    def t(self, key: str, **values: Any) -> str:
-        return i18n.t(key, self.lang, **values)
-
-    def p(self, text: Any, style: str = "base", **kw: Any):
-        """A paragraph of literal text: data never becomes markup."""
-        from reportlab.platypus import Paragraph
-
-        return Paragraph(escape("" if text is None else str(text)), self.styles[style], **kw)
-
-    def num(self, v: Any, decimals: int = 0) -> str:
-        return i18n.format_number(v, self.lang, decimals)
-
-    def pct(self, v: Any, decimals: int = 1) -> str:
-        return i18n.format_percent(v, self.lang, decimals)
-
-    def kpi_value(self, kpi_id: str, v: Any) -> str:
-        if kpi_id == "kelengkapan_laporan":
-            return self.pct(v)
-        cat = catalogue()
-        k = cat[kpi_id]
-        return self.pct(v, k.decimals) if k.unit == "%" else self.num(v, k.decimals)
-
-    def band(self, band: str | None) -> str:
-        return self.t(f"kpi.band.{band}") if band else self.t("kpi.band.tanpa_skor")
-
-    def tier(self, tier: str | None) -> str:
-        return self.t(f"tier.{tier or Tier.TANPA_TANDA}")
-
-    def reason(self, r: Any) -> str:
-        if not isinstance(r, dict):
-            return str(r)
-        return reason_words(r, self.lang)
-
-
-# ---------------------------------------------------------------------------------------------
-# Sections
-
-
-def _table(rows: list[list[Any]], widths: Sequence[float], header: bool = True, zebra=True):
-    from reportlab.lib import colors
-    from reportlab.platypus import Table, TableStyle
-
-    table = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0)
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("LINEBELOW", (0, 0), (-1, 0 if header else -1), 0.5, colors.HexColor("#7f7f7f")),
-    ]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eaf2f8")))
-    if zebra:
-        for i in range(2 if header else 1, len(rows), 2):
-            style.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#f7f7f7")))
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def _header(card: Card, w: _Writer, width: float) -> list[Any]:
+def _header(card: Card, w: Writer, width: float) -> list[Any]:
     p = card.place
     if p["tingkat"] == Level.PERPUSTAKAAN:
         where = [
@@ -194,13 +55,13 @@ def _header(card: Card, w: _Writer, width: float) -> list[Any]:
     return out
 
 
-def _period_text(card: Card, w: _Writer) -> str:
+def _period_text(card: Card, w: Writer) -> str:
     per = card.period
     first, last = i18n.format_month(per.first, w.lang), i18n.format_month(per.last, w.lang)
     return first if per.first == per.last else f"{first} – {last}"
 
 
-def _score_block(card: Card, w: _Writer, width: float) -> list[Any]:
+def _score_block(card: Card, w: Writer, width: float) -> list[Any]:
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
@@ -210,11 +71,11 @@ def _score_block(card: Card, w: _Writer, width: float) -> list[Any]:
         out.append(w.p(w.t("rapor.not_in_view")))
         return out
     skor = row.get("skor")
-    band = row.get("band") if _finite(skor) else None
+    band = row.get("band") if finite(skor) else None
     area = card.place["tingkat"] != Level.PERPUSTAKAAN
     if band:
         band_label = w.t(f"kpi.band.{band}")
-    elif area and _finite(skor):
+    elif area and finite(skor):
         band_label = w.t("kpi.band.data_belum_cukup")
     else:
         band_label = w.t("kpi.band.tanpa_skor")
@@ -225,7 +86,7 @@ def _score_block(card: Card, w: _Writer, width: float) -> list[Any]:
             w.p(w.t("kpi.kelengkapan"), "cell"),
         ],
         [
-            w.p(w.num(skor, 1) if _finite(skor) else "–", "big"),
+            w.p(w.num(skor, 1) if finite(skor) else "–", "big"),
             *[w.p(w.num(row.get(f"skor_{x}"), 1), "big") for x in SCORE_PILLARS],
             w.p(w.pct(row.get("kelengkapan_laporan")), "big"),
         ],
@@ -259,7 +120,7 @@ def _score_block(card: Card, w: _Writer, width: float) -> list[Any]:
     )
     out.append(table)
     lines = []
-    if _finite(row.get("_rank_skor")):
+    if finite(row.get("_rank_skor")):
         lines.append(
             w.t(
                 "rapor.score.rank",
@@ -269,9 +130,9 @@ def _score_block(card: Card, w: _Writer, width: float) -> list[Any]:
             )
         )
     ly = (card.row_last_year or {}).get("skor")
-    if _finite(ly):
+    if finite(ly):
         lines.append(w.t("rapor.score.last_year", s=w.num(ly, 1)))
-    if not _finite(skor):
+    if not finite(skor):
         lines.append(w.t("profil.card.no_score_area" if area else "profil.card.no_score"))
     elif area and not band:
         lines.append(
@@ -297,7 +158,7 @@ def _score_block(card: Card, w: _Writer, width: float) -> list[Any]:
     return out
 
 
-def _kpi_table(card: Card, w: _Writer, width: float) -> list[Any]:
+def _kpitable(card: Card, w: Writer, width: float) -> list[Any]:
     cat = catalogue()
     out: list[Any] = [w.p(w.t("rapor.section.kpi"), "h2")]
     jenis = card.place.get("jenis") if card.place["tingkat"] == Level.PERPUSTAKAAN else None
@@ -313,7 +174,7 @@ def _kpi_table(card: Card, w: _Writer, width: float) -> list[Any]:
             continue  # not a KPI of this level of library
         rank = (
             w.t("rapor.kpi.rank_of", r=w.num(k["rank"]), n=w.num(k["n"]))
-            if _finite(k["rank"])
+            if finite(k["rank"])
             else "–"
         )
         rows.append(
@@ -321,14 +182,14 @@ def _kpi_table(card: Card, w: _Writer, width: float) -> list[Any]:
                 w.p(kpi.nama(w.lang), "cell"),
                 w.p(w.kpi_value(k["id"], k["value"]), "cell"),
                 w.p(w.kpi_value(k["id"], k["last_year"]), "cell"),
-                w.p(w.kpi_value(k["id"], k["target"]) if _finite(k["target"]) else "–", "cell"),
-                w.p(w.pct(k["capaian"]) if _finite(k["capaian"]) else "–", "cell"),
+                w.p(w.kpi_value(k["id"], k["target"]) if finite(k["target"]) else "–", "cell"),
+                w.p(w.pct(k["capaian"]) if finite(k["capaian"]) else "–", "cell"),
                 w.p(w.kpi_value(k["id"], k["median"]), "cell"),
                 w.p(rank, "cell"),
             ]
         )
     fr = [0.3, 0.11, 0.11, 0.11, 0.13, 0.12, 0.12]
-    out.append(_table(rows, [width * f for f in fr]))
+    out.append(table(rows, [width * f for f in fr]))
     out.append(
         w.p(
             w.t(
@@ -349,7 +210,7 @@ def _peer_kind(card: Card) -> str:
     return str(p["tingkat"])
 
 
-def _trend(card: Card, w: _Writer, width: float) -> list[Any]:
+def _trend(card: Card, w: Writer, width: float) -> list[Any]:
     from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
     from reportlab.lib import colors
 
@@ -367,7 +228,7 @@ def _trend(card: Card, w: _Writer, width: float) -> list[Any]:
     for i, col in enumerate(cols):
         x0, x1 = i * panel + 34, (i + 1) * panel - 10
         y0, y1 = 14.0, height
-        values = [float(v) if _finite(v) else None for v in series[col]]
+        values = [float(v) if finite(v) else None for v in series[col]]
         top = max([x for x in values if x is not None] or [0.0]) or 1.0
         d.add(String(x0, height + 4, cat[col].nama(w.lang), fontName=FONT_BOLD, fontSize=7.5))
         d.add(Line(x0, y0, x1, y0, strokeColor=grey, strokeWidth=0.5))
@@ -397,7 +258,7 @@ def _trend(card: Card, w: _Writer, width: float) -> list[Any]:
     return out
 
 
-def _funnel(card: Card, w: _Writer, width: float) -> list[Any]:
+def _funnel(card: Card, w: Writer, width: float) -> list[Any]:
     cat = catalogue()
     out: list[Any] = [w.p(w.t("rapor.section.funnel"), "h2")]
     if card.funnel is None:
@@ -410,7 +271,7 @@ def _funnel(card: Card, w: _Writer, width: float) -> list[Any]:
     values = [w.p(w.num(row.get(s)) if s in reading["stages"] else "–", "cell") for s in stages]
     values += [w.p(w.pct(row.get("par")), "cell"), w.p(w.pct(row.get("bar")), "cell")]
     n = len(head)
-    out.append(_table([head, values], [width / n] * n, zebra=False))
+    out.append(table([head, values], [width / n] * n, zebra=False))
     notes = [
         w.t("rapor.funnel.rows", n=w.num(reading.get("months")), m=w.num(reading.get("months_any")))
     ]
@@ -427,7 +288,7 @@ def _funnel(card: Card, w: _Writer, width: float) -> list[Any]:
     return out
 
 
-def _ciel(card: Card, w: _Writer) -> list[Any]:
+def _ciel(card: Card, w: Writer) -> list[Any]:
     out: list[Any] = [w.p(w.t("rapor.section.ciel"), "h2")]
     if card.ciel is None:
         out.append(w.p(w.t("rapor.ciel.none")))
@@ -450,7 +311,7 @@ def _ciel(card: Card, w: _Writer) -> list[Any]:
     return out
 
 
-def _coaching(card: Card, w: _Writer, width: float) -> list[Any]:
+def _coaching(card: Card, w: Writer, width: float) -> list[Any]:
     c = card.coaching
     out: list[Any] = [w.p(w.t("rapor.section.coaching"), "h2")]
     jendela = card.window or "–"
@@ -506,7 +367,7 @@ def _coaching(card: Card, w: _Writer, width: float) -> list[Any]:
                 ]
             )
         fr = [0.4, 0.12, 0.12, 0.12, 0.12, 0.12]
-        out.append(_table(rows, [width * f for f in fr]))
+        out.append(table(rows, [width * f for f in fr]))
     out.append(w.p(w.t("rapor.section.needing", n=w.num(card.needing_total)), "h2"))
     if card.needing.empty:
         out.append(w.p(w.t("rapor.needing.none")))
@@ -526,7 +387,7 @@ def _coaching(card: Card, w: _Writer, width: float) -> list[Any]:
                 w.p(reasons, "cell"),
             ]
         )
-    out.append(_table(rows, [width * f for f in (0.3, 0.13, 0.07, 0.5)]))
+    out.append(table(rows, [width * f for f in (0.3, 0.13, 0.07, 0.5)]))
     if card.needing_total > len(card.needing):
         more = card.needing_total - len(card.needing)
         out.append(w.p(w.t("rapor.needing.more", n=w.num(more)), "small"))
@@ -561,7 +422,7 @@ def render(card: Card, lang: str = "id") -> bytes:
     from reportlab.lib.utils import simpleSplit
     from reportlab.platypus import SimpleDocTemplate, Spacer
 
-    w = _Writer(lang)
+    w = Writer(lang)
     buf = io.BytesIO()
     margin = 1.4 * cm
     doc = SimpleDocTemplate(
@@ -594,7 +455,7 @@ def render(card: Card, lang: str = "id") -> bytes:
     story += _header(card, w, width)
     story += _score_block(card, w, width)
     story += _coaching(card, w, width) if card.place["tingkat"] == Level.PERPUSTAKAAN else []
-    story += _kpi_table(card, w, width)
+    story += _kpitable(card, w, width)
     story += _trend(card, w, width)
     story += _funnel(card, w, width)
     story += _ciel(card, w)
