@@ -39,7 +39,7 @@ import pandas as pd
 
 from kpi import closing
 from kpi import settings as settings_mod
-from kpi.catalogue import SCORE_PILLARS, Catalogue, Kpi, catalogue
+from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
 from kpi.compute import aggregate, ciel, growth
 from kpi.periods import Period, add_months, months_between, parse_period, window
 from kpi.queries import regions, reports
@@ -325,11 +325,6 @@ def rule_inputs(
     return out
 
 
-def _names(kpi: Kpi) -> dict[str, str]:
-    """A KPI's name in both languages, for the words of a reason."""
-    return {"id": kpi.nama_id, "en": kpi.nama_en}
-
-
 def apply_rules(
     inputs: pd.DataFrame,
     settings: Mapping[str, Any],
@@ -399,7 +394,6 @@ def apply_rules(
                         "bulan_terakhir": last_n,
                         "periode": d_label,
                     },
-                    {"n": n_missing, "m": int(v_expected[i])},
                 )
             )
             tiers.append(Tier.PELAPORAN)
@@ -422,7 +416,7 @@ def apply_rules(
                     "target_prorata": _num(tgt, 2),
                     "periode": f"{end.year}-01..{end.year}-{end.month:02d}",
                 }
-                rs.append(reason(Rule.R2, values, {"kpi": _names(cat[kpi_id]), "p": _num(cap)}))
+                rs.append(reason(Rule.R2, values))
         judged = v_age[i] is not None and not _nan(v_age[i]) and v_age[i] >= min_age
         if judged:
             for kpi_id in r3_ids:
@@ -436,8 +430,7 @@ def apply_rules(
                         "lalu": _num(v_gr[f"{kpi_id}_lalu"][i], 0),
                         "periode": f"{add_months(end, -2):%Y-%m}..{end:%Y-%m}",
                     }
-                    shown = {"kpi": _names(cat[kpi_id]), "p": _num(abs(change))}
-                    rs.append(reason(Rule.R3, values, shown))
+                    rs.append(reason(Rule.R3, values))
         cd = v_cume[i]
         if not _nan(cd) and cd <= r4_share + 1e-12:
             prov = str(v_prov[i]) if v_prov[i] is not None else ""
@@ -488,9 +481,10 @@ def evaluate(
     """Every library of the filter with its rules, points, tier, quadrant and reasons.
 
     Columns: those of ``rule_inputs`` plus tingkat, tier (None when no flag), points, quadrant
-    and reasons (list of {"rule", "text_id", "text_en", "values"}). ``attrs`` holds the window
-    and the settings used. Without ``period`` the window ends at the last closed month
-    (kpi.closing, on ``today``); ``closed_until`` overrides the last closed month (rule D).
+    and reasons (list of {"rule", "values"}; their words are kpi.reasons.words, at the edge).
+    ``attrs`` holds the window and the settings used. Without ``period`` the window ends at the
+    last closed month (kpi.closing, on ``today``); ``closed_until`` overrides the last closed
+    month (rule D).
     """
     cat = cat or catalogue()
     s = dict(settings) if settings is not None else get_settings(store, cat)

@@ -59,28 +59,62 @@ def _template(rule: str, lang: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(f for _, f, _, _ in string.Formatter().parse(text) if f)
 
 
-def reason(
-    rule: str, values: dict[str, Any], text_values: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """A reason: its rule, its text in both languages (from data/i18n) and its numbers."""
-    tv = text_values or values
-    key = tuple((f, _hashable(tv.get(f, ""))) for f in _fields(rule))
-    text_id, text_en = _reason_texts(rule, key)
-    return {"rule": rule, "text_id": text_id, "text_en": text_en, "values": values}
+def reason(rule: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A reason: its rule and its numbers (the words are made at the edge, by ``words``)."""
+    return {"rule": rule, "values": values}
 
 
 def words(reason: Mapping[str, Any], lang: str | None = "id") -> str:
-    """A reason as the user reads it, in ``lang`` (the one place the edges take its words from:
-    pages, exports, the command line). A reason that carries only its rule and values gets its
-    words from data/i18n with the values formatted for the language."""
+    """A reason as the user reads it, in ``lang``: the one place the edges (pages, exports, the
+    command line) take its words from, data/i18n's ``coaching.reason.<rule>`` with the values
+    formatted for the language (Babel's CLDR formats) and a KPI named in the language. A reason
+    written before (one that carries its own ``text_<lang>``) keeps its words."""
     lg = i18n.norm_lang(lang)
     given = reason.get(f"text_{lg}")
     if isinstance(given, str):
         return given
     rule = str(reason.get("rule", ""))
     values = reason.get("values") or {}
-    key = tuple((f, _hashable(values.get(f, ""))) for f in _fields(rule))
+    if rule in SCORE_RULES:
+        return _weak_score_words(reason, values, lg)
+    shown = _shown(rule, values)
+    key = tuple((f, _hashable(shown.get(f, ""))) for f in _fields(rule))
     return _reason_texts(rule, key)[0 if lg == "id" else 1]
+
+
+def with_words(reason: Mapping[str, Any]) -> dict[str, Any]:
+    """A reason for a JSON export: its rule (and rules), its words in both languages and its
+    numbers (``text_id``, ``text_en``), as the command line has always written it."""
+    out: dict[str, Any] = {"rule": reason.get("rule")}
+    if "rules" in reason:
+        out["rules"] = reason["rules"]
+    out["text_id"] = words(reason, "id")
+    out["text_en"] = words(reason, "en")
+    out["values"] = reason.get("values") or {}
+    return out
+
+
+def _shown(rule: str, values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The values as a reason's words show them: a KPI by its name in both languages (R2, R3),
+    a fall (R3) as a positive percent."""
+    if "kpi" not in values:
+        return values
+    shown = dict(values)
+    shown["kpi"] = _kpi_names(str(values["kpi"]))
+    if rule == Rule.R3 and isinstance(values.get("p"), int | float):
+        shown["p"] = abs(values["p"])
+    return shown
+
+
+@cache
+def _kpi_names(kpi_id: str) -> dict[str, str]:
+    """A KPI's name in both languages (its id where the catalogue does not know it)."""
+    from kpi.catalogue import catalogue
+
+    cat = catalogue()
+    if kpi_id not in cat:
+        return {"id": kpi_id, "en": kpi_id}
+    return {"id": cat[kpi_id].nama_id, "en": cat[kpi_id].nama_en}
 
 
 @cache
@@ -129,18 +163,21 @@ def weak_score_reason(
         values.update(weak[r])
     values["aturan"] = fired
     values["poin"] = float(points.get(top, 0.0))
-    out: dict[str, Any] = {"rule": top, "rules": fired}
+    return {"rule": top, "rules": fired, "batas": batas, "values": values}
+
+
+def _weak_score_words(reason: Mapping[str, Any], values: Mapping[str, Any], lang: str) -> str:
+    """The words of the weak score's reason (R1, R4 and Q together): the score, then each rule
+    that fired, with the R4 cut-off (``batas``) the reason carries."""
+    fired = reason.get("rules") or values.get("aturan") or [reason.get("rule")]
     args = {
         Rule.R1: (),
-        Rule.R4: (("batas", batas), ("provinsi", values.get("provinsi", ""))),
+        Rule.R4: (("batas", reason.get("batas", "")), ("provinsi", values.get("provinsi", ""))),
         Rule.Q: (("median", values.get("median")), ("s_lalu", values.get("s_tahun_lalu"))),
     }
-    for lang in ("id", "en"):
-        bagian = ", ".join(_weak_part(r, lang, args[r]) for r in fired)
-        head, _ = _template("skor", lang)
-        out[f"text_{lang}"] = head.format(s=_text(_blank_none(s_value), lang), bagian=bagian)
-    out["values"] = values
-    return out
+    bagian = ", ".join(_weak_part(str(r), lang, args.get(r, ())) for r in fired)
+    head, _ = _template("skor", lang)
+    return head.format(s=_text(_blank_none(values.get("s")), lang), bagian=bagian)
 
 
 @lru_cache(maxsize=16384)

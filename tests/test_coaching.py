@@ -14,6 +14,7 @@ import pytest
 from test_compute import build_store
 
 from kpi import coaching
+from kpi.reasons import words
 from kpi.store import Store
 
 SETTINGS = coaching.default_settings()
@@ -106,8 +107,8 @@ def test_rule_d_silences_the_others() -> None:
     assert out["quadrant"].iloc[0] is None
     [d] = out["reasons"].iloc[0]
     assert d["rule"] == "D"
-    assert d["text_id"] == "Perlu pembinaan pelaporan: 6 dari 12 bulan tidak dilaporkan"
-    assert d["text_en"] == "Needs reporting coaching: 6 of 12 months not reported"
+    assert words(d, "id") == "Perlu pembinaan pelaporan: 6 dari 12 bulan tidak dilaporkan"
+    assert words(d, "en") == "Needs reporting coaching: 6 of 12 months not reported"
     assert d["values"]["n"] == 6 and d["values"]["m"] == 12 and d["values"]["kelengkapan"] == 50
 
 
@@ -158,11 +159,11 @@ def test_reason_texts_and_numbers() -> None:
     assert "R1" not in by and "R4" not in by
     weak = by["Q"]
     assert weak["rules"] == ["R1", "R4", "Q"]
-    assert weak["text_id"] == (
+    assert words(weak, "id") == (
         "Skor KPI 45,3: merah, 20% terbawah di Nusa Tenggara Barat, di bawah median sejawat "
         "(60) dan turun dari 65 setahun sebelumnya"
     )
-    assert weak["text_en"] == (
+    assert words(weak, "en") == (
         "KPI score 45.3: red, bottom 20% in Nusa Tenggara Barat, below the peer median (60) and "
         "down from 65 a year earlier"
     )
@@ -178,7 +179,7 @@ def test_reason_texts_and_numbers() -> None:
         "poin": 3.0,
     }
     assert [r["rule"] for r in out["reasons"].iloc[0]] == ["Q", "R2", "R3"]
-    assert by["R2"]["text_id"] == "Capaian Kegiatan per perpustakaan per bulan 41% dari target"
+    assert words(by["R2"], "id") == "Capaian Kegiatan per perpustakaan per bulan 41% dari target"
     assert by["R2"]["values"] == {
         "kpi": "kegiatan_per_bulan",
         "p": 41.0,
@@ -186,8 +187,8 @@ def test_reason_texts_and_numbers() -> None:
         "target_prorata": 4.0,
         "periode": "2025-01..2025-12",
     }
-    assert by["R3"]["text_id"] == "Kunjungan turun 32,5% dibanding tahun lalu"
-    assert by["R3"]["text_en"] == "Visits down 32.5% on a year earlier"
+    assert words(by["R3"], "id") == "Kunjungan turun 32,5% dibanding tahun lalu"
+    assert words(by["R3"], "en") == "Visits down 32.5% on a year earlier"
     assert by["R3"]["values"]["kini"] == 202 and by["R3"]["values"]["lalu"] == 300
     # max(R1 2, R4 1, Q 3) + R2 2 + R3 2 (one weak score counts once, not 2 + 1 + 3)
     assert out["points"].iloc[0] == 3 + 2 + 2
@@ -199,7 +200,7 @@ def test_one_weakness_counts_once() -> None:
     out = run(healthy(skor=45.0, band="merah", persentil_sejawat=0.1, skor_tahun_lalu=40.0))
     [weak] = out["reasons"].iloc[0]
     assert weak["rule"] == "R1" and weak["rules"] == ["R1", "R4"]
-    assert weak["text_en"] == "KPI score 45: red, bottom 20% in Nusa Tenggara Barat"
+    assert words(weak, "en") == "KPI score 45: red, bottom 20% in Nusa Tenggara Barat"
     assert out["points"].iloc[0] == 2  # max(2, 1), not 3
     assert out["tier"].iloc[0] == "pantau"
     # R4 alone keeps its own point; with changed points the largest still wins
@@ -478,4 +479,5 @@ def test_a_reason_of_rule_and_values_gets_its_words_at_the_edge() -> None:
     assert words(bare, "id") == "Perlu pembinaan pelaporan: 1.234 dari 2.000 bulan tidak dilaporkan"
     assert words(bare, "en") == "Needs reporting coaching: 1,234 of 2,000 months not reported"
     made = coaching.reason("D", {"n": 6, "m": 12})
-    assert words(made, "en-GB") == made["text_en"]
+    assert set(made) == {"rule", "values"}  # no words in the domain
+    assert words(made, "en-GB") == "Needs reporting coaching: 6 of 12 months not reported"

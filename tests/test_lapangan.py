@@ -21,7 +21,6 @@ from test_compute import CIEL, LIBS, REPORTS, TARGETS, build_store
 
 from kpi import coaching, lapangan
 from kpi.__main__ import main
-from kpi.catalogue import catalogue
 from kpi.compute import Filters
 
 POINTS = {r: float(coaching.default_settings()[r]["poin"]) for r in coaching.RULES[1:]}
@@ -60,11 +59,6 @@ def _row(kode: str, tier: str | None, points: float, **over: Any) -> dict[str, A
     return row
 
 
-def _named(kpi: str, p: float) -> dict[str, Any]:
-    k = catalogue()[kpi]
-    return {"kpi": {"id": k.nama("id"), "en": k.nama("en")}, "p": p}
-
-
 @pytest.fixture
 def rows() -> pd.DataFrame:
     weak = {
@@ -74,11 +68,9 @@ def rows() -> pd.DataFrame:
     }
     first = [
         coaching.weak_score_reason(weak, 40.0, POINTS, "2025-01..2025-12", 20),
-        # as coaching.apply_rules gives them: the KPI's id in the numbers, its name in words
-        coaching.reason(
-            "R2", {"kpi": "kegiatan_per_bulan", "p": 25.0}, _named("kegiatan_per_bulan", 25.0)
-        ),
-        coaching.reason("R3", {"kpi": "kegiatan", "p": -50.0}, _named("kegiatan", 50.0)),
+        # as coaching.apply_rules gives them: the KPI's id in the numbers (its name: the words')
+        coaching.reason("R2", {"kpi": "kegiatan_per_bulan", "p": 25.0}),
+        coaching.reason("R3", {"kpi": "kegiatan", "p": -50.0}),
         coaching.reason("R5", {"n": 4}),
     ]
     return pd.DataFrame(

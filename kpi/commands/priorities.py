@@ -28,6 +28,7 @@ from kpi import rollup
 from kpi.columns import JENIS_PERPUSTAKAAN
 from kpi.commands._store import add_db_argument
 from kpi.queries import register
+from kpi.reasons import with_words
 from kpi.store import Store, resolve_db_path
 from kpi.vocab import AREA_LEVELS, TIER_ORDER, Basis, Level
 
@@ -157,7 +158,10 @@ def run(args: argparse.Namespace) -> int:
     if args.level == "perpustakaan" and tiers and args.format != "xlsx":
         rows = rows[rows["tier"].isin(tiers)].reset_index(drop=True)
     if args.format == "json":
-        export.write_json(export.records(rows), args.out)
+        out = export.records(rows)
+        for rec in out:  # the reasons' words, made here at the edge, in both languages
+            rec["reasons"] = [with_words(r) for r in rec.get("reasons") or []]
+        export.write_json(out, args.out)
     elif args.format == "csv":
         flat = export.priorities_frame(rows, args.lang)
         export.write_csv(flat, args.out if args.out else sys.stdout)
