@@ -134,32 +134,6 @@ def quadrant_of(x: float | None, y: float | None) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _longest_zero_run(store: Store, win: Period, filters: Filters) -> pd.Series:
-    """Per library: the longest run of consecutive months reported with kegiatan = 0."""
-    params: dict[str, Any] = {"first": win.first, "last": win.last}
-    where = filters.sql(params)
-    frame = store.query(
-        f"""
-        WITH z AS (
-            SELECT r.kode_perpustakaan,
-                   year(r.periode) * 12 + month(r.periode) AS idx
-            FROM laporan_bulanan r JOIN perpustakaan p ON p.kode_perpustakaan = r.kode_perpustakaan
-            WHERE {where} AND r.periode BETWEEN $first AND $last AND r.kegiatan = 0
-        ),
-        g AS (
-            SELECT kode_perpustakaan,
-                   idx - row_number() OVER (PARTITION BY kode_perpustakaan ORDER BY idx) AS grp
-            FROM z
-        )
-        SELECT kode_perpustakaan, max(n) AS n FROM (
-            SELECT kode_perpustakaan, grp, count(*) AS n FROM g GROUP BY ALL
-        ) GROUP BY kode_perpustakaan
-        """,
-        params,
-    )
-    return frame.set_index("kode_perpustakaan")["n"]
-
-
 class _Auto:
     """The default of ``closed_until``: the last closed month of the store (kpi.closing)."""
 
@@ -277,7 +251,7 @@ def rule_inputs(
         .astype(float)
     )
     out["bulan_tanpa_kegiatan"] = (
-        _longest_zero_run(store, win, filters).reindex(idx).fillna(0).astype(int)
+        reports.longest_zero_run(store, win, filters).reindex(idx).fillna(0).astype(int)
     )
     c = ciel(store, "perpustakaan", Period("bulan", end, end), filters).set_index("kode")
     out["ciel"] = c["ciel"].reindex(idx).astype(float)

@@ -23,16 +23,14 @@ from kpi.store import Store
 if TYPE_CHECKING:
     from kpi.access import Principal
 
+from kpi import demo_sheets
 from kpi.demo_data import COHORT_YEARS as COHORT_YEARS
 from kpi.demo_data import (
     DEMO_BATCH_PREFIX,
     DEMO_SOURCE_LABEL,
     DemoResult,
-    _context,
     _monthly,
     _registers,
-    _self_assessments,
-    _targets,
 )
 from kpi.demo_data import FIRST_MONTH as FIRST_MONTH
 from kpi.demo_data import JAVA_BALI as JAVA_BALI
@@ -53,9 +51,9 @@ def build_demo(seed: int = 2018, scale: int = 1) -> dict[str, pd.DataFrame]:
     return {
         "perpustakaan": reg,
         "laporan_bulanan": monthly,
-        "penilaian_mandiri": _self_assessments(rng, reg, monthly),
-        "target": _targets(rng, reg, monthly),
-        "indikator_konteks": _context(rng, reg),
+        "penilaian_mandiri": demo_sheets.self_assessments(rng, reg, monthly),
+        "target": demo_sheets.targets(rng, reg, monthly),
+        "indikator_konteks": demo_sheets.context(rng, reg),
     }
 
 

@@ -4,6 +4,7 @@
   ``if TYPE_CHECKING:`` is for the type checker only and does not run, so it does not count).
 - No kpi module outside kpi/ui imports streamlit or plotly (the domain runs without a browser).
 - The ids of bands, tiers and rules appear as literals only in kpi/vocab.py (and data files).
+- No kpi module is over 520 lines.
 """
 
 from __future__ import annotations
@@ -199,3 +200,28 @@ def test_the_engine_depends_one_way() -> None:
         if later in graph[earlier]
     ]
     assert backwards == []
+
+
+# a module over this many lines wants splitting along a seam (issue 12: "about 500")
+MAX_LINES = 520
+
+
+def _too_long(paths: dict[str, Path], limit: int = MAX_LINES) -> list[str]:
+    out = []
+    for name, path in sorted(paths.items()):
+        n = len(path.read_text(encoding="utf-8").splitlines())
+        if n > limit:
+            out.append(f"{name}: {n} lines")
+    return out
+
+
+def test_no_kpi_module_is_over_520_lines() -> None:
+    assert _too_long(MODULES) == []
+
+
+def test_the_length_check_would_see_one(tmp_path: Path) -> None:
+    long = tmp_path / "long.py"
+    long.write_text("x = 1\n" * (MAX_LINES + 1), encoding="utf-8")
+    short = tmp_path / "short.py"
+    short.write_text("x = 1\n" * MAX_LINES, encoding="utf-8")
+    assert _too_long({"long": long, "short": short}) == [f"long: {MAX_LINES + 1} lines"]

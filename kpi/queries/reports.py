@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpi.periods import Period
 from kpi.scope import Filters
 from kpi.store import Store
 
@@ -30,3 +31,29 @@ def first_reports(store: Store, filters: Filters, last: date) -> pd.Series:
         params,
     )
     return frame.set_index("kode_perpustakaan")["pertama"]
+
+
+def longest_zero_run(store: Store, win: Period, filters: Filters) -> pd.Series:
+    """Per library: the longest run of consecutive months reported with kegiatan = 0."""
+    params: dict[str, Any] = {"first": win.first, "last": win.last}
+    where = filters.sql(params)
+    frame = store.query(
+        f"""
+        WITH z AS (
+            SELECT r.kode_perpustakaan,
+                   year(r.periode) * 12 + month(r.periode) AS idx
+            FROM laporan_bulanan r JOIN perpustakaan p ON p.kode_perpustakaan = r.kode_perpustakaan
+            WHERE {where} AND r.periode BETWEEN $first AND $last AND r.kegiatan = 0
+        ),
+        g AS (
+            SELECT kode_perpustakaan,
+                   idx - row_number() OVER (PARTITION BY kode_perpustakaan ORDER BY idx) AS grp
+            FROM z
+        )
+        SELECT kode_perpustakaan, max(n) AS n FROM (
+            SELECT kode_perpustakaan, grp, count(*) AS n FROM g GROUP BY ALL
+        ) GROUP BY kode_perpustakaan
+        """,
+        params,
+    )
+    return frame.set_index("kode_perpustakaan")["n"]
