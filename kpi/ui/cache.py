@@ -73,16 +73,14 @@ def cached(
         inner.__name__ = fn.__name__
         kept_fn = keep(show_spinner=False, max_entries=max_entries)(inner)
 
-        if versioned:
+        def by_version(store: Store, *args: Any, **kwargs: Any) -> Any:
+            key, skipped = split((store, *args), kwargs)
+            return kept_fn(store, str(store.path), store.data_version(), key, skipped)
 
-            def wrapper(store: Store, *args: Any, **kwargs: Any) -> Any:
-                key, skipped = split((store, *args), kwargs)
-                return kept_fn(store, str(store.path), store.data_version(), key, skipped)
+        def by_arguments(*args: Any, **kwargs: Any) -> Any:
+            return kept_fn(*split(args, kwargs))
 
-        else:
-
-            def wrapper(*args: Any, **kwargs: Any) -> Any:
-                return kept_fn(*split(args, kwargs))
+        wrapper: Callable[..., Any] = by_version if versioned else by_arguments
 
         update_wrapper(wrapper, fn)
         wrapper.clear = kept_fn.clear  # type: ignore[attr-defined]

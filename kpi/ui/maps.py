@@ -24,7 +24,7 @@ CENTER = {"lat": -2.5, "lon": 118.0}
 ZOOM = 3.7
 NO_DATA_COLOUR = "#c8c8c8"
 # tiers of coaching priority: darker is more urgent (readable without colour too: named in legend)
-TIER_COLOURS = {
+TIER_COLOURS: dict[str, str] = {
     Tier.PELAPORAN: "#6a3d9a",
     Tier.PRIORITAS_1: "#b2182b",
     Tier.PRIORITAS_2: "#ef8a62",

@@ -256,7 +256,10 @@ def _sso_login(store: Store) -> bool:
         if refused is not None and refused[0] == (provider, subject):
             result = refused[1]  # asked once: every rerun would record the refusal again
         else:
-            result = auth.login_identity(store, provider, subject, user.get("email"))
+            email = user.get("email")
+            result = auth.login_identity(
+                store, provider, subject, email if isinstance(email, str) else None
+            )
         if result.ok:
             st.session_state.pop(SSO_REFUSED, None)
             _signed_in(result)

@@ -70,7 +70,11 @@ def table_decimals(table: pd.DataFrame, k: Kpi, lang: str) -> dict[str, int]:
 
 def table_formats(table: pd.DataFrame, k: Kpi, lang: str) -> dict[str, Callable[[object], str]]:
     """Per-column formatters for the shown table (numbers in the language's format)."""
-    return {c: (lambda v, d=d: _fmt(v, lang, d)) for c, d in table_decimals(table, k, lang).items()}
+
+    def fmt(d: int) -> Callable[[object], str]:
+        return lambda v: _fmt(v, lang, d)
+
+    return {c: fmt(d) for c, d in table_decimals(table, k, lang).items()}
 
 
 def profile_url(kode: object, tingkat: str) -> str:

@@ -143,11 +143,11 @@ def formats(
 ) -> dict[str, Callable[[object], str]]:
     """Formatters for the shown table: every listed column in the language's number format."""
     t = translator(lang)
-    return {
-        t(key): (lambda v, d=d: i18n.format_number(v, lang, d))
-        for key, d in decimals.items()
-        if t(key) in table.columns
-    }
+
+    def fmt(d: int) -> Callable[[object], str]:
+        return lambda v: i18n.format_number(v, lang, d)
+
+    return {t(key): fmt(d) for key, d in decimals.items() if t(key) in table.columns}
 
 
 # the values to verify shown on the page (the list is ordered: most suspicious first)

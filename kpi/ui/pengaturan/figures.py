@@ -11,7 +11,7 @@ from kpi import i18n, preview, score
 from kpi.ui.charts import BAND_COLOURS, _layout
 from kpi.ui.maps import NO_DATA_COLOUR
 
-BAND_BAR_COLOURS = {**BAND_COLOURS, preview.NO_BAND: NO_DATA_COLOUR}
+BAND_BAR_COLOURS: dict[str, str] = {**BAND_COLOURS, preview.NO_BAND: NO_DATA_COLOUR}
 
 
 def shift_bars(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -159,7 +159,7 @@ def settings_form(lang: str) -> None:
     cat = catalogue()
     st.subheader(t("pengaturan.skor.title"))
     st.markdown(f"**{t('pengaturan.skor.bobot')}**")
-    cols = st.columns(len(SCORE_PILLARS))
+    cols: Sequence[Any] = st.columns(len(SCORE_PILLARS))
     for col, p in zip(cols, SCORE_PILLARS, strict=True):
         with col:
             _number(t(f"kpi.pilar.{p}"), f"{W}bobot_{p}", 0, 100, 5)

@@ -21,7 +21,7 @@ from kpi.ui.prioritas.tables import (
     _tier_name,
     at_least,
 )
-from kpi.vocab import Tier
+from kpi.vocab import Basis, Tier
 
 
 def _fig_layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
@@ -149,7 +149,7 @@ def area_bars(
     lower bound ("at least") marked. Areas where no library is concerned are left out; the
     first-ranked area is drawn at the top."""
     t = translator(lang)
-    tiers = coaching.BASES.get(basis, coaching.BASES["semua"])
+    tiers = coaching.BASES[Basis(basis) if basis in coaching.BASES else Basis.SEMUA]
     data_ = roll[roll["jumlah_perlu"] > 0].head(top).iloc[::-1]
     # the names are text on the axis and in the hover, never read as tags
     labels = [

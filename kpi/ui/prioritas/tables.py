@@ -17,7 +17,7 @@ from kpi.ui.filters import View
 from kpi.vocab import Tier
 
 # the tiers in the order handed to field teams (coaching.TIER_ORDER), and the unflagged class
-TIERS: tuple[str, ...] = tuple(sorted(coaching.TIER_ORDER, key=coaching.TIER_ORDER.__getitem__))
+TIERS: tuple[Tier, ...] = tuple(sorted(coaching.TIER_ORDER, key=coaching.TIER_ORDER.__getitem__))
 NO_FLAG = Tier.TANPA_TANDA
 LEVELS: tuple[str, ...] = ("perpustakaan", "kabupaten_kota", "provinsi")
 AREA_LEVELS: tuple[str, ...] = ("kabupaten_kota", "provinsi")
@@ -26,7 +26,7 @@ BASES: tuple[str, ...] = tuple(coaching.BASES)
 BASIS_KEY = "prio_basis"
 WINDOWS: tuple[int, ...] = (3, 6, 12)
 # marker shapes per tier, so the quadrant chart reads without colour too
-TIER_SYMBOLS = {
+TIER_SYMBOLS: dict[str, str] = {
     Tier.PRIORITAS_1: "diamond",
     Tier.PRIORITAS_2: "square",
     Tier.PANTAU: "triangle-up",

@@ -285,7 +285,7 @@ def ciel(ctx: PageContext, p: Mapping[str, Any], row: pd.Series | None) -> None:
     right.metric(t("profil.ciel.index"), ctx.num(c["ciel"], 1))
     right.metric(t("kpi.skor"), ctx.num(skor, 1) if _finite(skor) else "–")
     gap, reading = prof.ciel_gap(c["ciel"], skor if _finite(skor) else None)
-    if reading is None:
+    if reading is None or gap is None:
         right.info(t("profil.ciel.no_score"))
     else:
         right.markdown(t(f"profil.ciel.gap.{reading}", gap=ctx.num(abs(gap), 1)))
