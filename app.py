@@ -72,8 +72,8 @@ try:
     else:
         masuk.account_sidebar(store, who)
         filters.sidebar()
-        context.build(who)  # the one PageContext of this run, handed to the page's render(ctx)
-        layout.demo_banner(store)
+        # the one PageContext of this run, handed to the banner and the page's render(ctx)
+        layout.demo_banner(context.build(who))
         page.run()
 except Exception as exc:  # a user never sees a traceback; the log keeps it for the team
     logging.getLogger("tpbis").exception("page failed")

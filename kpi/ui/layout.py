@@ -7,7 +7,8 @@ import streamlit as st
 from kpi import i18n
 from kpi.access import Principal
 from kpi.store import Store, StoreError
-from kpi.ui import masuk, state
+from kpi.ui import state
+from kpi.ui.context import PageContext, translator
 from kpi.ui.literal import md
 
 
@@ -19,12 +20,15 @@ def _language_changed() -> None:
 
 
 def sidebar(store: Store) -> None:
+    """The app's name, the language and the database file: drawn before the run's PageContext
+    exists (the sign-in page has this sidebar too), so with the same translator it will hold."""
+    t = translator(state.lang())
     with st.sidebar:
-        st.markdown(f"### {state.tr('app.title')}")
-        st.caption(state.tr("app.subtitle"))
+        st.markdown(f"### {t('app.title')}")
+        st.caption(t("app.subtitle"))
         labels = {"id": "Bahasa Indonesia", "en": "English"}
         st.radio(
-            state.tr("app.language"),
+            t("app.language"),
             options=list(i18n.LANGS),
             index=list(i18n.LANGS).index(state.lang()),
             format_func=labels.__getitem__,
@@ -32,34 +36,34 @@ def sidebar(store: Store) -> None:
             key="lang_radio",
             on_change=_language_changed,
         )
-        st.caption(f"{state.tr('app.database')}: {md(store.path)}")
+        st.caption(f"{t('app.database')}: {md(store.path)}")
 
 
-def demo_banner(store: Store) -> None:
+def demo_banner(ctx: PageContext) -> None:
     """The "Data demo" banner with the one action that clears the demo."""
-    if not store.has_demo():
+    if not ctx.store.has_demo():
         return
     col_text, col_action = st.columns([5, 1], vertical_alignment="center")
-    col_text.warning(state.tr("demo.banner"), icon=":material/science:")
-    if not masuk.actor().undo_scope().everything:  # clearing undoes rows everywhere
+    col_text.warning(ctx.t("demo.banner"), icon=":material/science:")
+    if not ctx.actor.undo_scope().everything:  # clearing undoes rows everywhere
         return
-    with col_action.popover(state.tr("demo.clear"), width="stretch"):
-        demo_clear_confirm(store, "clear_demo")
+    with col_action.popover(ctx.t("demo.clear"), width="stretch"):
+        demo_clear_confirm(ctx, "clear_demo")
 
 
-def demo_clear_confirm(store: Store, key: str, who: Principal | None = None) -> None:
+def demo_clear_confirm(ctx: PageContext, key: str, who: Principal | None = None) -> None:
     """Inside a popover: what clearing the demo removes, and the one button that does it (the
     banner's and the import page's "Hapus data demo" ask the same); ``who``: the page's
-    principal (default the session's)."""
-    st.caption(state.tr("demo.clear_help"))
-    if st.button(state.tr("demo.clear_confirm"), type="primary", key=key):
+    principal (default the context's actor)."""
+    st.caption(ctx.t("demo.clear_help"))
+    if st.button(ctx.t("demo.clear_confirm"), type="primary", key=key):
         from kpi.demo import clear_demo
 
         try:
-            clear_demo(store, actor=who if who is not None else masuk.actor())
+            clear_demo(ctx.store, actor=who if who is not None else ctx.actor)
         except StoreError as exc:  # refused (recorded): said in the user's language
-            st.error(md(exc.message_en if state.lang() == "en" else exc.message_id))
+            st.error(md(exc.message_en if ctx.lang == "en" else exc.message_id))
             return
         st.cache_data.clear()
-        st.toast(state.tr("demo.cleared"))
+        st.toast(ctx.t("demo.cleared"))
         st.rerun()

@@ -14,6 +14,7 @@ from kpi.ingest.history import list_batches
 from kpi.ingest.rejected import batch_rejected_excel
 from kpi.store import Store
 from kpi.ui import state
+from kpi.ui.context import PageContext
 from kpi.ui.impor.common import (
     _error_text,
 )
@@ -26,10 +27,10 @@ def _files(b: dict[str, Any]) -> str:
     return ", ".join(b["files"]) or "–"
 
 
-def _batch_label(b: dict[str, Any]) -> str:
+def _batch_label(ctx: PageContext, b: dict[str, Any]) -> str:
     """A batch in the chooser (plain text): id, files, time, rows, and whether it is undone."""
-    status = state.tr("impor.status_undone" if b["undone"] else "impor.status_committed")
-    rows = state.tr("impor.batch_rows", n=state.num(b["accepted"]))
+    status = ctx.t("impor.status_undone" if b["undone"] else "impor.status_committed")
+    rows = ctx.t("impor.batch_rows", n=state.num(b["accepted"]))
     return f"{b['batch_id']} · {_files(b)} · {b['created_at']} · {rows} · {status}"
 
 
@@ -44,7 +45,7 @@ def _follow_latest(choices: list[str]) -> None:
         st.session_state["impor_batch"] = newest
 
 
-def _undo_clicked(store: Store, info: dict[str, Any], who: Principal) -> None:
+def _undo_clicked(ctx: PageContext, store: Store, info: dict[str, Any], who: Principal) -> None:
     """The confirmation's callback, bound to the batch it named when it was drawn: it undoes
     that batch or says why not, whatever the chooser shows by the time the click arrives."""
     batch_id = info["batch_id"]
@@ -55,9 +56,9 @@ def _undo_clicked(store: Store, info: dict[str, Any], who: Principal) -> None:
     try:
         result = undo(store, batch_id, actor=who)
     except Exception as exc:
-        st.session_state["impor_undo_notice"] = ("error", _error_text(exc))
+        st.session_state["impor_undo_notice"] = ("error", _error_text(ctx, exc))
         return
-    text = state.tr(
+    text = ctx.t(
         "impor.undone",
         batch=md(result.batch_id),
         removed=state.num(result.removed),
@@ -70,28 +71,28 @@ def _undo_clicked(store: Store, info: dict[str, Any], who: Principal) -> None:
     st.session_state.pop("impor_plan", None)
 
 
-def _history_section(store: Store, who: Principal) -> None:
+def _history_section(ctx: PageContext, store: Store, who: Principal) -> None:
     notice = st.session_state.pop("impor_undo_notice", None)
     if notice:
         (st.success if notice[0] == "ok" else st.error)(notice[1])
     batches = list_batches(store)
     if not batches:
-        st.info(state.tr("impor.history_empty"))
+        st.info(ctx.t("impor.history_empty"))
         return
     frame = pd.DataFrame(
         {
-            state.tr("impor.batch"): [b["batch_id"] for b in batches],
-            state.tr("impor.created_at"): [b["created_at"] for b in batches],
-            state.tr("impor.files"): [", ".join(b["files"]) for b in batches],
-            state.tr("impor.accepted"): [b["accepted"] for b in batches],
-            state.tr("impor.rejected"): [b["rejected"] for b in batches],
-            state.tr("impor.added"): [b["added"] for b in batches],
-            state.tr("impor.changed"): [b["changed"] for b in batches],
-            state.tr("impor.status"): [
-                state.tr("impor.status_undone" if b["undone"] else "impor.status_committed")
+            ctx.t("impor.batch"): [b["batch_id"] for b in batches],
+            ctx.t("impor.created_at"): [b["created_at"] for b in batches],
+            ctx.t("impor.files"): [", ".join(b["files"]) for b in batches],
+            ctx.t("impor.accepted"): [b["accepted"] for b in batches],
+            ctx.t("impor.rejected"): [b["rejected"] for b in batches],
+            ctx.t("impor.added"): [b["added"] for b in batches],
+            ctx.t("impor.changed"): [b["changed"] for b in batches],
+            ctx.t("impor.status"): [
+                ctx.t("impor.status_undone" if b["undone"] else "impor.status_committed")
                 for b in batches
             ],
-            state.tr("impor.user"): [b["user"] or NO_USER for b in batches],
+            ctx.t("impor.user"): [b["user"] or NO_USER for b in batches],
         }
     )
     st.dataframe(
@@ -99,8 +100,8 @@ def _history_section(store: Store, who: Principal) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            state.tr("impor.user"): st.column_config.TextColumn(
-                state.tr("impor.user"), help=state.tr("impor.user_help")
+            ctx.t("impor.user"): st.column_config.TextColumn(
+                ctx.t("impor.user"), help=ctx.t("impor.user_help")
             )
         },
     )
@@ -110,20 +111,20 @@ def _history_section(store: Store, who: Principal) -> None:
         return
     _follow_latest(choices)
     chosen = st.selectbox(
-        state.tr("impor.choose_batch"),
+        ctx.t("impor.choose_batch"),
         choices,
-        format_func=lambda b: _batch_label(by_id[b]) if b in by_id else str(b),
+        format_func=lambda b: _batch_label(ctx, by_id[b]) if b in by_id else str(b),
         key="impor_batch",
     )
     info = by_id[chosen]
     left, right = st.columns(2)
     if info["undone"]:
-        left.caption(state.tr("impor.already_undone", waktu=md(info["undone_at"] or "–")))
+        left.caption(ctx.t("impor.already_undone", waktu=md(info["undone_at"] or "–")))
     else:
-        with left.popover(state.tr("impor.undo")):
+        with left.popover(ctx.t("impor.undo")):
             # the confirmation names the batch it undoes, and its button is bound to that batch
             st.markdown(
-                state.tr(
+                ctx.t(
                     "impor.undo_what",
                     batch=md(chosen),
                     berkas=md(_files(info)),
@@ -134,18 +135,18 @@ def _history_section(store: Store, who: Principal) -> None:
                     changed=state.num(info["changed"]),
                 )
             )
-            st.caption(state.tr("impor.undo_help"))
+            st.caption(ctx.t("impor.undo_help"))
             st.button(
-                state.tr("impor.undo_confirm"),
+                ctx.t("impor.undo_confirm"),
                 type="primary",
                 key=f"impor_undo_{chosen}",
                 on_click=_undo_clicked,
-                args=(store, info, who),
+                args=(ctx, store, info, who),
             )
     if info["rejected"]:
         right.download_button(
-            state.tr("impor.batch_rejected"),
-            data=partial(batch_rejected_excel, store, chosen, state.lang()),
+            ctx.t("impor.batch_rejected"),
+            data=partial(batch_rejected_excel, store, chosen, ctx.lang),
             file_name=f"ditolak_{chosen}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="impor_batch_rejected",

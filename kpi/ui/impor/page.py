@@ -57,28 +57,28 @@ def render(ctx: PageContext) -> None:
     if flash:
         flash_slot.success(flash)
     with demo_slot:
-        _demo_section(store, ctx.actor)
+        _demo_section(ctx, store, ctx.actor)
     tab_upload, tab_history, tab_template = st.tabs(
         [
-            state.tr("impor.tab_upload"),
-            state.tr("impor.tab_history"),
-            state.tr("impor.tab_template"),
+            ctx.t("impor.tab_upload"),
+            ctx.t("impor.tab_history"),
+            ctx.t("impor.tab_template"),
         ]
     )
     with tab_upload:
         try:
-            _upload_section(store, ctx.actor)
+            _upload_section(ctx, store, ctx.actor)
         except Exception as exc:  # a user never sees a traceback
-            _show_error(exc)
+            _show_error(ctx, exc)
     with tab_history:
         try:
-            _history_section(store, ctx.actor)
+            _history_section(ctx, store, ctx.actor)
         except Exception as exc:
-            _show_error(exc)
+            _show_error(ctx, exc)
     with tab_template:
-        st.write(state.tr("impor.template_help"))
+        st.write(ctx.t("impor.template_help"))
         st.download_button(
-            state.tr("impor.template_download"),
+            ctx.t("impor.template_download"),
             data=_template(),
             file_name="templat_impor_tpbis.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -86,19 +86,21 @@ def render(ctx: PageContext) -> None:
         )
 
 
-def _demo_section(store: Store, who: Principal) -> None:
+def _demo_section(ctx: PageContext, store: Store, who: Principal) -> None:
     if not store.has_demo():
         return
     with st.container(border=True):
-        st.markdown(f"**{state.tr('impor.demo_title')}**: {state.tr('impor.demo_help')}")
+        st.markdown(f"**{ctx.t('impor.demo_title')}**: {ctx.t('impor.demo_help')}")
         if not who.undo_scope().everything:  # clearing undoes rows everywhere
             return
         # the same confirmation as the banner's: nothing is deleted on the first click
-        with st.popover(state.tr("impor.demo_clear")):
-            demo_clear_confirm(store, "impor_clear_demo", who)
+        with st.popover(ctx.t("impor.demo_clear")):
+            demo_clear_confirm(ctx, "impor_clear_demo", who)
 
 
-def _get_plan(store: Store, files: list[tuple[str, bytes]], who: Principal) -> Plan:
+def _get_plan(
+    ctx: PageContext, store: Store, files: list[tuple[str, bytes]], who: Principal
+) -> Plan:
     manual: dict[str, dict[str, str]] = st.session_state.setdefault("impor_manual", {})
     kinds: dict[str, str] = st.session_state.setdefault("impor_kinds", {})
     values: dict[str, dict[str, str]] = _value_choices()
@@ -121,10 +123,10 @@ def _get_plan(store: Store, files: list[tuple[str, bytes]], who: Principal) -> P
     cached = st.session_state.get("impor_plan")
     if cached is not None and cached[0] == ident:
         return cached[1]  # type: ignore[no-any-return]
-    bar = slot.progress(0.0, text=state.tr("impor.checking"))
+    bar = slot.progress(0.0, text=ctx.t("impor.checking"))
 
     def progress(fraction: float, name: str) -> None:
-        text = state.tr("impor.reading", nama=name) if name else state.tr("impor.checking")
+        text = ctx.t("impor.reading", nama=name) if name else ctx.t("impor.checking")
         bar.progress(min(max(fraction, 0.0), 1.0), text=text)
 
     manual_t = {tuple(k.split("::", 1)): v for k, v in manual.items()}
@@ -143,33 +145,33 @@ def _get_plan(store: Store, files: list[tuple[str, bytes]], who: Principal) -> P
     return plan
 
 
-def _upload_section(store: Store, who: Principal) -> None:
+def _upload_section(ctx: PageContext, store: Store, who: Principal) -> None:
     n = st.session_state.get("impor_upload_n", 0)
     uploaded = st.file_uploader(
-        state.tr("impor.upload"),
+        ctx.t("impor.upload"),
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
-        help=state.tr("impor.upload_help"),
+        help=ctx.t("impor.upload_help"),
         key=f"impor_upload_{n}",
     )
     if not uploaded:
-        _saved_mappings_section(store)
+        _saved_mappings_section(ctx, store)
         return
     files = [(u.name, u.getvalue()) for u in uploaded]
-    plan = _get_plan(store, files, who)
+    plan = _get_plan(ctx, store, files, who)
     for n_file, f in enumerate(plan.files):
-        _file_block(store, f, n_file)
-    _values_section(store, plan)
-    _report(plan)
-    _notes(plan)
+        _file_block(ctx, store, f, n_file)
+    _values_section(ctx, store, plan)
+    _report(ctx, plan)
+    _notes(ctx, plan)
     if not plan.importable:
-        st.warning(state.tr("impor.nothing"))
+        st.warning(ctx.t("impor.nothing"))
         return
-    st.caption(state.tr("impor.commit_help"))
+    st.caption(ctx.t("impor.commit_help"))
     empty = not (plan.accepted or plan.rejected)
-    if st.button(state.tr("impor.commit"), type="primary", key="impor_commit", disabled=empty):
+    if st.button(ctx.t("impor.commit"), type="primary", key="impor_commit", disabled=empty):
         result = commit(store, plan, user=_user(who), actor=who)
-        st.session_state["impor_flash"] = state.tr(
+        st.session_state["impor_flash"] = ctx.t(
             "impor.committed",
             batch=result.batch_id,
             added=result.added,
@@ -181,40 +183,40 @@ def _upload_section(store: Store, who: Principal) -> None:
         for key in ("impor_plan", "impor_manual", "impor_kinds", VALUE_CHOICES, VALUE_SEEN):
             st.session_state.pop(key, None)
         st.rerun()
-    _saved_mappings_section(store)
+    _saved_mappings_section(ctx, store)
 
 
-def _file_block(store: Store, f: Any, n_file: int) -> None:
+def _file_block(ctx: PageContext, store: Store, f: Any, n_file: int) -> None:
     if f.status == "refused":
-        st.error(f"**{state.tr('impor.refused', nama=md(f.file))}**: {_msg(f.message)}")
+        st.error(f"**{ctx.t('impor.refused', nama=md(f.file))}**: {_msg(ctx, f.message)}")
         if not f.sheets:
             return  # refused before reading: no sheet to map
     else:
-        st.markdown(f"#### {state.tr('impor.file_ok', nama=md(f.file))}")
+        st.markdown(f"#### {ctx.t('impor.file_ok', nama=md(f.file))}")
         if f.already is not None:  # the same bytes were committed before
-            st.info(_msg(f.already_message()), icon=":material/content_copy:")
+            st.info(_msg(ctx, f.already_message()), icon=":material/content_copy:")
     for s in f.sheets:
-        label = f"{state.tr('impor.sheet', sheet=md(s.sheet))} · " + _kind_label(s.kind)
+        label = f"{ctx.t('impor.sheet', sheet=md(s.sheet))} · " + _kind_label(ctx, s.kind)
         with st.expander(
             label,
             expanded=bool(s.kind and s.rejected)
             or (s.kind is None and bool(s.header and s.header.columns)),
         ):
             if s.skipped is not None:
-                st.info(f"{state.tr('impor.skipped')}: {_msg(s.skipped)}")
+                st.info(f"{ctx.t('impor.skipped')}: {_msg(ctx, s.skipped)}")
             else:
                 cols = st.columns(4)
-                cols[0].metric(state.tr("impor.header_row"), s.header_row)
-                cols[1].metric(state.tr("impor.rows"), state.num(s.rows))
-                cols[2].metric(state.tr("impor.accepted"), state.num(s.accepted))
-                cols[3].metric(state.tr("impor.rejected"), state.num(s.rejected))
+                cols[0].metric(ctx.t("impor.header_row"), s.header_row)
+                cols[1].metric(ctx.t("impor.rows"), state.num(s.rows))
+                cols[2].metric(ctx.t("impor.accepted"), state.num(s.accepted))
+                cols[3].metric(ctx.t("impor.rejected"), state.num(s.rejected))
                 if s.skipped_rows:
-                    st.caption(state.tr("impor.skipped_rows", n=s.skipped_rows))
+                    st.caption(ctx.t("impor.skipped_rows", n=s.skipped_rows))
             if s.header is not None and s.header.columns:
-                _mapping_editor(store, f.file, s, n_file)
+                _mapping_editor(ctx, store, f.file, s, n_file)
 
 
-def _mapping_editor(store: Store, file: str, s: Any, n_file: int) -> None:
+def _mapping_editor(ctx: PageContext, store: Store, file: str, s: Any, n_file: int) -> None:
     head = s.header
     key = _sheet_key(file, s.sheet)
     # widget keys by position too: two uploads may share a file name
@@ -222,16 +224,16 @@ def _mapping_editor(store: Store, file: str, s: Any, n_file: int) -> None:
     kind_now = s.kind or head.near_kind
     options_kind = [""] + list(KINDS)
     chosen_kind = st.selectbox(
-        state.tr("impor.kind"),
+        ctx.t("impor.kind"),
         options_kind,
         index=options_kind.index(kind_now) if kind_now in options_kind else 0,
-        format_func=lambda k: _kind_label(k or None),
+        format_func=lambda k: _kind_label(ctx, k or None),
         key=f"impor_kind_{wkey}",
     )
-    st.caption(state.tr("impor.mapping_help"))
+    st.caption(ctx.t("impor.mapping_help"))
     unmapped = head.unmapped()
     if unmapped:
-        st.caption(state.tr("impor.unmapped", kolom=md(", ".join(unmapped))))
+        st.caption(ctx.t("impor.unmapped", kolom=md(", ".join(unmapped))))
     names = sorted(column_names(chosen_kind)) if chosen_kind else []
     frame = pd.DataFrame(
         {
@@ -246,11 +248,11 @@ def _mapping_editor(store: Store, file: str, s: Any, n_file: int) -> None:
         hide_index=True,
         disabled=["header", "source"],
         column_config={
-            "header": st.column_config.TextColumn(state.tr("impor.col_header")),
+            "header": st.column_config.TextColumn(ctx.t("impor.col_header")),
             "column": st.column_config.SelectboxColumn(
-                state.tr("impor.col_column"), options=["", *names]
+                ctx.t("impor.col_column"), options=["", *names]
             ),
-            "source": st.column_config.TextColumn(state.tr("impor.col_source")),
+            "source": st.column_config.TextColumn(ctx.t("impor.col_source")),
         },
         width="stretch",
     )
@@ -259,13 +261,13 @@ def _mapping_editor(store: Store, file: str, s: Any, n_file: int) -> None:
         for h, c in zip(edited["header"], edited["column"], strict=True)
     }
     left, right = st.columns(2)
-    if left.button(state.tr("impor.apply_mapping"), key=f"impor_apply_{wkey}"):
+    if left.button(ctx.t("impor.apply_mapping"), key=f"impor_apply_{wkey}"):
         st.session_state.setdefault("impor_manual", {})[key] = mapping
         if chosen_kind:
             st.session_state.setdefault("impor_kinds", {})[key] = chosen_kind
         st.rerun()
     if right.button(
-        state.tr("impor.save_mapping"), key=f"impor_save_{wkey}", disabled=not chosen_kind
+        ctx.t("impor.save_mapping"), key=f"impor_save_{wkey}", disabled=not chosen_kind
     ):
         save_mapping(store, head.signature, chosen_kind, mapping)
-        st.success(state.tr("impor.mapping_saved"))
+        st.success(ctx.t("impor.mapping_saved"))

@@ -11,48 +11,49 @@ from kpi.ingest.plan import Plan
 from kpi.ingest.rejected import plan_rejected_excel
 from kpi.store import DATA_TABLE_KEYS
 from kpi.ui import state
+from kpi.ui.context import PageContext
 from kpi.ui.impor.common import (
     _kind_label,
 )
 
 
-def _report(plan: Plan) -> None:
-    st.subheader(state.tr("impor.report"))
+def _report(ctx: PageContext, plan: Plan) -> None:
+    st.subheader(ctx.t("impor.report"))
     cols = st.columns(5)
-    cols[0].metric(state.tr("impor.accepted"), state.num(plan.accepted))
-    cols[1].metric(state.tr("impor.rejected"), state.num(plan.rejected))
-    cols[2].metric(state.tr("impor.added"), state.num(plan.added))
-    cols[3].metric(state.tr("impor.changed"), state.num(plan.changed))
-    cols[4].metric(state.tr("impor.unchanged"), state.num(plan.unchanged))
-    _preview(plan)
+    cols[0].metric(ctx.t("impor.accepted"), state.num(plan.accepted))
+    cols[1].metric(ctx.t("impor.rejected"), state.num(plan.rejected))
+    cols[2].metric(ctx.t("impor.added"), state.num(plan.added))
+    cols[3].metric(ctx.t("impor.changed"), state.num(plan.changed))
+    cols[4].metric(ctx.t("impor.unchanged"), state.num(plan.unchanged))
+    _preview(ctx, plan)
     issues = plan.issues
     if issues.empty:
         if plan.importable:
-            st.success(state.tr("impor.no_issues"))
+            st.success(ctx.t("impor.no_issues"))
         return
-    message_col = "message_en" if state.lang() == "en" else "message_id"
+    message_col = "message_en" if ctx.lang == "en" else "message_id"
     # rules in words, never their codes (perpustakaan_tidak_dikenal -> Perpustakaan tidak dikenal)
-    issues = issues.assign(rule=[rule_name(r, state.lang()) for r in issues["rule"]])
+    issues = issues.assign(rule=[rule_name(r, ctx.lang) for r in issues["rule"]])
     counts = (
         issues.groupby(["file", "sheet", "rule"], sort=False)
         .agg(n=("row", "size"), rows=("row", "nunique"))
         .reset_index()
         .rename(
             columns={
-                "file": state.tr("impor.col_file"),
-                "sheet": state.tr("impor.col_sheet"),
-                "rule": state.tr("impor.col_rule"),
-                "n": state.tr("impor.count_issues"),
-                "rows": state.tr("impor.count_rows"),
+                "file": ctx.t("impor.col_file"),
+                "sheet": ctx.t("impor.col_sheet"),
+                "rule": ctx.t("impor.col_rule"),
+                "n": ctx.t("impor.count_issues"),
+                "rows": ctx.t("impor.count_rows"),
             }
         )
     )
     st.dataframe(counts, hide_index=True, width="stretch")
     f1, f2, f3, f4 = st.columns(4)
-    files = f1.multiselect(state.tr("impor.filter_file"), sorted(issues["file"].unique()))
-    sheets = f2.multiselect(state.tr("impor.filter_sheet"), sorted(issues["sheet"].unique()))
-    rules = f3.multiselect(state.tr("impor.filter_rule"), sorted(issues["rule"].unique()))
-    text = f4.text_input(state.tr("impor.filter_text"))
+    files = f1.multiselect(ctx.t("impor.filter_file"), sorted(issues["file"].unique()))
+    sheets = f2.multiselect(ctx.t("impor.filter_sheet"), sorted(issues["sheet"].unique()))
+    rules = f3.multiselect(ctx.t("impor.filter_rule"), sorted(issues["rule"].unique()))
+    text = f4.text_input(ctx.t("impor.filter_text"))
     shown = issues
     if files:
         shown = shown[shown["file"].isin(files)]
@@ -65,14 +66,14 @@ def _report(plan: Plan) -> None:
             "value"
         ].astype(str).str.contains(text, case=False, regex=False)
         shown = shown[hay]
-    st.caption(state.tr("impor.issues_count", n=len(shown), total=len(issues)))
+    st.caption(ctx.t("impor.issues_count", n=len(shown), total=len(issues)))
     columns = ["file", "sheet", "row", "column", "value", "rule", message_col]
-    view = shown[columns].rename(columns=_issue_titles(message_col))
+    view = shown[columns].rename(columns=_issue_titles(ctx, message_col))
     st.dataframe(view, hide_index=True, width="stretch")
     st.download_button(
-        state.tr("impor.download_rejected"),
+        ctx.t("impor.download_rejected"),
         # built when clicked: a large rejected set takes a while to write as Excel
-        data=partial(plan_rejected_excel, plan.issues, plan.rejected_rows, state.lang()),
+        data=partial(plan_rejected_excel, plan.issues, plan.rejected_rows, ctx.lang),
         file_name="baris_ditolak.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="impor_download_rejected",
@@ -82,42 +83,42 @@ def _report(plan: Plan) -> None:
 PREVIEW_ROWS = 500
 
 
-def _issue_titles(message_col: str) -> dict[str, str]:
+def _issue_titles(ctx: PageContext, message_col: str) -> dict[str, str]:
     """The titles of a report's columns (a rejected row or a note) in the session's language."""
     return {
-        "file": state.tr("impor.col_file"),
-        "sheet": state.tr("impor.col_sheet"),
-        "row": state.tr("impor.col_row"),
-        "column": state.tr("impor.col_column_file"),
-        "value": state.tr("impor.col_value"),
-        "rule": state.tr("impor.col_rule"),
-        message_col: state.tr("impor.col_message"),
+        "file": ctx.t("impor.col_file"),
+        "sheet": ctx.t("impor.col_sheet"),
+        "row": ctx.t("impor.col_row"),
+        "column": ctx.t("impor.col_column_file"),
+        "value": ctx.t("impor.col_value"),
+        "rule": ctx.t("impor.col_rule"),
+        message_col: ctx.t("impor.col_message"),
     }
 
 
-def _notes(plan: Plan) -> None:
+def _notes(ctx: PageContext, plan: Plan) -> None:
     """What the importer read for the analyst: never a reason to reject a row."""
     notes = plan.notes
     if notes.empty:
         return
-    message_col = "message_en" if state.lang() == "en" else "message_id"
-    with st.expander(state.tr("impor.notes_title", n=state.num(len(notes)))):
-        st.caption(state.tr("impor.notes_help"))
+    message_col = "message_en" if ctx.lang == "en" else "message_id"
+    with st.expander(ctx.t("impor.notes_title", n=state.num(len(notes)))):
+        st.caption(ctx.t("impor.notes_help"))
         view = notes[["file", "sheet", "row", "column", "value", message_col]].head(PREVIEW_ROWS)
-        view = view.rename(columns=_issue_titles(message_col))
+        view = view.rename(columns=_issue_titles(ctx, message_col))
         st.dataframe(view, hide_index=True, width="stretch")
 
 
-def _preview(plan: Plan) -> None:
+def _preview(ctx: PageContext, plan: Plan) -> None:
     """The accepted records per table, each with what the commit would do with it."""
     if not plan.tables:
         return
-    with st.expander(state.tr("impor.preview")):
-        labels = {s: state.tr(f"impor.status_{s}") for s in ("baru", "berubah", "sama")}
+    with st.expander(ctx.t("impor.preview")):
+        labels = {s: ctx.t(f"impor.status_{s}") for s in ("baru", "berubah", "sama")}
         for table, tp in plan.tables.items():
-            st.markdown(f"**{_kind_label(table)}**")
+            st.markdown(f"**{_kind_label(ctx, table)}**")
             chosen = st.multiselect(
-                state.tr("impor.status"),
+                ctx.t("impor.status"),
                 list(labels),
                 default=[s for s in ("baru", "berubah") if s in set(tp.frame["_status"])],
                 format_func=labels.__getitem__,
@@ -131,9 +132,9 @@ def _preview(plan: Plan) -> None:
                 if not c.startswith("_") and (c in keys or c in tp.provided)
             ]
             shown = frame[columns].head(PREVIEW_ROWS).copy()
-            shown.insert(0, state.tr("impor.status"), frame["_status"].map(labels))
-            shown.insert(0, state.tr("impor.col_row"), frame["_row"])
-            shown.insert(0, state.tr("impor.col_sheet"), frame["_sheet"])
-            shown.insert(0, state.tr("impor.col_file"), frame["_file"])
-            st.caption(state.tr("impor.preview_count", n=len(shown), total=len(frame)))
+            shown.insert(0, ctx.t("impor.status"), frame["_status"].map(labels))
+            shown.insert(0, ctx.t("impor.col_row"), frame["_row"])
+            shown.insert(0, ctx.t("impor.col_sheet"), frame["_sheet"])
+            shown.insert(0, ctx.t("impor.col_file"), frame["_file"])
+            st.caption(ctx.t("impor.preview_count", n=len(shown), total=len(frame)))
             st.dataframe(shown, hide_index=True, width="stretch")

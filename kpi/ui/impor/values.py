@@ -17,6 +17,7 @@ from kpi.ingest.vocab import (
 )
 from kpi.store import Store
 from kpi.ui import state
+from kpi.ui.context import PageContext
 
 VALUE_CHOICES = "impor_values"  # {vocabulary: {key: value}} chosen on this page
 VALUE_SEEN = "impor_values_seen"  # {(vocabulary, key): (as written, columns, rows)}
@@ -31,12 +32,12 @@ def _value_key(vocab: str, key: str) -> str:
     return "impor_val_" + hashlib.sha1(f"{vocab}\x00{key}".encode()).hexdigest()[:12]
 
 
-def _vocab_label(vocab: str) -> str:
-    return state.tr(f"impor.vocab_{vocab}")
+def _vocab_label(ctx: PageContext, vocab: str) -> str:
+    return ctx.t(f"impor.vocab_{vocab}")
 
 
-def _value_label(vocab: str, value: str) -> str:
-    return load_vocabulary()[vocab].label(value, state.lang())
+def _value_label(ctx: PageContext, vocab: str, value: str) -> str:
+    return load_vocabulary()[vocab].label(value, ctx.lang)
 
 
 def _choose_value(vocab: str, key: str, widget: str) -> None:
@@ -49,7 +50,7 @@ def _choose_value(vocab: str, key: str, widget: str) -> None:
         choices.get(vocab, {}).pop(key, None)
 
 
-def _values_section(store: Store, plan: Plan) -> None:
+def _values_section(ctx: PageContext, store: Store, plan: Plan) -> None:
     """Each value that could not be placed, once, with how many rows carry it; picking its
     meaning re-runs the dry run at once. The choices can be saved for every later file."""
     seen: dict[tuple[str, str], tuple[str, str, int]] = st.session_state.setdefault(VALUE_SEEN, {})
@@ -66,58 +67,58 @@ def _values_section(store: Store, plan: Plan) -> None:
     if not groups and not chosen:
         return
     with st.container(border=True, key="impor_values"):
-        st.subheader(state.tr("impor.values_title"))
-        st.caption(state.tr("impor.values_help"))
+        st.subheader(ctx.t("impor.values_title"))
+        st.caption(ctx.t("impor.values_help"))
         shown = list(groups.items())[:MAX_VALUES_SHOWN]
         if shown:
             head = st.columns([3, 3, 1, 3])
-            head[0].caption(state.tr("impor.values_col_value"))
-            head[1].caption(state.tr("impor.values_col_column"))
-            head[2].caption(state.tr("impor.values_col_rows"))
-            head[3].caption(state.tr("impor.values_col_meaning"))
+            head[0].caption(ctx.t("impor.values_col_value"))
+            head[1].caption(ctx.t("impor.values_col_column"))
+            head[2].caption(ctx.t("impor.values_col_rows"))
+            head[3].caption(ctx.t("impor.values_col_meaning"))
         for n, ((vocab, key), (written, headers, rows)) in enumerate(shown):
             widget = _value_key(vocab, key)
             with st.container(key=f"impor_value_row_{n}"):
                 cols = st.columns([3, 3, 1, 3], vertical_alignment="center")
                 cols[0].text(written)  # as written in the file: plain text, never Markdown
-                cols[1].text(f"{', '.join(headers)} · {_vocab_label(vocab)}")
+                cols[1].text(f"{', '.join(headers)} · {_vocab_label(ctx, vocab)}")
                 cols[2].text(state.num(rows))
                 options = list(load_vocabulary()[vocab].values)
                 cols[3].selectbox(
-                    state.tr("impor.values_meaning", n=n + 1),
+                    ctx.t("impor.values_meaning", n=n + 1),
                     options,
                     index=None,
-                    placeholder=state.tr("impor.values_placeholder"),
-                    format_func=partial(_value_label, vocab),
+                    placeholder=ctx.t("impor.values_placeholder"),
+                    format_func=partial(_value_label, ctx, vocab),
                     key=widget,
                     label_visibility="collapsed",
                     on_change=_choose_value,
                     args=(vocab, key, widget),
                 )
         if len(groups) > MAX_VALUES_SHOWN:
-            st.caption(state.tr("impor.values_more", n=len(groups) - MAX_VALUES_SHOWN))
+            st.caption(ctx.t("impor.values_more", n=len(groups) - MAX_VALUES_SHOWN))
         if chosen:
-            st.markdown(f"**{state.tr('impor.values_chosen')}**")
+            st.markdown(f"**{ctx.t('impor.values_chosen')}**")
             frame = pd.DataFrame(
                 {
-                    state.tr("impor.values_col_value"): [seen[c][0] for c in chosen],
-                    state.tr("impor.values_col_column"): [seen[c][1] for c in chosen],
-                    state.tr("impor.values_col_rows"): [seen[c][2] for c in chosen],
-                    state.tr("impor.values_col_meaning"): [
-                        _value_label(v, choices[v][k]) for v, k in chosen
+                    ctx.t("impor.values_col_value"): [seen[c][0] for c in chosen],
+                    ctx.t("impor.values_col_column"): [seen[c][1] for c in chosen],
+                    ctx.t("impor.values_col_rows"): [seen[c][2] for c in chosen],
+                    ctx.t("impor.values_col_meaning"): [
+                        _value_label(ctx, v, choices[v][k]) for v, k in chosen
                     ],
                 }
             )
             st.dataframe(frame, hide_index=True, width="stretch")
             left, right = st.columns(2)
-            if left.button(state.tr("impor.values_save"), key="impor_values_save", type="primary"):
+            if left.button(ctx.t("impor.values_save"), key="impor_values_save", type="primary"):
                 n_saved = save_value_mappings(
                     store, [(v, k, seen[(v, k)][0], choices[v][k]) for v, k in chosen]
                 )
                 st.session_state.pop(VALUE_CHOICES, None)  # saved ones now apply by themselves
-                st.session_state["impor_flash"] = state.tr("impor.values_saved", n=n_saved)
+                st.session_state["impor_flash"] = ctx.t("impor.values_saved", n=n_saved)
                 st.rerun()
-            if right.button(state.tr("impor.values_clear"), key="impor_values_clear"):
+            if right.button(ctx.t("impor.values_clear"), key="impor_values_clear"):
                 st.session_state.pop(VALUE_CHOICES, None)
                 for v, k in chosen:
                     st.session_state.pop(_value_key(v, k), None)
