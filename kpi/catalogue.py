@@ -142,6 +142,8 @@ class Catalogue:
     # the headline KPIs of the overview (Ringkasan), in order
     ringkasan: tuple[str, ...] = ()
     penutupan_default: Mapping[str, Any] = field(default_factory=dict)
+    # the flow KPIs whose year-on-year growth is given when none is named (compute.growth)
+    pertumbuhan: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {k.id: k for k in self.kpis})
@@ -406,6 +408,13 @@ def parse(data: Mapping[str, Any]) -> Catalogue:
     for x in ringkasan:
         if x not in ids:
             issues.append(Issue(x, "listed in 'ringkasan' but not defined"))
+    pertumbuhan = tuple(str(x) for x in data.get("pertumbuhan") or [])
+    by_id = {k.id: k for k in kpis}
+    for x in pertumbuhan:
+        if x not in ids:
+            issues.append(Issue(x, "listed in 'pertumbuhan' but not defined"))
+        elif x in by_id and not by_id[x].is_flow:
+            issues.append(Issue(x, "listed in 'pertumbuhan' but not a flow KPI (a monthly sum)"))
     funnel = data.get("funnel_5a") or {}
     tahap = tuple(str(x) for x in funnel.get("tahap", []))
     konversi = tuple(str(x) for x in funnel.get("konversi", []))
@@ -421,7 +430,17 @@ def parse(data: Mapping[str, Any]) -> Catalogue:
     penutupan = dict(data.get("penutupan") or {})
     if issues:
         raise CatalogueError(issues)
-    return Catalogue(tuple(kpis), utama, tahap, konversi, skor, pembinaan, ringkasan, penutupan)
+    return Catalogue(
+        tuple(kpis),
+        utama,
+        tahap,
+        konversi,
+        skor,
+        pembinaan,
+        ringkasan,
+        penutupan,
+        pertumbuhan=pertumbuhan,
+    )
 
 
 def load(path: str | Path | None = None) -> Catalogue:

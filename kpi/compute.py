@@ -79,7 +79,7 @@ def growth(
     level: str,
     period: Period | str,
     filters: Filters | None = None,
-    kpis: Iterable[str] = ("kunjungan", "kegiatan"),
+    kpis: Iterable[str] | None = None,
     min_base: float | None = None,
     cat: Catalogue | None = None,
 ) -> pd.DataFrame:
@@ -90,11 +90,12 @@ def growth(
     a year earlier. Only months reported in both years count (a library-month with the value and
     the same month a year earlier with the value), so that gaps do not read as growth or decline.
     The change is empty when the earlier sum is under the KPI's minimum base (catalogue data,
-    ``basis_minimum``), or under ``min_base`` for every KPI when it is given.
+    ``basis_minimum``), or under ``min_base`` for every KPI when it is given. Without ``kpis``:
+    the catalogue's ``pertumbuhan`` KPIs.
     """
     cat = cat or catalogue()
     per = growth_window(parse_period(period))
-    ids = [k.id for k in kpis_of(cat, kpis)]
+    ids = [k.id for k in kpis_of(cat, cat.pertumbuhan if kpis is None else kpis)]
     for i in ids:
         if not cat[i].is_flow:
             raise ValueError(f"growth is for flow KPIs; {i!r} is not one")

@@ -137,3 +137,14 @@ def test_overview_headlines_are_catalogue_kpis() -> None:
     with pytest.raises(CatalogueError) as err:
         parse(data)
     assert any(i.kpi == "pengunjung" and "ringkasan" in i.message for i in err.value.issues)
+
+
+def test_growth_defaults_are_catalogue_flow_kpis() -> None:
+    data = raw()
+    assert parse(data).pertumbuhan == ("kunjungan", "kegiatan")
+    data["pertumbuhan"] = ["kunjungan", "pengunjung", "kunjungan_per_1000"]
+    with pytest.raises(CatalogueError) as err:
+        parse(data)
+    found = {(i.kpi, "flow" in i.message) for i in err.value.issues if "pertumbuhan" in i.message}
+    # an id the catalogue lacks, and a rate (kunjungan per 1,000 people is not a monthly sum)
+    assert found == {("pengunjung", False), ("kunjungan_per_1000", True)}

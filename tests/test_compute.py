@@ -417,3 +417,10 @@ def test_ciel_latest_assessment(store: Store) -> None:
     assert early["A"]["ciel"] == pytest.approx((50 + 60 + 70 + 80) / 4)
     late = by_kode(compute.ciel(store, "kabupaten_kota", "2024"))
     assert late["5201"]["ciel"] == pytest.approx(100.0)
+
+
+def test_growth_without_kpis_reads_the_catalogue_s_growth_kpis(store: Store) -> None:
+    from kpi.catalogue import catalogue
+
+    g = compute.growth(store, "perpustakaan", "2024-02")
+    assert [c for c in g.columns if "__" not in c and c != "kode"] == list(catalogue().pertumbuhan)
