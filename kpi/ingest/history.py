@@ -2,42 +2,4 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from kpi.store import Store
-
-
-def list_batches(store: Store) -> list[dict[str, Any]]:
-    frame = store.query(
-        """
-        SELECT b.batch_id, b.created_at, b.pengguna, b.sumber, b.status, b.undone_at,
-               b.accepted, b.rejected, b.added, b.changed, b.unchanged,
-               coalesce(list(f.file_name ORDER BY f.file_no)
-                        FILTER (WHERE f.file_name IS NOT NULL), []) AS files
-        FROM import_batch b LEFT JOIN import_file f USING (batch_id)
-        GROUP BY ALL ORDER BY b.created_at DESC
-        """
-    )
-    out = []
-    for r in frame.itertuples(index=False):
-        out.append(
-            {
-                "batch_id": r.batch_id,
-                "created_at": r.created_at.isoformat(sep=" ", timespec="seconds"),
-                # None when unknown: the app has no login yet (the command line records the
-                # login name of whoever runs it)
-                "user": r.pengguna if isinstance(r.pengguna, str) and r.pengguna else None,
-                "source": r.sumber,
-                "files": [str(x) for x in r.files],
-                "accepted": int(r.accepted or 0),
-                "rejected": int(r.rejected or 0),
-                "added": int(r.added or 0),
-                "changed": int(r.changed or 0),
-                "unchanged": int(r.unchanged or 0),
-                "undone": r.status == "undone",
-                "undone_at": None
-                if r.undone_at is None or str(r.undone_at) == "NaT"
-                else r.undone_at.isoformat(sep=" ", timespec="seconds"),
-            }
-        )
-    return out
+from kpi.queries.batches import list_batches as list_batches

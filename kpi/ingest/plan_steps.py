@@ -13,6 +13,7 @@ import pandas as pd
 
 from kpi.ingest.messages import message
 from kpi.ingest.parse import CellIssue
+from kpi.queries import batches
 from kpi.store import DATA_TABLE_KEYS, Store
 
 if TYPE_CHECKING:
@@ -77,12 +78,7 @@ def _already_imported(store: Store, plan: Plan) -> None:
     sums = [f.checksum for f in plan.files if f.status == "ok" and f.checksum]
     if not sums:
         return
-    frame = store.query(
-        "SELECT f.checksum, b.batch_id, b.created_at FROM import_file f "
-        "JOIN import_batch b USING (batch_id) WHERE b.status = 'committed' AND b.sumber = 'impor' "
-        "AND list_contains(?, f.checksum) ORDER BY b.created_at DESC",
-        [sums],
-    )
+    frame = batches.committed_checksums(store, sums)
     first: dict[str, tuple[str, str]] = {}
     for checksum, batch, when in frame.itertuples(index=False, name=None):
         first.setdefault(str(checksum), (str(batch), f"{when:%Y-%m-%d %H:%M}"))

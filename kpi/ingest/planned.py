@@ -4,7 +4,6 @@ column mappings; kpi.ingest.plan makes it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,10 @@ from kpi.ingest.read import (
     RawSheet,
 )
 from kpi.ingest.validate import Validated
+from kpi.queries.mappings import delete_mapping as delete_mapping
+from kpi.queries.mappings import list_mappings as list_mappings
+from kpi.queries.mappings import save_mapping as save_mapping
+from kpi.queries.mappings import saved_mappings as saved_mappings
 from kpi.store import Store
 
 if TYPE_CHECKING:
@@ -163,42 +166,3 @@ def table_columns(store: Store, table: str) -> dict[str, str]:
         for c, t in zip(frame["column_name"], frame["data_type"], strict=True)
         if c != "batch_id"
     }
-
-
-def saved_mappings(store: Store) -> dict[str, tuple[str, dict[str, str]]]:
-    frame = store.query("SELECT tanda, jenis_sheet, pemetaan FROM pemetaan_kolom")
-    return {
-        str(t): (str(k), json.loads(m))
-        for t, k, m in zip(frame["tanda"], frame["jenis_sheet"], frame["pemetaan"], strict=True)
-    }
-
-
-def save_mapping(store: Store, signature: str, kind: str, mapping: dict[str, str]) -> None:
-    """Remember a sheet shape's mapping ({header: column, "" to ignore}) for the next file."""
-    with store.write() as cur:
-        cur.execute(
-            "INSERT OR REPLACE INTO pemetaan_kolom VALUES (?, ?, ?, now())",
-            [signature, kind, json.dumps(mapping, ensure_ascii=False)],
-        )
-
-
-def list_mappings(store: Store) -> list[dict[str, Any]]:
-    """The saved column mappings, newest first: signature, kind, {header: column}, when."""
-    frame = store.query(
-        "SELECT tanda, jenis_sheet, pemetaan, created_at FROM pemetaan_kolom "
-        "ORDER BY created_at DESC, tanda"
-    )
-    return [
-        {
-            "signature": str(t),
-            "kind": str(k),
-            "mapping": json.loads(m),
-            "created_at": c.isoformat(sep=" ", timespec="seconds") if c is not None else "",
-        }
-        for t, k, m, c in frame.itertuples(index=False, name=None)
-    ]
-
-
-def delete_mapping(store: Store, signature: str) -> None:
-    with store.write() as cur:
-        cur.execute("DELETE FROM pemetaan_kolom WHERE tanda = ?", [signature])

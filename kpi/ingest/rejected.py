@@ -9,6 +9,7 @@ import json
 import pandas as pd
 
 from kpi import export
+from kpi.queries import batches
 from kpi.store import Store
 
 REASON_COLUMN = {"id": "alasan_ditolak", "en": "reason_rejected"}
@@ -64,11 +65,6 @@ def plan_rejected_excel(issues: pd.DataFrame, rows: pd.DataFrame, lang: str = "i
 
 
 def batch_rejected_excel(store: Store, batch_id: str, lang: str = "id") -> bytes:
-    stored = store.query(
-        "SELECT file_name AS file, sheet, baris AS row, kolom AS column, nilai AS value, "
-        "aturan AS rule, pesan_id AS message_id, pesan_en AS message_en, data_baris AS data "
-        "FROM rejected_row WHERE batch_id = ? ORDER BY file_name, sheet, baris",
-        [batch_id],
-    )
+    stored = batches.rejected_rows(store, batch_id)
     rows = stored[["file", "sheet", "row", "data"]].drop_duplicates(["file", "sheet", "row"])
     return to_excel(rejected_frames(stored, rows, lang))

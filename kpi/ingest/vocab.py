@@ -23,6 +23,11 @@ from typing import Any
 import yaml
 
 from kpi.ingest.cells import INVALID, fold
+from kpi.queries import mappings
+from kpi.queries.mappings import ValueMapping as ValueMapping
+from kpi.queries.mappings import delete_value_mapping as delete_value_mapping
+from kpi.queries.mappings import list_value_mappings as list_value_mappings
+from kpi.queries.mappings import saved_value_mappings as saved_value_mappings
 
 VOCABULARY_PATH = Path(__file__).resolve().parents[2] / "data" / "kosakata_nilai.yaml"
 
@@ -165,8 +170,6 @@ def typed(vocab: str, value: str) -> Any:
 # ---------------------------------------------------------------------------------------------
 # mappings by hand: {vocabulary: {key of the value as written: vocabulary value}}
 
-ValueMapping = dict[str, dict[str, str]]
-
 
 def merged(*mappings: Mapping[str, Mapping[str, str]] | None) -> ValueMapping:
     """Later mappings win (saved ones first, then the analyst's choices on this page)."""
@@ -175,33 +178,6 @@ def merged(*mappings: Mapping[str, Mapping[str, str]] | None) -> ValueMapping:
         for vocab, entries in (m or {}).items():
             out.setdefault(vocab, {}).update(entries)
     return out
-
-
-def saved_value_mappings(store: Any) -> ValueMapping:
-    frame = store.query("SELECT kosakata, kunci, nilai FROM pemetaan_nilai")
-    out: ValueMapping = {}
-    for vocab, key, value in frame.itertuples(index=False, name=None):
-        out.setdefault(str(vocab), {})[str(key)] = str(value)
-    return out
-
-
-def list_value_mappings(store: Any) -> list[dict[str, Any]]:
-    """The saved value mappings, newest first: vocabulary, key, value as first written,
-    meaning, when."""
-    frame = store.query(
-        "SELECT kosakata, kunci, contoh, nilai, created_at FROM pemetaan_nilai "
-        "ORDER BY created_at DESC, kosakata, kunci"
-    )
-    return [
-        {
-            "vocabulary": str(v),
-            "key": str(k),
-            "written": str(c),
-            "value": str(n),
-            "created_at": t.isoformat(sep=" ", timespec="seconds") if t is not None else "",
-        }
-        for v, k, c, n, t in frame.itertuples(index=False, name=None)
-    ]
 
 
 def save_value_mappings(store: Any, entries: list[tuple[str, str, str, str]]) -> int:
@@ -214,15 +190,8 @@ def save_value_mappings(store: Any, entries: list[tuple[str, str, str, str]]) ->
         rows.append([vocab, key, written, value])
     if not rows:
         return 0
-    with store.write() as cur:
-        for row in rows:
-            cur.execute("INSERT OR REPLACE INTO pemetaan_nilai VALUES (?, ?, ?, ?, now())", row)
+    mappings.put_value_mappings(store, rows)
     return len(rows)
-
-
-def delete_value_mapping(store: Any, vocab: str, key: str) -> None:
-    with store.write() as cur:
-        cur.execute("DELETE FROM pemetaan_nilai WHERE kosakata = ? AND kunci = ?", [vocab, key])
 
 
 def mapping_json(mapping: ValueMapping) -> str:
