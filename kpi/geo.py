@@ -9,31 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi.queries import regions
-from kpi.scope import Filters
+from kpi.queries.register import library_points as library_points
 from kpi.store import Store
-
-
-def library_points(store: Store, filters: Filters | None = None) -> pd.DataFrame:
-    """kode, nama, jenis, kode_provinsi, kode_kabupaten_kota, latitude, longitude, perkiraan.
-
-    ``perkiraan`` is true when the point is the area's, not the library's own.
-    """
-    params: dict[str, object] = {}
-    where = (filters or Filters()).sql(params)
-    return store.query(
-        f"""
-        SELECT p.kode_perpustakaan AS kode, p.nama_perpustakaan AS nama, p.jenis,
-               p.kode_provinsi, p.kode_kabupaten_kota,
-               coalesce(p.latitude, w.latitude) AS latitude,
-               coalesce(p.longitude, w.longitude) AS longitude,
-               p.latitude IS NULL OR p.longitude IS NULL AS perkiraan
-        FROM perpustakaan p
-        LEFT JOIN wilayah w ON w.kode = p.kode_wilayah
-        WHERE {where}
-        ORDER BY p.kode_perpustakaan
-        """,
-        params,
-    )
 
 
 def area_points(store: Store, tingkat: str, kodes: list[str]) -> pd.DataFrame:

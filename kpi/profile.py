@@ -21,7 +21,8 @@ from typing import Any
 import pandas as pd
 
 from kpi.periods import add_months
-from kpi.queries import context
+from kpi.queries import context, regions, register, reports
+from kpi.queries.register import library_index as library_index
 from kpi.schema import CONTACT_COLUMNS
 from kpi.scope import Filters, norm_kode
 from kpi.store import Store
@@ -78,19 +79,7 @@ def find_place(store: Store, tingkat: str, kode: str | None) -> dict[str, Any] |
         return None
     kode = str(kode).strip()
     if tingkat == "perpustakaan":
-        frame = store.query(
-            f"""
-            SELECT p.kode_perpustakaan AS kode, p.nama_perpustakaan AS nama,
-                   p.kode_provinsi, wp.nama AS provinsi,
-                   p.kode_kabupaten_kota, wk.nama AS kabupaten_kota,
-                   {", ".join(f"p.{c}" for c in REGISTER_COLUMNS)}
-            FROM perpustakaan p
-            LEFT JOIN wilayah wp ON wp.kode = p.kode_provinsi
-            LEFT JOIN wilayah wk ON wk.kode = p.kode_kabupaten_kota
-            WHERE p.kode_perpustakaan = $kode
-            """,
-            {"kode": kode},
-        )
+        frame = register.library_place(store, kode, REGISTER_COLUMNS)
         if frame.empty:
             return None
         out = {c: _clean(v) for c, v in frame.iloc[0].items()}
@@ -98,17 +87,7 @@ def find_place(store: Store, tingkat: str, kode: str | None) -> dict[str, Any] |
         out["perpustakaan"] = 1
         return out
     area = norm_kode(kode)
-    frame = store.query(
-        """
-        SELECT w.kode, w.nama, w.kode_induk, wi.nama AS nama_induk,
-               (SELECT count(*) FROM perpustakaan p
-                WHERE (CASE WHEN $tingkat = 'provinsi' THEN p.kode_provinsi
-                            ELSE p.kode_kabupaten_kota END) = w.kode) AS perpustakaan
-        FROM wilayah w LEFT JOIN wilayah wi ON wi.kode = w.kode_induk
-        WHERE w.kode = $kode AND w.tingkat = $tingkat
-        """,
-        {"kode": area, "tingkat": tingkat},
-    )
+    frame = regions.area_place(store, tingkat, area)
     if frame.empty:
         return None
     row = frame.iloc[0]
@@ -135,21 +114,6 @@ def guess_tingkat(kode: str) -> str:
     if digits.isdigit() and len(digits) == 4:
         return "kabupaten_kota"
     return "perpustakaan"
-
-
-def library_index(store: Store) -> pd.DataFrame:
-    """Every partner library with its area codes and names (for the place picker)."""
-    return store.query(
-        """
-        SELECT p.kode_perpustakaan AS kode, p.nama_perpustakaan AS nama, p.jenis,
-               p.kode_provinsi, wp.nama AS provinsi,
-               p.kode_kabupaten_kota, wk.nama AS kabupaten_kota
-        FROM perpustakaan p
-        LEFT JOIN wilayah wp ON wp.kode = p.kode_provinsi
-        LEFT JOIN wilayah wk ON wk.kode = p.kode_kabupaten_kota
-        ORDER BY wp.nama, wk.nama NULLS FIRST, p.nama_perpustakaan, p.kode_perpustakaan
-        """
-    )
 
 
 def place_filters(place: Mapping[str, Any], view_filters: Filters | None = None) -> Filters:
@@ -199,32 +163,10 @@ def monthly_series(
     for c in columns:
         if c not in SERIES_COLUMNS:
             raise ValueError(f"not a series column: {c!r}")
-    params: dict[str, Any] = {"first": first, "last": last}
-    where = (filters or Filters()).sql(params)
-    if place["tingkat"] == "perpustakaan":
-        where += " AND p.kode_perpustakaan = $kode"
-    elif place["tingkat"] == "provinsi":
-        where += " AND p.kode_provinsi = $kode"
-    else:
-        where += " AND p.kode_kabupaten_kota = $kode"
-    params["kode"] = str(place["kode"])
-    sums = ", ".join(f"sum(r.{c}) AS {c}" for c in columns)
-    sql = f"""
-        WITH bulan AS (
-            SELECT CAST(g AS DATE) AS periode
-            FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 MONTH)
-                 t(g)
-        ),
-        r AS (
-            SELECT r.* FROM laporan_bulanan r
-            JOIN perpustakaan p ON p.kode_perpustakaan = r.kode_perpustakaan
-            WHERE {where} AND r.periode BETWEEN $first AND $last
-        )
-        SELECT b.periode, {sums}, count(r.kode_perpustakaan) AS perpustakaan_melapor
-        FROM bulan b LEFT JOIN r ON r.periode = b.periode
-        GROUP BY b.periode ORDER BY b.periode
-    """
-    frame = store.query(sql, params)
+    column = {"perpustakaan": "kode_perpustakaan", "provinsi": "kode_provinsi"}.get(
+        str(place["tingkat"]), "kode_kabupaten_kota"
+    )
+    frame = reports.monthly_sums(store, column, str(place["kode"]), first, last, filters, columns)
     frame["periode"] = pd.to_datetime(frame["periode"])
     return frame
 

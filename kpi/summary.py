@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from kpi.columns import JENIS_PERPUSTAKAAN
+from kpi.queries import regions, register, reports
 from kpi.scope import Filters
 from kpi.store import Store, consistent
 
@@ -19,39 +20,12 @@ def summary(store: Store, filters: Filters | None = None) -> dict[str, Any]:
     the reported months."""
     params: dict[str, Any] = {}
     where = (filters or Filters()).sql(params)
-    areas = store.query(
-        f"""
-        SELECT count(DISTINCT kode_provinsi) AS provinces,
-               count(DISTINCT kode_kabupaten_kota) AS kabupaten_kota,
-               count(DISTINCT kode_desa_kelurahan) AS desa_kelurahan,
-               count(*) AS libraries_total
-        FROM perpustakaan p WHERE {where}
-        """,
-        params,
-    ).iloc[0]
-    by_level = store.query(
-        f"SELECT jenis, count(*) AS n FROM perpustakaan p WHERE {where} GROUP BY jenis", params
-    )
+    areas = register.area_counts(store, where, params).iloc[0]
+    by_level = register.level_counts(store, where, params)
     levels = {j: 0 for j in JENIS_PERPUSTAKAAN}
     levels.update({str(r.jenis): int(r.n) for r in by_level.itertuples()})
-    months = store.query(
-        f"""
-        SELECT strftime(min(periode), '%Y-%m') AS first_period,
-               strftime(max(periode), '%Y-%m') AS last_period,
-               count(*) AS monthly_rows
-        FROM laporan_bulanan l
-        WHERE l.kode_perpustakaan IN (SELECT kode_perpustakaan FROM perpustakaan p WHERE {where})
-           OR $semua
-        """,
-        {**params, "semua": filters is None},
-    ).iloc[0]
-    cohorts = store.query(
-        f"""
-        SELECT tahun_bergabung, jenis, count(*) AS n FROM perpustakaan p
-        WHERE tahun_bergabung IS NOT NULL AND {where} GROUP BY ALL ORDER BY ALL
-        """,
-        params,
-    )
+    months = reports.span(store, None if filters is None else where, params).iloc[0]
+    cohorts = register.cohort_counts(store, where, params)
     by_cohort: dict[str, dict[str, int]] = {}
     for r in cohorts.itertuples():
         by_cohort.setdefault(str(int(r.tahun_bergabung)), {})[str(r.jenis)] = int(r.n)
@@ -75,32 +49,11 @@ def filter_options(store: Store, today: date | None = None) -> dict[str, Any]:
     the last closed month (kpi.closing, on ``today``; None when no month is closed yet)."""
     from kpi import closing
 
-    prov = store.query(
-        """
-        SELECT DISTINCT p.kode_provinsi AS kode, w.nama
-        FROM perpustakaan p JOIN wilayah w ON w.kode = p.kode_provinsi
-        ORDER BY w.nama
-        """
-    )
-    kab = store.query(
-        """
-        SELECT DISTINCT p.kode_kabupaten_kota AS kode, p.kode_provinsi, w.nama
-        FROM perpustakaan p JOIN wilayah w ON w.kode = p.kode_kabupaten_kota
-        ORDER BY w.nama
-        """
-    )
-    cohorts = store.query(
-        "SELECT DISTINCT tahun_bergabung AS y FROM perpustakaan "
-        "WHERE tahun_bergabung IS NOT NULL ORDER BY 1"
-    )
-    support = store.query(
-        "SELECT DISTINCT jenis_dukungan AS d FROM perpustakaan "
-        "WHERE jenis_dukungan IS NOT NULL ORDER BY 1"
-    )
-    months = store.query(
-        "SELECT strftime(min(periode), '%Y-%m') AS first, strftime(max(periode), '%Y-%m') AS last "
-        "FROM laporan_bulanan"
-    ).iloc[0]
+    prov, kab = regions.partner_areas(store)
+    cohorts = register.distinct(store, "tahun_bergabung").rename(columns={"v": "y"})
+    support = register.distinct(store, "jenis_dukungan").rename(columns={"v": "d"})
+    span = reports.span(store, None, {}).iloc[0]
+    months = {"first": span["first_period"], "last": span["last_period"]}
     return {
         "provinsi": dict(zip(prov["kode"], prov["nama"], strict=True)),
         "kabupaten_kota": {

@@ -6,14 +6,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pandas as pd
+
 from kpi.store import Store
 
 # vocabulary -> {key: value}, as people wrote it
 ValueMapping = dict[str, dict[str, str]]
 
 
-def _when(c: Any) -> str:
-    return c.isoformat(sep=" ", timespec="seconds") if c is not None else ""
+def _newest_first(store: Store, table: str, names: dict[str, str]) -> list[dict[str, Any]]:
+    """Every row of a mappings table, newest first then by its key columns: the columns of
+    ``names`` as text under their English names, the other columns as they are, and when it
+    was saved (``created_at``, as text)."""
+    frame = store.query(f"SELECT * FROM {table} ORDER BY created_at DESC, {', '.join(names)}")
+    out = []
+    for rec in frame.to_dict("records"):
+        row: dict[str, Any] = {names.get(c, c): str(v) if c in names else v for c, v in rec.items()}
+        when = row.pop("created_at")
+        row["created_at"] = (
+            "" if when is None or pd.isna(when) else when.isoformat(sep=" ", timespec="seconds")
+        )
+        out.append(row)
+    return out
 
 
 def saved_mappings(store: Store) -> dict[str, tuple[str, dict[str, str]]]:
@@ -35,19 +49,11 @@ def save_mapping(store: Store, signature: str, kind: str, mapping: dict[str, str
 
 def list_mappings(store: Store) -> list[dict[str, Any]]:
     """The saved column mappings, newest first: signature, kind, {header: column}, when."""
-    frame = store.query(
-        "SELECT tanda, jenis_sheet, pemetaan, created_at FROM pemetaan_kolom "
-        "ORDER BY created_at DESC, tanda"
-    )
-    return [
-        {
-            "signature": str(t),
-            "kind": str(k),
-            "mapping": json.loads(m),
-            "created_at": _when(c),
-        }
-        for t, k, m, c in frame.itertuples(index=False, name=None)
-    ]
+    rows = _newest_first(store, "pemetaan_kolom", {"tanda": "signature", "jenis_sheet": "kind"})
+    for r in rows:
+        r["mapping"] = json.loads(r.pop("pemetaan"))
+        r["created_at"] = r.pop("created_at")  # last, as it always was
+    return rows
 
 
 def delete_mapping(store: Store, signature: str) -> None:
@@ -66,20 +72,8 @@ def saved_value_mappings(store: Store) -> ValueMapping:
 def list_value_mappings(store: Store) -> list[dict[str, Any]]:
     """The saved value mappings, newest first: vocabulary, key, value as first written,
     meaning, when."""
-    frame = store.query(
-        "SELECT kosakata, kunci, contoh, nilai, created_at FROM pemetaan_nilai "
-        "ORDER BY created_at DESC, kosakata, kunci"
-    )
-    return [
-        {
-            "vocabulary": str(v),
-            "key": str(k),
-            "written": str(c),
-            "value": str(n),
-            "created_at": _when(t),
-        }
-        for v, k, c, n, t in frame.itertuples(index=False, name=None)
-    ]
+    names = {"kosakata": "vocabulary", "kunci": "key", "contoh": "written", "nilai": "value"}
+    return _newest_first(store, "pemetaan_nilai", names)
 
 
 def delete_value_mapping(store: Store, vocab: str, key: str) -> None:

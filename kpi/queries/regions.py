@@ -40,3 +40,39 @@ def points(store: Store, level: str, kodes: list[str]) -> pd.DataFrame:
         "WHERE tingkat = ? AND list_contains(?, kode) ORDER BY kode",
         [level, kodes],
     )
+
+
+def area_place(store: Store, tingkat: str, kode: str | None) -> pd.DataFrame:
+    """One province or kab/kota (none when the gazetteer lacks it at that level): kode, nama,
+    kode_induk, nama_induk and its partner libraries (perpustakaan)."""
+    return store.query(
+        """
+        SELECT w.kode, w.nama, w.kode_induk, wi.nama AS nama_induk,
+               (SELECT count(*) FROM perpustakaan p
+                WHERE (CASE WHEN $tingkat = 'provinsi' THEN p.kode_provinsi
+                            ELSE p.kode_kabupaten_kota END) = w.kode) AS perpustakaan
+        FROM wilayah w LEFT JOIN wilayah wi ON wi.kode = w.kode_induk
+        WHERE w.kode = $kode AND w.tingkat = $tingkat
+        """,
+        {"kode": kode, "tingkat": tingkat},
+    )
+
+
+def partner_areas(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The provinces (kode, nama) and kab/kota (kode, kode_provinsi, nama) that have a partner
+    library, each by name."""
+    prov = store.query(
+        """
+        SELECT DISTINCT p.kode_provinsi AS kode, w.nama
+        FROM perpustakaan p JOIN wilayah w ON w.kode = p.kode_provinsi
+        ORDER BY w.nama
+        """
+    )
+    kab = store.query(
+        """
+        SELECT DISTINCT p.kode_kabupaten_kota AS kode, p.kode_provinsi, w.nama
+        FROM perpustakaan p JOIN wilayah w ON w.kode = p.kode_kabupaten_kota
+        ORDER BY w.nama
+        """
+    )
+    return prov, kab

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
 from kpi.schema import CONTACT_COLUMNS
+from kpi.scope import Filters
 from kpi.store import Store
 
 
@@ -35,3 +37,99 @@ def contacts(store: Store, kodes: Iterable[str] | None = None) -> pd.DataFrame:
     )
     filled = [c for c in CONTACT_COLUMNS if frame[c].notna().any()]
     return frame[["kode", *filled]].reset_index(drop=True)
+
+
+def library_points(store: Store, filters: Filters | None = None) -> pd.DataFrame:
+    """kode, nama, jenis, kode_provinsi, kode_kabupaten_kota, latitude, longitude, perkiraan.
+
+    ``perkiraan`` is true when the point is the area's, not the library's own.
+    """
+    params: dict[str, object] = {}
+    where = (filters or Filters()).sql(params)
+    return store.query(
+        f"""
+        SELECT p.kode_perpustakaan AS kode, p.nama_perpustakaan AS nama, p.jenis,
+               p.kode_provinsi, p.kode_kabupaten_kota,
+               coalesce(p.latitude, w.latitude) AS latitude,
+               coalesce(p.longitude, w.longitude) AS longitude,
+               p.latitude IS NULL OR p.longitude IS NULL AS perkiraan
+        FROM perpustakaan p
+        LEFT JOIN wilayah w ON w.kode = p.kode_wilayah
+        WHERE {where}
+        ORDER BY p.kode_perpustakaan
+        """,
+        params,
+    )
+
+
+def library_index(store: Store) -> pd.DataFrame:
+    """Every partner library with its area codes and names (for the place picker)."""
+    return store.query(
+        """
+        SELECT p.kode_perpustakaan AS kode, p.nama_perpustakaan AS nama, p.jenis,
+               p.kode_provinsi, wp.nama AS provinsi,
+               p.kode_kabupaten_kota, wk.nama AS kabupaten_kota
+        FROM perpustakaan p
+        LEFT JOIN wilayah wp ON wp.kode = p.kode_provinsi
+        LEFT JOIN wilayah wk ON wk.kode = p.kode_kabupaten_kota
+        ORDER BY wp.nama, wk.nama NULLS FIRST, p.nama_perpustakaan, p.kode_perpustakaan
+        """
+    )
+
+
+def library_place(store: Store, kode: str, columns: Iterable[str]) -> pd.DataFrame:
+    """One library (none when the register lacks ``kode``): kode, nama, kode_provinsi,
+    provinsi, kode_kabupaten_kota, kabupaten_kota and the register's ``columns``."""
+    return store.query(
+        f"""
+        SELECT p.kode_perpustakaan AS kode, p.nama_perpustakaan AS nama,
+               p.kode_provinsi, wp.nama AS provinsi,
+               p.kode_kabupaten_kota, wk.nama AS kabupaten_kota,
+               {", ".join(f"p.{c}" for c in columns)}
+        FROM perpustakaan p
+        LEFT JOIN wilayah wp ON wp.kode = p.kode_provinsi
+        LEFT JOIN wilayah wk ON wk.kode = p.kode_kabupaten_kota
+        WHERE p.kode_perpustakaan = $kode
+        """,
+        {"kode": kode},
+    )
+
+
+def area_counts(store: Store, where: str, params: dict[str, Any]) -> pd.DataFrame:
+    """One row: provinces, kabupaten_kota, desa_kelurahan (distinct codes) and libraries_total
+    of the libraries ``where`` (a Filters.sql condition on ``p``) admits."""
+    return store.query(
+        f"""
+        SELECT count(DISTINCT kode_provinsi) AS provinces,
+               count(DISTINCT kode_kabupaten_kota) AS kabupaten_kota,
+               count(DISTINCT kode_desa_kelurahan) AS desa_kelurahan,
+               count(*) AS libraries_total
+        FROM perpustakaan p WHERE {where}
+        """,
+        params,
+    )
+
+
+def level_counts(store: Store, where: str, params: dict[str, Any]) -> pd.DataFrame:
+    """jenis, n: the libraries of each level that ``where`` admits."""
+    return store.query(
+        f"SELECT jenis, count(*) AS n FROM perpustakaan p WHERE {where} GROUP BY jenis", params
+    )
+
+
+def cohort_counts(store: Store, where: str, params: dict[str, Any]) -> pd.DataFrame:
+    """tahun_bergabung, jenis, n: the libraries of each cohort and level ``where`` admits."""
+    return store.query(
+        f"""
+        SELECT tahun_bergabung, jenis, count(*) AS n FROM perpustakaan p
+        WHERE tahun_bergabung IS NOT NULL AND {where} GROUP BY ALL ORDER BY ALL
+        """,
+        params,
+    )
+
+
+def distinct(store: Store, column: str) -> pd.DataFrame:
+    """v: the register's distinct filled values of ``column`` (the caller's name), sorted."""
+    return store.query(
+        f"SELECT DISTINCT {column} AS v FROM perpustakaan WHERE {column} IS NOT NULL ORDER BY 1"
+    )

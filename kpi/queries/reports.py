@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -57,3 +58,54 @@ def longest_zero_run(store: Store, win: Period, filters: Filters) -> pd.Series:
         params,
     )
     return frame.set_index("kode_perpustakaan")["n"]
+
+
+def monthly_sums(
+    store: Store,
+    column: str,
+    kode: str,
+    first: date,
+    last: date,
+    filters: Filters | None,
+    columns: Sequence[str],
+) -> pd.DataFrame:
+    """One row per month from ``first`` to ``last``: the sums of the monthly ``columns`` over
+    the libraries of ``filters`` whose register ``column`` (kode_perpustakaan, kode_provinsi or
+    kode_kabupaten_kota: the caller's, never input) is ``kode``, and perpustakaan_melapor."""
+    params: dict[str, Any] = {"first": first, "last": last, "kode": kode}
+    where = (filters or Filters()).sql(params) + f" AND p.{column} = $kode"
+    sums = ", ".join(f"sum(r.{c}) AS {c}" for c in columns)
+    sql = f"""
+        WITH bulan AS (
+            SELECT CAST(g AS DATE) AS periode
+            FROM generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 MONTH)
+                 t(g)
+        ),
+        r AS (
+            SELECT r.* FROM laporan_bulanan r
+            JOIN perpustakaan p ON p.kode_perpustakaan = r.kode_perpustakaan
+            WHERE {where} AND r.periode BETWEEN $first AND $last
+        )
+        SELECT b.periode, {sums}, count(r.kode_perpustakaan) AS perpustakaan_melapor
+        FROM bulan b LEFT JOIN r ON r.periode = b.periode
+        GROUP BY b.periode ORDER BY b.periode
+    """
+    return store.query(sql, params)
+
+
+def span(store: Store, where: str | None, params: dict[str, Any]) -> pd.DataFrame:
+    """One row: first_period and last_period ('YYYY-MM') and monthly_rows of the reports of the
+    libraries ``where`` admits (None: every report)."""
+    return store.query(
+        f"""
+        SELECT strftime(min(periode), '%Y-%m') AS first_period,
+               strftime(max(periode), '%Y-%m') AS last_period,
+               count(*) AS monthly_rows
+        FROM laporan_bulanan l
+        WHERE l.kode_perpustakaan IN (
+                SELECT kode_perpustakaan FROM perpustakaan p WHERE {where or "TRUE"}
+              )
+           OR $semua
+        """,
+        {**params, "semua": where is None},
+    )
