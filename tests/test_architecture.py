@@ -5,11 +5,14 @@
 - No kpi module outside kpi/ui imports streamlit or plotly (the domain runs without a browser).
 - The ids of bands, tiers and rules appear as literals only in kpi/vocab.py (and data files).
 - No kpi module is over 520 lines.
+- Store tables are named in SQL only in the store, schema, queries and engine modules (and, until
+  issue 17 lands, in the write-side modules of PENDING_ISSUE_17).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -225,3 +228,91 @@ def test_the_length_check_would_see_one(tmp_path: Path) -> None:
     short = tmp_path / "short.py"
     short.write_text("x = 1\n" * MAX_LINES, encoding="utf-8")
     assert _too_long({"long": long, "short": short}) == [f"long: {MAX_LINES + 1} lines"]
+
+
+# -- store tables named in SQL --------------------------------------------------------------------
+
+# where SQL may name a store table: the store and its schema, the named reads of kpi/queries, and
+# the engine (the modules that aggregate the data tables in DuckDB: the KPI table's SQL builder
+# and its runner, targets, the closing of months, the data-quality checks)
+SQL_HOMES = frozenset(
+    {
+        "kpi.store",
+        "kpi.schema",
+        "kpi.builder",
+        "kpi.compute",
+        "kpi.targets",
+        "kpi.closing",
+        "kpi.quality",
+    }
+)
+# the write side (users, sign-in, audit trail, demo, import commit and undo) keeps its SQL until
+# issue 17 (PostgreSQL) moves it: to be emptied when issue 17 lands
+PENDING_ISSUE_17 = frozenset(
+    {
+        "kpi.access",
+        "kpi.audit",
+        "kpi.auth",
+        "kpi.users",
+        "kpi.trail",
+        "kpi.commands.users",
+        "kpi.demo",
+        "kpi.ingest.commit",
+        "kpi.ingest.undo",
+    }
+)
+_SQL_TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+(\w+)")
+
+
+def _store_tables() -> frozenset[str]:
+    """Every table kpi/schema.py creates (the data tables with their _riwayat copies)."""
+    from kpi.schema import DATA_TABLE_KEYS
+
+    text = (KPI / "schema.py").read_text(encoding="utf-8")
+    created = set(re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?([a-z_0-9]+)", text))
+    return frozenset(created | set(DATA_TABLE_KEYS) | {f"{t}_riwayat" for t in DATA_TABLE_KEYS})
+
+
+def _tables_in_sql(source: str, tables: frozenset[str]) -> set[str]:
+    """The store tables a module's string literals name after FROM, JOIN, INTO, UPDATE or TABLE
+    (the pieces of f-strings too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.update(t for t in _SQL_TABLE.findall(node.value) if t in tables)
+    return found
+
+
+def _sql_outside_homes(paths: dict[str, Path], tables: frozenset[str]) -> list[str]:
+    out = []
+    for name, path in sorted(paths.items()):
+        if name in SQL_HOMES or name.startswith("kpi.queries") or name in PENDING_ISSUE_17:
+            continue
+        named = _tables_in_sql(path.read_text(encoding="utf-8"), tables)
+        if named:
+            out.append(f"{name}: {', '.join(sorted(named))}")
+    return out
+
+
+def test_store_tables_are_named_in_sql_only_in_the_store_queries_and_engine() -> None:
+    tables = _store_tables()
+    assert {"perpustakaan", "laporan_bulanan", "import_batch", "pengguna"} <= tables
+    assert _sql_outside_homes(MODULES, tables) == []
+
+
+def test_the_sql_check_would_see_one(tmp_path: Path) -> None:
+    tables = _store_tables()
+    page = tmp_path / "page.py"
+    page.write_text(
+        "def rows(store, k):\n"
+        '    return store.query(f"SELECT * FROM laporan_bulanan WHERE kode = {k!r}")\n'
+        'NOTE = "a word from the register"  # prose, not SQL\n',
+        encoding="utf-8",
+    )
+    home = tmp_path / "reads.py"
+    home.write_text('SQL = "SELECT nama FROM perpustakaan"\n', encoding="utf-8")
+    found = _sql_outside_homes({"kpi.ui.page": page, "kpi.queries.reads": home}, tables)
+    assert found == ["kpi.ui.page: laporan_bulanan"]
+    # a module issue 17 has still to move is tolerated, by name only
+    assert _sql_outside_homes({"kpi.demo": page}, tables) == []
+    assert set(MODULES) >= PENDING_ISSUE_17

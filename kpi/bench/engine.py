@@ -23,12 +23,9 @@ PEAK_MB_TARGET = 1536.0
 
 
 def _bare_sql(months_back: int) -> str:
-    sums = ", ".join(f"sum(CAST({c} AS DOUBLE)) AS {c}" for c in INDICATOR_COLUMNS)
-    return (
-        f"SELECT kode_perpustakaan, count(*) AS n, {sums} FROM laporan_bulanan "
-        f"WHERE periode BETWEEN CAST($akhir AS DATE) - to_months({months_back - 1}) "
-        "AND $akhir GROUP BY kode_perpustakaan"
-    )
+    from kpi.queries import reports
+
+    return reports.bare_sums_sql(INDICATOR_COLUMNS, months_back)
 
 
 def measure(path: str, what: str) -> dict[str, Any]:

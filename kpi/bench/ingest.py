@@ -27,14 +27,12 @@ def build_store(path: Path, libraries: int) -> list[str]:
     """A store with a register of ``libraries`` village libraries; returns their codes."""
     import pandas as pd
 
+    from kpi.queries import meta, regions, register
     from kpi.store import Store
 
     store = Store(path)
     try:
-        desa = store.query(
-            "SELECT kode FROM wilayah WHERE tingkat = 'desa_kelurahan' ORDER BY kode LIMIT ?",
-            [libraries],
-        )["kode"].tolist()
+        desa = regions.first_codes(store, "desa_kelurahan", libraries)
         codes = [f"BENCH-{i:06d}" for i in range(libraries)]
         frame = pd.DataFrame(
             {
@@ -47,15 +45,8 @@ def build_store(path: Path, libraries: int) -> list[str]:
             }
         )
         with store.write() as cur:
-            cur.register("reg", frame)
-            cur.execute(
-                "INSERT INTO perpustakaan (kode_perpustakaan, nama_perpustakaan, jenis, "
-                "kode_wilayah, penduduk, batch_id) SELECT * FROM reg"
-            )
-            cur.unregister("reg")
-            cur.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('demo_dibersihkan', CAST(now() AS VARCHAR))"
-            )
+            register.add_libraries(cur, frame)
+            meta.mark_demo_cleared(cur)  # the demo is not loaded into a benchmark's store
     finally:
         store.close()
     return codes

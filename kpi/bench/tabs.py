@@ -286,14 +286,12 @@ class Sample:
 
 
 def _sample(db: Path) -> Sample:
+    from kpi.queries import register
     from kpi.store import Store
 
     store = Store(db, read_only=True)
     try:
-        row = store.query(
-            "SELECT kode_provinsi, kode_kabupaten_kota, kode_perpustakaan FROM perpustakaan "
-            "WHERE jenis = 'desa_kelurahan' ORDER BY kode_perpustakaan LIMIT 1"
-        )
+        row = register.sample_village(store)
     finally:
         store.close()
     if row.empty:

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 from kpi.access import KIND_LABELS, AccessDeniedError, CaptureScope, Principal, role_label
 from kpi.ingest.messages import message
 from kpi.ingest.parse import CellIssue, ParsedSheet
+from kpi.queries import register
+from kpi.queries.batches import batch_areas as batch_areas
 
 if TYPE_CHECKING:
     import duckdb
@@ -220,18 +222,6 @@ def _library_outside(ref: Reference, kode: str, covers: Any) -> str | None:
 # -- checks inside the write transaction ----------------------------------------------------------
 
 
-def _library_areas(cur: duckdb.DuckDBPyConnection, codes: Iterable[str]) -> dict[str, str | None]:
-    codes = sorted({str(c) for c in codes if c is not None})
-    if not codes:
-        return {}
-    rows = cur.execute(  # a join, not a list search per row: the codes may be many
-        "SELECT p.kode_perpustakaan, p.kode_wilayah FROM perpustakaan p "
-        "JOIN (SELECT unnest(?) AS k) c ON p.kode_perpustakaan = c.k",
-        [codes],
-    ).fetchall()
-    return {str(k): (None if w is None else str(w)) for k, w in rows}
-
-
 def plan_areas(cur: duckdb.DuckDBPyConnection, plan: Plan) -> set[tuple[str, str | None]]:
     """(table, area) of every record the plan would write, read against the store on ``cur``
     (a library's area from the plan's own register rows, else the store's)."""
@@ -243,7 +233,7 @@ def plan_areas(cur: duckdb.DuckDBPyConnection, plan: Plan) -> set[tuple[str, str
         if "kode_wilayah" in frame.columns:
             for k, w in zip(frame["kode_perpustakaan"], frame["kode_wilayah"], strict=True):
                 new_areas[str(k)] = None if w is None or w != w else str(w)
-        stored = _library_areas(cur, new_areas)
+        stored = register.library_areas(cur, new_areas)
         for k, w in new_areas.items():
             pairs.add(("perpustakaan", w))
             if k in stored and stored[k] != w:
@@ -253,14 +243,14 @@ def plan_areas(cur: duckdb.DuckDBPyConnection, plan: Plan) -> set[tuple[str, str
         if tp is None:
             continue
         codes = set(tp.frame["kode_perpustakaan"].astype(str).unique())
-        stored = _library_areas(cur, codes - set(new_areas))
+        stored = register.library_areas(cur, codes - set(new_areas))
         for k in codes:
             pairs.add((table, new_areas[k] if k in new_areas else stored.get(k)))
     tp = plan.tables.get("target")
     if tp is not None:
         distinct = tp.frame[["tingkat", "kode"]].drop_duplicates()
         libs = [k for t, k in distinct.itertuples(index=False, name=None) if t == "perpustakaan"]
-        stored = _library_areas(cur, set(libs) - set(new_areas))
+        stored = register.library_areas(cur, set(libs) - set(new_areas))
         for t, k in distinct.itertuples(index=False, name=None):
             if t == "nasional":
                 pairs.add(("target", ""))
@@ -273,33 +263,6 @@ def plan_areas(cur: duckdb.DuckDBPyConnection, plan: Plan) -> set[tuple[str, str
         for w in tp.frame["kode_wilayah"].unique():
             pairs.add(("indikator_konteks", None if w is None else str(w)))
     return pairs
-
-
-def batch_areas(
-    cur: duckdb.DuckDBPyConnection, batch_ids: list[str]
-) -> set[tuple[str, str | None]]:
-    """(table, area) of every row the batches wrote or replaced, as the store holds them."""
-    rows = cur.execute(
-        """
-        SELECT DISTINCT 'perpustakaan', kode_wilayah FROM perpustakaan
-            WHERE list_contains($b, batch_id)
-        UNION SELECT DISTINCT 'perpustakaan', kode_wilayah FROM perpustakaan_riwayat
-            WHERE list_contains($b, diganti_oleh)
-        UNION SELECT DISTINCT 'laporan_bulanan', p.kode_wilayah FROM laporan_bulanan t
-            LEFT JOIN perpustakaan p USING (kode_perpustakaan) WHERE list_contains($b, t.batch_id)
-        UNION SELECT DISTINCT 'penilaian_mandiri', p.kode_wilayah FROM penilaian_mandiri t
-            LEFT JOIN perpustakaan p USING (kode_perpustakaan) WHERE list_contains($b, t.batch_id)
-        UNION SELECT DISTINCT 'target', CASE t.tingkat WHEN 'nasional' THEN ''
-                                 WHEN 'perpustakaan' THEN p.kode_wilayah ELSE t.kode END
-            FROM target t LEFT JOIN perpustakaan p
-              ON t.tingkat = 'perpustakaan' AND p.kode_perpustakaan = t.kode
-            WHERE list_contains($b, t.batch_id)
-        UNION SELECT DISTINCT 'indikator_konteks', kode_wilayah FROM indikator_konteks
-            WHERE list_contains($b, batch_id)
-        """,
-        {"b": list(batch_ids)},
-    ).fetchall()
-    return {(str(k), None if a is None else str(a)) for k, a in rows}
 
 
 def outside(

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from kpi.ingest import values as v
-from kpi.queries import regions
+from kpi.queries import regions, register
 from kpi.store import Store
 
 FIRST_PERIOD = date(2018, 1, 1)
@@ -72,9 +72,7 @@ class Reference:
     @classmethod
     def from_store(cls, store: Store, today: date | None = None) -> Reference:
         ref = cls(today=today or date.today())
-        reg = store.query(
-            "SELECT kode_perpustakaan, nama_perpustakaan, kode_wilayah, penduduk FROM perpustakaan"
-        )
+        reg = register.library_register(store)
         for kode, nama, wil, pend in reg.itertuples(index=False, name=None):
             ref.add_library(str(kode), str(nama), str(wil or ""), _num(pend))
         ref.wilayah = regions.codes(store)

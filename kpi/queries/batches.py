@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from kpi.store import Store
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 def list_batches(store: Store) -> list[dict[str, Any]]:
@@ -66,3 +69,30 @@ def rejected_rows(store: Store, batch_id: str) -> pd.DataFrame:
         "FROM rejected_row WHERE batch_id = ? ORDER BY file_name, sheet, baris",
         [batch_id],
     )
+
+
+def batch_areas(
+    cur: duckdb.DuckDBPyConnection, batch_ids: list[str]
+) -> set[tuple[str, str | None]]:
+    """(table, area) of every row the batches wrote or replaced, as the store holds them."""
+    rows = cur.execute(
+        """
+        SELECT DISTINCT 'perpustakaan', kode_wilayah FROM perpustakaan
+            WHERE list_contains($b, batch_id)
+        UNION SELECT DISTINCT 'perpustakaan', kode_wilayah FROM perpustakaan_riwayat
+            WHERE list_contains($b, diganti_oleh)
+        UNION SELECT DISTINCT 'laporan_bulanan', p.kode_wilayah FROM laporan_bulanan t
+            LEFT JOIN perpustakaan p USING (kode_perpustakaan) WHERE list_contains($b, t.batch_id)
+        UNION SELECT DISTINCT 'penilaian_mandiri', p.kode_wilayah FROM penilaian_mandiri t
+            LEFT JOIN perpustakaan p USING (kode_perpustakaan) WHERE list_contains($b, t.batch_id)
+        UNION SELECT DISTINCT 'target', CASE t.tingkat WHEN 'nasional' THEN ''
+                                 WHEN 'perpustakaan' THEN p.kode_wilayah ELSE t.kode END
+            FROM target t LEFT JOIN perpustakaan p
+              ON t.tingkat = 'perpustakaan' AND p.kode_perpustakaan = t.kode
+            WHERE list_contains($b, t.batch_id)
+        UNION SELECT DISTINCT 'indikator_konteks', kode_wilayah FROM indikator_konteks
+            WHERE list_contains($b, batch_id)
+        """,
+        {"b": list(batch_ids)},
+    ).fetchall()
+    return {(str(k), None if a is None else str(a)) for k, a in rows}

@@ -76,3 +76,11 @@ def partner_areas(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
         """
     )
     return prov, kab
+
+
+def first_codes(store: Store, level: str, n: int) -> list[str]:
+    """The first ``n`` codes of the gazetteer's areas of ``level``, in code order."""
+    frame = store.query(
+        "SELECT kode FROM wilayah WHERE tingkat = ? ORDER BY kode LIMIT ?", [level, n]
+    )
+    return [str(k) for k in frame["kode"]]

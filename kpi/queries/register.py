@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from kpi.schema import CONTACT_COLUMNS
 from kpi.scope import Filters
 from kpi.store import Store
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 def names(store: Store) -> dict[str, str]:
@@ -133,3 +136,43 @@ def distinct(store: Store, column: str) -> pd.DataFrame:
     return store.query(
         f"SELECT DISTINCT {column} AS v FROM perpustakaan WHERE {column} IS NOT NULL ORDER BY 1"
     )
+
+
+def library_areas(cur: duckdb.DuckDBPyConnection, codes: Iterable[str]) -> dict[str, str | None]:
+    """Library code -> its area code, for ``codes`` (inside the caller's transaction)."""
+    codes = sorted({str(c) for c in codes if c is not None})
+    if not codes:
+        return {}
+    rows = cur.execute(  # a join, not a list search per row: the codes may be many
+        "SELECT p.kode_perpustakaan, p.kode_wilayah FROM perpustakaan p "
+        "JOIN (SELECT unnest(?) AS k) c ON p.kode_perpustakaan = c.k",
+        [codes],
+    ).fetchall()
+    return {str(k): (None if w is None else str(w)) for k, w in rows}
+
+
+def library_register(store: Store) -> pd.DataFrame:
+    """kode_perpustakaan, nama_perpustakaan, kode_wilayah, penduduk of every library (the
+    importer's reference)."""
+    return store.query(
+        "SELECT kode_perpustakaan, nama_perpustakaan, kode_wilayah, penduduk FROM perpustakaan"
+    )
+
+
+def sample_village(store: Store) -> pd.DataFrame:
+    """kode_provinsi, kode_kabupaten_kota, kode_perpustakaan of the first village library
+    (none in a store without one): the benchmarks' profiles."""
+    return store.query(
+        "SELECT kode_provinsi, kode_kabupaten_kota, kode_perpustakaan FROM perpustakaan "
+        "WHERE jenis = 'desa_kelurahan' ORDER BY kode_perpustakaan LIMIT 1"
+    )
+
+
+def add_libraries(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """Add the register rows of ``frame`` (its columns by name), in the caller's write."""
+    cols = ", ".join(frame.columns)
+    cur.register("_new_libraries", frame)
+    try:
+        cur.execute(f"INSERT INTO perpustakaan ({cols}) SELECT {cols} FROM _new_libraries")
+    finally:
+        cur.unregister("_new_libraries")

@@ -109,3 +109,14 @@ def span(store: Store, where: str | None, params: dict[str, Any]) -> pd.DataFram
         """,
         {**params, "semua": where is None},
     )
+
+
+def bare_sums_sql(columns: Sequence[str], months_back: int) -> str:
+    """The benchmark's bare baseline: per library, the count and the sums of ``columns`` of the
+    ``months_back`` months ending at $akhir, with no filter, join or catalogue (SQL text)."""
+    sums = ", ".join(f"sum(CAST({c} AS DOUBLE)) AS {c}" for c in columns)
+    return (
+        f"SELECT kode_perpustakaan, count(*) AS n, {sums} FROM laporan_bulanan "
+        f"WHERE periode BETWEEN CAST($akhir AS DATE) - to_months({months_back - 1}) "
+        "AND $akhir GROUP BY kode_perpustakaan"
+    )

@@ -42,13 +42,11 @@ def _timed_run(at: Any) -> float:
 
 def _sample_places(db: str) -> list[tuple[str, str]]:
     """A province, a kab/kota and a village library of the store, for their profiles."""
+    from kpi.queries import register
     from kpi.store import open_store
 
     store = open_store(db)
-    row = store.query(
-        "SELECT kode_provinsi, kode_kabupaten_kota, kode_perpustakaan FROM perpustakaan "
-        "WHERE jenis = 'desa_kelurahan' ORDER BY kode_perpustakaan LIMIT 1"
-    )
+    row = register.sample_village(store)
     if row.empty:
         return []
     r = row.iloc[0]
