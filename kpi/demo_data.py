@@ -116,6 +116,27 @@ def _choose_areas(rng: np.random.Generator, scale: int) -> tuple[pd.DataFrame, .
     return prov.reset_index(drop=True), kab, desa
 
 
+def _dinas(areas: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The library of each province or kab/kota (its dinas), with full support."""
+    prov = level == "provinsi"
+    name = "Dinas Perpustakaan dan Kearsipan Provinsi " if prov else "Dinas Perpustakaan "
+    return pd.DataFrame(
+        {
+            "kode_perpustakaan": ("PRV-" if prov else "KAB-") + areas["kode"],
+            "nama_perpustakaan": name + areas["nama"],
+            "jenis": level,
+            "kode_wilayah": areas["kode"],
+            "kode_provinsi": areas["kode"] if prov else areas["kode_provinsi"],
+            "kode_kabupaten_kota": None if prov else areas["kode"],
+            "kode_kecamatan": None,
+            "kode_desa_kelurahan": None,
+            "tahun_bergabung": areas["tahun_bergabung"],
+            "jenis_dukungan": "penuh",
+            "penduduk": areas["penduduk"],
+        }
+    )
+
+
 def _registers(rng: np.random.Generator, scale: int) -> pd.DataFrame:
     prov, kab, desa = _choose_areas(rng, scale)
 
@@ -133,38 +154,7 @@ def _registers(rng: np.random.Generator, scale: int) -> pd.DataFrame:
     kab_names = kab.set_index("kode")["nama"]
     prov_names = prov.set_index("kode")["nama"]
 
-    frames = [
-        pd.DataFrame(
-            {
-                "kode_perpustakaan": "PRV-" + prov["kode"],
-                "nama_perpustakaan": "Dinas Perpustakaan dan Kearsipan Provinsi " + prov["nama"],
-                "jenis": "provinsi",
-                "kode_wilayah": prov["kode"],
-                "kode_provinsi": prov["kode"],
-                "kode_kabupaten_kota": None,
-                "kode_kecamatan": None,
-                "kode_desa_kelurahan": None,
-                "tahun_bergabung": prov["tahun_bergabung"],
-                "jenis_dukungan": "penuh",
-                "penduduk": prov["penduduk"],
-            }
-        ),
-        pd.DataFrame(
-            {
-                "kode_perpustakaan": "KAB-" + kab["kode"],
-                "nama_perpustakaan": "Dinas Perpustakaan " + kab["nama"],
-                "jenis": "kabupaten_kota",
-                "kode_wilayah": kab["kode"],
-                "kode_provinsi": kab["kode_provinsi"],
-                "kode_kabupaten_kota": kab["kode"],
-                "kode_kecamatan": None,
-                "kode_desa_kelurahan": None,
-                "tahun_bergabung": kab["tahun_bergabung"],
-                "jenis_dukungan": "penuh",
-                "penduduk": kab["penduduk"],
-            }
-        ),
-    ]
+    frames = [_dinas(prov, "provinsi"), _dinas(kab, "kabupaten_kota")]
     is_kel = desa["jenis"].eq("kelurahan").to_numpy()
     support = np.where(
         (desa["tahun_bergabung"].to_numpy() >= 2021) & (rng.random(len(desa)) < 0.28),

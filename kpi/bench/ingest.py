@@ -105,12 +105,9 @@ def import_once(db: str, file: str) -> dict[str, Any]:
         t2 = time.perf_counter()
     finally:
         store.close()
-    import resource
-
-    # the workbook is read in a child process (see kpi/ingest/_reader.py): its peak too
-    reader_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     return {
-        "reader_peak_mb": reader_mb,
+        # the workbook is read in a child process (see kpi/ingest/_reader.py): its peak too
+        "reader_peak_mb": _peak_mb(children=True),
         "dry_run_seconds": t1 - t0,
         "commit_seconds": t2 - t1,
         "accepted": plan.accepted,
@@ -139,15 +136,19 @@ def _rss_mb() -> float:
         with open("/proc/self/statm") as fh:
             return int(fh.read().split()[1]) * 4096 / 1024 / 1024
     except OSError:  # not Linux: the peak is all there is
-        import resource
+        return _peak_mb()
 
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+def _peak_mb(children: bool = False) -> float:
+    """The peak resident memory of this process (or of its finished children), MB."""
+    import resource
+
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    return resource.getrusage(who).ru_maxrss / 1024.0
 
 
 def csv_plan_once(db: str, file: str) -> dict[str, Any]:
     """The dry run of a large csv (run in a child process): how much this process grows."""
-    import resource
-
     from kpi.ingest import plan_import
     from kpi.store import Store
 
@@ -160,12 +161,12 @@ def csv_plan_once(db: str, file: str) -> dict[str, Any]:
         seconds = time.perf_counter() - t0
     finally:
         store.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    peak = _peak_mb()
     return {
         "seconds": seconds,
         "growth_mb": peak - before,
         "peak_mb": peak,
-        "reader_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0,
+        "reader_peak_mb": _peak_mb(children=True),
         "accepted": plan.accepted,
         "rejected": plan.rejected,
     }
@@ -175,15 +176,13 @@ def csv_baseline_once(file: str) -> dict[str, Any]:
     """What reading the csv whole with the csv module, as lists, costs (the earlier reader)."""
     import csv
     import io
-    import resource
 
     data = Path(file).read_bytes()
     before = _rss_mb()
     t0 = time.perf_counter()
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=";"))
     seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    return {"seconds": seconds, "growth_mb": peak - before, "rows": len(rows)}
+    return {"seconds": seconds, "growth_mb": _peak_mb() - before, "rows": len(rows)}
 
 
 def run_csv(workdir: Path) -> list[dict[str, Any]]:
