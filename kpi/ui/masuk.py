@@ -198,6 +198,14 @@ def password_input(label: str, *, new: bool = True, **kw: Any) -> str:
     return st.text_input(label, type="password", autocomplete=kind, **kw)
 
 
+def typed_twice(password: str, again: str) -> bool:
+    """The password was typed the same twice; otherwise the form says so."""
+    if password != again:
+        st.error(state.tr("akses.password_mismatch"))
+        return False
+    return True
+
+
 def login_page(store: Store) -> None:
     """The sign-in form (name and password; single sign-on when configured). No data."""
     st.title(state.tr("akses.login_title"))
@@ -318,10 +326,7 @@ def _password_form(store: Store, who: Principal) -> None:
         new = password_input(state.tr("akses.password_new"))
         again = password_input(state.tr("akses.password_again"))
         submitted = st.form_submit_button(state.tr("akses.password_save"), type="primary")
-    if not submitted:
-        return
-    if new != again:
-        st.error(state.tr("akses.password_mismatch"))
+    if not submitted or not typed_twice(new, again):
         return
     try:
         auth.change_password(store, who.name, old, new)

@@ -145,10 +145,7 @@ def _add_form(store: Store, who: Principal, options: list[str], fmt: Callable) -
         )
         again = masuk.password_input(state.tr("pengguna.password_again"), key="pengguna_add_again")
         submitted = st.form_submit_button(state.tr("pengguna.add"), type="primary")
-    if not submitted:
-        return
-    if password != again:
-        st.error(state.tr("akses.password_mismatch"))
+    if not submitted or not masuk.typed_twice(password, again):
         return
     try:
         added = users.add_user(
@@ -222,8 +219,7 @@ def _edit_section(
         again = masuk.password_input(state.tr("akses.password_again"))
         reset = st.form_submit_button(state.tr("pengguna.reset"))
     if reset:
-        if new != again:
-            st.error(state.tr("akses.password_mismatch"))
+        if not masuk.typed_twice(new, again):
             return
         try:
             users.reset_password(store, chosen, new, actor=who)
