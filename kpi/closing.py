@@ -40,7 +40,7 @@ from kpi.settings import ClosingSettings
 from kpi.store import Store, consistent
 
 if TYPE_CHECKING:
-    from kpi.access import Principal
+    pass
 
 SETTINGS_KEY = settings_mod.CLOSING_KEY
 CLOCK_ENV = "TPBIS_HARI_INI"
@@ -85,16 +85,8 @@ def check_settings(settings: Mapping[str, Any]) -> list[str]:
     return [p.key for p in settings_mod.validate(penutupan=candidate)]
 
 
-def save_settings(
-    store: Store,
-    settings: Mapping[str, Any],
-    cat: Catalogue | None = None,
-    actor: Principal | None = None,
-) -> None:
-    """Validate and store the closing settings (ValueError naming the problems); ``actor``
-    (default the local operator) needs the right to save settings, and the change is an audit
-    event with the settings before and after."""
-    settings_mod.save(store, SETTINGS_KEY, settings, cat, actor)
+# validate and store the settings (an audit event): kpi.settings.saver
+save_settings = settings_mod.saver(SETTINGS_KEY)
 
 
 def deadline_day(store: Store, cat: Catalogue | None = None) -> int:

@@ -62,16 +62,8 @@ def get_settings(store: Store, cat: Catalogue | None = None) -> dict[str, Any]:
     return settings_mod.stored(store, SETTINGS_KEY, cat)
 
 
-def save_settings(
-    store: Store,
-    settings: Mapping[str, Any],
-    cat: Catalogue | None = None,
-    actor: Principal | None = None,
-) -> None:
-    """Validate and store the score settings; raise CatalogueError listing every problem.
-    ``actor`` (default the local operator) needs the right to save settings; the change is an
-    audit event with the settings before and after."""
-    settings_mod.save(store, SETTINGS_KEY, settings, cat, actor)
+# validate and store the settings (an audit event): kpi.settings.saver
+save_settings = settings_mod.saver(SETTINGS_KEY)
 
 
 def restore_defaults(store: Store, actor: Principal | None = None) -> None:

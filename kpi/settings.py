@@ -17,7 +17,7 @@ import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, cast
 
 from kpi import audit
 from kpi.catalogue import (
@@ -399,6 +399,34 @@ def save(
 
 
 _ARG = {SCORE_KEY: "skor", COACHING_KEY: "pembinaan", CLOSING_KEY: "penutupan"}
+
+
+class Saver(Protocol):
+    def __call__(
+        self,
+        store: Store,
+        settings: Mapping[str, Any],
+        cat: Catalogue | None = None,
+        actor: Principal | None = None,
+    ) -> None: ...
+
+
+def saver(key: str) -> Saver:
+    """The ``save_settings`` of the section ``key`` (kpi.score, kpi.closing): validate and store
+    the settings, raising SettingsError (a CatalogueError) that names every problem; ``actor``
+    (default the local operator) needs the right to save settings, and the change is an audit
+    event with the settings before and after."""
+
+    def save_settings(
+        store: Store,
+        settings: Mapping[str, Any],
+        cat: Catalogue | None = None,
+        actor: Principal | None = None,
+    ) -> None:
+        save(store, key, settings, cat, actor)
+
+    save_settings.__doc__ = saver.__doc__
+    return save_settings
 
 
 def _plain(value: Any) -> Any:
