@@ -94,22 +94,45 @@ def port_is_free(host: str, port: int) -> bool:
         return True
 
 
+def nginx_upstreams(backends: Sequence[int]) -> dict[str, str]:
+    """The parts of the template that name the servers (see deploy/nginx.conf.template):
+    one upstream per server (``tpbis_s1`` ...: that server, the others as its backups), one
+    for a new browser (``tpbis_any``: the server with the fewest connections), the cookie's
+    name of each server and the address that identifies it."""
+    peer = "max_fails=1 fail_timeout=10s"
+    blocks = []
+    for i, port in enumerate(backends, start=1):
+        lines = [f"        server 127.0.0.1:{port} {peer};"]
+        lines += [
+            f"        server 127.0.0.1:{other} {peer} backup;"
+            for j, other in enumerate(backends, start=1)
+            if j != i
+        ]
+        blocks.append(f"    upstream tpbis_s{i} {{\n" + "\n".join(lines) + "\n    }")
+    every = "\n".join(f"        server 127.0.0.1:{port} {peer};" for port in backends)
+    blocks.append(f"    upstream tpbis_any {{\n        least_conn;\n{every}\n    }}")
+    return {
+        "upstreams": "\n".join(blocks),
+        "pool_map": "\n".join(f"        s{i} tpbis_s{i};" for i in range(1, len(backends) + 1)),
+        "served_map": "\n".join(
+            f'        "~127\\.0\\.0\\.1:{port}$" s{i};' for i, port in enumerate(backends, start=1)
+        ),
+    }
+
+
 def render_nginx_conf(
     folder: Path, listen: str, backends: Sequence[int], *, run_as_root: bool | None = None
 ) -> str:
     """deploy/nginx.conf.template for this run: its folder, the listen address, the servers."""
     if run_as_root is None:
         run_as_root = os.geteuid() == 0
-    upstream = "\n".join(
-        f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in backends
-    )
     values = {
         # nginx's workers leave root for an unprivileged user (ignored, with a warning, else)
         "user": "user nobody nogroup;" if run_as_root else "",
         "workers": "auto",
         "dir": str(folder),
         "listen": listen,
-        "upstream_servers": upstream,
+        **nginx_upstreams(backends),
     }
     text = TEMPLATE.read_text(encoding="utf-8")
     for key, value in values.items():
