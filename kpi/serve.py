@@ -159,7 +159,7 @@ def health(url: str, timeout: float = 2.0) -> str | None:
         return None
 
 
-def tail(path: Path, lines: int = 40) -> str:
+def tail(path: Path, lines: int = 60) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
