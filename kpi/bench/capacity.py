@@ -1,0 +1,196 @@
+"""How many sessions the app holds: ``python -m kpi bench capacity [--servers 1,2,4] [--scale N]``.
+
+For each number of servers, ``python -m kpi serve``'s cluster (kpi.serve: that many Streamlit
+servers behind nginx) on the demo of the scale; for each page, sessions of Streamlit's own
+protocol (kpi.bench.wsclient) open at once, each viewing the page twice (a new session's first
+view, then a rerun), in steps of ``LEVELS``. A step passes when 95% of its page views finish
+within ``LIMIT`` seconds and none fails; the first step that does not pass ends the page's run
+(``step_up``) and the page holds the last step that passed. Before the steps, one session views
+every page, so the servers' caches are warm, as on a server that has been up for a while.
+
+The store: with ``--db postgresql://...`` every server shares it (each reads its own DuckDB
+snapshot); without, each server reads its own copy of the demo file, which is what a server
+reads in that design too (one file cannot be shared by several servers, see kpi.serve).
+
+The machine's load average is in every row: on a shared machine the figures are a floor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kpi.bench import SuiteError, in_child
+
+LIMIT = 2.0  # s: 95% of page views under this
+LEVELS = (1, 2, 4, 8, 16, 32, 64, 128)
+PAGES = ("", "peta", "prioritas", "jelajah", "kualitas")  # "": the default page, Ringkasan
+PAGE_NAMES = {"": "ringkasan"}
+VIEWS_PER_SESSION = 2
+
+
+def p95(values: Sequence[float]) -> float:
+    """The 95th percentile by nearest rank: the smallest value with 95% of the values at or
+    below it (of 20 values, the 19th smallest)."""
+    if not values:
+        raise ValueError("no values")
+    ordered = sorted(values)
+    rank = math.ceil(0.95 * len(ordered))
+    return ordered[rank - 1]
+
+
+@dataclass(frozen=True)
+class Step:
+    sessions: int
+    p95: float
+    views: int
+    errors: int
+
+    def passed(self, limit: float = LIMIT) -> bool:
+        return self.errors == 0 and self.p95 <= limit
+
+
+def step_up(
+    measure: Callable[[int], Step], levels: Sequence[int] = LEVELS, limit: float = LIMIT
+) -> tuple[int, list[Step]]:
+    """Measure each level in turn until one does not pass; the capacity is the last level that
+    passed (0 when the first does not). Every step measured is returned."""
+    capacity, steps = 0, []
+    for level in levels:
+        step = measure(level)
+        steps.append(step)
+        if not step.passed(limit):
+            break
+        capacity = level
+    return capacity, steps
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
+def _views_step(url: str, page: str, sessions: int) -> Step:
+    from kpi.bench.wsclient import many_sessions
+
+    views = asyncio.run(many_sessions(url, sessions, [page], repeat=VIEWS_PER_SESSION))
+    return Step(
+        sessions=sessions,
+        p95=p95([v.seconds for v in views]),
+        views=len(views),
+        errors=sum(1 for v in views if v.errors),
+    )
+
+
+def measure(
+    workdir: Path,
+    scale: int,
+    servers: Sequence[int] = (1, 2, 4),
+    *,
+    pages: Sequence[str] = PAGES,
+    db: str | None = None,
+    levels: Sequence[int] = LEVELS,
+    log: Callable[[str], None] = print,
+) -> list[dict[str, Any]]:
+    from kpi.bench.wsclient import many_sessions
+    from kpi.serve import NGINX, is_server_url, running
+
+    if not Path(NGINX).exists():
+        raise SuiteError(f"{NGINX} is missing: apt-get install nginx")
+    demo = workdir / f"capacity-x{scale}.duckdb"
+    if not is_server_url(db) and not demo.exists():
+        log(f"building the demo at scale {scale} into {demo}")
+        in_child("kpi.bench.engine:build", path=str(demo), scale=scale)
+    rows: list[dict[str, Any]] = []
+    for n in servers:
+        if is_server_url(db):
+            dbs: list[str | None] = [db] * n
+        else:
+            dbs = []
+            for i in range(n):
+                copy = workdir / f"capacity-x{scale}-server{i + 1}.duckdb"
+                shutil.copy(demo, copy)
+                dbs.append(str(copy))
+        log(f"{n} server(s): starting")
+        with running(dbs) as cluster:
+            warm = asyncio.run(many_sessions(cluster.url, n, list(pages)))
+            failed = [v for v in warm if v.errors]
+            if failed:
+                raise SuiteError(f"the warm-up views failed: {failed[0].errors}")
+            for page in pages:
+                name = PAGE_NAMES.get(page, page)
+                load = load_average()
+                t0 = time.perf_counter()
+                capacity, steps = step_up(
+                    lambda k, page=page: _views_step(cluster.url, page, k), levels
+                )
+                last = next((s for s in reversed(steps) if s.sessions == capacity), None)
+                log(
+                    f"{n} server(s), {name}: {capacity} sessions "
+                    + " ".join(f"[{s.sessions}: p95 {s.p95:.2f} s, {s.errors} err]" for s in steps)
+                )
+                rows.append(
+                    {
+                        "name": f"capacity {name}, {n} server(s)",
+                        "seconds": last.p95 if last else steps[0].p95,
+                        "baseline": None,
+                        "baseline_seconds": None,
+                        "ratio": None,
+                        "peak_mb": None,
+                        "target": LIMIT,
+                        "servers": n,
+                        "page": name,
+                        "sessions": capacity,
+                        "steps": [s.__dict__ for s in steps],
+                        "load_average": load,
+                        "wall_seconds": time.perf_counter() - t0,
+                        "store": "postgresql" if is_server_url(db) else "a DuckDB file per server",
+                    }
+                )
+    return rows
+
+
+def table(rows: Sequence[dict[str, Any]]) -> str:
+    """The capacity rows as a Markdown table: a page per row, a column per number of servers."""
+    caps = [r for r in rows if "sessions" in r]
+    servers = sorted({r["servers"] for r in caps})
+    pages = list(dict.fromkeys(r["page"] for r in caps))
+    head = "| page | " + " | ".join(f"{n} server(s)" for n in servers) + " |"
+    lines = [head, "| --- |" + " ---: |" * len(servers)]
+    for page in pages:
+        cells = []
+        for n in servers:
+            row = next((r for r in caps if r["page"] == page and r["servers"] == n), None)
+            cells.append(
+                "-"
+                if row is None
+                else f"{row['sessions']} (p95 {row['seconds']:.2f} s, "
+                f"load {row['load_average']:.1f})"
+            )
+        lines.append(f"| {page} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def run(
+    workdir: Path,
+    scale: int,
+    servers: Sequence[int] = (1, 2, 4),
+    db: str | None = None,
+    pages: Sequence[str] = PAGES,
+) -> list[dict[str, Any]]:
+    rows = measure(
+        workdir,
+        scale,
+        servers,
+        pages=pages,
+        db=db,
+        log=lambda line: print(f"capacity: {line}", flush=True),
+    )
+    print(table(rows), flush=True)
+    return rows

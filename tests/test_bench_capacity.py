@@ -1,0 +1,53 @@
+"""The capacity benchmark's arithmetic (kpi.bench.capacity), with hand-computed answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpi.bench.capacity import Step, p95, step_up, table
+
+
+def test_p95_is_the_nearest_rank() -> None:
+    # 20 values 1..20: 95% of 20 is 19, so the 19th smallest
+    assert p95([float(v) for v in range(20, 0, -1)]) == 19.0
+    # 10 values: 9.5 rounds up to rank 10, the largest
+    assert p95([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 5.0]) == 5.0
+    # 100 values 0.01 .. 1.00: rank 95
+    assert p95([i / 100 for i in range(1, 101)]) == 0.95
+    assert p95([3.0]) == 3.0
+    with pytest.raises(ValueError):
+        p95([])
+
+
+def test_step_up_stops_at_the_first_level_over_the_limit() -> None:
+    times = {1: 0.4, 2: 0.7, 4: 1.3, 8: 2.6, 16: 5.0}
+    asked: list[int] = []
+
+    def measure(k: int) -> Step:
+        asked.append(k)
+        return Step(sessions=k, p95=times[k], views=2 * k, errors=0)
+
+    capacity, steps = step_up(measure, levels=(1, 2, 4, 8, 16), limit=2.0)
+    assert capacity == 4
+    assert asked == [1, 2, 4, 8]  # 16 is never tried once 8 failed
+    assert [s.sessions for s in steps] == [1, 2, 4, 8]
+
+
+def test_a_step_with_an_error_fails_and_exactly_the_limit_passes() -> None:
+    results = {1: Step(1, 2.0, 2, 0), 2: Step(2, 0.5, 4, 1), 4: Step(4, 0.5, 8, 0)}
+    capacity, steps = step_up(lambda k: results[k], levels=(1, 2, 4), limit=2.0)
+    assert capacity == 1 and len(steps) == 2
+    capacity, steps = step_up(lambda k: Step(k, 2.01, k, 0), levels=(1, 2), limit=2.0)
+    assert capacity == 0 and len(steps) == 1
+
+
+def test_the_table_puts_a_page_per_row_and_servers_in_columns() -> None:
+    rows = [
+        {"page": "peta", "servers": 1, "sessions": 4, "seconds": 1.5, "load_average": 2.0},
+        {"page": "peta", "servers": 2, "sessions": 8, "seconds": 1.9, "load_average": 2.5},
+    ]
+    assert table(rows).splitlines() == [
+        "| page | 1 server(s) | 2 server(s) |",
+        "| --- | ---: | ---: |",
+        "| peta | 4 (p95 1.50 s, load 2.0) | 8 (p95 1.90 s, load 2.5) |",
+    ]
