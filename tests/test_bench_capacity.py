@@ -19,24 +19,26 @@ def test_p95_is_the_nearest_rank() -> None:
         p95([])
 
 
-def test_step_up_stops_at_the_first_level_over_the_limit() -> None:
-    times = {1: 0.4, 2: 0.7, 4: 1.3, 8: 2.6, 16: 5.0}
+def test_step_up_stops_at_the_first_level_over_the_limit_then_halves_the_gap() -> None:
     asked: list[int] = []
 
-    def measure(k: int) -> Step:
+    def measure(k: int) -> Step:  # p95 grows 0.3 s per session
         asked.append(k)
-        return Step(sessions=k, p95=times[k], views=2 * k, errors=0)
+        return Step(sessions=k, p95=round(0.3 * k, 2), views=2 * k, errors=0)
 
     capacity, steps = step_up(measure, levels=(1, 2, 4, 8, 16), limit=2.0)
+    # 8 sessions: 2.4 s, over; then 6 (1.8 s, passes) and 7 (2.1 s, over)
+    assert asked == [1, 2, 4, 8, 6, 7]  # 16 is never tried once 8 failed
+    assert capacity == 6
+    assert [s.sessions for s in steps] == asked
+    capacity, _ = step_up(measure, levels=(1, 2, 4, 8, 16), limit=2.0, refine=0)
     assert capacity == 4
-    assert asked == [1, 2, 4, 8]  # 16 is never tried once 8 failed
-    assert [s.sessions for s in steps] == [1, 2, 4, 8]
 
 
 def test_a_step_with_an_error_fails_and_exactly_the_limit_passes() -> None:
     results = {1: Step(1, 2.0, 2, 0), 2: Step(2, 0.5, 4, 1), 4: Step(4, 0.5, 8, 0)}
     capacity, steps = step_up(lambda k: results[k], levels=(1, 2, 4), limit=2.0)
-    assert capacity == 1 and len(steps) == 2
+    assert capacity == 1 and len(steps) == 2  # 1 and 2 are next to each other: nothing between
     capacity, steps = step_up(lambda k: Step(k, 2.01, k, 0), levels=(1, 2), limit=2.0)
     assert capacity == 0 and len(steps) == 1
 

@@ -5,7 +5,8 @@ servers behind nginx) on the demo of the scale; for each page, sessions of Strea
 protocol (kpi.bench.wsclient) open at once, each viewing the page twice (a new session's first
 view, then a rerun), in steps of ``LEVELS``. A step passes when 95% of its page views finish
 within ``LIMIT`` seconds and none fails; the first step that does not pass ends the page's run
-(``step_up``) and the page holds the last step that passed. Before the steps, one session views
+and the gap to the last step that passed is halved twice (``step_up``): the page holds the
+largest number of sessions that passed. Before the steps, one session views
 every page, so the servers' caches are warm, as on a server that has been up for a while.
 
 The store: with ``--db postgresql://...`` every server shares it (each reads its own DuckDB
@@ -58,17 +59,33 @@ class Step:
 
 
 def step_up(
-    measure: Callable[[int], Step], levels: Sequence[int] = LEVELS, limit: float = LIMIT
+    measure: Callable[[int], Step],
+    levels: Sequence[int] = LEVELS,
+    limit: float = LIMIT,
+    refine: int = 2,
 ) -> tuple[int, list[Step]]:
-    """Measure each level in turn until one does not pass; the capacity is the last level that
-    passed (0 when the first does not). Every step measured is returned."""
+    """Measure each level in turn until one does not pass; then halve the gap between the last
+    level that passed and the first that did not, ``refine`` times. The capacity is the largest
+    level that passed (0 when the first does not). Every step measured is returned, in order."""
     capacity, steps = 0, []
+    failed = None
     for level in levels:
         step = measure(level)
         steps.append(step)
         if not step.passed(limit):
+            failed = level
             break
         capacity = level
+    for _ in range(refine):
+        if failed is None or capacity == 0 or failed - capacity <= 1:
+            break
+        mid = (capacity + failed) // 2
+        step = measure(mid)
+        steps.append(step)
+        if step.passed(limit):
+            capacity = mid
+        else:
+            failed = mid
     return capacity, steps
 
 
