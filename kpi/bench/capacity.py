@@ -123,7 +123,7 @@ def measure(
     levels: Sequence[int] = LEVELS,
     log: Callable[[str], None] = print,
 ) -> list[dict[str, Any]]:
-    from kpi.bench.wsclient import many_sessions
+    from kpi.bench.wsclient import session_views
     from kpi.serve import NGINX, is_server_url, running
 
     if not Path(NGINX).exists():
@@ -144,7 +144,12 @@ def measure(
                 dbs.append(str(copy))
         log(f"{n} server(s): starting")
         with running(dbs) as cluster:
-            warm = asyncio.run(many_sessions(cluster.url, n, list(pages)))
+            # every server warm: one session on each, straight to its port
+            warm = [
+                view
+                for server in cluster.servers
+                for view in asyncio.run(session_views(server.url, list(pages)))
+            ]
             failed = [v for v in warm if v.errors]
             if failed:
                 raise SuiteError(f"the warm-up views failed: {failed[0].errors}")
