@@ -41,13 +41,21 @@ from kpi.store import Store, StoreError, migrate
 CHANNEL = "tpbis_data"  # NOTIFY channel: the payload is the new write version
 WRITE_LOCK = 1_717_017  # pg_advisory_xact_lock key held by every write transaction
 POLL_SECONDS = 2.0
+# a replaced snapshot stays open this long for the readers still on it, then is closed
+RETIRE_SECONDS = 60.0
 SNAPSHOT_DIR_ENV = "TPBIS_SNAPSHOT_DIR"
-# meta keys: data_version (page caches key on it, bumped by writes that pages show) and
-# write_version (bumped by every write: a snapshot is rebuilt when it changes)
+# meta keys: data_version (page caches key on it, bumped by writes that pages show),
+# write_version (bumped by every write: a snapshot is rebuilt when it changes) and, per table,
+# TABLE_VERSION_PREFIX + table (the write version that last changed it: a rebuild copies only
+# the tables changed since the snapshot it replaces, into a copy of that snapshot's file)
 WRITE_VERSION_KEY = "write_version"
-# the tables a write with bump=False touches (sign-in counters, audit events, sign-in
-# settings): such a write refreshes only these in the snapshot
-LIGHT_TABLES = ("meta", "settings", "pengguna", "pengguna_wilayah", "identitas", "jejak_audit")
+TABLE_VERSION_PREFIX = "table_version:"
+SCHEMA_CHANGED = "*"
+_WRITTEN = re.compile(
+    r"\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|ALTER\s+TABLE|"
+    r"DROP\s+TABLE(?:\s+IF\s+EXISTS)?|CREATE\s+TABLE(?:\s+IF\s+NOT\s+EXISTS)?)\s+\"?(\w+)",
+    re.I,
+)
 
 
 def safe_url(url: str) -> str:
@@ -175,12 +183,19 @@ class PgCursor:
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.conn = conn
         self._cur = psycopg.ClientCursor(conn)
+        self.touched: set[str] = set()  # tables written (SCHEMA_CHANGED: a table's shape)
+
+    def _note(self, sql: str) -> None:
+        for verb, table in _WRITTEN.findall(sql):
+            word = verb.split()[0].upper()
+            self.touched.add(SCHEMA_CHANGED if word in ("ALTER", "CREATE") else table.lower())
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> PgCursor:
         if params is None:
             params = []
         elif not isinstance(params, dict):
             params = list(params)
+        self._note(sql)
         self._cur.execute(to_pg_sql(sql), params)  # type: ignore[call-overload]
         return self
 
@@ -241,10 +256,11 @@ def copy_frame(conn: psycopg.Connection[Any], name: str, frame: pd.DataFrame, te
 class _Generation:
     """One snapshot file opened read-only, and the write version it holds."""
 
-    def __init__(self, path: Path, version: int, data_version: int) -> None:
+    def __init__(self, path: Path, versions: dict[str, str]) -> None:
         self.path = path
-        self.version = version
-        self.data_version = data_version
+        self.versions = versions  # PostgreSQL's meta rows of versions when it was built
+        self.version = int(versions.get(WRITE_VERSION_KEY, 0))
+        self.data_version = int(versions.get("data_version", 0))
         self.con = duckdb.connect(str(path), read_only=True)
 
 
@@ -268,7 +284,7 @@ class PgStore(Store):
         self._local = threading.local()
         self._closed = threading.Event()
         self._gen: _Generation | None = None
-        self._retired: list[_Generation] = []
+        self._retired: list[tuple[float, _Generation]] = []
         self._counter = 0
         self.last_rebuild_seconds: float | None = None
         chosen = snapshot_dir or os.environ.get(SNAPSHOT_DIR_ENV)
@@ -328,6 +344,10 @@ class PgStore(Store):
                 with conn.transaction():
                     MIGRATIONS[version - 1](cur)  # type: ignore[arg-type]
                     _put_meta(cur, "schema_version", str(version))
+            if current < SCHEMA_VERSION:  # every snapshot built before is rebuilt whole
+                _put_meta(
+                    cur, TABLE_VERSION_PREFIX + SCHEMA_CHANGED, str(_bump(cur, WRITE_VERSION_KEY))
+                )
             if not cur.execute("SELECT count(*) FROM wilayah").fetchall()[0][0]:
                 from kpi import places
 
@@ -368,9 +388,12 @@ class PgStore(Store):
                         cur = PgCursor(conn)
                         cur.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK])
                         yield cur  # type: ignore[misc]
+                        touched = set(cur.touched)
                         if bump:
                             _bump(cur, "data_version")
                         version = _bump(cur, WRITE_VERSION_KEY)
+                        for table in sorted(touched):
+                            _put_meta(cur, TABLE_VERSION_PREFIX + table, str(version))
                         cur.execute(f"NOTIFY {CHANNEL}, '{int(version)}'")
                 except psycopg.Error as exc:
                     known = explain_pg_error(exc, self.url)
@@ -384,9 +407,8 @@ class PgStore(Store):
     # -- the snapshot ------------------------------------------------------------------------
     def refresh(self, *, force: bool = False) -> bool:
         """Rebuild the snapshot when PostgreSQL's write version differs from it (``force``:
-        always). When the data version has not moved (only writes with bump=False came), only
-        LIGHT_TABLES are copied again, into a copy of the current file. True when a new
-        snapshot was swapped in."""
+        always): only the tables written since the current snapshot, into a copy of its file
+        (every table after a change of schema). True when a new snapshot was swapped in."""
         with self._rebuild_lock:
             if self._closed.is_set():
                 return False
@@ -396,21 +418,25 @@ class PgStore(Store):
                 with conn.transaction():
                     # one consistent state of every table, the versions included
                     conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                    version, data_version = _versions(conn)
+                    versions = _version_rows(conn)
                     gen = self._gen
-                    if not force and gen is not None and gen.version == version:
+                    if not force and gen is not None and gen.versions == versions:
                         return False
-                    only = (
-                        LIGHT_TABLES
-                        if gen is not None and not force and gen.data_version == data_version
-                        else None
-                    )
+                    only: set[str] | None = None
+                    if not force and gen is not None:
+                        only = {"meta"} | {
+                            k[len(TABLE_VERSION_PREFIX) :]
+                            for k, v in versions.items()
+                            if k.startswith(TABLE_VERSION_PREFIX) and gen.versions.get(k) != v
+                        }
+                        if SCHEMA_CHANGED in only:
+                            only = None
                     path = self._build(conn, only, gen)
             except psycopg.Error as exc:
                 raise self._explain(exc) from exc
             finally:
                 conn.close()
-            self._swap(_Generation(path, version, data_version))
+            self._swap(_Generation(path, versions))
             self.last_rebuild_seconds = time.perf_counter() - t0
             return True
 
@@ -447,20 +473,28 @@ class PgStore(Store):
         return path
 
     def _swap(self, gen: _Generation) -> None:
+        """The new snapshot for every read from now on; the old one stays open for the reads
+        still on it (a thread inside ``snapshot()``) and is closed RETIRE_SECONDS later."""
         with self._swap_lock:
             old, self._gen = self._gen, gen
             if old is not None:
-                self._retired.append(old)
+                self._retired.append((time.monotonic(), old))
             self._reap()
 
-    def _reap(self) -> None:
-        """Forget retired snapshots: their files are removed (readers that still hold a cursor
-        keep reading the open file; DuckDB closes it when the last cursor goes)."""
-        for old in self._retired:
+    def _reap(self, *, everything: bool = False) -> None:
+        """Close and remove the snapshots retired long enough ago (under the swap lock)."""
+        now = time.monotonic()
+        keep: list[tuple[float, _Generation]] = []
+        for when, old in self._retired:
+            if not everything and now - when < RETIRE_SECONDS:
+                keep.append((when, old))
+                continue
+            with suppress(duckdb.Error):
+                old.con.close()
             for p in (old.path, old.path.with_suffix(".duckdb.wal")):
                 with suppress(OSError):
                     p.unlink(missing_ok=True)
-        self._retired.clear()
+        self._retired = keep
 
     def _listen(self) -> None:
         """LISTEN for other processes' commits; poll every POLL_SECONDS whatever happens."""
@@ -474,6 +508,8 @@ class PgStore(Store):
                     pass
                 if not self._closed.is_set():
                     self.refresh()
+                    with self._swap_lock:
+                        self._reap()
             except Exception:  # the server away for a while: keep trying, reads go on
                 if conn is not None:
                     with suppress(Exception):
@@ -515,14 +551,12 @@ class PgStore(Store):
     def close(self) -> None:
         self._closed.set()
         if self._listener is not None:
-            self._listener.join(timeout=POLL_SECONDS + 3)
+            self._listener.join(timeout=POLL_SECONDS + 1)
         with self._rebuild_lock, self._swap_lock:
             gen, self._gen = self._gen, None
             if gen is not None:
-                with suppress(duckdb.Error):
-                    gen.con.close()
-                self._retired.append(gen)
-            self._reap()
+                self._retired.append((0.0, gen))
+            self._reap(everything=True)
         self._local = threading.local()
         if self._own_dir:
             shutil.rmtree(self.snapshot_dir, ignore_errors=True)
@@ -538,12 +572,18 @@ def pg_versions(url: str) -> tuple[int, int]:
 
 
 def _versions(conn: psycopg.Connection[Any]) -> tuple[int, int]:
-    rows = dict(
+    rows = _version_rows(conn)
+    return int(rows.get(WRITE_VERSION_KEY, 0)), int(rows.get("data_version", 0))
+
+
+def _version_rows(conn: psycopg.Connection[Any]) -> dict[str, str]:
+    """meta's version rows: data_version, write_version and the tables' versions."""
+    return dict(
         conn.execute(
-            "SELECT key, value FROM meta WHERE key IN ('data_version', %s)", [WRITE_VERSION_KEY]
+            "SELECT key, value FROM meta WHERE key IN ('data_version', %s) OR starts_with(key, %s)",
+            [WRITE_VERSION_KEY, TABLE_VERSION_PREFIX],
         ).fetchall()
     )
-    return int(rows.get(WRITE_VERSION_KEY, 0)), int(rows.get("data_version", 0))
 
 
 def _put_meta(cur: PgCursor, key: str, value: str) -> None:
