@@ -27,6 +27,7 @@ def build_store(path: Path, libraries: int) -> list[str]:
     """A store with a register of ``libraries`` village libraries; returns their codes."""
     import pandas as pd
 
+    from kpi.queries.meta import put_meta_now
     from kpi.store import Store
 
     store = Store(path)
@@ -53,9 +54,7 @@ def build_store(path: Path, libraries: int) -> list[str]:
                 "kode_wilayah, penduduk, batch_id) SELECT * FROM reg"
             )
             cur.unregister("reg")
-            cur.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('demo_dibersihkan', CAST(now() AS VARCHAR))"
-            )
+            put_meta_now(cur, "demo_dibersihkan")
     finally:
         store.close()
     return codes

@@ -212,7 +212,7 @@ def _library_areas(cur: duckdb.DuckDBPyConnection, codes: Iterable[str]) -> dict
         return {}
     rows = cur.execute(  # a join, not a list search per row: the codes may be many
         "SELECT p.kode_perpustakaan, p.kode_wilayah FROM perpustakaan p "
-        "JOIN (SELECT unnest(?) AS k) c ON p.kode_perpustakaan = c.k",
+        "JOIN (SELECT unnest(CAST(? AS VARCHAR[])) AS k) c ON p.kode_perpustakaan = c.k",
         [codes],
     ).fetchall()
     return {str(k): (None if w is None else str(w)) for k, w in rows}
@@ -268,20 +268,22 @@ def batch_areas(
     rows = cur.execute(
         """
         SELECT DISTINCT 'perpustakaan', kode_wilayah FROM perpustakaan
-            WHERE list_contains($b, batch_id)
+            WHERE batch_id IN (SELECT unnest(CAST($b AS VARCHAR[])))
         UNION SELECT DISTINCT 'perpustakaan', kode_wilayah FROM perpustakaan_riwayat
-            WHERE list_contains($b, diganti_oleh)
+            WHERE diganti_oleh IN (SELECT unnest(CAST($b AS VARCHAR[])))
         UNION SELECT DISTINCT 'laporan_bulanan', p.kode_wilayah FROM laporan_bulanan t
-            LEFT JOIN perpustakaan p USING (kode_perpustakaan) WHERE list_contains($b, t.batch_id)
+            LEFT JOIN perpustakaan p USING (kode_perpustakaan)
+            WHERE t.batch_id IN (SELECT unnest(CAST($b AS VARCHAR[])))
         UNION SELECT DISTINCT 'penilaian_mandiri', p.kode_wilayah FROM penilaian_mandiri t
-            LEFT JOIN perpustakaan p USING (kode_perpustakaan) WHERE list_contains($b, t.batch_id)
+            LEFT JOIN perpustakaan p USING (kode_perpustakaan)
+            WHERE t.batch_id IN (SELECT unnest(CAST($b AS VARCHAR[])))
         UNION SELECT DISTINCT 'target', CASE t.tingkat WHEN 'nasional' THEN ''
                                  WHEN 'perpustakaan' THEN p.kode_wilayah ELSE t.kode END
             FROM target t LEFT JOIN perpustakaan p
               ON t.tingkat = 'perpustakaan' AND p.kode_perpustakaan = t.kode
-            WHERE list_contains($b, t.batch_id)
+            WHERE t.batch_id IN (SELECT unnest(CAST($b AS VARCHAR[])))
         UNION SELECT DISTINCT 'indikator_konteks', kode_wilayah FROM indikator_konteks
-            WHERE list_contains($b, batch_id)
+            WHERE batch_id IN (SELECT unnest(CAST($b AS VARCHAR[])))
         """,
         {"b": list(batch_ids)},
     ).fetchall()

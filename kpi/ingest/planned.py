@@ -177,7 +177,9 @@ def save_mapping(store: Store, signature: str, kind: str, mapping: dict[str, str
     """Remember a sheet shape's mapping ({header: column, "" to ignore}) for the next file."""
     with store.write() as cur:
         cur.execute(
-            "INSERT OR REPLACE INTO pemetaan_kolom VALUES (?, ?, ?, now())",
+            "INSERT INTO pemetaan_kolom VALUES (?, ?, ?, now()) ON CONFLICT (tanda) DO UPDATE "
+            "SET jenis_sheet = excluded.jenis_sheet, pemetaan = excluded.pemetaan, "
+            "created_at = excluded.created_at",
             [signature, kind, json.dumps(mapping, ensure_ascii=False)],
         )
 

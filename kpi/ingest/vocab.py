@@ -216,7 +216,12 @@ def save_value_mappings(store: Any, entries: list[tuple[str, str, str, str]]) ->
         return 0
     with store.write() as cur:
         for row in rows:
-            cur.execute("INSERT OR REPLACE INTO pemetaan_nilai VALUES (?, ?, ?, ?, now())", row)
+            cur.execute(
+                "INSERT INTO pemetaan_nilai VALUES (?, ?, ?, ?, now()) "
+                "ON CONFLICT (kosakata, kunci) DO UPDATE SET contoh = excluded.contoh, "
+                "nilai = excluded.nilai, created_at = excluded.created_at",
+                row,
+            )
     return len(rows)
 
 
