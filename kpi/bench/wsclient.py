@@ -40,7 +40,7 @@ class View:
     page: str
     seconds: float
     errors: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)  # headings and markdown shown, in order
+    texts: list[str] = field(default_factory=list)  # headings, markdown, choices, in order
 
     @property
     def ok(self) -> bool:
@@ -156,6 +156,8 @@ def read_element(fwd: object, result: View) -> None:
         result.texts.append(element.heading.body)
     elif kind == "markdown":
         result.texts.append(element.markdown.body)
+    elif kind == "selectbox":  # its choices (the import history's batches, for one)
+        result.texts.extend(element.selectbox.options)
 
 
 async def session_views(
