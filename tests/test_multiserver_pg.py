@@ -22,7 +22,7 @@ import pytest
 from pg_fixtures import PgCluster
 
 from kpi.__main__ import main
-from kpi.bench.wsclient import Session, View, many_sessions
+from kpi.bench.wsclient import Session, View, many_sessions, until_shown
 from kpi.serve import NGINX, Cluster, running
 from kpi.store import Store
 
@@ -86,18 +86,6 @@ async def one_session_per_server(url: str) -> dict[str, Session]:
         await s.close()
     assert set(found) == {"s1", "s2"}
     return found
-
-
-async def until_shown(session: Session, page: str, text: str, limit: float) -> float:
-    """Seconds until a view of ``page`` shows ``text`` (fails after ``limit`` s)."""
-    t0 = time.perf_counter()
-    while True:
-        view = await session.view(page)
-        assert view.errors == []
-        if any(text in t for t in view.texts):
-            return time.perf_counter() - t0
-        assert time.perf_counter() - t0 < limit, f"{text!r} not shown on {page!r} after {limit} s"
-        await asyncio.sleep(0.1)
 
 
 def test_a_commit_is_visible_through_every_server_within_5_s(

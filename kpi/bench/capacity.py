@@ -14,6 +14,11 @@ The store: with ``--db postgresql://...`` every server shares it (each reads its
 snapshot); without, each server reads its own copy of the demo file, which is what a server
 reads in that design too (one file cannot be shared by several servers, see kpi.serve).
 
+With PostgreSQL (``--db postgresql://...``, an empty database: the demo is written into it)
+it also measures the demo's import into PostgreSQL against the embedded file, a full rebuild of
+a server's snapshot, and for each number of servers the time from a commit until every server
+shows it. ``--servers 0``: those engine figures alone.
+
 The machine's load average is in every row: on a shared machine the figures are a floor.
 """
 
@@ -121,6 +126,7 @@ def measure(
     pages: Sequence[str] = PAGES,
     db: str | None = None,
     levels: Sequence[int] = LEVELS,
+    engines: bool = True,
     log: Callable[[str], None] = print,
 ) -> list[dict[str, Any]]:
     from kpi.bench.wsclient import session_views
@@ -129,10 +135,13 @@ def measure(
     if not Path(NGINX).exists():
         raise SuiteError(f"{NGINX} is missing: apt-get install nginx")
     demo = workdir / f"capacity-x{scale}.duckdb"
-    if not is_server_url(db) and not demo.exists():
+    if not is_server_url(db) and servers and not demo.exists():
         log(f"building the demo at scale {scale} into {demo}")
         in_child("kpi.bench.engine:build", path=str(demo), scale=scale)
     rows: list[dict[str, Any]] = []
+    if is_server_url(db) and engines:
+        assert db is not None
+        rows += engine_rows(workdir, scale, db, log)
     for n in servers:
         if is_server_url(db):
             dbs: list[str | None] = [db] * n
@@ -153,6 +162,9 @@ def measure(
             failed = [v for v in warm if v.errors]
             if failed:
                 raise SuiteError(f"the warm-up views failed: {failed[0].errors}")
+            if is_server_url(db):
+                assert db is not None
+                rows.append(commit_to_visible(cluster, db, n, log))
             for page in pages:
                 name = PAGE_NAMES.get(page, page)
                 load = load_average()
@@ -184,6 +196,108 @@ def measure(
                     }
                 )
     return rows
+
+
+def _row(name: str, seconds: float, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "seconds": seconds,
+        "baseline": None,
+        "baseline_seconds": None,
+        "ratio": None,
+        "peak_mb": None,
+        "target": None,
+        "load_average": load_average(),
+        **extra,
+    }
+
+
+def engine_rows(
+    workdir: Path, scale: int, url: str, log: Callable[[str], None] = print
+) -> list[dict[str, Any]]:
+    """PostgreSQL against the embedded file: the demo's import into each (a fresh process
+    each), and a full rebuild of a server's DuckDB snapshot from PostgreSQL (best of 3).
+    ``url`` must name an empty database: the demo is written into it."""
+    from kpi.pgstore import PgStore, safe_url
+    from kpi.store import Store
+
+    store = Store(url)
+    try:
+        if not store.is_empty():
+            raise SuiteError(f"{safe_url(url)} is not empty: give the benchmark an empty database")
+    finally:
+        store.close()
+    embedded = workdir / f"engine-import-x{scale}.duckdb"
+    embedded.unlink(missing_ok=True)
+    log(f"importing the demo at scale {scale}: embedded file, then PostgreSQL")
+    duck = in_child("kpi.bench.engine:build", path=str(embedded), scale=scale)
+    pg = in_child("kpi.bench.engine:build", path=url, scale=scale)
+    store = Store(url)
+    try:
+        assert isinstance(store, PgStore)
+        rebuild = min(_timed(lambda: store.refresh(force=True)) for _ in range(3))
+    finally:
+        store.close()
+    return [
+        _row(
+            f"import the demo x{scale}: PostgreSQL",
+            pg["seconds"],
+            baseline="the embedded file",
+            baseline_seconds=duck["seconds"],
+            ratio=pg["seconds"] / duck["seconds"],
+            scale=scale,
+        ),
+        _row(f"snapshot rebuild from PostgreSQL x{scale}", rebuild, scale=scale),
+    ]
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def commit_to_visible(
+    cluster: Any, url: str, n: int, log: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """From a commit (a small register imported by this process, as the command line does)
+    until every server's Impor page lists its batch: each server asked straight at its port."""
+    from kpi.bench.wsclient import Session, until_shown
+    from kpi.ingest import commit, plan_import
+    from kpi.store import Store
+
+    code = f"B{int(time.time() * 1000) % 10**9:09d}"
+    register = (
+        "Kode Perpustakaan;Nama Perpustakaan;Jenis;Kode Wilayah;Tahun Bergabung;Penduduk\n"
+        f"{code};Perpustakaan Desa Ukur Waktu;desa_kelurahan;3201011001;2020;1000\n"
+    ).encode()
+
+    async def run() -> list[float]:
+        sessions = []
+        for server in cluster.servers:
+            s = Session(server.url)
+            await s.open()
+            await s.view("impor")
+            sessions.append(s)
+        store = Store(url)
+        try:
+            plan = plan_import(store, [("ukur-waktu.csv", register)])
+            if plan.rejected:
+                raise SuiteError(f"the timing batch was refused: {plan.issues.head(3)}")
+            batch = commit(store, plan).batch_id
+            t0 = time.perf_counter()
+        finally:
+            store.close()
+        seen = []
+        for s in sessions:
+            await until_shown(s, "impor", batch, 60.0)
+            seen.append(time.perf_counter() - t0)
+            await s.close()
+        return seen
+
+    seen = asyncio.run(run())
+    log(f"{n} server(s): commit visible on every server after {max(seen):.2f} s")
+    return _row(f"commit to visible on all {n} server(s)", max(seen), servers=n)
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:

@@ -196,3 +196,18 @@ async def many_sessions(
         *(session_views(base_url, rotated(i), query=query, repeat=repeat) for i in range(count))
     )
     return [view for views in runs for view in views]
+
+
+async def until_shown(session: Session, page: str, text: str, limit: float) -> float:
+    """Seconds until a view of ``page`` shows ``text`` (its views must not fail); raises
+    TimeoutError after ``limit`` seconds."""
+    t0 = time.perf_counter()
+    while True:
+        view = await session.view(page)
+        if view.errors:
+            raise RuntimeError(f"{page!r}: {view.errors}")
+        if any(text in t for t in view.texts):
+            return time.perf_counter() - t0
+        if time.perf_counter() - t0 > limit:
+            raise TimeoutError(f"{text!r} not shown on {page!r} after {limit} s")
+        await asyncio.sleep(0.1)

@@ -31,7 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def _options(name: str, args: argparse.Namespace) -> dict[str, Any]:
     if name != "capacity":
         return {}
-    options: dict[str, Any] = {"servers": [int(n) for n in args.servers.split(",") if n]}
+    # --servers 0: with --db, the engine figures alone
+    options: dict[str, Any] = {"servers": [int(n) for n in args.servers.split(",") if int(n or 0)]}
     if args.db:
         options["db"] = args.db
     if args.pages:
