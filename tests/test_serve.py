@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -180,3 +181,38 @@ def test_one_server_on_the_embedded_file_behind_nginx_starts_and_stops_with_no_o
     # its folder (configuration, logs, snapshot) went with it
     folder = re.search(r"log (/\S+)/server-1/streamlit\.log", text)
     assert folder is not None and not Path(folder.group(1)).exists()
+
+
+@needs_nginx
+@pytest.mark.skipif(not shutil.which("openssl"), reason="openssl makes the test certificate")
+def test_nginx_accepts_the_example_site_for_a_real_server(tmp_path: Path) -> None:
+    """deploy/nginx-site.example.conf, with a throw-away certificate and free ports in place of
+    its placeholders, inside a minimal main configuration."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    site = (ROOT / "deploy" / "nginx-site.example.conf").read_text()
+    assert site.count("CHANGE-ME") >= 3
+    site = (
+        site.replace("/etc/ssl/certs/CHANGE-ME-fullchain.pem", str(cert))
+        .replace("/etc/ssl/private/CHANGE-ME.key", str(key))
+        .replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
+        .replace("listen 443 ssl;", f"listen 127.0.0.1:{free_port()} ssl;")
+        .replace("listen [::]:80;", "")
+        .replace("listen [::]:443 ssl;", "")
+    )
+    (tmp_path / "site.conf").write_text(site)
+    main_conf = tmp_path / "nginx.conf"
+    main_conf.write_text(
+        f"pid {tmp_path}/nginx.pid;\nevents {{}}\nhttp {{ include {tmp_path}/site.conf; }}\n"
+    )
+    done = subprocess.run(
+        [NGINX, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "e.log"), "-c", str(main_conf)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr

@@ -157,7 +157,7 @@ def measure(
             warm = [
                 view
                 for server in cluster.servers
-                for view in asyncio.run(session_views(server.url, list(pages)))
+                for view in asyncio.run(session_views(server.url, list(pages) or ["impor"]))
             ]
             failed = [v for v in warm if v.errors]
             if failed:

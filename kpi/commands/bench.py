@@ -25,7 +25,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--servers", default="1,2,4", help="capacity: the numbers of servers (default 1,2,4)"
     )
     p.add_argument("--db", help="capacity: a postgresql:// store every server shares")
-    p.add_argument("--pages", help="capacity: the pages' URL paths, comma-separated")
+    p.add_argument(
+        "--pages", help="capacity: the pages' URL paths, comma-separated (none: no page)"
+    )
 
 
 def _options(name: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -35,7 +37,9 @@ def _options(name: str, args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = {"servers": [int(n) for n in args.servers.split(",") if int(n or 0)]}
     if args.db:
         options["db"] = args.db
-    if args.pages:
+    if args.pages == "none":  # with --db: commit to visible and the engine figures only
+        options["pages"] = []
+    elif args.pages:
         options["pages"] = ["" if p == "ringkasan" else p for p in args.pages.split(",")]
     return options
 
