@@ -31,6 +31,7 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -169,9 +170,7 @@ def measure(
                 name = PAGE_NAMES.get(page, page)
                 load = load_average()
                 t0 = time.perf_counter()
-                capacity, steps = step_up(
-                    lambda k, page=page: _views_step(cluster.url, page, k), levels
-                )
+                capacity, steps = step_up(partial(_views_step, cluster.url, page), levels)
                 last = next((s for s in reversed(steps) if s.sessions == capacity), None)
                 log(
                     f"{n} server(s), {name}: {capacity} sessions "
@@ -235,7 +234,12 @@ def engine_rows(
     store = Store(url)
     try:
         assert isinstance(store, PgStore)
-        rebuild = min(_timed(lambda: store.refresh(force=True)) for _ in range(3))
+        pg_store = store
+
+        def rebuild_once() -> None:
+            pg_store.refresh(force=True)
+
+        rebuild = min(_timed(rebuild_once) for _ in range(3))
     finally:
         store.close()
     return [

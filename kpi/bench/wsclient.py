@@ -28,7 +28,11 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
 
 VIEW_TIMEOUT = 60.0  # s: a view that has not finished by then is an error
 
@@ -68,7 +72,7 @@ class Session:
     def __init__(self, base_url: str, cookies: dict[str, str] | None = None) -> None:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.cookies: dict[str, str] = dict(cookies or {})
-        self._ws: object | None = None
+        self._ws: ClientConnection | None = None
 
     async def open(self) -> None:
         from websockets.asyncio.client import connect
@@ -90,7 +94,7 @@ class Session:
 
     async def close(self) -> None:
         if self._ws is not None:
-            await self._ws.close()  # type: ignore[attr-defined]
+            await self._ws.close()
             self._ws = None
 
     async def view(self, page: str = "", query: str = "", timeout: float = VIEW_TIMEOUT) -> View:
@@ -106,7 +110,7 @@ class Session:
         t0 = time.perf_counter()
         result = View(page=page, seconds=0.0)
         try:
-            await ws.send(msg.SerializeToString())  # type: ignore[attr-defined]
+            await ws.send(msg.SerializeToString())
             await asyncio.wait_for(self._until_finished(result), timeout)
         except TimeoutError:
             result.errors.append(f"timeout after {timeout:.0f} s")
@@ -119,9 +123,10 @@ class Session:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         ws = self._ws
+        assert ws is not None
         started = False
         while True:
-            data = await ws.recv()  # type: ignore[attr-defined]
+            data = await ws.recv()
             fwd = ForwardMsg()
             fwd.ParseFromString(data)
             kind = fwd.WhichOneof("type")
