@@ -131,6 +131,7 @@ def test_a_hundred_sessions_go_on_while_an_import_commits_and_a_batch_is_undone(
     new = cli_json(capsys, ["import", str(files["laporan_b"]), "--db", pg_demo_url, "--json"])
     assert main(["undo", earlier["batch_id"], "--db", pg_demo_url]) == 0
     capsys.readouterr()
+    assert not done.is_set(), "the load ended before both writes had committed"
     worker.join(timeout=600)
     assert not worker.is_alive()
 
