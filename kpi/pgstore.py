@@ -359,8 +359,7 @@ class PgStore(Store):
                     "INSERT INTO wilayah SELECT kode, tingkat, nama, kode_induk, "
                     "latitude, longitude FROM wilayah_src"
                 )
-                _bump(cur, "data_version")
-                _bump(cur, WRITE_VERSION_KEY)
+                _bump(cur, WRITE_VERSION_KEY)  # the data version stays as an embedded file's
 
     @staticmethod
     def _schema_version_pg(cur: PgCursor) -> int:
