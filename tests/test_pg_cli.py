@@ -93,3 +93,29 @@ def test_unreachable_server_and_unknown_database_say_so_without_the_password(
     assert code == 2
     assert "tidak dapat dihubungi" in err and "cannot be reached" in err
     assert "rahasia" not in err + out and "Traceback" not in err
+
+
+def test_large_archived_files_and_long_texts_reach_the_snapshot(pg_url: str) -> None:
+    """An archived file of megabytes and a long text cell (a rejected row's content) are read
+    back whole from the snapshot."""
+    from kpi.store import Store
+
+    store = Store(pg_url)
+    try:
+        content = bytes(range(256)) * 12_000  # 3 MB, every byte value
+        text = "kolom;" * 600_000 + 'dan "kutip", koma\nbaris baru'
+        with store.write() as cur:
+            cur.execute(
+                "INSERT INTO import_file VALUES (?, ?, ?, ?, ?, ?)",
+                ["b1", 1, "besar.xlsx", "abc", len(content), content],
+            )
+            cur.execute(
+                "INSERT INTO rejected_row (batch_id, data_baris, nilai) VALUES (?, ?, '')",
+                ["b1", text],
+            )
+        assert store.scalar("SELECT content FROM import_file") == content
+        assert store.scalar("SELECT data_baris FROM rejected_row") == text
+        assert store.scalar("SELECT nilai FROM rejected_row") == ""  # '' is not NULL
+        assert store.scalar("SELECT kolom IS NULL FROM rejected_row") is True
+    finally:
+        store.close()
