@@ -359,8 +359,7 @@ class PgStore(Store):
                     "INSERT INTO wilayah SELECT kode, tingkat, nama, kode_induk, "
                     "latitude, longitude FROM wilayah_src"
                 )
-                _bump(cur, "data_version")
-                _bump(cur, WRITE_VERSION_KEY)
+                _bump(cur, WRITE_VERSION_KEY)  # the data version stays as an embedded file's
 
     @staticmethod
     def _schema_version_pg(cur: PgCursor) -> int:
@@ -603,7 +602,8 @@ def _copy_table(
     conn: psycopg.Connection[Any], duck: duckdb.DuckDBPyConnection, table: str, path: Path
 ) -> None:
     """One table from PostgreSQL into the snapshot file: COPY ... TO STDOUT as CSV, then
-    DuckDB's CSV reader with the snapshot's own column types (NULL unquoted, '' quoted)."""
+    DuckDB's CSV reader with the snapshot's own column types (NULL unquoted, '' quoted). A table
+    with a BLOB column (the archived import files, megabytes a row) goes row by row instead."""
     described = duck.execute(
         "SELECT column_name, data_type FROM information_schema.columns "
         "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
@@ -611,21 +611,28 @@ def _copy_table(
     ).fetchall()
     names = [str(c) for c, _ in described]
     types = {str(c): str(t) for c, t in described}
-    select = ", ".join(f"encode(\"{c}\", 'hex')" if types[c] == "BLOB" else f'"{c}"' for c in names)
+    quoted = ", ".join(f'"{c}"' for c in names)
+    duck.execute(f'DELETE FROM "{table}"')
+    if "BLOB" in types.values():
+        marks = ", ".join("?" for _ in names)
+        with conn.cursor(name=f"snapshot_{table}") as cur:
+            cur.itersize = 16
+            cur.execute(f'SELECT {quoted} FROM "{table}"')
+            while rows := cur.fetchmany(16):
+                duck.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+        return
     with (
         open(path, "wb") as fh,
-        conn.cursor().copy(f'COPY (SELECT {select} FROM "{table}") TO STDOUT (FORMAT csv)') as copy,
+        conn.cursor().copy(f'COPY (SELECT {quoted} FROM "{table}") TO STDOUT (FORMAT csv)') as copy,
     ):
         for chunk in copy:
             fh.write(chunk)
-    duck.execute(f'DELETE FROM "{table}"')
     if path.stat().st_size == 0:
         return
-    columns = ", ".join(f"'{c}': '{'VARCHAR' if types[c] == 'BLOB' else types[c]}'" for c in names)
-    values = ", ".join(f'unhex("{c}")' if types[c] == "BLOB" else f'"{c}"' for c in names)
+    columns = ", ".join(f"'{c}': '{types[c]}'" for c in names)
     duck.execute(
-        f'INSERT INTO "{table}" SELECT {values} FROM read_csv(?, header = false, '
+        f'INSERT INTO "{table}" SELECT * FROM read_csv(?, header = false, '
         f"columns = {{{columns}}}, allow_quoted_nulls = false, quote = '\"', escape = '\"', "
-        "delim = ',', auto_detect = false)",
+        "delim = ',', auto_detect = false, max_line_size = 67108864)",
         [str(path)],
     )
