@@ -35,6 +35,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kpi.store import is_db_url
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO_ROOT / "deploy" / "nginx.conf.template"
 NGINX = "/usr/sbin/nginx"
@@ -55,7 +57,7 @@ class ServeError(RuntimeError):
 
 def is_server_url(db: str | None) -> bool:
     """A PostgreSQL URL (the store every server can share), not a DuckDB file."""
-    return bool(db) and str(db).lower().startswith(("postgresql://", "postgres://"))
+    return bool(db) and is_db_url(str(db))
 
 
 def check_servers(servers: int, db: str | None, shown_db: str) -> None:
@@ -204,8 +206,8 @@ class AppServer:
             "--browser.gatherUsageStats",
             "false",
         ]
-        if self.db:
-            cmd += ["--", "--db", self.db]
+        if self.db and not is_server_url(self.db):
+            cmd += ["--", "--db", self.db]  # a URL goes in TPBIS_DB only: no password in ps
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
                 cmd,

@@ -18,11 +18,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if is_server_url(args.db):
-        db, shown = args.db, args.db.split("@")[-1]  # never print a password
+    path = resolve_db_path(args.db)  # --db, else TPBIS_DB, else the default file
+    db = str(path)
+    if is_server_url(db):
+        from kpi.pgstore import safe_url
+
+        shown = safe_url(db)  # never print a password
     else:
-        path = resolve_db_path(args.db)
-        db, shown = str(path), str(path)
+        shown = db
     try:
         return serve(args.servers, args.port, db, shown, host=args.host)
     except ServeError as exc:
