@@ -35,7 +35,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpi.store import is_db_url
+from kpi.store import StoreError, is_db_url
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO_ROOT / "deploy" / "nginx.conf.template"
@@ -46,13 +46,9 @@ SNAPSHOT_ENV = "TPBIS_SNAPSHOT_DIR"
 COOKIE_SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"
 
 
-class ServeError(RuntimeError):
-    """Something the person starting the servers can act on (Indonesian and English)."""
-
-    def __init__(self, message_id: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_id = message_id
-        self.message_en = message_en
+class ServeError(StoreError):
+    """Something the person starting the servers can act on (Indonesian and English; the
+    command line prints a StoreError's two messages)."""
 
 
 def is_server_url(db: str | None) -> bool:
