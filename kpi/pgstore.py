@@ -612,8 +612,8 @@ def _copy_table(
     names = [str(c) for c, _ in described]
     types = {str(c): str(t) for c, t in described}
     quoted = ", ".join(f'"{c}"' for c in names)
-    duck.execute(f'DELETE FROM "{table}"')
     if "BLOB" in types.values():
+        duck.execute(f'DELETE FROM "{table}"')
         marks = ", ".join("?" for _ in names)
         with conn.cursor(name=f"snapshot_{table}") as cur:
             cur.itersize = 16
@@ -627,11 +627,16 @@ def _copy_table(
     ):
         for chunk in copy:
             fh.write(chunk)
-    if path.stat().st_size == 0:
-        return
+    # the table again, with the same columns and types but no key or index: a snapshot is
+    # only read, and loading a table without its key is several times faster
+    duck.execute(f'DROP TABLE "{table}"')
     columns = ", ".join(f"'{c}': '{types[c]}'" for c in names)
+    if path.stat().st_size == 0:
+        cols = ", ".join(f'"{c}" {types[c]}' for c in names)
+        duck.execute(f'CREATE TABLE "{table}" ({cols})')
+        return
     duck.execute(
-        f'INSERT INTO "{table}" SELECT * FROM read_csv(?, header = false, '
+        f'CREATE TABLE "{table}" AS SELECT * FROM read_csv(?, header = false, '
         f"columns = {{{columns}}}, allow_quoted_nulls = false, quote = '\"', escape = '\"', "
         "delim = ',', auto_detect = false, max_line_size = 67108864)",
         [str(path)],
