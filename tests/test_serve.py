@@ -166,6 +166,25 @@ def test_one_server_on_the_embedded_file_behind_nginx_starts_and_stops_with_no_o
             assert any(c.startswith("tpbis_srv=s1; Path=/") for c in cookies), cookies
         with urllib.request.urlopen(url, timeout=10) as response:
             assert b"<title>" in response.read()  # Streamlit's page, through nginx
+        if sig == signal.SIGTERM:  # a server that dies is started again, on its port
+            (app,) = [
+                p for p in children if b"streamlit" in Path(f"/proc/{p}/cmdline").read_bytes()
+            ]
+            os.kill(app, signal.SIGKILL)
+            deadline = time.monotonic() + 120
+            while "restarting" not in out.read_text():
+                assert time.monotonic() < deadline, out.read_text()
+                time.sleep(0.25)
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "_stcore/health", timeout=5) as response:
+                        if response.read() == b"ok":
+                            break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, out.read_text()
+                time.sleep(0.25)
+            children = _children(proc.pid)
         proc.send_signal(sig)
         assert proc.wait(timeout=60) == 0
     finally:
