@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "context": ("kpi.commands.context", "stored context indicators (IPLM, TGM ...)"),
     "users": ("kpi.commands.users", "users, roles and areas (login turns on with the first)"),
     "audit": ("kpi.commands.audit", "the audit trail, and --verify its hash chain"),
+    "serve": ("kpi.commands.serve", "several app servers behind nginx (sticky sessions)"),
 }
 
 

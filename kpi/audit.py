@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kpi import access
+from kpi.queries.meta import put_setting
 from kpi.trail import ACTIONS as ACTIONS
 from kpi.trail import EVENT_COLUMNS as EVENT_COLUMNS
 from kpi.trail import GENESIS as GENESIS
@@ -116,10 +117,7 @@ def _settings_change(
             row = cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
             before[key] = None if row is None else shown(json.loads(row[0]))
             if key in values:
-                cur.execute(
-                    "INSERT OR REPLACE INTO settings VALUES (?, ?, now())",
-                    [key, json.dumps(values[key])],
-                )
+                put_setting(cur, key, json.dumps(values[key]))
             else:
                 cur.execute("DELETE FROM settings WHERE key = ?", [key])
         after = {k: (shown(values[k]) if k in values else None) for k in keys}

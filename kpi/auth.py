@@ -31,6 +31,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from kpi import audit
 from kpi.access import Action, Principal, load_principal, require
+from kpi.queries.meta import put_setting
 from kpi.store import Store, StoreError
 
 SETTINGS_KEY = "akses"
@@ -119,10 +120,7 @@ def save_settings(
     import json
 
     with store.write(bump=False) as cur:
-        cur.execute(
-            "INSERT OR REPLACE INTO settings VALUES (?, ?, now())",
-            [SETTINGS_KEY, json.dumps(after.as_dict())],
-        )
+        put_setting(cur, SETTINGS_KEY, json.dumps(after.as_dict()))
         audit.record(
             cur,
             actor,

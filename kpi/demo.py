@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from kpi.queries.meta import put_meta_now
 from kpi.store import Store
 
 if TYPE_CHECKING:
@@ -144,7 +145,5 @@ def clear_demo(store: Store, actor: Principal | None = None) -> None:
         ]
         who, _ = check_undo_rights(cur, actor, batches)
         _delete_demo(cur)
-        cur.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('demo_dibersihkan', CAST(now() AS VARCHAR))"
-        )
+        put_meta_now(cur, "demo_dibersihkan")
         audit.record(cur, who, "demo.clear", objek="demo", rincian={"batch": batches})

@@ -9,6 +9,24 @@
 
 Readers use ``Store.query()`` / ``Store.cursor()``; DuckDB's MVCC gives each of them a consistent
 snapshot, so a reader sees the data before or after a write transaction, never between.
+
+Two engines, one interface. ``--db`` / ``TPBIS_DB`` name either a DuckDB file (the default,
+embedded) or a ``postgresql://user:password@host:port/dbname`` URL; ``Store(x)`` and
+``open_store(x)`` give a ``kpi.pgstore.PgStore`` for a URL (PostgreSQL the system of record,
+writes there in one transaction each, reads on a local read-only DuckDB snapshot of it).
+
+For a server process (``python -m kpi serve``), the PostgreSQL side in short:
+
+- open: ``open_store(url)``, with ``TPBIS_SNAPSHOT_DIR=/some/dir`` in the process's
+  environment for where its snapshot files go (else a temp dir of its own, removed at close);
+  or ``kpi.pgstore.PgStore(url, snapshot_dir=dir)``. Each process builds its own snapshot.
+- the current data version: ``store.data_version()`` (the snapshot's, what the pages read;
+  page caches key on it), ``store.write_version()`` (every write, bump or not);
+  ``kpi.pgstore.pg_versions(url)`` reads both straight from PostgreSQL (meta keys
+  ``data_version`` and ``write_version``).
+- every commit sends ``NOTIFY tpbis_data, '<write_version>'`` (``kpi.pgstore.CHANNEL``); each
+  store LISTENs on it in a thread and polls every 2 s besides, then rebuilds its snapshot.
+  ``store.refresh()`` rebuilds now if PostgreSQL moved on.
 """
 
 from __future__ import annotations
@@ -25,6 +43,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import duckdb
 import pandas as pd
 
+from kpi.queries.meta import put_meta, put_setting
 from kpi.schema import DATA_TABLE_KEYS as DATA_TABLE_KEYS  # importable from here as before
 from kpi.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -64,6 +83,10 @@ def explain_error(exc: BaseException, path: str | os.PathLike[str]) -> StoreErro
     """
     if isinstance(exc, StoreError):
         return exc
+    if is_db_url(path):
+        from kpi.pgstore import explain_pg_error
+
+        return explain_pg_error(exc, str(path))
     if not isinstance(exc, duckdb.Error):
         return None
     text = str(exc)
@@ -101,8 +124,28 @@ def default_db_path() -> Path:
     return Path(base) / "tpbis" / "tpbis.duckdb"
 
 
+class DbUrl(str):
+    """A PostgreSQL URL where a file path was expected: ``resolve()`` and ``expanduser()``
+    leave it as it is, so callers that resolve a path need no change."""
+
+    def resolve(self) -> DbUrl:
+        return self
+
+    def expanduser(self) -> DbUrl:
+        return self
+
+
+def is_db_url(value: object) -> bool:
+    """A postgresql:// (or postgres://) URL rather than a file path."""
+    return str(value).startswith(("postgresql://", "postgres://"))
+
+
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
-    """--db on the command line, else the TPBIS_DB environment variable, else the default."""
+    """--db on the command line, else the TPBIS_DB environment variable, else the default.
+    A PostgreSQL URL comes back as a ``DbUrl`` (a str with Path's resolve / expanduser)."""
+    value = cli_value or os.environ.get(DEFAULT_DB_ENV)
+    if value and is_db_url(value):
+        return DbUrl(str(value))  # type: ignore[return-value]
     if cli_value:
         return Path(cli_value).expanduser()
     env = os.environ.get(DEFAULT_DB_ENV)
@@ -134,7 +177,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int
     for version in range(current + 1, target + 1):
         with transaction(con):
             MIGRATIONS[version - 1](con)
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
+            put_meta(con, "schema_version", str(version))
     return current
 
 
@@ -154,7 +197,15 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 class Store:
-    """One DuckDB file: a database object per process, a cursor per thread, one writer."""
+    """One DuckDB file: a database object per process, a cursor per thread, one writer.
+    ``Store(url)`` for a PostgreSQL URL is a ``kpi.pgstore.PgStore``."""
+
+    def __new__(cls, path: str | os.PathLike[str], **kwargs: Any) -> Store:
+        if cls is Store and is_db_url(path):
+            from kpi.pgstore import PgStore
+
+            return super().__new__(PgStore)
+        return super().__new__(cls)
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
@@ -265,9 +316,10 @@ class Store:
                     yield cur
                     if bump:
                         cur.execute(
-                            "INSERT OR REPLACE INTO meta VALUES ('data_version', "
+                            "INSERT INTO meta VALUES ('data_version', "
                             "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta "
-                            "WHERE key = 'data_version'), 0) + 1 AS VARCHAR))"
+                            "WHERE key = 'data_version'), 0) + 1 AS VARCHAR)) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
                         )
             finally:
                 cur.close()
@@ -317,9 +369,7 @@ class Store:
         import json
 
         with self.write() as cur:
-            cur.execute(
-                "INSERT OR REPLACE INTO settings VALUES (?, ?, now())", [key, json.dumps(value)]
-            )
+            put_setting(cur, key, json.dumps(value))
 
     def delete_setting(self, key: str) -> None:
         with self.write() as cur:
@@ -364,12 +414,13 @@ def consistent(fn: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[S
     return wrapper
 
 
-_registry: dict[Path, Store] = {}
+_registry: dict[Path | str, Store] = {}
 _registry_lock = threading.Lock()
 
 
 def open_store(path: str | os.PathLike[str] | None = None) -> Store:
-    """The process's Store for a file (one DuckDB database object per file and process)."""
+    """The process's Store for a file (one DuckDB database object per file and process) or a
+    PostgreSQL URL (one PgStore, and so one snapshot, per URL and process)."""
     resolved = resolve_db_path(path).resolve()
     with _registry_lock:
         store = _registry.get(resolved)

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kpi.queries.meta import put_meta
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -202,10 +204,7 @@ def record(
         "INSERT INTO jejak_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [seq, waktu, name, role, aksi, objek, area, detail, prev, digest],
     )
-    cur.execute(
-        "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-        [HEAD_KEY, json.dumps({"seq": seq, "hash": digest})],
-    )
+    put_meta(cur, HEAD_KEY, json.dumps({"seq": seq, "hash": digest}))
     return Event(seq, waktu, name, role, aksi, objek, area, detail, prev, digest)
 
 

@@ -7,6 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# the PostgreSQL cluster and the stores on either engine (tests/pg_fixtures.py)
+from pg_fixtures import any_demo_store as any_demo_store
+from pg_fixtures import any_store as any_store
+from pg_fixtures import engine as engine
+from pg_fixtures import pg_cluster as pg_cluster
+from pg_fixtures import pg_demo_template as pg_demo_template
+from pg_fixtures import pg_template as pg_template
+from pg_fixtures import pg_url as pg_url
 from streamlit.runtime.pages_manager import PagesManager
 
 from kpi.store import Store

@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", ROOT / "data" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 # a repo path: one of the project's top folders, then path characters; not part of a longer path
-# or a URL (no word character, slash or dot right before it)
-_PATH = re.compile(r"(?<![\w/.-])((?:kpi|tests|data|docs|scripts|deploy|pages)/[\w./<>*-]*)")
+# or a URL (no word character, slash or dot right before it); "@" for systemd template units
+_PATH = re.compile(r"(?<![\w/.-])((?:kpi|tests|data|docs|scripts|deploy|pages)/[\w./<>*@-]*)")
 
 
 def cited_paths(text: str) -> list[str]:

@@ -18,6 +18,13 @@ from kpi.ingest import commit, plan_import, undo
 from kpi.ingest.history import list_batches
 from kpi.store import Store
 
+
+@pytest.fixture
+def tmp_store(any_store: Store) -> Store:
+    """Every test of this module that takes a new store runs on both engines."""
+    return any_store
+
+
 TODAY = date(2026, 11, 15)
 BOGOR = Principal("ana.bogor", "analis", ("32",), ("3201",))
 OUTSIDE_EN = "Outside your capture areas (Kabupaten Bogor (32.01)): "

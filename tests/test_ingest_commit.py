@@ -14,6 +14,18 @@ from kpi.ingest import commit, plan_import, undo
 from kpi.ingest.rejected import batch_rejected_excel
 from kpi.store import Store, StoreError
 
+
+@pytest.fixture
+def tmp_store(any_store: Store) -> Store:
+    """Every test of this module that takes a new store runs on both engines."""
+    return any_store
+
+
+@pytest.fixture
+def demo_store(any_demo_store: Store) -> Store:
+    return any_demo_store
+
+
 TODAY = date(2025, 6, 15)
 commit_module = importlib.import_module("kpi.ingest.commit")
 

@@ -12,6 +12,12 @@ from kpi import store as store_mod
 from kpi.store import SCHEMA_VERSION, Store, StoreError, migrate, resolve_db_path
 
 
+@pytest.fixture
+def tmp_store(any_store: Store) -> Store:
+    """Every test of this module that takes a new store runs on both engines."""
+    return any_store
+
+
 def test_new_store_has_latest_schema_and_regions(tmp_store: Store) -> None:
     assert tmp_store.schema_version() == SCHEMA_VERSION
     counts = dict(

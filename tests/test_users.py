@@ -13,6 +13,12 @@ from kpi.access import AccessDeniedError, Principal
 from kpi.store import Store, StoreError
 
 
+@pytest.fixture
+def tmp_store(any_store: Store) -> Store:
+    """Every test of this module that takes a new store runs on both engines."""
+    return any_store
+
+
 def test_add_and_list(tmp_store: Store, fast_hashes: None) -> None:  # noqa: F811
     p = users.add_user(
         tmp_store,

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+# one copy of these, shared with `python -m kpi serve`
+from kpi.serve import free_port, health, tail
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_TIMEOUT = 90.0  # s: until /_stcore/health answers "ok"
@@ -94,27 +94,6 @@ class Server:
     pid: int
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _health(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # loopback only
-            return response.read().decode("utf-8", "replace").strip()
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-def tail(path: Path, lines: int = 60) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 @contextmanager
 def streamlit_server(
     script: str | Path,
@@ -158,7 +137,7 @@ def streamlit_server(
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while _health(f"{base}/_stcore/health") != "ok":
+        while health(f"{base}/_stcore/health") != "ok":
             if proc.poll() is not None:
                 raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{tail(log)}")
             if time.monotonic() > deadline:

@@ -1,4 +1,6 @@
-"""python -m kpi bench [import|kpi|pages|browser|all] [--scale N] [--json FILE]"""
+"""python -m kpi bench [import|kpi|pages|browser|all|capacity] [--scale N] [--json FILE]
+
+``capacity`` (not part of ``all``) takes ``--servers 1,2,4`` and ``--db``."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ import platform
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from kpi.bench import SUITES, SuiteError, run_suite
+from kpi.bench import BY_NAME_ONLY, SUITES, SuiteError, run_suite
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -18,10 +21,31 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scale", type=int, default=1, help="demo scale (10 for the large run)")
     p.add_argument("--json", dest="json_out", help="write the rows to this JSON file")
     p.add_argument("--workdir", help="folder for the benchmark's databases (default: temporary)")
+    p.add_argument(
+        "--servers", default="1,2,4", help="capacity: the numbers of servers (default 1,2,4)"
+    )
+    p.add_argument("--db", help="capacity: a postgresql:// store every server shares")
+    p.add_argument(
+        "--pages", help="capacity: the pages' URL paths, comma-separated (none: no page)"
+    )
+
+
+def _options(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    if name != "capacity":
+        return {}
+    # --servers 0: with --db, the engine figures alone
+    options: dict[str, Any] = {"servers": [int(n) for n in args.servers.split(",") if int(n or 0)]}
+    if args.db:
+        options["db"] = args.db
+    if args.pages == "none":  # with --db: commit to visible and the engine figures only
+        options["pages"] = []
+    elif args.pages:
+        options["pages"] = ["" if p == "ringkasan" else p for p in args.pages.split(",")]
+    return options
 
 
 def run(args: argparse.Namespace) -> int:
-    names = list(SUITES) if args.suite == "all" else [args.suite]
+    names = [n for n in SUITES if n not in BY_NAME_ONLY] if args.suite == "all" else [args.suite]
     # a suite whose module is not there yet is reported, not hidden
     rows, missing, failed = [], [], []
     with tempfile.TemporaryDirectory(prefix="tpbis-bench-") as tmp:
@@ -32,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
                 missing.append(name)
                 continue
             try:
-                suite_rows = run_suite(name, workdir, args.scale)
+                suite_rows = run_suite(name, workdir, args.scale, **_options(name, args))
             except SuiteError as exc:  # a missing tool or a view that could not be driven
                 print(f"bench {name}: {exc}", file=sys.stderr)
                 failed.append(name)

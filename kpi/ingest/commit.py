@@ -191,8 +191,9 @@ def write_table(
     names = ", ".join(cols)
     cur.register("commit_src", frame)
     try:
+        cur.execute("DROP TABLE IF EXISTS commit_merged")
         cur.execute(
-            f"CREATE OR REPLACE TEMP TABLE commit_merged AS "
+            f"CREATE TEMP TABLE commit_merged AS "
             f"{merged_select(table, cols, 'commit_src', present=frame.columns)}"
         )
     finally:

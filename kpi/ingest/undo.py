@@ -22,6 +22,7 @@ import duckdb
 
 from kpi import access, audit
 from kpi.ingest import capture
+from kpi.queries.meta import put_meta_now
 from kpi.store import DATA_TABLE_KEYS, Store, StoreError
 
 
@@ -38,7 +39,7 @@ class UndoResult:
 def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     rows = cur.execute(
         "SELECT column_name FROM information_schema.columns "
-        "WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position",
+        "WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position",
         [table],
     ).fetchall()
     return [str(r[0]) for r in rows if r[0] != "batch_id"]
@@ -182,9 +183,7 @@ def _undo(store: Store, batch_id: str, actor: access.Principal) -> UndoResult:
         )
         demo = sumber == "demo"
         if demo:  # as clear_demo does: the next start does not load the demo again
-            cur.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('demo_dibersihkan', CAST(now() AS VARCHAR))"
-            )
+            put_meta_now(cur, "demo_dibersihkan")
         audit.record(
             cur,
             who,

@@ -78,20 +78,22 @@ def batch_areas(
     rows = cur.execute(
         """
         SELECT DISTINCT 'perpustakaan', kode_wilayah FROM perpustakaan
-            WHERE list_contains($b, batch_id)
+            WHERE batch_id IN (SELECT unnest(CAST($b AS VARCHAR[])))
         UNION SELECT DISTINCT 'perpustakaan', kode_wilayah FROM perpustakaan_riwayat
-            WHERE list_contains($b, diganti_oleh)
+            WHERE diganti_oleh IN (SELECT unnest(CAST($b AS VARCHAR[])))
         UNION SELECT DISTINCT 'laporan_bulanan', p.kode_wilayah FROM laporan_bulanan t
-            LEFT JOIN perpustakaan p USING (kode_perpustakaan) WHERE list_contains($b, t.batch_id)
+            LEFT JOIN perpustakaan p USING (kode_perpustakaan)
+            WHERE t.batch_id IN (SELECT unnest(CAST($b AS VARCHAR[])))
         UNION SELECT DISTINCT 'penilaian_mandiri', p.kode_wilayah FROM penilaian_mandiri t
-            LEFT JOIN perpustakaan p USING (kode_perpustakaan) WHERE list_contains($b, t.batch_id)
+            LEFT JOIN perpustakaan p USING (kode_perpustakaan)
+            WHERE t.batch_id IN (SELECT unnest(CAST($b AS VARCHAR[])))
         UNION SELECT DISTINCT 'target', CASE t.tingkat WHEN 'nasional' THEN ''
                                  WHEN 'perpustakaan' THEN p.kode_wilayah ELSE t.kode END
             FROM target t LEFT JOIN perpustakaan p
               ON t.tingkat = 'perpustakaan' AND p.kode_perpustakaan = t.kode
-            WHERE list_contains($b, t.batch_id)
+            WHERE t.batch_id IN (SELECT unnest(CAST($b AS VARCHAR[])))
         UNION SELECT DISTINCT 'indikator_konteks', kode_wilayah FROM indikator_konteks
-            WHERE list_contains($b, batch_id)
+            WHERE batch_id IN (SELECT unnest(CAST($b AS VARCHAR[])))
         """,
         {"b": list(batch_ids)},
     ).fetchall()

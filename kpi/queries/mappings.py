@@ -42,7 +42,9 @@ def save_mapping(store: Store, signature: str, kind: str, mapping: dict[str, str
     """Remember a sheet shape's mapping ({header: column, "" to ignore}) for the next file."""
     with store.write() as cur:
         cur.execute(
-            "INSERT OR REPLACE INTO pemetaan_kolom VALUES (?, ?, ?, now())",
+            "INSERT INTO pemetaan_kolom VALUES (?, ?, ?, now()) ON CONFLICT (tanda) DO UPDATE "
+            "SET jenis_sheet = excluded.jenis_sheet, pemetaan = excluded.pemetaan, "
+            "created_at = excluded.created_at",
             [signature, kind, json.dumps(mapping, ensure_ascii=False)],
         )
 
@@ -85,4 +87,9 @@ def put_value_mappings(store: Store, rows: list[list[str]]) -> None:
     """Save (vocabulary, key, value as written, meaning) rows, one write."""
     with store.write() as cur:
         for row in rows:
-            cur.execute("INSERT OR REPLACE INTO pemetaan_nilai VALUES (?, ?, ?, ?, now())", row)
+            cur.execute(
+                "INSERT INTO pemetaan_nilai VALUES (?, ?, ?, ?, now()) "
+                "ON CONFLICT (kosakata, kunci) DO UPDATE SET contoh = excluded.contoh, "
+                "nilai = excluded.nilai, created_at = excluded.created_at",
+                row,
+            )

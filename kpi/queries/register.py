@@ -145,7 +145,7 @@ def library_areas(cur: duckdb.DuckDBPyConnection, codes: Iterable[str]) -> dict[
         return {}
     rows = cur.execute(  # a join, not a list search per row: the codes may be many
         "SELECT p.kode_perpustakaan, p.kode_wilayah FROM perpustakaan p "
-        "JOIN (SELECT unnest(?) AS k) c ON p.kode_perpustakaan = c.k",
+        "JOIN (SELECT unnest(CAST(? AS VARCHAR[])) AS k) c ON p.kode_perpustakaan = c.k",
         [codes],
     ).fetchall()
     return {str(k): (None if w is None else str(w)) for k, w in rows}
