@@ -428,8 +428,8 @@ class PgStore(Store):
                             for k, v in versions.items()
                             if k.startswith(TABLE_VERSION_PREFIX) and gen.versions.get(k) != v
                         }
-                        if SCHEMA_CHANGED in only:
-                            only = None
+                        if SCHEMA_CHANGED in only or _mostly(gen, only):
+                            only = None  # a whole new file is quicker than a copy and changes
                     path = self._build(conn, only, gen)
             except psycopg.Error as exc:
                 raise self._explain(exc) from exc
@@ -583,6 +583,20 @@ def _version_rows(conn: psycopg.Connection[Any]) -> dict[str, str]:
             [WRITE_VERSION_KEY, TABLE_VERSION_PREFIX],
         ).fetchall()
     )
+
+
+def _mostly(gen: _Generation, tables: set[str]) -> bool:
+    """The tables hold a third or more of the snapshot's rows (then rebuilding all is quicker
+    than copying the file and replacing them)."""
+    sizes = dict(
+        gen.con.cursor()
+        .execute(
+            "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main'"
+        )
+        .fetchall()
+    )
+    total = sum(int(v or 0) for v in sizes.values())
+    return total > 0 and 3 * sum(int(sizes.get(t) or 0) for t in tables) >= total
 
 
 def _put_meta(cur: PgCursor, key: str, value: str) -> None:
