@@ -242,6 +242,8 @@ def test_the_length_check_would_see_one(tmp_path: Path) -> None:
 SQL_HOMES = frozenset(
     {
         "kpi.store",
+        "kpi.storebase",
+        "kpi.pgstore",
         "kpi.schema",
         "kpi.builder",
         "kpi.compute",
