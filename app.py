@@ -73,7 +73,8 @@ try:
         masuk.account_sidebar(store, who)
         filters.sidebar()
         context.build(who)  # the one PageContext of this run, handed to the page's render(ctx)
-        layout.demo_banner(store)
+        if page.url_path not in ("", "ringkasan"):  # Ringkasan shows it below its coaching
+            layout.demo_banner(store)
         page.run()
 except Exception as exc:  # a user never sees a traceback; the log keeps it for the team
     logging.getLogger("tpbis").exception("page failed")

@@ -84,6 +84,18 @@ def _sync_url() -> None:
     st.query_params["lang"] = state.lang()
 
 
+def view_params() -> dict[str, str]:
+    """The sidebar's filters and the language as URL parameters: a link to another page that
+    keeps the same view (period, province, kab/kota, level, cohort, support)."""
+    out = {
+        param: str(value)
+        for key, param in _PARAMS.items()
+        if (value := st.session_state.get(key)) not in (None, "")
+    }
+    out["lang"] = state.lang()
+    return out
+
+
 def request(**values: str) -> None:
     """Change filters from a page (e.g. a province clicked on the map) and rerun.
 
