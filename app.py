@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from kpi.ui import bench_browser, context, filters, layout, masuk, rapor, state
+from kpi.ui import bench_browser, cari, context, filters, layout, masuk, rapor, state
 
 st.set_page_config(page_title="Dasbor KPI TPBIS", page_icon="📚", layout="wide")
 rapor.print_style()  # printing a page leaves the sidebar out
@@ -71,7 +71,9 @@ try:
         masuk.no_access(store, who, page.url_path)
     else:
         masuk.account_sidebar(store, who)
+        search_slot = st.sidebar.container()  # the search box above the filters
         filters.sidebar()
+        cari.sidebar(search_slot)
         context.build(who)  # the one PageContext of this run, handed to the page's render(ctx)
         if page.url_path not in ("", "ringkasan"):  # Ringkasan shows it below its coaching
             layout.demo_banner(store)

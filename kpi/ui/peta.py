@@ -27,6 +27,7 @@ from kpi.ui.context import PageContext
 from kpi.ui.filters import View
 from kpi.ui.literal import html as esc
 from kpi.ui.literal import md
+from kpi.ui.profil.loads import place
 from kpi.vocab import Tier
 
 SCORE = "skor"
@@ -467,9 +468,10 @@ def render(ctx: PageContext) -> None:
         tingkat = "kabupaten_kota" if len(kode) == 4 else "provinsi"
     else:
         tingkat = "perpustakaan"
+    found = place(ctx.store, tingkat, kode)  # the link names the place, not its code
     st.page_link(
         "pages/profil.py",
-        label=t("peta.open_profile", kode=md(kode)),
+        label=t("peta.open_profile", nama=md(found["nama"] if found else kode)),
         icon=":material/person_search:",
         query_params={"kode": kode, "tingkat": tingkat},
     )

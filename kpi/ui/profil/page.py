@@ -13,7 +13,7 @@ import streamlit as st
 from kpi import i18n
 from kpi import profile as prof
 from kpi.compute import Filters
-from kpi.ui import data, masuk
+from kpi.ui import cari, data, masuk
 from kpi.ui import rapor as rapor_ui
 from kpi.ui.context import PageContext
 from kpi.ui.filters import month_span
@@ -63,6 +63,7 @@ def picker(ctx: PageContext) -> None:
         return
     side = view.filters if view is not None else Filters()
     idx = idx[masuk.in_scope(idx, side.wilayah)]  # only the places the user may see
+    cari.search_box("profil")  # by name or code, as one types (kpi.ui.cari)
     st.markdown(f"**{t('profil.picker.title')}**")
     cols = st.columns(3)
     tingkat = cols[0].selectbox(
