@@ -10,6 +10,7 @@ import logging
 import streamlit as st
 
 from kpi.ui import bench_browser, cari, context, filters, layout, masuk, rapor, state
+from kpi.ui.pengaturan.widgets import unsaved_notice
 
 st.set_page_config(page_title="Dasbor KPI TPBIS", page_icon="📚", layout="wide")
 rapor.print_style()  # printing a page leaves the sidebar out
@@ -74,6 +75,7 @@ try:
         search_slot = st.sidebar.container()  # the search box above the filters
         filters.sidebar()
         cari.sidebar(search_slot)
+        unsaved_notice()  # settings edited on Pengaturan and not saved: said on every page
         context.build(who)  # the one PageContext of this run, handed to the page's render(ctx)
         if page.url_path not in ("", "ringkasan"):  # Ringkasan shows it below its coaching
             layout.demo_banner(store)

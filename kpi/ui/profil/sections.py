@@ -11,7 +11,7 @@ import streamlit as st
 from kpi import compute, i18n
 from kpi import profile as prof
 from kpi.catalogue import catalogue
-from kpi.ui import data, plot
+from kpi.ui import data, plot, tautan
 from kpi.ui.context import PageContext
 from kpi.ui.literal import md
 from kpi.ui.profil.figures import (
@@ -132,9 +132,12 @@ def peers(
     names = {c: _column_name(c, lang) for c in PEER_COLUMNS if c in table.columns}
     lower = [c for c in names if c in cat and cat[c].direction == "turun"]
     comp = prof.peer_comparison(table, str(p["kode"]), list(names), lower)
+    first = next(iter(names))
+    tautan.restore("profil_peer_kpi", list(names), first)  # in the URL: a shared link keeps it
     chosen = st.selectbox(
         t("profil.peers.kpi"), list(names), format_func=names.__getitem__, key="profil_peer_kpi"
     )
+    tautan.remember("profil_peer_kpi", chosen, default=first)
     plot.chart(
         peer_figure(table, str(p["kode"]), chosen, names[chosen], str(p["nama"]), lang),
         width="stretch",
