@@ -18,6 +18,7 @@ from kpi.ui import rapor as rapor_ui
 from kpi.ui.context import PageContext
 from kpi.ui.filters import month_span
 from kpi.ui.literal import md, md_frame
+from kpi.ui.profil import unduhan
 from kpi.ui.profil.figures import (
     _text,
 )
@@ -184,6 +185,7 @@ def sections(ctx: PageContext, p: Mapping[str, Any]) -> None:
     row = own.iloc[0] if len(own) else None
     report_card(ctx, p, row)
     rapor_ui.download(ctx, p)  # the printable report card (kpi.rapor)
+    unduhan.downloads(ctx, p)  # the field team's workbooks of the place's area
     trends(ctx, p)
     peers(ctx, p, table, row)
     funnel(ctx, p)
