@@ -29,6 +29,10 @@ from kpi.ui.literal import md
 from kpi.vocab import Level
 
 PROFILE_PAGE = "pages/profil.py"
+TIER_STYLE = """<style>
+.st-key-coach_tiers { row-gap: 0.25rem; column-gap: 1.5rem; }
+.st-key-coach_tiers [data-testid="stMetricValue"] { font-size: 1.6rem; line-height: 1.2; }
+</style>"""
 PRIORITAS_PAGE = "pages/prioritas.py"
 PETA_PAGE = "pages/peta.py"
 
@@ -107,6 +111,8 @@ def coaching_section(ctx: PageContext) -> None:
     if not digest.evaluated:
         st.info(t("overview.coach.empty"))
         return
+    # compact counts: five fit in two rows on a phone (390 px)
+    st.html(TIER_STYLE)
     with st.container(horizontal=True, gap="small", key="coach_tiers"):
         for tier in ov.DIGEST_TIERS:
             st.metric(
@@ -114,7 +120,6 @@ def coaching_section(ctx: PageContext) -> None:
                 num(digest.tiers[tier]),
                 help=t(f"overview.coach.tier_help.{tier}"),
                 width="content",
-                border=True,
             )
     with st.container(horizontal=True, gap="small", key="coach_links"):
         st.page_link(
@@ -133,41 +138,28 @@ def coaching_section(ctx: PageContext) -> None:
         level_word = t(f"overview.coach.level.{digest.level}")
         st.markdown(f"**{t('overview.coach.areas', tingkat=level_word)}**")
         for row in digest.areas.itertuples(index=False):
-            _profile_link(
-                t(
-                    "overview.coach.area",
-                    nama=md(row.nama or row.kode),
-                    perlu=num(row.jumlah_perlu),
-                    total=num(row.jumlah_perpustakaan),
-                    porsi=i18n.format_percent(row.porsi_perlu, lang),
-                ),
-                str(row.kode),
-                str(digest.level),
-                params,
+            # the link is the name alone (a page link does not wrap on a phone)
+            _profile_link(md(row.nama or row.kode), str(row.kode), str(digest.level), params)
+            count = t(
+                "overview.coach.area",
+                perlu=num(row.jumlah_perlu),
+                total=num(row.jumlah_perpustakaan),
+                porsi=i18n.format_percent(row.porsi_perlu, lang),
             )
             main = [
                 t("overview.coach.rule_count", aturan=t(f"prioritas.rule.{rule}"), n=num(n))
                 for rule, n in row.alasan[:3]
             ]
-            if main:
-                st.caption(t("overview.coach.main_reasons", alasan=" · ".join(main)))
+            said = t("overview.coach.main_reasons", alasan=" · ".join(main)) if main else ""
+            st.caption(" — ".join(x for x in (count, said) if x))
     if len(digest.libraries):
         st.markdown(f"**{t('overview.coach.libraries')}**")
         for row in digest.libraries.itertuples(index=False):
-            _profile_link(
-                t(
-                    "overview.coach.library",
-                    nama=md(row.nama),
-                    tier=t(f"tier.{row.tier}"),
-                    poin=num(row.points),
-                ),
-                str(row.kode),
-                Level.PERPUSTAKAAN,
-                params,
-            )
-            where = " · ".join(md(x) for x in (row.kabupaten_kota, row.provinsi) if x)
+            _profile_link(md(row.nama), str(row.kode), Level.PERPUSTAKAAN, params)
+            tier = t("overview.coach.library", tier=t(f"tier.{row.tier}"), poin=num(row.points))
+            where = ", ".join(md(x) for x in (row.kabupaten_kota, row.provinsi) if x)
             said = "; ".join(md(reasons.words(r, lang)) for r in (row.reasons or [])[:2])
-            st.caption(" — ".join(x for x in (where, said) if x))
+            st.caption(" — ".join(x for x in (f"{tier} · {where}", said) if x))
 
 
 def band_bar(bands: pd.DataFrame, lang: str) -> go.Figure:
@@ -188,6 +180,7 @@ def band_bar(bands: pd.DataFrame, lang: str) -> go.Figure:
             ],
             textposition="inside",
             insidetextanchor="middle",
+            textangle=0,  # never turned on its side in a narrow segment (a phone)
             hovertemplate=f"{name}: %{{x:,}}<extra></extra>",
         )
     fig = charts.apply_layout(fig, lang)
@@ -249,11 +242,11 @@ def render(ctx: PageContext) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{t('overview.cohort')}**")
-        plot.chart(charts.cohort_bars(s["by_cohort"], lang), width="stretch")
+        plot.chart(charts.cohort_bars(s["by_cohort"], lang), width="stretch", toolbar=False)
     with right:
         st.markdown(f"**{t('overview.bands')}**")
         if loaded.bands is not None and loaded.bands["jumlah"].sum():
-            plot.chart(band_bar(loaded.bands, lang), width="stretch")
+            plot.chart(band_bar(loaded.bands, lang), width="stretch", toolbar=False)
             st.caption(t("overview.bands_help"))
         else:
             st.info(t("overview.bands_empty"))
@@ -282,7 +275,10 @@ def render(ctx: PageContext) -> None:
         for col, kpi_id in zip(st.columns(2), ids[start : start + 2], strict=False):
             series = loaded.trends[kpi_id]
             plot.chart(
-                charts.trend_series(series, cat[kpi_id].nama(lang), lang), col, width="stretch"
+                charts.trend_series(series, cat[kpi_id].nama(lang), lang),
+                col,
+                width="stretch",
+                toolbar=False,
             )
 
     st.subheader(t("overview.completeness"))
@@ -312,6 +308,7 @@ def render(ctx: PageContext) -> None:
                 lang,
             ),
             width="stretch",
+            toolbar=False,
         )
 
     if view.filters.provinsi is None:
