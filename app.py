@@ -9,11 +9,12 @@ import logging
 
 import streamlit as st
 
-from kpi.ui import bench_browser, cari, context, filters, layout, masuk, rapor, state
+from kpi.ui import bench_browser, cari, context, deeplink, filters, layout, masuk, rapor, state
 from kpi.ui.pengaturan.widgets import unsaved_notice
 
 st.set_page_config(page_title="Dasbor KPI TPBIS", page_icon="📚", layout="wide")
 rapor.print_style()  # printing a page leaves the sidebar out
+deeplink.install()  # deep links without 404s in the browser's console (kpi.ui.deeplink)
 
 
 def pages() -> list:
