@@ -16,7 +16,7 @@ from kpi.compute import Filters
 from kpi.ui import cari, data, masuk
 from kpi.ui import rapor as rapor_ui
 from kpi.ui.context import PageContext
-from kpi.ui.filters import month_span
+from kpi.ui.filters import month_span, view_params
 from kpi.ui.literal import md, md_frame
 from kpi.ui.profil import unduhan
 from kpi.ui.profil.figures import (
@@ -167,6 +167,17 @@ def header(ctx: PageContext, p: Mapping[str, Any]) -> None:
             ),
             query_params={"kode": p["kode_kabupaten_kota"], "tingkat": "kabupaten_kota"},
             icon=":material/north_west:",
+        )
+    if p["tingkat"] != "perpustakaan":  # the area's coaching list, the view's other filters kept
+        params = {k: v for k, v in view_params().items() if k not in ("provinsi", "kab")}
+        params["provinsi"] = str(p.get("kode_provinsi") or p["kode"])
+        if p["tingkat"] == "kabupaten_kota":
+            params["kab"] = str(p["kode"])
+        links[1].page_link(
+            "pages/prioritas.py",
+            label=t("profil.link.prioritas", nama=md(p["nama"])),
+            query_params=params,
+            icon=":material/flag:",
         )
     if links[2].button(t("profil.picker.change"), key="profil_change"):
         st.query_params.pop("kode", None)
