@@ -9,10 +9,12 @@ import logging
 
 import streamlit as st
 
-from kpi.ui import bench_browser, context, filters, layout, masuk, rapor, state
+from kpi.ui import bench_browser, cari, context, deeplink, filters, layout, masuk, rapor, state
+from kpi.ui.pengaturan.widgets import unsaved_notice
 
 st.set_page_config(page_title="Dasbor KPI TPBIS", page_icon="📚", layout="wide")
 rapor.print_style()  # printing a page leaves the sidebar out
+deeplink.install()  # deep links without 404s in the browser's console (kpi.ui.deeplink)
 
 
 def pages() -> list:
@@ -71,9 +73,14 @@ try:
         masuk.no_access(store, who, page.url_path)
     else:
         masuk.account_sidebar(store, who)
+        search_slot = st.sidebar.container()  # the search box above the filters
         filters.sidebar()
+        cari.sidebar(search_slot)
+        unsaved_notice()  # settings edited on Pengaturan and not saved: said on every page
         # the one PageContext of this run, handed to the banner and the page's render(ctx)
-        layout.demo_banner(context.build(who))
+        ctx = context.build(who)
+        if page.url_path not in ("", "ringkasan"):  # Ringkasan shows it below its coaching
+            layout.demo_banner(ctx)
         page.run()
 except Exception as exc:  # a user never sees a traceback; the log keeps it for the team
     logging.getLogger("tpbis").exception("page failed")

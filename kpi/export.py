@@ -243,3 +243,120 @@ def write_json(data: Any, out: str | Path | None) -> None:
         Path(out).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# The areas' coaching list (kab/kota or provinces, kpi.rollup.rollup's rows) for people: headers
+# in words of the language, numbers as numbers with formats, the area library's reasons as
+# sentences, widths, a frozen header and an autofilter; every cell through put_cell.
+
+# (column, width, number format or None); "porsi_*" and "batas_bawah" are percents 0-100
+AREA_COLUMNS: tuple[tuple[str, float, str | None], ...] = (
+    ("peringkat", 9, "0"),
+    ("kode", 9, None),
+    ("nama", 30, None),
+    ("provinsi", 22, None),
+    ("jumlah_perpustakaan", 13, "#,##0"),
+    ("jumlah_perlu", 13, "#,##0"),
+    ("porsi_perlu", 12, "0.0"),
+    ("batas_bawah", 14, "0.0"),
+    ("jumlah_prioritas_1", 12, "#,##0"),
+    ("jumlah_prioritas_2", 12, "#,##0"),
+    ("jumlah_pelaporan", 13, "#,##0"),
+    ("jumlah_pantau", 11, "#,##0"),
+    ("sendiri_nama", 30, None),
+    ("sendiri_tier", 18, None),
+    ("sendiri_points", 9, "0"),
+    ("sendiri_alasan", 60, None),
+    ("kontak_nama", 20, None),
+    ("kontak_telepon", 16, None),
+    ("kontak_email", 24, None),
+)
+
+
+def areas_frame(
+    rows: pd.DataFrame, level: str, lang: str = "id", contacts: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The areas as written: one row per area (kpi.rollup.rollup's columns), the tier in words,
+    the area library's reasons as sentences joined by "; ", contacts by the area's code."""
+    from kpi import i18n
+
+    out = pd.DataFrame(index=rows.index)
+    for col, _, _ in AREA_COLUMNS:
+        if col in rows.columns:
+            out[col] = rows[col]
+    if level == "provinsi":
+        out = out.drop(columns=["provinsi"], errors="ignore")
+    if "sendiri_tier" in out.columns:
+        out["sendiri_tier"] = [
+            i18n.t(f"tier.{v}", lang) if isinstance(v, str) and v else None
+            for v in out["sendiri_tier"]
+        ]
+    reasons = rows["sendiri_reasons"] if "sendiri_reasons" in rows.columns else None
+    if reasons is not None:
+        out["sendiri_alasan"] = [
+            "; ".join(words(r, lang) for r in rs) if isinstance(rs, list) and rs else None
+            for rs in reasons
+        ]
+    if contacts is not None and len(contacts) and "kode" in contacts.columns:
+        keep = [
+            c for c in ("kode", "kontak_nama", "kontak_telepon", "kontak_email") if c in contacts
+        ]
+        out = out.merge(contacts[keep].drop_duplicates("kode"), on="kode", how="left")
+    order = [c for c, _, _ in AREA_COLUMNS if c in out.columns]
+    return out[order].reset_index(drop=True)
+
+
+def write_areas_xlsx(
+    rows: pd.DataFrame,
+    level: str,
+    out: str | Path | IO[bytes],
+    lang: str = "id",
+    settings: Mapping[str, Any] | None = None,
+    contacts: pd.DataFrame | None = None,
+) -> int:
+    """The areas' coaching list (``level``: provinsi or kabupaten_kota) for people, then the
+    settings used; English throughout when ``lang`` is en. Returns the number of areas."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from kpi import i18n
+
+    lang = i18n.norm_lang(lang)
+    frame = areas_frame(rows, level, lang, contacts)
+    spec = {c: (w, f) for c, w, f in AREA_COLUMNS}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title(i18n.t(f"export.area.sheet.{level}", lang))
+    fill = PatternFill("solid", fgColor="DCE6F1")
+    for j, col in enumerate(frame.columns, start=1):
+        cell = put_cell(ws, 1, j, i18n.t(f"export.area.col.{col}", lang))
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(j)].width = spec[col][0]
+    for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+        for j, (col, v) in enumerate(zip(frame.columns, row, strict=True), start=1):
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                continue
+            cell = put_cell(ws, i, j, v)
+            fmt = spec[col][1]
+            if fmt and isinstance(cell.value, int | float):
+                cell.number_format = fmt
+    ws.freeze_panes = "D2"
+    ws.row_dimensions[1].height = 42
+    if len(frame.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    rules = wb.create_sheet(sheet_title(i18n.t("lapangan.sheet.settings", lang), wb.sheetnames))
+    for j, key in enumerate(("lapangan.settings.key", "lapangan.settings.value"), start=1):
+        put_cell(rules, 1, j, i18n.t(key, lang)).font = Font(bold=True)
+    for i, (k, v) in enumerate(
+        settings_frame(settings or {}).itertuples(index=False, name=None), start=2
+    ):
+        put_cell(rules, i, 1, k)
+        put_cell(rules, i, 2, v)
+    rules.column_dimensions["A"].width = 44
+    rules.column_dimensions["B"].width = 40
+    wb.save(out)
+    return len(frame)

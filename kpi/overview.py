@@ -11,9 +11,10 @@ import pandas as pd
 from kpi.catalogue import Catalogue, catalogue
 from kpi.compute import aggregate, growth
 from kpi.periods import Period
+from kpi.rollup import priorities, rollup
 from kpi.scope import Filters
 from kpi.store import Store, consistent
-from kpi.vocab import BANDS
+from kpi.vocab import BANDS, BASES, RULES, TIERS_BY_ORDER, Basis, Level, Tier
 
 # ---------------------------------------------------------------------------------------------
 # The overview on the KPI engine: headline KPIs of the catalogue for a period and filters
@@ -105,3 +106,81 @@ def province_ranking(provinces: pd.DataFrame, n: int = 5) -> tuple[pd.DataFrame,
     best = ranked.head(k)[cols].reset_index(drop=True)
     worst = ranked.tail(k).iloc[::-1][cols].reset_index(drop=True)
     return best, worst
+
+
+# ---------------------------------------------------------------------------------------------
+# Coaching first: what a leader reads at the top of Ringkasan (from the coaching evaluation)
+
+DIGEST_TIERS: tuple[Tier, ...] = (*TIERS_BY_ORDER, Tier.TANPA_TANDA)
+
+
+@dataclass(frozen=True)
+class CoachingDigest:
+    """Libraries per tier (``tiers``: every tier of DIGEST_TIERS, TANPA_TANDA for the evaluated
+    libraries without a flag), the top areas of the leadership ranking (``areas``: rows of
+    kpi.rollup.rollup plus ``alasan``, a list of (rule, libraries) most frequent first) and the
+    libraries most in need (``libraries``: rows of kpi.rollup.priorities), at ``level``."""
+
+    tiers: dict[Tier, int]
+    level: Level
+    areas: pd.DataFrame
+    libraries: pd.DataFrame
+
+    @property
+    def evaluated(self) -> int:
+        return sum(self.tiers.values())
+
+
+def digest_level(filters: Filters | None) -> Level:
+    """The areas a leader compares: provinces nationally, kab/kota within a province."""
+    if filters is not None and (filters.provinsi or filters.kabupaten_kota):
+        return Level.KABUPATEN_KOTA
+    return Level.PROVINSI
+
+
+def area_rules(frame: pd.DataFrame, level: str, basis: str = Basis.SEMUA) -> pd.Series:
+    """Per area code, its libraries' reasons counted by rule among the libraries that need
+    coaching (``basis``): a list of (rule, libraries), most libraries first, then rule order.
+    A library counts once per rule (its reasons name each rule at most once)."""
+    key = f"kode_{level}"
+    concerned = frame[frame["tier"].isin(BASES[Basis(basis)]) & frame[key].notna()]
+    pairs = [
+        (str(area), rule)
+        for area, reasons in zip(concerned[key], concerned["reasons"], strict=True)
+        # a library counts once per rule
+        for rule in dict.fromkeys(str(x["rule"]) for x in (reasons or []))
+    ]
+    if not pairs:
+        return pd.Series(dtype=object)
+    counts = pd.DataFrame(pairs, columns=["kode", "rule"]).value_counts().reset_index()
+    order = {r: i for i, r in enumerate(RULES)}
+    counts["_o"] = counts["rule"].map(order)
+    counts = counts.sort_values(["kode", "count", "_o"], ascending=[True, False, True])
+    return counts.groupby("kode").apply(
+        lambda g: list(zip(g["rule"], g["count"].astype(int), strict=True)), include_groups=False
+    )
+
+
+def coaching_digest(
+    frame: pd.DataFrame,
+    level: str = Level.PROVINSI,
+    n_areas: int = 3,
+    n_libraries: int = 5,
+    basis: str = Basis.SEMUA,
+) -> CoachingDigest:
+    """The coaching summary of an evaluation (kpi.coaching.evaluate): tier counts, the first
+    ``n_areas`` of the leadership ranking at ``level`` with their main reasons, and the first
+    ``n_libraries`` of the field teams' list (tier order, then points)."""
+    tiers = frame["tier"].fillna(Tier.TANPA_TANDA).value_counts() if len(frame) else None
+    counts = {t: int(tiers.get(t, 0)) if tiers is not None else 0 for t in DIGEST_TIERS}
+    roll = rollup(frame, level, basis) if len(frame) else rollup(frame.iloc[0:0], level, basis)
+    areas = roll[roll["jumlah_perlu"] > 0].head(n_areas).copy()
+    rules = area_rules(frame, level, basis) if len(frame) else pd.Series(dtype=object)
+    areas["alasan"] = [rules.get(k, []) for k in areas["kode"]]
+    libraries = priorities(frame).head(n_libraries) if len(frame) else frame.iloc[0:0]
+    return CoachingDigest(
+        tiers=counts,
+        level=Level(level),
+        areas=areas.reset_index(drop=True),
+        libraries=libraries.reset_index(drop=True),
+    )

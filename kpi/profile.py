@@ -23,6 +23,8 @@ import pandas as pd
 from kpi.periods import add_months
 from kpi.queries import context, regions, register, reports
 from kpi.queries.register import library_index as library_index
+from kpi.queries.search import SEARCH_LIMIT as SEARCH_LIMIT
+from kpi.queries.search import search_places as search_places
 from kpi.schema import CONTACT_COLUMNS
 from kpi.scope import Filters, norm_kode
 from kpi.store import Store

@@ -233,3 +233,19 @@ def test_demo_every_rule_flags_a_library(
         "skor_z",
         "batch_id",
     }
+
+
+def test_priorities_of_areas_as_a_workbook_in_words(demo_db: Path, tmp_path: Path) -> None:
+    """--level provinsi --format xlsx: the areas' list with headers in words (English too)."""
+    for lang, head in (
+        ("id", "Perpustakaan perlu pembinaan"),
+        ("en", "Libraries needing coaching"),
+    ):
+        out = tmp_path / f"prov_{lang}.xlsx"
+        argv = ["priorities", "--db", str(demo_db), "--level", "provinsi", "--format", "xlsx"]
+        assert main([*argv, "--out", str(out), "--lang", lang]) == 0
+        ws = load_workbook(out).worksheets[0]
+        header = [c.value for c in ws[1]]
+        assert head in header and "jumlah_perlu" not in header
+        assert ws.max_row == 35  # 34 provinces of the demo and the header
+        assert isinstance(ws.cell(row=2, column=header.index(head) + 1).value, int)

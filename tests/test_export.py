@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from kpi import export
@@ -94,3 +95,65 @@ def test_priorities_xlsx_has_settings_sheet(tmp_path: Path) -> None:
     }
     assert pengaturan["pembinaan.R3.basis_minimum"] == 30
     assert pengaturan["jendela"] == "2025-01..2025-12"
+
+
+def _area_rows() -> pd.DataFrame:
+    """Two kab/kota as kpi.rollup.rollup gives them: 3 of 4 and 1 of 5 need coaching."""
+    return pd.DataFrame(
+        {
+            "peringkat": [1, 2],
+            "kode": ["5201", "5202"],
+            "nama": ['=HYPERLINK("http://x")', "Kabupaten Lombok Tengah"],
+            "provinsi": ["Nusa Tenggara Barat"] * 2,
+            "jumlah_perpustakaan": [4, 5],
+            "jumlah_perlu": [3, 1],
+            "porsi_perlu": [75.0, 20.0],
+            "batas_bawah": [35.123, 4.5],
+            "jumlah_prioritas_1": [2, 0],
+            "jumlah_prioritas_2": [1, 0],
+            "jumlah_pelaporan": [0, 1],
+            "jumlah_pantau": [1, 2],
+            "sendiri_nama": ["Perpustakaan Kab 5201", None],
+            "sendiri_tier": ["prioritas_2", None],
+            "sendiri_points": [3.0, None],
+            "sendiri_reasons": [[{"rule": "D", "values": {"n": 3, "m": 12}}], None],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "sheet", "head", "tier"),
+    [
+        ("id", "Kab-kota perlu pembinaan", "Porsi perlu pembinaan (%)", "Prioritas 2"),
+        ("en", "Regencies needing coaching", "Share needing coaching (%)", "Priority 2"),
+    ],
+)
+def test_the_areas_workbook_reads_in_words(
+    tmp_path: Path, lang: str, sheet: str, head: str, tier: str
+) -> None:
+    from kpi import export
+
+    path = tmp_path / f"areas_{lang}.xlsx"
+    assert (
+        export.write_areas_xlsx(_area_rows(), "kabupaten_kota", path, lang, {"jendela": "x"}) == 2
+    )
+    wb = load_workbook(path)
+    assert wb.sheetnames[0] == sheet
+    ws = wb[sheet]
+    header = [c.value for c in ws[1]]
+    assert head in header and not any("_" in str(h) for h in header)  # no code names
+    rows = [dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    first = rows[0]
+    # numbers stay numbers, with formats; percents as 0-100 with one decimal shown
+    share = header.index(head) + 1
+    assert first[head] == 75.0 and ws.cell(row=2, column=share).number_format == "0.0"
+    assert isinstance(first[header[4]], int)
+    # words, never JSON; a name that looks like a formula stays text
+    assert tier in first.values()
+    reason = [v for v in first.values() if isinstance(v, str) and "3" in v and "12" in v]
+    assert reason and not any(str(v).startswith(("[", "{")) for v in first.values() if v)
+    assert ws.cell(row=2, column=3).data_type == "s" and ws.cell(row=2, column=3).quotePrefix
+    assert ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=len(header)).column_letter}3"
+    assert ws.freeze_panes == "D2"
+    if lang == "en":
+        assert "merah" not in " ".join(str(v) for r in rows for v in r.values())

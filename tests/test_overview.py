@@ -99,3 +99,71 @@ def test_province_ranking_needs_three_areas_with_a_band() -> None:
     )
     best, worst = overview.province_ranking(six)
     assert list(best["kode"]) == ["16", "15", "14"] and list(worst["kode"]) == ["11", "12", "13"]
+
+
+def _evaluated() -> pd.DataFrame:
+    """Five libraries in two provinces, by hand: 11 has P1 (rules R1, R2), P2 (R2), none;
+    12 has reporting (D) and Pantau (R3)."""
+    from kpi.vocab import Tier
+
+    def lib(kode, prov, kab, tier, points, rules):
+        return {
+            "kode": kode,
+            "nama": f"Perpustakaan {kode}",
+            "jenis": "desa_kelurahan",
+            "kode_provinsi": prov,
+            "provinsi": f"Provinsi {prov}",
+            "kode_kabupaten_kota": kab,
+            "kabupaten_kota": f"Kab {kab}",
+            "tier": tier,
+            "points": points,
+            "quadrant": None,
+            "reasons": [{"rule": r, "values": {}} for r in rules],
+        }
+
+    return pd.DataFrame(
+        [
+            lib("A", "11", "1101", Tier.PRIORITAS_1, 6.0, ["R1", "R2"]),
+            lib("B", "11", "1101", Tier.PRIORITAS_2, 3.0, ["R2"]),
+            lib("C", "11", "1102", None, 0.0, []),
+            lib("D", "12", "1201", Tier.PELAPORAN, 0.0, ["D"]),
+            lib("E", "12", "1201", Tier.PANTAU, 1.0, ["R3"]),
+        ]
+    )
+
+
+def test_coaching_digest_counts_tiers_and_ranks_areas() -> None:
+    from kpi.vocab import Level, Tier
+
+    d = overview.coaching_digest(_evaluated(), Level.PROVINSI, n_areas=3, n_libraries=2)
+    assert d.tiers == {
+        Tier.PRIORITAS_1: 1,
+        Tier.PRIORITAS_2: 1,
+        Tier.PELAPORAN: 1,
+        Tier.PANTAU: 1,
+        Tier.TANPA_TANDA: 1,
+    }
+    assert d.evaluated == 5
+    # 11: 2 of 3 need coaching (P1, P2); 12: 1 of 2 (reporting); Wilson's lower bound puts 11
+    # first: z = 1.645; 2/3 -> (0.667 + 0.451 - 0.636) / 1.902 = 25.4%; 1/2 -> 12.1%
+    assert list(d.areas["kode"]) == ["11", "12"]
+    assert list(d.areas["batas_bawah"].round(1)) == [25.4, 12.1]
+    assert list(d.areas["jumlah_perlu"]) == [2, 1]
+    # main reasons: R2 in two libraries of 11, then R1 in one; 12: D (Pantau does not count)
+    assert d.areas.loc[0, "alasan"] == [("R2", 2), ("R1", 1)]
+    assert d.areas.loc[1, "alasan"] == [("D", 1)]
+    # the libraries most in need, in the field teams' order: P1, then P2
+    assert list(d.libraries["kode"]) == ["A", "B"]
+
+
+def test_coaching_digest_by_kabkota_and_empty() -> None:
+    from kpi.compute import Filters
+    from kpi.vocab import Level
+
+    assert overview.digest_level(Filters()) == Level.PROVINSI
+    assert overview.digest_level(Filters(provinsi="11")) == Level.KABUPATEN_KOTA
+    d = overview.coaching_digest(_evaluated(), Level.KABUPATEN_KOTA)
+    # 1101: 2 of 2; 1201: 1 of 2; 1102 has none in need and is left out
+    assert list(d.areas["kode"]) == ["1101", "1201"]
+    empty = overview.coaching_digest(_evaluated().iloc[0:0], Level.PROVINSI)
+    assert empty.evaluated == 0 and empty.areas.empty and empty.libraries.empty

@@ -230,3 +230,31 @@ def test_a_table_beyond_pandas_styling_limit_still_shows(
     table = at.dataframe[0].value
     assert len(table) > 3000
     assert table["Kunjungan (orang)"].dtype.kind == "f"
+
+
+def test_a_shared_link_opens_the_same_tab_and_compared_units(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The open tab and the compared units are in the URL (tab, banding): a fresh session
+    opening the link sees the same lines."""
+    at = _tab(_app(demo_db, monkeypatch), "Tren bulanan")
+    assert at.query_params["tab"] == "lines"
+    at.multiselect(key="jelajah_units_provinsi").set_value(["52", "53"]).run()
+    assert at.query_params["banding"] == "52,53"
+    _tab(at, "Peringkat")  # the first tab leaves the URL clean
+    assert "tab" not in at.query_params
+
+    shared = _app(demo_db, monkeypatch)
+    shared.query_params["tab"] = "lines"
+    shared.query_params["banding"] = "52,53,=tidak_ada"
+    shared.run()
+    assert_clean(shared)
+    assert shared.multiselect(key="jelajah_units_provinsi").value == ["52", "53"]
+    lines = [c.proto.spec for c in plotly_charts(shared) if "lines+markers" in c.proto.spec]
+    assert len(json.loads(lines[0])["data"]) == 2
+    # the tab's id is the same in English
+    english = _app(demo_db, monkeypatch)
+    english.query_params.update({"tab": "table", "lang": "en"})
+    english.run()
+    assert_clean(english)
+    assert english.dataframe, "the table tab is not open"

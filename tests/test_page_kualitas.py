@@ -289,3 +289,14 @@ def test_the_area_level_is_kept_in_the_url(demo_db: Path, monkeypatch: pytest.Mo
     assert len(at.dataframe[0].value) == 399
     at.radio(key="kualitas_level").set_value("provinsi").run()
     assert at.query_params["kualitas_level"] == "provinsi"
+
+
+def test_the_open_tab_is_in_the_url(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = _app(demo_db, monkeypatch)
+    shared.query_params["tab"] = "never"
+    shared.run()
+    assert_clean(shared)
+    assert shared.session_state["kualitas_tab_id"] == "Belum pernah melapor"
+    shared.session_state["kualitas_tab_id"] = "Nilai perlu verifikasi"
+    shared.run()
+    assert shared.query_params["tab"] == "verify"

@@ -308,3 +308,30 @@ def test_target_frame_one_row_per_place_and_what_it_applies_to() -> None:
     ]
     assert table["Kunjungan"].tolist() == ["1.234.567", "800", "12.000", "–"]
     assert table["Kegiatan per perpustakaan per bulan"].tolist() == ["–", "–", "4,25", "2,50"]
+
+
+def test_unsaved_edits_warn_and_survive_leaving_the_page(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit cannot stop a user leaving the page: unsaved edits are said at the top of the
+    page and in the sidebar of every page, and kept until saved or discarded."""
+    at = _app(demo_db, monkeypatch).run()
+    unsaved = "Ada perubahan pengaturan yang belum disimpan"
+    assert not any(unsaved in w.value for w in at.warning)
+    at.number_input(key="pgw_R1_poin").set_value(4).run()
+    assert_clean(at)
+    assert any(unsaved in w.value for w in at.main.warning)
+    assert any("belum disimpan" in w.value for w in at.sidebar.warning)
+    # another page: the sidebar still says so, with the way back
+    at.switch_page("pages/ringkasan.py").run()
+    assert_clean(at)
+    assert any("belum disimpan" in w.value for w in at.sidebar.warning)
+    assert any(x.proto.page.endswith("pengaturan") for x in at.sidebar.get("page_link"))
+    at.switch_page(PAGE).run()
+    assert at.number_input(key="pgw_R1_poin").value == 4  # the edit came back
+    # discarding drops it: no warning, the stored value again
+    at.button(key="pg_discard").click().run()
+    assert_clean(at)
+    assert not any("belum disimpan" in w.value for w in at.warning)
+    assert at.number_input(key="pgw_R1_poin").value != 4
+    assert coaching.get_settings(_store(demo_db))["R1"]["poin"] != 4

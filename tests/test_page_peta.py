@@ -134,3 +134,17 @@ def test_uploaded_kabkota_outlines_draw_as_a_choropleth(
     assert sorted(drawn) == sorted(f["properties"]["kode"] for f in report.collection["features"])
     assert set(partner) <= set(drawn)
     assert fig["layout"]["map"]["zoom"] > 6
+
+
+def test_the_map_colouring_is_in_the_url(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run(demo_db, monkeypatch)
+    at.selectbox(key="peta_metric").set_value("prioritas").run()
+    at.radio(key="peta_colour_by").set_value("tier").run()
+    assert at.query_params["peta_metric"] == "prioritas"
+    assert at.query_params["peta_colour_by"] == "tier"
+    # a fresh session opening the link colours the map the same way
+    shared = _run(demo_db, monkeypatch, peta_metric="prioritas", peta_colour_by="tier")
+    assert shared.selectbox(key="peta_metric").value == "prioritas"
+    assert shared.radio(key="peta_colour_by").value == "tier"
+    odd = _run(demo_db, monkeypatch, peta_metric="<b>x</b>", peta_colour_by="warna")
+    assert odd.radio(key="peta_colour_by").value == "band"

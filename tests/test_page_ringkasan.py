@@ -54,3 +54,26 @@ def test_a_period_filter_changes_the_headline_period(
     headers = [h.value for h in at.subheader]
     assert "Headline KPIs: August 2024" in headers
     assert "Visits" in metric_values(at)
+
+
+def test_ringkasan_leads_with_coaching(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tier counts first, then the top areas and libraries, each a link to its profile, and
+    links to Prioritas and the map with the same filters; the demo banner comes after."""
+    at = _run(demo_db, monkeypatch, periode="2025-01..2025-12", jenis="desa_kelurahan")
+    headers = [h.value for h in at.subheader]
+    assert headers[0] == "Di mana pembinaan diperlukan sekarang"
+    m = metric_values(at)
+    tiers = ("Prioritas 1", "Prioritas 2", "Pembinaan pelaporan", "Pantau", "Tanpa tanda")
+    assert all(label in m for label in tiers)
+    # the first metrics on the page are the tiers, in the field teams' order
+    assert [x.label for x in at.metric][:5] == list(tiers)
+    links = at.get("page_link")
+    pages = [x.proto.page for x in links]
+    assert any(p.endswith("prioritas") for p in pages)
+    assert any(p.endswith("peta") for p in pages)
+    # the same filters travel with every link
+    assert all("jenis=desa_kelurahan" in x.proto.query_string for x in links[:2])
+    profiles = [x for x in links if x.proto.page.endswith("profil")]
+    assert len(profiles) >= 4  # top areas and libraries
+    warnings = [w.value for w in at.warning]
+    assert any("demo" in w.lower() for w in warnings)

@@ -407,3 +407,46 @@ def test_ciel_gap(ciel: float | None, skor: float | None, gap: float | None, rea
         assert got_gap is None
     else:
         assert got_gap == pytest.approx(gap)
+
+
+# -- the search box (kpi.profile.search_places) ----------------------------------------------
+
+
+def test_search_finds_libraries_areas_by_name_or_code(demo_store: Store) -> None:
+    from kpi.profile import search_places
+
+    # part of a name, in any capitals, and every word must be in it
+    hits = search_places(demo_store, "SELODONO")
+    assert list(hits["kode"]) == ["DES-3506232008"]
+    assert hits.iloc[0]["kabupaten_kota"] == "Kabupaten Kediri"
+    both = search_places(demo_store, "desa sido rejo")
+    assert "DES-6310042027" in set(both["kode"])
+    assert all("sido" in n.lower() and "rejo" in n.lower() for n in both["nama"])
+    # a code with or without its dots; the exact code first, provinces before kab/kota
+    assert search_places(demo_store, "35.06").iloc[0]["kode"] == "3506"
+    assert search_places(demo_store, "3506").iloc[0]["tingkat"] == "kabupaten_kota"
+    aceh = search_places(demo_store, "aceh")
+    assert aceh.iloc[0][["tingkat", "kode"]].tolist() == ["provinsi", "11"]
+    assert len(aceh) == 20  # at most 20 rows come back
+    # a library code, whole or by its digits
+    assert search_places(demo_store, "des-3506232008").iloc[0]["kode"] == "DES-3506232008"
+    assert search_places(demo_store, "3506232008").iloc[0]["kode"] == "DES-3506232008"
+    # wildcards are literal, nothing and blanks find nothing
+    assert search_places(demo_store, "%").empty
+    assert search_places(demo_store, "a_c").empty
+    assert search_places(demo_store, "   ").empty
+
+
+def test_search_stays_inside_the_users_areas(demo_store: Store) -> None:
+    from kpi.profile import search_places
+
+    # a Nusa Tenggara Barat (52) user finds nothing in Aceh, not even the province
+    assert search_places(demo_store, "aceh", scope=("52",)).empty
+    assert search_places(demo_store, "1101", scope=("52",)).empty
+    ntb = search_places(demo_store, "nusa tenggara barat", scope=("52",))
+    assert ntb.iloc[0]["kode"] == "52"
+    # a kab/kota scope: its own libraries, not the rest of the province
+    kediri = search_places(demo_store, "perpustakaan desa", scope=("3506",), limit=500)
+    assert len(kediri) and set(kediri["kode"].str[4:8]) == {"3506"}
+    assert search_places(demo_store, "jawa timur", scope=("3506",)).iloc[0]["kode"] == "35"
+    assert search_places(demo_store, "aceh", scope=()).empty  # an empty scope: nothing

@@ -165,3 +165,42 @@ def test_stage_bars_count_each_stage_and_say_it_per_100_of_the_first() -> None:
     assert bar.text[2] == "–"  # no count, so no ratio beside it
     en = profil.stage_bars([2571.0, 100.0], ["Appeal", "Ask"], [100.0, 3.9], "Appeal", "en")
     assert en.data[0].text[0] == "2,571" and "3.9" in en.data[0].text[1]
+
+
+def test_the_profile_workbooks_of_an_area_read_in_words(demo_store) -> None:  # noqa: ANN001
+    """The field list of a library's kab/kota (kpi.lapangan) and a province's kab/kota ranked
+    (kpi.export.write_areas_xlsx), as the Profil page's buttons make them."""
+    import io
+
+    import openpyxl
+
+    from kpi.compute import Filters
+    from kpi.ui.profil import unduhan
+
+    library = {
+        "tingkat": "perpustakaan",
+        "kode": "DES-3506232008",
+        "nama": "Perpustakaan Desa Selodono",
+        "kode_kabupaten_kota": "3506",
+        "kabupaten_kota": "Kabupaten Kediri",
+        "kode_provinsi": "35",
+        "provinsi": "Jawa Timur",
+    }
+    area = unduhan.area_of(library)
+    assert (area["tingkat"], area["kode"]) == ("kabupaten_kota", "3506")
+    data = unduhan.field_workbook(
+        demo_store, area, "2025-12", Filters(provinsi="35", kabupaten_kota="3506"), "en"
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb.worksheets[1]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert rows and "Selodono" in " ".join(str(r.get(head[1])) for r in rows)
+    assert not any(str(h).startswith(("kode", "tier", "alasan_")) for h in head)
+
+    prov = unduhan.areas_workbook(demo_store, "2025-12", Filters(provinsi="35"), "id")
+    ws = openpyxl.load_workbook(io.BytesIO(prov)).worksheets[0]
+    head = [c.value for c in ws[1]]
+    assert ws.title == "Kab-kota perlu pembinaan" and "Perpustakaan perlu pembinaan" in head
+    codes = [r[head.index("Kode wilayah")] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert codes and all(str(c).startswith("35") for c in codes)

@@ -171,8 +171,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         if args.level == "perpustakaan":  # the field team's workbook, as the page's download
             lapangan.write(rows, args.out, args.lang, tiers=tiers, contacts=contacts, about=about)
-        else:
-            export.write_priorities_xlsx(rows, settings, args.out, args.lang, contacts)
+        else:  # the areas' list for people: headers in words, no JSON (kpi.export)
+            export.write_areas_xlsx(rows, args.level, args.out, args.lang, settings, contacts)
     return 0
 
 

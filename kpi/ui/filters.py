@@ -74,14 +74,31 @@ def is_open(period: Period, last_closed: date | None, last_month: date | None) -
     return period.last > last_closed
 
 
+_SYNCED = "_filters_synced"  # the filter values this session last wrote into the URL
+
+
 def _sync_url() -> None:
+    synced: dict[str, str] = {}
     for key, param in _PARAMS.items():
         value = st.session_state.get(key)
         if value in (None, ""):
             st.query_params.pop(param, None)
         else:
-            st.query_params[param] = str(value)
+            st.query_params[param] = synced[param] = str(value)
+    st.session_state[_SYNCED] = synced
     st.query_params["lang"] = state.lang()
+
+
+def view_params() -> dict[str, str]:
+    """The sidebar's filters and the language as URL parameters: a link to another page that
+    keeps the same view (period, province, kab/kota, level, cohort, support)."""
+    out = {
+        param: str(value)
+        for key, param in _PARAMS.items()
+        if (value := st.session_state.get(key)) not in (None, "")
+    }
+    out["lang"] = state.lang()
+    return out
 
 
 def request(**values: str) -> None:
@@ -103,6 +120,15 @@ def _init_from_url() -> None:
         if "f_periode" in pending:
             st.session_state.pop("f_kind", None)
     if st.session_state.get("_filters_init"):
+        # a link within the app (st.page_link with filters) or an edited URL: a filter the URL
+        # holds that this session did not write there itself is applied
+        synced = st.session_state.get(_SYNCED) or {}
+        for key, param in _PARAMS.items():
+            value = st.query_params.get(param)
+            if value is not None and value != synced.get(param, ""):
+                st.session_state[key] = value
+                if key == "f_periode":
+                    st.session_state.pop("f_kind", None)
         return
     for key, param in _PARAMS.items():
         if param in st.query_params and key not in st.session_state:

@@ -13,17 +13,28 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import i18n, quality, trend
+from kpi import coaching, i18n, quality, reasons, trend
 from kpi import overview as ov
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.periods import Period, parse_period, window
+from kpi.settings import CoachingSettings
 from kpi.store import Store
 from kpi.summary import summary
-from kpi.ui import charts, data, plot, state
+from kpi.ui import charts, data, layout, plot, state
 from kpi.ui.cache import cached, filter_key
 from kpi.ui.context import PageContext
-from kpi.ui.filters import View, closed_caption, month_span
+from kpi.ui.filters import View, closed_caption, month_span, view_params
+from kpi.ui.literal import md
+from kpi.vocab import Level
+
+PROFILE_PAGE = "pages/profil.py"
+TIER_STYLE = """<style>
+.st-key-coach_tiers { row-gap: 0.25rem; column-gap: 1.5rem; }
+.st-key-coach_tiers [data-testid="stMetricValue"] { font-size: 1.6rem; line-height: 1.2; }
+</style>"""
+PRIORITAS_PAGE = "pages/prioritas.py"
+PETA_PAGE = "pages/peta.py"
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,95 @@ def load(view: View) -> OverviewData | None:
     return replace(loaded, bands=ov.band_distribution(libraries))
 
 
+@cached(max_entries=16)
+def _digest(
+    store: Store, key: tuple[str, int, tuple[Any, ...]], level: str, _frame: pd.DataFrame
+) -> ov.CoachingDigest:
+    """The coaching digest of the evaluation ``_frame`` (identified by ``key``)."""
+    del store, key
+    return ov.coaching_digest(_frame, level)
+
+
+def coaching_digest(view: View) -> ov.CoachingDigest:
+    """Tiers, top areas and libraries most in need for the sidebar's view (the same
+    evaluation, window and filters as Prioritas by default)."""
+    store = state.store()
+    months = CoachingSettings.of(coaching.get_settings(store)).jendela_bulan
+    frame = data.evaluation(view, months)
+    key = (view.period.last.strftime("%Y-%m"), int(months), filter_key(view.filters))
+    return _digest(store, key, ov.digest_level(view.filters), frame)
+
+
+def _profile_link(label: str, kode: str, tingkat: str, params: dict[str, str]) -> None:
+    st.page_link(
+        PROFILE_PAGE,
+        label=label,
+        query_params={**params, "kode": kode, "tingkat": tingkat},
+        icon=":material/badge:",
+    )
+
+
+def coaching_section(ctx: PageContext) -> None:
+    """What a leader reads first: libraries per coaching tier, the areas that need coaching
+    most and why, the libraries most in need, and the way to Prioritas and the map."""
+    t, num, lang = ctx.t, ctx.num, ctx.lang
+    digest = coaching_digest(ctx.view)
+    params = view_params()
+    st.subheader(t("overview.coach.title"))
+    if not digest.evaluated:
+        st.info(t("overview.coach.empty"))
+        return
+    # compact counts: five fit in two rows on a phone (390 px)
+    st.html(TIER_STYLE)
+    with st.container(horizontal=True, gap="small", key="coach_tiers"):
+        for tier in ov.DIGEST_TIERS:
+            st.metric(
+                t(f"tier.{tier}"),
+                num(digest.tiers[tier]),
+                help=t(f"overview.coach.tier_help.{tier}"),
+                width="content",
+            )
+    with st.container(horizontal=True, gap="small", key="coach_links"):
+        st.page_link(
+            PRIORITAS_PAGE,
+            label=t("overview.coach.to_prioritas"),
+            query_params=params,
+            icon=":material/flag:",
+        )
+        st.page_link(
+            PETA_PAGE,
+            label=t("overview.coach.to_peta"),
+            query_params=params,
+            icon=":material/map:",
+        )
+    if len(digest.areas):
+        level_word = t(f"overview.coach.level.{digest.level}")
+        st.markdown(f"**{t('overview.coach.areas', tingkat=level_word)}**")
+        for row in digest.areas.itertuples(index=False):
+            # the link is the name alone (a page link does not wrap on a phone)
+            _profile_link(md(row.nama or row.kode), str(row.kode), str(digest.level), params)
+            count = t(
+                "overview.coach.area",
+                perlu=num(row.jumlah_perlu),
+                total=num(row.jumlah_perpustakaan),
+                porsi=i18n.format_percent(row.porsi_perlu, lang),
+            )
+            main = [
+                t("overview.coach.rule_count", aturan=t(f"prioritas.rule.{rule}"), n=num(n))
+                for rule, n in row.alasan[:3]
+            ]
+            said = t("overview.coach.main_reasons", alasan=" · ".join(main)) if main else ""
+            st.caption(" — ".join(x for x in (count, said) if x))
+    if len(digest.libraries):
+        st.markdown(f"**{t('overview.coach.libraries')}**")
+        for row in digest.libraries.itertuples(index=False):
+            _profile_link(md(row.nama), str(row.kode), Level.PERPUSTAKAAN, params)
+            tier = t("overview.coach.library", tier=t(f"tier.{row.tier}"), poin=num(row.points))
+            where = ", ".join(md(x) for x in (row.kabupaten_kota, row.provinsi) if x)
+            said = "; ".join(md(reasons.words(r, lang)) for r in (row.reasons or [])[:2])
+            st.caption(" — ".join(x for x in (f"{tier} · {where}", said) if x))
+
+
 def band_bar(bands: pd.DataFrame, lang: str) -> go.Figure:
     """One stacked bar: libraries per band, named, with the ones that have no score in grey."""
     fig = go.Figure()
@@ -80,6 +180,7 @@ def band_bar(bands: pd.DataFrame, lang: str) -> go.Figure:
             ],
             textposition="inside",
             insidetextanchor="middle",
+            textangle=0,  # never turned on its side in a narrow segment (a phone)
             hovertemplate=f"{name}: %{{x:,}}<extra></extra>",
         )
     fig = charts.apply_layout(fig, lang)
@@ -119,6 +220,9 @@ def render(ctx: PageContext) -> None:
     if view.is_open:
         st.warning(t("overview.open_period"), icon=":material/hourglass_top:")
 
+    coaching_section(ctx)
+    layout.demo_banner(ctx)  # below what the first screen is for (app.py skips it here)
+
     st.subheader(t("overview.coverage"))
     c = st.columns(4)
     c[0].metric(t("overview.provinces"), num(s["provinces"]))
@@ -138,11 +242,11 @@ def render(ctx: PageContext) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{t('overview.cohort')}**")
-        plot.chart(charts.cohort_bars(s["by_cohort"], lang), width="stretch")
+        plot.chart(charts.cohort_bars(s["by_cohort"], lang), width="stretch", toolbar=False)
     with right:
         st.markdown(f"**{t('overview.bands')}**")
         if loaded.bands is not None and loaded.bands["jumlah"].sum():
-            plot.chart(band_bar(loaded.bands, lang), width="stretch")
+            plot.chart(band_bar(loaded.bands, lang), width="stretch", toolbar=False)
             st.caption(t("overview.bands_help"))
         else:
             st.info(t("overview.bands_empty"))
@@ -171,7 +275,10 @@ def render(ctx: PageContext) -> None:
         for col, kpi_id in zip(st.columns(2), ids[start : start + 2], strict=False):
             series = loaded.trends[kpi_id]
             plot.chart(
-                charts.trend_series(series, cat[kpi_id].nama(lang), lang), col, width="stretch"
+                charts.trend_series(series, cat[kpi_id].nama(lang), lang),
+                col,
+                width="stretch",
+                toolbar=False,
             )
 
     st.subheader(t("overview.completeness"))
@@ -201,6 +308,7 @@ def render(ctx: PageContext) -> None:
                 lang,
             ),
             width="stretch",
+            toolbar=False,
         )
 
     if view.filters.provinsi is None:

@@ -21,12 +21,13 @@ from kpi.geo import area_points, library_points
 from kpi.periods import parse_period
 from kpi.reasons import words
 from kpi.store import Store
-from kpi.ui import data, filters, maps, plot, state
+from kpi.ui import data, filters, maps, plot, state, tautan
 from kpi.ui.cache import cached, filter_key
 from kpi.ui.context import PageContext
 from kpi.ui.filters import View
 from kpi.ui.literal import html as esc
 from kpi.ui.literal import md
+from kpi.ui.profil.loads import place
 from kpi.vocab import Tier
 
 SCORE = "skor"
@@ -400,6 +401,9 @@ def _figure(
     return province_figure(prov_code, kab, libs, colour_by, lang, online).to_dict()
 
 
+COLOUR_BY = ["band", "tier"]  # what colours the points
+
+
 def selected_place(event: Any) -> tuple[str, str] | None:
     """(kode, kind) of the place clicked on the map: a province outline or a point."""
     try:
@@ -420,19 +424,25 @@ def render(ctx: PageContext) -> None:
     view, lang, t = ctx.view, ctx.lang, ctx.t
     ctx.title(t("peta.title"))
     c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
+    # the colouring is in the URL (peta_metric, peta_colour_by): a shared link keeps it
+    options = metric_options()
+    tautan.restore("peta_metric", options, options[0])
+    tautan.restore("peta_colour_by", COLOUR_BY, COLOUR_BY[0])
     metric = c1.selectbox(
         t("peta.colour_provinces"),
-        metric_options(),
+        options,
         format_func=lambda m: metric_label(m, lang),
         key="peta_metric",
     )
     colour_by = c2.radio(
         t("peta.colour_points"),
-        ["band", "tier"],
+        COLOUR_BY,
         format_func=lambda c: t(f"peta.colour_by.{c}"),
         horizontal=True,
         key="peta_colour_by",
     )
+    tautan.remember("peta_metric", metric, default=options[0])
+    tautan.remember("peta_colour_by", colour_by, default=COLOUR_BY[0])
     online = c3.toggle(t("peta.online"), value=False, help=t("peta.online_help"), key="peta_online")
     has_outlines = _has_kab_outlines(ctx.store)
     kab_outlines = has_outlines and c3.toggle(
@@ -475,9 +485,10 @@ def render(ctx: PageContext) -> None:
         tingkat = "kabupaten_kota" if len(kode) == 4 else "provinsi"
     else:
         tingkat = "perpustakaan"
+    found = place(ctx.store, tingkat, kode)  # the link names the place, not its code
     st.page_link(
         "pages/profil.py",
-        label=t("peta.open_profile", kode=md(kode)),
+        label=t("peta.open_profile", nama=md(found["nama"] if found else kode)),
         icon=":material/person_search:",
         query_params={"kode": kode, "tingkat": tingkat},
     )

@@ -36,7 +36,16 @@ def spec(fig: go.Figure | dict[str, Any]) -> dict[str, Any]:
     return fig if isinstance(fig, dict) else fig.to_dict()
 
 
-def chart(fig: go.Figure | dict[str, Any], where: Any = None, **kwargs: Any) -> Any:
-    """``st.plotly_chart`` (or ``where.plotly_chart``, e.g. a column) of a figure or its dict."""
+# a chart read on a phone: no toolbar over the legend (a tap would show it), no Plotly logo
+NO_TOOLBAR: dict[str, Any] = {"displayModeBar": False, "displaylogo": False}
+
+
+def chart(
+    fig: go.Figure | dict[str, Any], where: Any = None, *, toolbar: bool = True, **kwargs: Any
+) -> Any:
+    """``st.plotly_chart`` (or ``where.plotly_chart``, e.g. a column) of a figure or its dict;
+    ``toolbar=False``: without Plotly's toolbar (pages read on a phone)."""
     target = st if where is None else where
+    if not toolbar:
+        kwargs["config"] = {**NO_TOOLBAR, **kwargs.get("config", {})}
     return target.plotly_chart(_Spec(spec(fig)), **kwargs)

@@ -167,7 +167,8 @@ def test_leader_journey(
 
     # 6. a library's point, then its profile from the link the map shows
     point = _click_point(page)
-    link = page.get_by_role("link", name=f"Buka profil {point['kode']}")
+    # the link names the place (issue 14), not its code
+    link = page.get_by_role("link", name=f"Buka profil {re.sub(r'<[^>]+>', '', point['name'])}")
     try:
         expect(link).to_be_visible(timeout=20_000)
     except AssertionError:
@@ -180,7 +181,8 @@ def test_leader_journey(
         )
         wait_run(page)
         point = _click_point(page)
-        link = page.get_by_role("link", name=f"Buka profil {point['kode']}")
+        name = re.sub(r"<[^>]+>", "", point["name"])
+        link = page.get_by_role("link", name=f"Buka profil {name}")
         expect(link).to_be_visible(timeout=STEP)
     assert canvas_has_pixels(page, MAP_CANVAS)
     link.click()

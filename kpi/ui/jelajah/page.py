@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -12,7 +12,7 @@ from kpi import export, i18n
 from kpi.access import Principal
 from kpi.catalogue import Kpi, catalogue
 from kpi.compute import LEVELS
-from kpi.ui import data, masuk, plot
+from kpi.ui import data, masuk, plot, tautan
 from kpi.ui.context import PageContext
 from kpi.ui.filters import View, period_label
 from kpi.ui.jelajah.figures import (
@@ -31,6 +31,7 @@ from kpi.ui.jelajah.tables import (
     _tables,
     xlsx_bytes,
 )
+from kpi.ui.tautan import remember, restore
 
 
 def _definition(ctx: PageContext, k: Kpi, total: pd.DataFrame) -> None:
@@ -68,21 +69,7 @@ def _definition(ctx: PageContext, k: Kpi, total: pd.DataFrame) -> None:
     words.caption(t("jelajah.libraries_behind", n=_fmt(used, lang, 0), m=_fmt(covered, lang, 0)))
 
 
-def restore(key: str, valid: Sequence[str], default: str) -> None:
-    """The page's choice before its widget is drawn: this session's last one (Streamlit drops a
-    widget's state when another page runs), else the URL's (a shared link), else the default."""
-    if st.session_state.get(key) in valid:
-        return
-    for value in (st.session_state.get(f"_{key}"), st.query_params.get(key)):
-        if value in valid:
-            st.session_state[key] = value
-            return
-    st.session_state[key] = default
-
-
-def remember(key: str, value: str) -> None:
-    st.session_state[f"_{key}"] = value
-    st.query_params[key] = value
+UNITS_PARAM = "banding"  # the URL's compared units (codes, comma-separated)
 
 
 def render(ctx: PageContext) -> None:
@@ -120,9 +107,10 @@ def render(ctx: PageContext) -> None:
     if table.empty or not has_value:
         st.info(t("jelajah.empty", kpi=k.nama(lang)))
         return
-    labels = [t(f"jelajah.tab.{name}") for name in ("bars", "lines", "dist", "table")]
-    # only the open tab is drawn (and runs its queries)
-    tabs = st.tabs(labels, key=f"jelajah_tab_{lang}", on_change="rerun")
+    ids = ("bars", "lines", "dist", "table")
+    labels = [t(f"jelajah.tab.{name}") for name in ids]
+    # only the open tab is drawn (and runs its queries); the URL's "tab" names it
+    tabs = tautan.tabs(ids, labels, key=f"jelajah_tab_{lang}", param="tab")
     with tabs[0]:
         if tabs[0].open:
             _bars(ctx, table, k)
@@ -181,8 +169,8 @@ def _lines(ctx: PageContext, table: pd.DataFrame, k: Kpi, level: str) -> None:
             zip(by_name["kode"].astype(str), by_name["nama"].fillna("").astype(str), strict=True)
         )
         key = f"jelajah_units_{level}"
-        if key not in st.session_state:  # the tab was closed: its widget state is gone
-            st.session_state[key] = [u for u in st.session_state.get(f"_{key}", []) if u in names]
+        # the tab was closed (its widget state is gone), or a shared link names the units
+        tautan.restore_list(key, list(names), param=UNITS_PARAM)
         units = st.multiselect(
             t("jelajah.lines.units"),
             list(names),
@@ -191,7 +179,7 @@ def _lines(ctx: PageContext, table: pd.DataFrame, k: Kpi, level: str) -> None:
             placeholder=t("jelajah.lines.placeholder"),
             key=key,
         )
-        st.session_state[f"_{key}"] = list(units)
+        tautan.remember_list(key, units, param=UNITS_PARAM)
     if units:
         series = monthly(ctx.store, k.id, level, view, units)
     else:

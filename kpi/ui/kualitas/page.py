@@ -10,7 +10,7 @@ import streamlit as st
 from kpi import coaching, i18n, quality
 from kpi.access import Principal
 from kpi.settings import CoachingSettings
-from kpi.ui import data, plot
+from kpi.ui import data, plot, tautan
 from kpi.ui.context import PageContext, translator
 from kpi.ui.data import filter_key
 from kpi.ui.filters import View, period_label
@@ -105,8 +105,10 @@ def render(ctx: PageContext) -> None:
     c[2].metric(t("kualitas.metric.never"), num(len(never)))
 
     # only the open tab runs its queries: values to verify cost the most and wait for their tab
-    labels = [t("kualitas.tab.area"), t("kualitas.tab.never"), t("kualitas.tab.verify")]
-    tabs = st.tabs(labels, key=f"kualitas_tab_{lang}", on_change="rerun")
+    ids = ("area", "never", "verify")
+    labels = [t(f"kualitas.tab.{name}") for name in ids]
+    # the URL's "tab" names the open one (a shared link opens it)
+    tabs = tautan.tabs(ids, labels, key=f"kualitas_tab_{lang}", param="tab")
     with tabs[0]:
         if tabs[0].open:
             _area_section(ctx)

@@ -29,6 +29,7 @@ from kpi.ui.pengaturan.widgets import (
     _init_widgets,
     candidate,
     closing_candidate,
+    keep_edits,
     period_text,
     problem_texts,
     reset_widgets,
@@ -170,7 +171,8 @@ def _restore(ctx: PageContext) -> None:
     st.rerun()
 
 
-def render_settings(ctx: PageContext) -> None:
+def render_settings(ctx: PageContext, slot: Any = None) -> None:
+    """The settings form and its preview; ``slot``: where the page says edits are unsaved."""
     lang, t, store = ctx.lang, ctx.t, ctx.store
     skor_now, pembinaan_now = score.get_settings(store), coaching.get_settings(store)
     tutup_now = closing.get_settings(store)
@@ -180,6 +182,12 @@ def render_settings(ctx: PageContext) -> None:
         settings_form(lang)
     skor, pembinaan = candidate(skor_now, pembinaan_now)
     tutup = closing_candidate(tutup_now)
+    if keep_edits() and slot is not None:  # said at the top of the page
+        with slot.container():
+            st.warning(t("pengaturan.unsaved.page"), icon=":material/edit_note:")
+            if st.button(t("pengaturan.unsaved.discard"), key="pg_discard"):
+                reset_widgets()
+                st.rerun()
     with side:
         render_closing_preview(ctx, tutup)
         render_preview(ctx, skor, pembinaan)
@@ -283,6 +291,7 @@ def render(ctx: PageContext) -> None:
     flash = st.session_state.pop(FLASH, None)
     if flash:
         st.success(ctx.t(flash, kabkota=st.session_state.pop(f"{FLASH}_n", 0)))
+    slot = st.empty()  # says so when edits are unsaved (filled once the edits are known)
     tabs = st.tabs(
         [
             ctx.t("pengaturan.tab.aturan"),
@@ -291,7 +300,7 @@ def render(ctx: PageContext) -> None:
         ]
     )
     with tabs[0]:
-        render_settings(ctx)
+        render_settings(ctx, slot)
     with tabs[1]:
         render_targets(ctx)
     with tabs[2]:

@@ -16,6 +16,7 @@ from kpi.ui.filters import View
 from kpi.vocab import Rule, Tier
 
 W = "pgw_"  # prefix of the settings widgets' session keys
+EDITS = "_pg_unsaved"  # the widgets' values while they differ from the stored settings
 FLASH = "pg_flash"
 CONFIRM = "pg_confirm_restore"
 
@@ -54,9 +55,22 @@ def _init_widgets(
     pembinaan: Mapping[str, Any],
     closing_now: Mapping[str, Any] | None = None,
 ) -> None:
-    """Give every settings widget its stored value, unless the user is editing it."""
-    closing_now = closing_now or closing.default_settings()
+    """Give every settings widget its stored value, unless the user is editing it (edits kept
+    from before leaving the page come back)."""
     ss = st.session_state
+    kept = ss.get(EDITS) or {}
+    for key, value in widget_values(skor, pembinaan, closing_now).items():
+        if key not in ss:
+            ss[key] = kept.get(key, value)
+
+
+def widget_values(
+    skor: Mapping[str, Any],
+    pembinaan: Mapping[str, Any],
+    closing_now: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every settings widget's value for the given settings (session key -> value)."""
+    closing_now = closing_now or closing.default_settings()
     values: dict[str, Any] = {}
     bobot = skor.get("bobot") or {}
     comps = score.components(skor)
@@ -82,15 +96,49 @@ def _init_widgets(
     values[f"{W}porsi_berskor"] = float(skor["porsi_berskor_minimum"])
     for name in CLOSING_PARAMS:
         values[f"{W}tutup_{name}"] = float(closing_now.get(name, 0))
-    for key, value in values.items():
-        if key not in ss:
-            ss[key] = value
+    return values
+
+
+def _differs(a: Any, b: Any) -> bool:
+    if isinstance(a, list | tuple) or isinstance(b, list | tuple):
+        return list(a or []) != list(b or [])
+    try:
+        return abs(float(a) - float(b)) > 1e-9
+    except (TypeError, ValueError):
+        return a != b
+
+
+def unsaved_edits() -> list[str]:
+    """The settings widgets whose value differs from the stored settings: those on the page
+    now, else the edits kept when the page was left (Streamlit drops a widget's state when
+    another page runs, so edits are also kept under EDITS until saved or discarded)."""
+    ss = st.session_state
+    now = {k: ss[k] for k in list(ss.keys()) if str(k).startswith(W)}
+    edits = now or dict(ss.get(EDITS) or {})
+    if not edits:
+        return []
+    store = state.store()
+    stored = widget_values(
+        score.get_settings(store), coaching.get_settings(store), closing.get_settings(store)
+    )
+    return [k for k, v in edits.items() if k in stored and _differs(v, stored[k])]
+
+
+def keep_edits() -> bool:
+    """Keep the widgets' values while they differ from the stored settings (True: unsaved)."""
+    ss = st.session_state
+    if unsaved_edits():
+        ss[EDITS] = {k: ss[k] for k in list(ss.keys()) if str(k).startswith(W)}
+        return True
+    ss.pop(EDITS, None)
+    return False
 
 
 def reset_widgets() -> None:
     """Drop the widgets' state: the next run starts them again from the stored settings."""
     for key in [k for k in st.session_state if str(k).startswith(W)]:
         del st.session_state[key]
+    st.session_state.pop(EDITS, None)
 
 
 def candidate(
@@ -261,3 +309,18 @@ def period_text(view: View, lang: str) -> str:
     if (first.year, first.month) == (last.year, last.month):
         return i18n.format_month(first, lang)
     return f"{i18n.format_month(first, lang)} – {i18n.format_month(last, lang)}"
+
+
+def unsaved_notice() -> None:
+    """In the sidebar of every page while settings edits are unsaved: say so, with the way back.
+
+    Streamlit cannot stop a user leaving a page, so the edits are kept (EDITS) and the warning
+    stays, on Pengaturan and everywhere else, until they are saved or discarded there."""
+    if not unsaved_edits():
+        return
+    t = translator(state.lang())
+    with st.sidebar:
+        st.warning(t("pengaturan.unsaved.sidebar"), icon=":material/edit_note:")
+        st.page_link(
+            "pages/pengaturan.py", label=t("pengaturan.unsaved.back"), icon=":material/settings:"
+        )

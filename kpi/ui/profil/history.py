@@ -138,7 +138,12 @@ def flag_history(ctx: PageContext, p: Mapping[str, Any]) -> None:
     if not pending and history["perpustakaan"].sum() == 0:
         st.info(t("profil.empty.no_libraries"))
         return
-    plot.chart(tier_history_figure(history, tier_labels, lang), width="stretch", key="profil_flags")
+    plot.chart(
+        tier_history_figure(history, tier_labels, lang),
+        width="stretch",
+        toolbar=False,
+        key="profil_flags",
+    )
     if latest is None:
         return
     sendiri = latest["tier_sendiri"] if _text(latest["tier_sendiri"]) else None

@@ -13,11 +13,12 @@ import streamlit as st
 from kpi import i18n
 from kpi import profile as prof
 from kpi.compute import Filters
-from kpi.ui import data, masuk
+from kpi.ui import cari, data, masuk
 from kpi.ui import rapor as rapor_ui
 from kpi.ui.context import PageContext
-from kpi.ui.filters import month_span
+from kpi.ui.filters import month_span, view_params
 from kpi.ui.literal import md, md_frame
+from kpi.ui.profil import unduhan
 from kpi.ui.profil.figures import (
     _text,
 )
@@ -63,6 +64,7 @@ def picker(ctx: PageContext) -> None:
         return
     side = view.filters if view is not None else Filters()
     idx = idx[masuk.in_scope(idx, side.wilayah)]  # only the places the user may see
+    cari.search_box("profil")  # by name or code, as one types (kpi.ui.cari)
     st.markdown(f"**{t('profil.picker.title')}**")
     cols = st.columns(3)
     tingkat = cols[0].selectbox(
@@ -166,6 +168,17 @@ def header(ctx: PageContext, p: Mapping[str, Any]) -> None:
             query_params={"kode": p["kode_kabupaten_kota"], "tingkat": "kabupaten_kota"},
             icon=":material/north_west:",
         )
+    if p["tingkat"] != "perpustakaan":  # the area's coaching list, the view's other filters kept
+        params = {k: v for k, v in view_params().items() if k not in ("provinsi", "kab")}
+        params["provinsi"] = str(p.get("kode_provinsi") or p["kode"])
+        if p["tingkat"] == "kabupaten_kota":
+            params["kab"] = str(p["kode"])
+        links[1].page_link(
+            "pages/prioritas.py",
+            label=t("profil.link.prioritas", nama=md(p["nama"])),
+            query_params=params,
+            icon=":material/flag:",
+        )
     if links[2].button(t("profil.picker.change"), key="profil_change"):
         st.query_params.pop("kode", None)
         st.query_params.pop("tingkat", None)
@@ -183,6 +196,7 @@ def sections(ctx: PageContext, p: Mapping[str, Any]) -> None:
     row = own.iloc[0] if len(own) else None
     report_card(ctx, p, row)
     rapor_ui.download(ctx, p)  # the printable report card (kpi.rapor)
+    unduhan.downloads(ctx, p)  # the field team's workbooks of the place's area
     trends(ctx, p)
     peers(ctx, p, table, row)
     funnel(ctx, p)

@@ -11,7 +11,7 @@ import streamlit as st
 from kpi import compute, i18n
 from kpi import profile as prof
 from kpi.catalogue import catalogue
-from kpi.ui import data, plot
+from kpi.ui import data, plot, tautan
 from kpi.ui.context import PageContext
 from kpi.ui.literal import md
 from kpi.ui.profil.figures import (
@@ -89,7 +89,12 @@ def report_card(ctx: PageContext, p: Mapping[str, Any], row: pd.Series | None) -
                 melapor=ctx.num(row.get("perpustakaan_melapor")),
             )
         )
-        plot.chart(band_counts_figure(counts, labels, lang), width="stretch", key="profil_bands")
+        plot.chart(
+            band_counts_figure(counts, labels, lang),
+            width="stretch",
+            toolbar=False,
+            key="profil_bands",
+        )
 
 
 def score_definition(ctx: PageContext) -> None:
@@ -110,7 +115,7 @@ def trends(ctx: PageContext, p: Mapping[str, Any]) -> None:
         st.info(t("profil.empty.no_reports"))
         return
     st.caption(t("profil.trend.caption"))
-    plot.chart(fig, width="stretch", key="profil_trends")
+    plot.chart(fig, width="stretch", toolbar=False, key="profil_trends")
 
 
 def peers(
@@ -132,12 +137,16 @@ def peers(
     names = {c: _column_name(c, lang) for c in PEER_COLUMNS if c in table.columns}
     lower = [c for c in names if c in cat and cat[c].direction == "turun"]
     comp = prof.peer_comparison(table, str(p["kode"]), list(names), lower)
+    first = next(iter(names))
+    tautan.restore("profil_peer_kpi", list(names), first)  # in the URL: a shared link keeps it
     chosen = st.selectbox(
         t("profil.peers.kpi"), list(names), format_func=names.__getitem__, key="profil_peer_kpi"
     )
+    tautan.remember("profil_peer_kpi", chosen, default=first)
     plot.chart(
         peer_figure(table, str(p["kode"]), chosen, names[chosen], str(p["nama"]), lang),
         width="stretch",
+        toolbar=False,
         key="profil_peer_fig",
     )
     shown = pd.DataFrame(
@@ -208,7 +217,7 @@ def funnel(ctx: PageContext, p: Mapping[str, Any]) -> None:
         fig = stage_bars(
             [row[s] for s in drawn], labels, [row.get(f"per100_{s}") for s in drawn], base, lang
         )
-    plot.chart(fig, left, width="stretch", key="profil_funnel")
+    plot.chart(fig, left, width="stretch", toolbar=False, key="profil_funnel")
     with right:
         if reading["nested"]:
             for conv in conversions:
@@ -280,6 +289,7 @@ def ciel(ctx: PageContext, p: Mapping[str, Any], row: pd.Series | None) -> None:
         ciel_figure(dims, labels, skor if _finite(skor) else None, names, lang),
         left,
         width="stretch",
+        toolbar=False,
         key="profil_ciel",
     )
     right.metric(t("profil.ciel.index"), ctx.num(c["ciel"], 1))
