@@ -156,10 +156,12 @@ def coaching_section(ctx: PageContext) -> None:
         st.markdown(f"**{t('overview.coach.libraries')}**")
         for row in digest.libraries.itertuples(index=False):
             _profile_link(md(row.nama), str(row.kode), Level.PERPUSTAKAAN, params)
-            tier = t("overview.coach.library", tier=t(f"tier.{row.tier}"), poin=num(row.points))
+            tier_said = t(
+                "overview.coach.library", tier=t(f"tier.{row.tier}"), poin=num(row.points)
+            )
             where = ", ".join(md(x) for x in (row.kabupaten_kota, row.provinsi) if x)
             said = "; ".join(md(reasons.words(r, lang)) for r in (row.reasons or [])[:2])
-            st.caption(" — ".join(x for x in (f"{tier} · {where}", said) if x))
+            st.caption(" — ".join(x for x in (f"{tier_said} · {where}", said) if x))
 
 
 def band_bar(bands: pd.DataFrame, lang: str) -> go.Figure:

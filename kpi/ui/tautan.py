@@ -65,12 +65,14 @@ def tabs(ids: Sequence[str], labels: Sequence[str], key: str, param: str) -> Seq
     wanted = st.session_state.get(memory)
     if wanted not in ids:
         wanted = st.query_params.get(param)
-    if key not in st.session_state and wanted in ids:
+    if key not in st.session_state and isinstance(wanted, str) and wanted in ids:
         # set before the tabs are drawn (a default= would change the widget's identity)
         st.session_state[key] = labels[list(ids).index(wanted)]
     out = st.tabs(list(labels), key=key, on_change="rerun")
     active = st.session_state.get(key)
-    chosen = ids[list(labels).index(active)] if active in labels else ids[0]
+    chosen = (
+        ids[list(labels).index(active)] if isinstance(active, str) and active in labels else ids[0]
+    )
     st.session_state[memory] = chosen
     if chosen == ids[0]:
         st.query_params.pop(param, None)
