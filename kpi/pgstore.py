@@ -36,7 +36,7 @@ import pandas as pd
 import psycopg
 
 from kpi.schema import MIGRATIONS, SCHEMA_VERSION
-from kpi.store import Store, StoreError, migrate
+from kpi.storebase import Store, StoreError
 
 CHANNEL = "tpbis_data"  # NOTIFY channel: the payload is the new write version
 WRITE_LOCK = 1_717_017  # pg_advisory_xact_lock key held by every write transaction
@@ -428,8 +428,8 @@ class PgStore(Store):
                             for k, v in versions.items()
                             if k.startswith(TABLE_VERSION_PREFIX) and gen.versions.get(k) != v
                         }
-                        if SCHEMA_CHANGED in only:
-                            only = None
+                        if SCHEMA_CHANGED in only or _mostly(gen, only):
+                            only = None  # a whole new file is quicker than a copy and changes
                     path = self._build(conn, only, gen)
             except psycopg.Error as exc:
                 raise self._explain(exc) from exc
@@ -440,7 +440,7 @@ class PgStore(Store):
             return True
 
     def _build(
-        self, conn: psycopg.Connection[Any], only: Sequence[str] | None, gen: _Generation | None
+        self, conn: psycopg.Connection[Any], only: set[str] | None, gen: _Generation | None
     ) -> Path:
         with self._swap_lock:
             self._counter += 1
@@ -452,8 +452,9 @@ class PgStore(Store):
             shutil.copyfile(gen.path, path)  # read-only file: its bytes are the whole state
         duck = duckdb.connect(str(path))
         try:
-            if only is None:
-                migrate(duck)
+            if only is None:  # the embedded schema, by the same migrations (meta comes next)
+                for step in MIGRATIONS:
+                    step(duck)
             tables = [
                 str(r[0])
                 for r in duck.execute(
@@ -525,9 +526,8 @@ class PgStore(Store):
         gen = self._gen
         assert gen is not None
         cur = getattr(self._local, "cursor", None)
-        if cur is not None and (
-            getattr(self._local, "gen", None) is gen or getattr(self._local, "snapshot_depth", 0)
-        ):
+        inside = int(getattr(self._local, "snapshot_depth", 0)) > 0
+        if cur is not None and (inside or getattr(self._local, "gen", None) is gen):
             return cur  # type: ignore[no-any-return]
         cur = gen.con.cursor()
         self._local.cursor = cur
@@ -583,6 +583,20 @@ def _version_rows(conn: psycopg.Connection[Any]) -> dict[str, str]:
             [WRITE_VERSION_KEY, TABLE_VERSION_PREFIX],
         ).fetchall()
     )
+
+
+def _mostly(gen: _Generation, tables: set[str]) -> bool:
+    """The tables hold a third or more of the snapshot's rows (then rebuilding all is quicker
+    than copying the file and replacing them)."""
+    sizes = dict(
+        gen.con.cursor()
+        .execute(
+            "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main'"
+        )
+        .fetchall()
+    )
+    total = sum(int(v or 0) for v in sizes.values())
+    return total > 0 and 3 * sum(int(sizes.get(t) or 0) for t in tables) >= total
 
 
 def _put_meta(cur: PgCursor, key: str, value: str) -> None:

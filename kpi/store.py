@@ -35,28 +35,23 @@ import functools
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 import duckdb
-import pandas as pd
 
-from kpi.queries.meta import put_meta, put_setting
+from kpi.queries.meta import put_meta
 from kpi.schema import DATA_TABLE_KEYS as DATA_TABLE_KEYS  # importable from here as before
 from kpi.schema import MIGRATIONS, SCHEMA_VERSION
+from kpi.storebase import ENGINES
+from kpi.storebase import DbUrl as DbUrl
+from kpi.storebase import Store as Store
+from kpi.storebase import StoreError as StoreError
+from kpi.storebase import is_db_url as is_db_url
 
 DEFAULT_DB_ENV = "TPBIS_DB"
-
-
-class StoreError(RuntimeError):
-    """A store problem that a user can act on (message in Indonesian and English)."""
-
-    def __init__(self, message_id: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_id = message_id
-        self.message_en = message_en
 
 
 # What DuckDB says when another process holds the file's lock (and only then).
@@ -124,22 +119,6 @@ def default_db_path() -> Path:
     return Path(base) / "tpbis" / "tpbis.duckdb"
 
 
-class DbUrl(str):
-    """A PostgreSQL URL where a file path was expected: ``resolve()`` and ``expanduser()``
-    leave it as it is, so callers that resolve a path need no change."""
-
-    def resolve(self) -> DbUrl:
-        return self
-
-    def expanduser(self) -> DbUrl:
-        return self
-
-
-def is_db_url(value: object) -> bool:
-    """A postgresql:// (or postgres://) URL rather than a file path."""
-    return str(value).startswith(("postgresql://", "postgres://"))
-
-
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     """--db on the command line, else the TPBIS_DB environment variable, else the default.
     A PostgreSQL URL comes back as a ``DbUrl`` (a str with Path's resolve / expanduser)."""
@@ -196,16 +175,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 # ---------------------------------------------------------------------------------------------
 
 
-class Store:
-    """One DuckDB file: a database object per process, a cursor per thread, one writer.
-    ``Store(url)`` for a PostgreSQL URL is a ``kpi.pgstore.PgStore``."""
-
-    def __new__(cls, path: str | os.PathLike[str], **kwargs: Any) -> Store:
-        if cls is Store and is_db_url(path):
-            from kpi.pgstore import PgStore
-
-            return super().__new__(PgStore)
-        return super().__new__(cls)
+class DuckStore(Store):
+    """The embedded engine: one DuckDB file, a database object per process, a cursor per thread,
+    one writer (``Store(path)`` for a file path is one)."""
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
@@ -268,40 +240,6 @@ class Store:
         return cur
 
     @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Read this thread's queries from one consistent state of the file.
-
-        A figure built from several queries (a score and its benchmarks, the coaching rules)
-        must not mix the data before and after a batch committed meanwhile: inside this block
-        the thread's cursor holds one read transaction (DuckDB's MVCC snapshot). Nested blocks
-        share the outer snapshot.
-        """
-        depth = getattr(self._local, "snapshot_depth", 0)
-        if depth:
-            self._local.snapshot_depth = depth + 1
-            try:
-                yield
-            finally:
-                self._local.snapshot_depth -= 1
-            return
-        cur = self.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        self._local.snapshot_depth = 1
-        try:
-            yield
-        finally:
-            self._local.snapshot_depth = 0
-            cur.execute("ROLLBACK")  # nothing was written: end the read transaction
-
-    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
-        """Run a read query with parameters and return a (small) frame."""
-        return self.cursor().execute(sql, params or []).df()
-
-    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
-        row = self.cursor().execute(sql, params or []).fetchone()
-        return row[0] if row else None
-
-    @contextmanager
     def write(self, *, bump: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
         """One write transaction, under the process-wide writer lock: all or nothing.
 
@@ -358,46 +296,6 @@ class Store:
         finally:
             cur.close()
 
-    # -- settings ------------------------------------------------------------------------------
-    def get_setting(self, key: str, default: Any = None) -> Any:
-        import json
-
-        value = self.scalar("SELECT value FROM settings WHERE key = ?", [key])
-        return json.loads(value) if value is not None else default
-
-    def set_setting(self, key: str, value: Any) -> None:
-        import json
-
-        with self.write() as cur:
-            put_setting(cur, key, json.dumps(value))
-
-    def delete_setting(self, key: str) -> None:
-        with self.write() as cur:
-            cur.execute("DELETE FROM settings WHERE key = ?", [key])
-
-    # -- meta ----------------------------------------------------------------------------------
-    def get_meta(self, key: str) -> str | None:
-        value = self.scalar("SELECT value FROM meta WHERE key = ?", [key])
-        return None if value is None else str(value)
-
-    # -- what is in it -------------------------------------------------------------------------
-    def is_empty(self) -> bool:
-        """No library and no report: the state in which the app loads the demo."""
-        return not self.scalar(
-            "SELECT (SELECT count(*) FROM perpustakaan) + (SELECT count(*) FROM laporan_bulanan)"
-        )
-
-    def should_load_demo(self) -> bool:
-        """Empty and the demo was never cleared on purpose: the first start of a new store."""
-        return self.is_empty() and self.get_meta("demo_dibersihkan") is None
-
-    def has_demo(self) -> bool:
-        return bool(
-            self.scalar(
-                "SELECT count(*) FROM import_batch WHERE sumber = 'demo' AND status = 'committed'"
-            )
-        )
-
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -435,3 +333,13 @@ def close_all() -> None:
         for store in _registry.values():
             store.close()
         _registry.clear()
+
+
+def _postgresql() -> type[Store]:
+    from kpi.pgstore import PgStore
+
+    return PgStore
+
+
+ENGINES["duckdb"] = lambda: DuckStore
+ENGINES["postgresql"] = _postgresql

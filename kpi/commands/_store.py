@@ -13,7 +13,10 @@ T = TypeVar("T")
 
 
 def add_db_argument(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    p.add_argument(
+        "--db",
+        help="DuckDB file or postgresql:// URL (default: TPBIS_DB or the user data folder)",
+    )
 
 
 def on_store(db: str | None, work: Callable[[Store], T], *, read_only: bool = False) -> T:

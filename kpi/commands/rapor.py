@@ -22,7 +22,10 @@ LEVELS: tuple[str, ...] = (Level.PERPUSTAKAAN.value, *(a.value for a in reversed
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="DuckDB file (default: TPBIS_DB or the user data folder)")
+    p.add_argument(
+        "--db",
+        help="DuckDB file or postgresql:// URL (default: TPBIS_DB or the user data folder)",
+    )
     p.add_argument("--kode", required=True, help="library code, or Kemendagri area code")
     p.add_argument("--level", choices=LEVELS, help="default: guessed from the code")
     p.add_argument(
