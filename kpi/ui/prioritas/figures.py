@@ -41,7 +41,8 @@ def _fig_layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
 
 
 def quadrant_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
-    """Score against its change (Klassen quadrants), one trace per tier (colour and shape).
+    """Score against its change (Klassen quadrants), one trace per tier (colour and shape),
+    drawn with WebGL (Scattergl) so that a national list of libraries stays quick to draw.
 
     ``frame``: nama, skor, median_sejawat, skor_tahun_lalu, quadrant and tier (None: no flag),
     as coaching.evaluate gives them. x = skor - median_sejawat, y = skor - skor_tahun_lalu; only
@@ -88,9 +89,10 @@ def quadrant_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
                 strict=True,
             )
         ]
-        fig.add_scatter(
-            x=part["x"],
-            y=part["y"],
+        # WebGL: thousands of libraries draw in one pass, not as one SVG path each (issue 15)
+        fig.add_scattergl(
+            x=part["x"].round(2),
+            y=part["y"].round(2),
             mode="markers",
             name=name,
             marker={
