@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,15 @@ def _tab(at: AppTest, label: str, lang: str = "id") -> AppTest:
     at.run()
     assert_clean(at)
     return at
+
+
+def _total(at: AppTest) -> int:
+    """The rows of the paged table, from its caption ("Baris 1–50 dari 399 · ...", issue 15)."""
+    for c in at.caption:
+        found = re.search(r"(?:dari|of) ([\d.,]+) · (?:halaman|page)", c.value)
+        if found:
+            return int(re.sub(r"[.,]", "", found.group(1)))
+    raise AssertionError([c.value for c in at.caption])
 
 
 def _spec(at: AppTest) -> dict:
@@ -80,7 +90,13 @@ def test_changing_kpi_and_level_changes_the_table(
     assert_clean(at)
     assert len(_spec(at)["data"][0]["y"]) == 15  # the top 15 of 399
     _tab(at, "Tabel")
-    assert len(at.dataframe[0].value) > 300
+    assert _total(at) > 300
+    assert len(at.dataframe[0].value) == 50  # a page of the table on screen
+    search = next(w for w in at.text_input if w.key.startswith("jelajah_list_"))
+    search.input("lombok").run()
+    assert_clean(at)
+    found = at.dataframe[0].value
+    assert 0 < len(found) < 50 and found["Nama"].str.lower().str.contains("lombok").all()
 
 
 def test_a_filter_changes_the_numbers(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -218,7 +234,7 @@ def test_a_table_beyond_pandas_styling_limit_still_shows(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A program many times the demo's size would pass pandas' styling limit at library level:
-    the table then shows as numbers with column formats instead of failing."""
+    the table shows a page at a time (issue 15), styled whatever the number of libraries."""
     import pandas as pd
 
     at = _app(demo_db, monkeypatch)
@@ -228,5 +244,6 @@ def test_a_table_beyond_pandas_styling_limit_still_shows(
         at.run()
     assert_clean(at)
     table = at.dataframe[0].value
-    assert len(table) > 3000
+    assert _total(at) > 3000
+    assert len(table) == 50  # a page of the table on screen, whatever the number of libraries
     assert table["Kunjungan (orang)"].dtype.kind == "f"
