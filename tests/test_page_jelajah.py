@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
-from apptest_helpers import app_test, assert_clean, metric_values, plotly_charts
+from apptest_helpers import app_test, assert_clean, metric_values, paged_total, plotly_charts
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/jelajah.py"
@@ -25,15 +24,6 @@ def _tab(at: AppTest, label: str, lang: str = "id") -> AppTest:
     at.run()
     assert_clean(at)
     return at
-
-
-def _total(at: AppTest) -> int:
-    """The rows of the paged table, from its caption ("Baris 1–50 dari 399 · ...", issue 15)."""
-    for c in at.caption:
-        found = re.search(r"(?:dari|of) ([\d.,]+) · (?:halaman|page)", c.value)
-        if found:
-            return int(re.sub(r"[.,]", "", found.group(1)))
-    raise AssertionError([c.value for c in at.caption])
 
 
 def _spec(at: AppTest) -> dict:
@@ -90,7 +80,7 @@ def test_changing_kpi_and_level_changes_the_table(
     assert_clean(at)
     assert len(_spec(at)["data"][0]["y"]) == 15  # the top 15 of 399
     _tab(at, "Tabel")
-    assert _total(at) > 300
+    assert paged_total(at) > 300
     assert len(at.dataframe[0].value) == 50  # a page of the table on screen
     search = next(w for w in at.text_input if w.key.startswith("jelajah_list_"))
     search.input("lombok").run()
@@ -244,6 +234,6 @@ def test_a_table_beyond_pandas_styling_limit_still_shows(
         at.run()
     assert_clean(at)
     table = at.dataframe[0].value
-    assert _total(at) > 3000
+    assert paged_total(at) > 3000
     assert len(table) == 50  # a page of the table on screen, whatever the number of libraries
     assert table["Kunjungan (orang)"].dtype.kind == "f"

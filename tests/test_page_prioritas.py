@@ -8,11 +8,17 @@ so every test runs on a database path of its own (the ``demo_db`` fixture copies
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from apptest_helpers import app_test, assert_clean, metric_values, number, plotly_charts
+from apptest_helpers import (
+    app_test,
+    assert_clean,
+    metric_values,
+    number,
+    paged_total,
+    plotly_charts,
+)
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/prioritas.py"
@@ -30,15 +36,6 @@ def _open(
 def _table(at: AppTest):
     """The table on screen: a page of the list (issue 15: the browser gets a page of rows)."""
     return at.dataframe[0].value
-
-
-def _total(at: AppTest) -> int:
-    """The rows the paged list matches, from its caption ("Baris 1–50 dari 2.102 · ...")."""
-    for c in at.caption:
-        found = re.search(r"(?:dari|of) ([\d.,]+) · (?:halaman|page)", c.value)
-        if found:
-            return number(found.group(1))
-    raise AssertionError([c.value for c in at.caption])
 
 
 def test_page_shows_tiers_list_areas_and_quadrant(
@@ -61,7 +58,7 @@ def test_page_shows_tiers_list_areas_and_quadrant(
     table = _table(at)
     # by default the list holds the libraries needing coaching: Pantau on request (issue 14)
     needing = flagged - number(metrics["Pantau"])
-    assert _total(at) == needing
+    assert paged_total(at) == needing
     assert len(table) == min(50, needing)  # one page of it on screen
     assert table["no"].tolist() == list(range(1, len(table) + 1))
     # the field teams' order: tier by tier, the most points first within a tier (first page
@@ -90,7 +87,7 @@ def test_page_shows_tiers_list_areas_and_quadrant(
 
     at.multiselect(key="prio_tiers").set_value([]).run()  # empty: every flagged library
     assert_clean(at)
-    assert _total(at) == flagged
+    assert paged_total(at) == flagged
     assert at.number_input(key="prio_list_page").value == 1  # a new filter: back to page 1
     at.number_input(key="prio_list_page").set_value(-(-flagged // 50)).run()
     assert _table(at)["tier"].iloc[-1] == "Pantau"
@@ -112,7 +109,7 @@ def test_window_level_tier_and_rule_controls(
     assert_clean(at)
     table = _table(at)
     assert set(table["tier"]) == {"Prioritas 1"}
-    assert _total(at) == number(metric_values(at)["Prioritas 1"])
+    assert paged_total(at) == number(metric_values(at)["Prioritas 1"])
 
     at.multiselect(key="prio_tiers").set_value([]).run()  # empty: every tier
     at.multiselect(key="prio_rules").set_value(["R5"]).run()
@@ -233,7 +230,7 @@ def test_list_pages_searches_and_sorts_on_the_server(
     the server, and the download keeps the whole filtered list (issue 15)."""
     at = _open(demo_db, monkeypatch)
     assert_clean(at)
-    needing = _total(at)
+    needing = paged_total(at)
     first = _table(at)
     at.button(key="prio_list_next").click().run()
     assert_clean(at)
@@ -258,7 +255,7 @@ def test_list_pages_searches_and_sorts_on_the_server(
     assert by_points["points"].is_monotonic_decreasing
     at.toggle(key="prio_list_desc").set_value(False).run()
     assert _table(at)["points"].is_monotonic_increasing
-    assert _total(at) == needing  # sorting keeps every row
+    assert paged_total(at) == needing  # sorting keeps every row
     assert len(at.get("download_button")) == 1
 
 
@@ -271,7 +268,7 @@ def test_list_choices_live_in_the_url(demo_db: Path, monkeypatch: pytest.MonkeyP
     assert at.multiselect(key="prio_rules").value == ["R5"]
     table = _table(at)
     assert set(table["tier"]) == {"Prioritas 2"}
-    if _total(at) > 50:
+    if paged_total(at) > 50:
         assert at.number_input(key="prio_list_page").value == 2
     assert at.query_params["tier"] in ("prioritas_2", ["prioritas_2"])
 
