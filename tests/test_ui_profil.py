@@ -165,3 +165,18 @@ def test_stage_bars_count_each_stage_and_say_it_per_100_of_the_first() -> None:
     assert bar.text[2] == "–"  # no count, so no ratio beside it
     en = profil.stage_bars([2571.0, 100.0], ["Appeal", "Ask"], [100.0, 3.9], "Appeal", "en")
     assert en.data[0].text[0] == "2,571" and "3.9" in en.data[0].text[1]
+
+
+def test_thousands_of_peers_are_drawn_as_their_box() -> None:
+    from kpi.ui.charts import BOX_POINTS_MAX
+
+    n = BOX_POINTS_MAX + 2  # the place and one peer more than drawn one by one
+    table = pd.DataFrame(
+        {"kode": [f"k{i}" for i in range(n)], "nama": "Desa", "skor": [float(i) for i in range(n)]}
+    )
+    fig = profil.peer_figure(table, "k0", "skor", "Skor", "Desa A", "id")
+    box, own = fig.data
+    assert box.boxpoints is False and box.x is None
+    assert list(box.median) == [n / 2]  # the median of the peers' 1 .. n-1
+    assert list(own.x) == [0.0]
+    assert len(fig.to_json()) < 10_000
