@@ -32,9 +32,11 @@ def _default_window(store: Store) -> int:
 EvalKey = tuple[str, int, data.FilterKey]
 
 
-@cached(max_entries=32)
+@cached(max_entries=32, kept=True)
 def _priorities(store: Store, key: EvalKey, _frame: pd.DataFrame) -> Priorities:
-    """Derived from the evaluation ``_frame`` (not hashed: the other arguments identify it)."""
+    """Derived from the evaluation ``_frame`` (not hashed: the other arguments identify it).
+    Kept, not copied for each run (issue 15: copying ~24,000 rows with their reasons cost about
+    a second a run at national scale); the page only reads it."""
     del key
     rows = coaching.priorities(_frame)
     # pandas copies attrs (the settings) into every derived frame; the bundle keeps them once
