@@ -7,6 +7,7 @@ page tests import these as ``from apptest_helpers import ...``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,13 @@ def number(text: str) -> int:
 def plotly_charts(at: AppTest) -> list:
     """The Plotly charts shown."""
     return list(at.get("plotly_chart"))
+
+
+def paged_total(at: AppTest) -> int:
+    """The rows a paged list matches (kpi.ui.paged), from its caption ("Baris 1–50 dari 2.102 ·
+    halaman 1 dari 43" / "Rows 1–50 of 2,102 · page 1 of 43"): the table holds one page."""
+    for c in at.caption:
+        found = re.search(r"(?:dari|of) ([\d.,]+) · (?:halaman|page)", c.value)
+        if found:
+            return int(re.sub(r"[.,]", "", found.group(1)))
+    raise AssertionError([c.value for c in at.caption])

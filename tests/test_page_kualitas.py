@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from apptest_helpers import app_test, assert_clean, metric_values, plotly_charts
+from apptest_helpers import app_test, assert_clean, metric_values, paged_total, plotly_charts
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -180,7 +180,8 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
 
     _open_tab(at, "Belum pernah melapor")
     (never_t,) = (d.value for d in at.dataframe)
-    assert len(never_t) == never
+    assert paged_total(at) == never  # a page of them on screen (issue 15)
+    assert len(never_t) == min(50, never)
     assert never_t["Profil"].str.startswith("profil?kode=").all()
     assert len(at.get("download_button")) == 2
     assert not plotly_charts(at)
@@ -190,7 +191,8 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
     (verify_t,) = (d.value for d in at.dataframe)
     # far from their own history or from their peers: the page shows the first 500, the
     # most suspicious first (far from both, then from their own history), and says so
-    assert verify > kualitas.VERIFY_SHOWN and len(verify_t) == kualitas.VERIFY_SHOWN
+    assert verify > kualitas.VERIFY_SHOWN and paged_total(at) == kualitas.VERIFY_SHOWN
+    assert len(verify_t) == 50  # a page of them on screen (issue 15)
     assert any("500 nilai pertama" in c.value for c in at.caption)
     assert verify_t["Alasan"].iloc[0].startswith("Jauh dari riwayatnya")
     assert verify_t["Nama"].notna().all()
@@ -200,7 +202,7 @@ def test_page_shows_completeness_never_reported_and_values_to_verify(
     at.multiselect(key="kualitas_verify_columns").set_value(["kunjungan"]).run()
     assert_clean(at)
     (visits,) = (d.value for d in at.dataframe)
-    assert 0 < len(visits) <= kualitas.VERIFY_SHOWN
+    assert 0 < paged_total(at) <= kualitas.VERIFY_SHOWN
     assert set(visits["Kolom"]) == {"Kunjungan"}
     # narrowed to one reason: far from their own history only
     at.multiselect(key="kualitas_verify_reasons").set_value(["riwayat"]).run()
@@ -216,7 +218,14 @@ def test_kabupaten_kota_level_lists_all_and_charts_the_lowest(
     at = _app(demo_db, monkeypatch).run()
     at.radio(key="kualitas_level").set_value("kabupaten_kota").run()
     assert_clean(at)
-    assert len(at.dataframe[0].value) == 399
+    assert paged_total(at) == 399
+    first = at.dataframe[0].value
+    assert len(first) == 50
+    kode = str(first["Kode"].iloc[7])
+    at.text_input(key="kualitas_area_table_search").input(kode).run()  # a code
+    assert_clean(at)
+    assert kode in at.dataframe[0].value["Kode"].tolist()
+    assert paged_total(at) < 5
     spec = _chart(at)
     bars = [tr for tr in spec["data"] if tr["type"] == "bar"]
     assert sum(len(tr["y"]) for tr in bars) == kualitas.CHART_LIMIT
@@ -286,7 +295,7 @@ def test_the_area_level_is_kept_in_the_url(demo_db: Path, monkeypatch: pytest.Mo
     at.run()
     assert_clean(at)
     assert at.radio(key="kualitas_level").value == "kabupaten_kota"
-    assert len(at.dataframe[0].value) == 399
+    assert paged_total(at) == 399
     at.radio(key="kualitas_level").set_value("provinsi").run()
     assert at.query_params["kualitas_level"] == "provinsi"
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_helpers import app_test, assert_clean, metric_values, number, plotly_charts
+from apptest_helpers import (
+    app_test,
+    assert_clean,
+    metric_values,
+    number,
+    paged_total,
+    plotly_charts,
+)
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/prioritas.py"
@@ -27,6 +34,7 @@ def _open(
 
 
 def _table(at: AppTest):
+    """The table on screen: a page of the list (issue 15: the browser gets a page of rows)."""
     return at.dataframe[0].value
 
 
@@ -50,12 +58,23 @@ def test_page_shows_tiers_list_areas_and_quadrant(
     table = _table(at)
     # by default the list holds the libraries needing coaching: Pantau on request (issue 14)
     needing = flagged - number(metrics["Pantau"])
-    assert len(table) == needing
-    # the field teams' order: tier by tier, the most points first within a tier
+    assert paged_total(at) == needing
+    assert len(table) == min(50, needing)  # one page of it on screen
+    assert table["no"].tolist() == list(range(1, len(table) + 1))
+    # the field teams' order: tier by tier, the most points first within a tier (first page
+    # and last page of the list)
     order = ["Prioritas 1", "Prioritas 2", "Pembinaan pelaporan"]
-    assert list(dict.fromkeys(table["tier"])) == order
+    assert table["tier"].iloc[0] == order[0]
     for _, part in table.groupby("tier"):
         assert part["points"].is_monotonic_decreasing
+    last = -(-needing // 50)
+    at.number_input(key="prio_list_page").set_value(last).run()
+    assert_clean(at)
+    tail = _table(at)
+    assert tail["tier"].iloc[-1] == order[-1]
+    assert tail["no"].iloc[-1] == needing
+    assert set(tail["tier"]) <= set(order)
+    table = _table(at)
     assert table["reasons"].str.len().gt(0).all()  # every flagged library says why
     assert table["profil"].iloc[0].startswith("profil?kode=")
     assert "tingkat=perpustakaan" in table["profil"].iloc[0]
@@ -68,9 +87,10 @@ def test_page_shows_tiers_list_areas_and_quadrant(
 
     at.multiselect(key="prio_tiers").set_value([]).run()  # empty: every flagged library
     assert_clean(at)
-    every = _table(at)
-    assert len(every) == flagged
-    assert list(dict.fromkeys(every["tier"])) == [*order, "Pantau"]
+    assert paged_total(at) == flagged
+    assert at.number_input(key="prio_list_page").value == 1  # a new filter: back to page 1
+    at.number_input(key="prio_list_page").set_value(-(-flagged // 50)).run()
+    assert _table(at)["tier"].iloc[-1] == "Pantau"
 
 
 def test_window_level_tier_and_rule_controls(
@@ -89,7 +109,7 @@ def test_window_level_tier_and_rule_controls(
     assert_clean(at)
     table = _table(at)
     assert set(table["tier"]) == {"Prioritas 1"}
-    assert len(table) == number(metric_values(at)["Prioritas 1"])
+    assert paged_total(at) == number(metric_values(at)["Prioritas 1"])
 
     at.multiselect(key="prio_tiers").set_value([]).run()  # empty: every tier
     at.multiselect(key="prio_rules").set_value(["R5"]).run()
@@ -201,3 +221,65 @@ def test_areas_rank_by_at_least_and_switch_basis(
     at.radio(key="prio_basis").set_value("pelaporan").run()
     assert_clean(at)
     assert (_table(at)["concerned"] == _table(at)["pelaporan"]).all()
+
+
+def test_list_pages_searches_and_sorts_on_the_server(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list is sent a page at a time; search (name or code), sort and the page are done by
+    the server, and the download keeps the whole filtered list (issue 15)."""
+    at = _open(demo_db, monkeypatch)
+    assert_clean(at)
+    needing = paged_total(at)
+    first = _table(at)
+    at.button(key="prio_list_next").click().run()
+    assert_clean(at)
+    second = _table(at)
+    assert second["no"].iloc[0] == 51
+    assert not set(second["nama"]) & set(first["nama"]) or len(second) < 50
+    assert at.number_input(key="prio_list_page").value == 2
+
+    name = str(first["nama"].iloc[3])
+    at.text_input(key="prio_list_search").input(name.upper()).run()
+    assert_clean(at)
+    found = _table(at)
+    assert name in set(found["nama"])
+    assert found["nama"].str.lower().str.contains(name.lower(), regex=False).all()
+    assert at.number_input(key="prio_list_page").value == 1  # a new search starts at page 1
+
+    at.text_input(key="prio_list_search").input("").run()
+    at.selectbox(key="prio_list_sort").set_value("points").run()
+    at.toggle(key="prio_list_desc").set_value(True).run()
+    assert_clean(at)
+    by_points = _table(at)
+    assert by_points["points"].is_monotonic_decreasing
+    at.toggle(key="prio_list_desc").set_value(False).run()
+    assert _table(at)["points"].is_monotonic_increasing
+    assert paged_total(at) == needing  # sorting keeps every row
+    assert len(at.get("download_button")) == 1
+
+
+def test_list_choices_live_in_the_url(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shared link opens the list as it was: level, tiers, rules and page (kpi.ui.filters)."""
+    params = {"tier": "prioritas_2", "aturan": "R5", "halaman": "2"}
+    at = _open(demo_db, monkeypatch, params=params)
+    assert_clean(at)
+    assert at.multiselect(key="prio_tiers").value == ["prioritas_2"]
+    assert at.multiselect(key="prio_rules").value == ["R5"]
+    table = _table(at)
+    assert set(table["tier"]) == {"Prioritas 2"}
+    if paged_total(at) > 50:
+        assert at.number_input(key="prio_list_page").value == 2
+    assert at.query_params["tier"] in ("prioritas_2", ["prioritas_2"])
+
+    at.multiselect(key="prio_tiers").set_value(["prioritas_1", "pelaporan"]).run()
+    assert_clean(at)
+    assert at.query_params["tier"] in ("prioritas_1,pelaporan", ["prioritas_1,pelaporan"])
+    at.radio(key="prio_level").set_value("provinsi").run()
+    assert at.query_params["tingkat_daftar"] in ("provinsi", ["provinsi"])
+
+    # a value no list offers is dropped, not an error
+    bad = _open(demo_db, monkeypatch, params={"tier": "<b>x</b>,pantau", "tingkat_daftar": "zz"})
+    assert_clean(bad)
+    assert bad.multiselect(key="prio_tiers").value == ["pantau"]
+    assert bad.radio(key="prio_level").value == "perpustakaan"

@@ -191,3 +191,28 @@ def test_a_table_too_large_to_style_shows_numbers_with_column_formats(
     id_frame = jelajah.table_frame(_table(), KUNJ, "id")
     id_ = jelajah._plain_formats(id_frame, KUNJ, "id")
     assert id_[jelajah.value_header(KUNJ, "id")]["type_config"]["format"] == "%.0f"
+
+
+def test_a_national_spread_sends_its_summary_not_every_value() -> None:
+    """Beyond BOX_POINTS_MAX units the box is its five numbers and the histogram its bins, so
+    the figure's size does not grow with the number of libraries (issue 15)."""
+    from kpi.ui.charts import BOX_POINTS_MAX, box_summary
+
+    assert box_summary(pd.Series([1, 2, 3, 4, 100])) == {
+        "q1": [2.0],
+        "median": [3.0],
+        "q3": [4.0],
+        "lowerfence": [1.0],  # 1.5 IQR (3) around the quartiles: -1 .. 7
+        "upperfence": [4.0],
+        "mean": [22.0],
+    }
+    n = BOX_POINTS_MAX * 20
+    big = pd.DataFrame(
+        {"kode": [str(i) for i in range(n)], "nama": "x", "kunjungan": [i % 200 for i in range(n)]}
+    )
+    fig = jelajah.distribution(big, KUNJ, "id")
+    box, bars = fig.data
+    assert (box.type, bars.type) == ("box", "bar")
+    assert box.x is None and list(box.median) == [99.5]
+    assert sum(bars.y) == n and len(bars.y) <= 80
+    assert len(fig.to_json()) < 20_000

@@ -319,3 +319,29 @@ def test_every_string_of_the_page_exists_in_both_languages() -> None:
     for lang in i18n.LANGS:
         missing = sorted(k for k in keys if k not in i18n.strings(lang))
         assert not missing, (lang, missing)
+
+
+def test_a_national_quadrant_counts_libraries_per_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond QUADRANT_POINTS_MAX libraries the chart draws one marker per tier and cell of the
+    plane (issue 15): its size no longer grows with the number of libraries."""
+    from kpi.ui.prioritas import figures
+
+    monkeypatch.setattr(figures, "QUADRANT_POINTS_MAX", 3)
+    frame = pd.DataFrame(
+        {
+            "nama": ["A", "B", "C", "D"],
+            "skor": [40.0, 40.4, 70.0, 41.0],
+            "median_sejawat": [50.0, 50.0, 50.0, 50.0],
+            "skor_tahun_lalu": [45.0, 45.0, 60.0, 45.0],
+            "quadrant": ["prioritas", "prioritas", "teladan", "prioritas"],
+            "tier": ["prioritas_1", "prioritas_1", None, "prioritas_2"],
+        }
+    )
+    fig = figures.quadrant_chart(frame, "id")
+    assert [t.name for t in fig.data] == ["Prioritas 1", "Prioritas 2", "Tanpa tanda"]
+    p1, p2, none = fig.data
+    # A (-10, -5) and B (-9.6, -4.6) share the cell around (-10, -4) of 2 points; C and D alone
+    assert (list(p1.x), list(p1.y)) == ([-10.0], [-4.0])
+    assert p1.hovertext[0] == "2 perpustakaan di sekitar (-10,0; -4,0)"
+    assert (list(p2.x), list(p2.y), list(none.x), list(none.y)) == ([-8.0], [-4.0], [20.0], [10.0])
+    assert p1.marker.size[0] > p2.marker.size[0]  # two libraries draw larger than one

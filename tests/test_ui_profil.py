@@ -204,3 +204,18 @@ def test_the_profile_workbooks_of_an_area_read_in_words(demo_store) -> None:  # 
     assert ws.title == "Kab-kota perlu pembinaan" and "Perpustakaan perlu pembinaan" in head
     codes = [r[head.index("Kode wilayah")] for r in ws.iter_rows(min_row=2, values_only=True)]
     assert codes and all(str(c).startswith("35") for c in codes)
+
+
+def test_thousands_of_peers_are_drawn_as_their_box() -> None:
+    from kpi.ui.charts import BOX_POINTS_MAX
+
+    n = BOX_POINTS_MAX + 2  # the place and one peer more than drawn one by one
+    table = pd.DataFrame(
+        {"kode": [f"k{i}" for i in range(n)], "nama": "Desa", "skor": [float(i) for i in range(n)]}
+    )
+    fig = profil.peer_figure(table, "k0", "skor", "Skor", "Desa A", "id")
+    box, own = fig.data
+    assert box.boxpoints is False and box.x is None
+    assert list(box.median) == [n / 2]  # the median of the peers' 1 .. n-1
+    assert list(own.x) == [0.0]
+    assert len(fig.to_json()) < 10_000

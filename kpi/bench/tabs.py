@@ -43,7 +43,8 @@ INSTALL_HINT = (
 # In every page, before the app's code: count the script runs from the websocket and tell when
 # the page is idle (see the module's docstring). A ForwardMsg's top-level fields are read from
 # its protobuf bytes: new_session (4) starts a run, script_finished (6) ends one with a status
-# (0 done, 1 compile error, 2 stopped for a rerun, 3 a fragment's run done).
+# (0 done, 1 compile error, 2 stopped for a rerun, 3 a fragment's run done: a choice inside
+# a fragment, e.g. Prioritas's tiers, reruns that fragment alone, issue 15).
 INIT_JS = """
 (() => {
   const B = (window.__tpbisBench = { events: [], armedAt: null, clickAt: null, frames: 0 });
@@ -95,7 +96,7 @@ INIT_JS = """
   // while a run is going on or none has ended
   B.settled = (from) => {
     const ev = B.events.filter((e) => e[0] >= from);
-    if (!ev.some((e) => e[1] === "finished" && (e[2] === 0 || e[2] === 1))) return null;
+    if (!ev.some((e) => e[1] === "finished" && e[2] !== 2)) return null;
     const last = ev[ev.length - 1];
     return last[1] === "finished" && last[2] !== 2 ? last[0] : null;
   };

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from kpi import places
 from kpi.ingest.kinds import AREA_NAME_COLUMNS
@@ -242,11 +242,31 @@ def _unknown_library(i: int, column: str, value: str, near: list[tuple[str, str]
     return CellIssue(i, column, value, found)
 
 
-def _area_rows(p: ParsedSheet, n: int) -> list[dict[str, str | None]]:
-    cols = [c for c in AREA_NAME_COLUMNS if c in p.columns]
-    if not cols:
-        return [{} for _ in range(n)]
-    return [{c: p.columns[c][i] for c in cols} for i in range(n)]
+class _AreaRows(Sequence[dict[str, Any]]):
+    """Each row's area names (column -> value), made when a row is asked for: the common
+    row, a known library code, never needs them (issue 15: no dict per row up front)."""
+
+    def __init__(self, p: ParsedSheet, n: int) -> None:
+        self._cols = [(c, p.columns[c]) for c in AREA_NAME_COLUMNS if c in p.columns]
+        self._n = n
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._n))]
+        if not -self._n <= i < self._n:
+            raise IndexError(i)
+        return {c: values[i] for c, values in self._cols}
+
+
+def _area_rows(p: ParsedSheet, n: int) -> Sequence[dict[str, Any]]:
+    return _AreaRows(p, n)
 
 
 def _library_codes(p: ParsedSheet, ref: Reference, issues: list[CellIssue]) -> list[str | None]:

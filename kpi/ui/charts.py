@@ -94,3 +94,26 @@ def completeness_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
     fig = _layout(fig, lang)
     fig.update_layout(height=max(340, 18 * len(data) + 60))
     return fig
+
+
+# beyond this many values a box is sent as its summary, not as every value (issue 15)
+BOX_POINTS_MAX = 500
+
+
+def box_summary(values: pd.Series) -> dict[str, list[float]]:
+    """A box's figures (Tukey's: quartiles, whiskers at the last value within 1.5 IQR) as
+    plotly's precomputed box arguments, so the browser gets five numbers, not every value."""
+    v = pd.to_numeric(values, errors="coerce").dropna().astype(float)
+    if v.empty:
+        return {}
+    q1, med, q3 = (float(v.quantile(q)) for q in (0.25, 0.5, 0.75))
+    iqr = q3 - q1
+    inside = v[(v >= q1 - 1.5 * iqr) & (v <= q3 + 1.5 * iqr)]
+    return {
+        "q1": [q1],
+        "median": [med],
+        "q3": [q3],
+        "lowerfence": [float(inside.min())],
+        "upperfence": [float(inside.max())],
+        "mean": [float(v.mean())],
+    }

@@ -39,7 +39,9 @@ def kpi_table(
     return _kpi_table(store, level, view.periode, filter_key(filters or view.filters), kpis)
 
 
-@cached(max_entries=32)
+# kept, not copied for each caller (issue 15: tens of thousands of rows with their reasons
+# cost about a second a run to copy at national scale); callers only read it
+@cached(max_entries=32, kept=True)
 def _evaluation(store: Store, end: str, months: int, fkey: FilterKey) -> pd.DataFrame:
     return coaching.evaluate(store, end, months, Filters(*fkey))
 

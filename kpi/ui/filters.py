@@ -9,6 +9,7 @@ change no default view.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -360,3 +361,30 @@ def month_span(period: Period, lang: str) -> str:
 def _period_label(label: str, lang: str) -> str:
     """'2025-08' -> 'Agustus 2025'; '2025-Q3' -> 'Triwulan III 2025'; ranges as 'Jan 2025 – ...'."""
     return period_label(parse_period(label), lang)
+
+
+def seed_from_url(
+    key: str, param: str, choices: Sequence[str] | None = None, *, many: bool = False
+) -> None:
+    """A page's own widget state from a shared link (``?param=value``; ``many``: comma-separated
+    values, empty for none), before the widget is drawn and only when the session holds none:
+    the link opens the view it was copied from. Values outside ``choices`` are dropped."""
+    if key in st.session_state or param not in st.query_params:
+        return
+    raw = str(st.query_params.get(param, ""))
+    if many:
+        values = [v for v in raw.split(",") if v and (choices is None or v in choices)]
+        st.session_state[key] = values
+    elif choices is None or raw in choices:
+        st.session_state[key] = raw
+
+
+def keep_in_url(param: str, value: object, default: object = None) -> None:
+    """Write a page's own choice into the URL (lists comma-separated), so a copied link keeps
+    it; the default leaves the parameter out."""
+    if value == default or (value in (None, "") and default is None):
+        st.query_params.pop(param, None)
+        return
+    text = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    if st.query_params.get(param) != text:
+        st.query_params[param] = text

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from kpi import i18n
 from kpi.catalogue import Kpi
-from kpi.ui.charts import _layout
+from kpi.ui.charts import BOX_POINTS_MAX, _layout, box_summary
 from kpi.ui.jelajah.labels import (
     _fmt,
     _values,
@@ -98,28 +99,64 @@ def distribution(frame: pd.DataFrame, k: Kpi, lang: str) -> go.Figure:
     vals = _values(frame, k)
     fmt = f",.{k.decimals}f"
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.22, 0.78])
-    fig.add_trace(
-        go.Box(
-            x=vals["nilai"],
-            name="",
-            marker_color=BAR_COLOUR,
-            boxpoints="outliers",
-            customdata=[[esc(n)] for n in vals["nama"]],
-            hovertemplate=f"%{{customdata[0]}}: %{{x:{fmt}}}<extra></extra>",
-        ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Histogram(
-            x=vals["nilai"],
-            marker_color=BAR_COLOUR,
-            name=i18n.t("jelajah.units", lang),
-            hovertemplate=f"%{{x}}: %{{y:,.0f}} {i18n.t('jelajah.units', lang)}<extra></extra>",
-        ),
-        row=2,
-        col=1,
-    )
+    units = i18n.t("jelajah.units", lang)
+    if len(vals) > BOX_POINTS_MAX:
+        # thousands of units (every library): the box's five numbers and the histogram's bins
+        # go to the browser, not every value (issue 15)
+        fig.add_trace(
+            go.Box(
+                y=[""],
+                **box_summary(vals["nilai"]),
+                orientation="h",
+                name="",
+                marker_color=BAR_COLOUR,
+                boxpoints=False,
+            ),
+            row=1,
+            col=1,
+        )
+        counts, edges = np.histogram(vals["nilai"].astype(float), bins="auto")
+        if len(counts) > 80:
+            counts, edges = np.histogram(vals["nilai"].astype(float), bins=80)
+        fig.add_trace(
+            go.Bar(
+                x=(edges[:-1] + edges[1:]) / 2,
+                y=counts,
+                width=float(edges[1] - edges[0]),
+                marker_color=BAR_COLOUR,
+                name=units,
+                customdata=np.column_stack([edges[:-1], edges[1:]]),
+                hovertemplate=(
+                    f"%{{customdata[0]:{fmt}}}–%{{customdata[1]:{fmt}}}: %{{y:,.0f}} {units}"
+                    "<extra></extra>"
+                ),
+            ),
+            row=2,
+            col=1,
+        )
+    else:
+        fig.add_trace(
+            go.Box(
+                x=vals["nilai"],
+                name="",
+                marker_color=BAR_COLOUR,
+                boxpoints="outliers",
+                customdata=[[esc(n)] for n in vals["nama"]],
+                hovertemplate=f"%{{customdata[0]}}: %{{x:{fmt}}}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Histogram(
+                x=vals["nilai"],
+                marker_color=BAR_COLOUR,
+                name=units,
+                hovertemplate=f"%{{x}}: %{{y:,.0f}} {units}<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
     fig.update_xaxes(tickformat=fmt, row=2, col=1, title=unit_label(k, lang))
     fig.update_yaxes(showticklabels=False, row=1, col=1)
     fig.update_yaxes(title=i18n.t("jelajah.units", lang), tickformat=",.0f", row=2, col=1)

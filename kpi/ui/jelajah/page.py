@@ -12,7 +12,7 @@ from kpi import export, i18n
 from kpi.access import Principal
 from kpi.catalogue import Kpi, catalogue
 from kpi.compute import LEVELS
-from kpi.ui import data, masuk, plot, tautan
+from kpi.ui import data, masuk, paged, plot, tautan
 from kpi.ui.context import PageContext
 from kpi.ui.filters import View, period_label
 from kpi.ui.jelajah.figures import (
@@ -27,8 +27,9 @@ from kpi.ui.jelajah.labels import (
 )
 from kpi.ui.jelajah.loads import _figure, monthly, total, values
 from kpi.ui.jelajah.tables import (
-    _plain_formats,
     _tables,
+    sort_labels,
+    styled_page,
     xlsx_bytes,
 )
 from kpi.ui.tautan import remember, restore
@@ -193,23 +194,27 @@ def _lines(ctx: PageContext, table: pd.DataFrame, k: Kpi, level: str) -> None:
     st.caption(t("jelajah.lines.help"))
 
 
+@st.fragment
 def _table(ctx: PageContext, table: pd.DataFrame, k: Kpi, level: str) -> None:
+    """The table a page at a time (search, sort and page rerun this fragment alone); the
+    downloads keep every row."""
     view, lang, t = ctx.view, ctx.lang, ctx.t
     # the profile link only on screen; the files keep the figures
-    shown, on_screen = _tables(table, k.id, level, lang)
+    shown, linked, index = _tables(table, k.id, level, lang)
     profil = t("jelajah.col.profil")
     column_config: dict[str, Any] = {
         profil: st.column_config.LinkColumn(profil, display_text=t("jelajah.open_profil"))
     }
-    if isinstance(on_screen, pd.DataFrame):
-        column_config.update(_plain_formats(shown, k, lang))
+    page = paged.controls(index, f"jelajah_list_{level}", t, sort_labels(shown, k, lang))
+    on_screen = linked.iloc[list(page.positions)]
     st.dataframe(
-        on_screen,
+        styled_page(on_screen, shown, k, lang),
         hide_index=True,
         width="stretch",
         column_config=column_config,
         key="jelajah_table",
     )
+    paged.navigation(page, f"jelajah_list_{level}", t, ctx.num)
     name = f"jelajah_{k.id}_{level}_{view.periode.replace('..', '_')}"
     download_buttons(
         shown,

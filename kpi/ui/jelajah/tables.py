@@ -14,6 +14,7 @@ from pandas.io.formats.style import Styler
 
 from kpi import export, i18n
 from kpi.catalogue import Kpi, catalogue
+from kpi.queries.paging import ListIndex
 from kpi.ui.cache import cached
 from kpi.ui.context import translator
 from kpi.ui.jelajah.labels import (
@@ -122,9 +123,9 @@ def _styles_whole(frame: pd.DataFrame) -> bool:
 @cached(max_entries=16, kept=True, versioned=False)
 def _tables(
     table: pd.DataFrame, kpi_id: str, level: str, lang: str
-) -> tuple[pd.DataFrame, pd.DataFrame | Styler]:
-    """The table for the files, and the one shown (profile links, numbers in the language's
-    format, band colours), kept per frame."""
+) -> tuple[pd.DataFrame, pd.DataFrame, ListIndex]:
+    """The table for the files, the one shown (with profile links) and its index: the shown
+    table goes to the browser a page at a time, searched and sorted in DuckDB (issue 15)."""
     k = catalogue()[kpi_id]
     shown = table_frame(table, k, lang)
     linked = shown
@@ -132,14 +133,48 @@ def _tables(
         codes = shown[i18n.t("jelajah.col.kode", lang)]
         profil = i18n.t("jelajah.col.profil", lang)
         linked = shown.assign(**{profil: [profile_url(c, level) for c in codes]})
-    if not _styles_whole(linked):
-        # beyond what pandas styles: the numbers as numbers (column formats set when shown)
-        return shown, linked
-    styled = linked.style.format(table_formats(shown, k, lang), na_rep="–")
+    return shown, linked, ListIndex(_list_frame(shown, k, lang), search=SEARCH, columns=SORTS)
+
+
+# what the shown table may be searched in and sorted on (kpi.queries.paging)
+SEARCH: tuple[str, ...] = ("nama", "kode")
+SORTS: tuple[str, ...] = ("nilai", "nama", "kelengkapan", "skor")
+
+
+def _list_frame(shown: pd.DataFrame, k: Kpi, lang: str) -> pd.DataFrame:
+    """The shown table's columns under plain names, for its index."""
+    t = translator(lang)
+    names = {
+        "kode": t("jelajah.col.kode"),
+        "nama": t("jelajah.col.nama"),
+        "nilai": value_header(k, lang),
+        "kelengkapan": t("jelajah.col.kelengkapan"),
+        "skor": t("kpi.skor"),
+    }
+    return pd.DataFrame(
+        {plain: shown[col] if col in shown.columns else None for plain, col in names.items()}
+    )
+
+
+def sort_labels(shown: pd.DataFrame, k: Kpi, lang: str) -> dict[str, str]:
+    """The sorts offered for the shown table: column -> its header."""
+    t = translator(lang)
+    labels = {
+        "nilai": value_header(k, lang),
+        "nama": t("jelajah.col.nama"),
+        "kelengkapan": t("jelajah.col.kelengkapan"),
+        "skor": t("kpi.skor"),
+    }
+    return {c: h for c, h in labels.items() if h in shown.columns}
+
+
+def styled_page(page: pd.DataFrame, shown: pd.DataFrame, k: Kpi, lang: str) -> Styler:
+    """A page of the shown table, styled: numbers in the language's format, band colours."""
+    styled = page.style.format(table_formats(shown, k, lang), na_rep="–")
     band_col = i18n.t("kpi.band", lang)
-    if band_col in linked.columns:
+    if band_col in page.columns:
         styled = styled.map(lambda v: band_css(v, lang), subset=[band_col])
-    return shown, kept_styler(styled)
+    return styled
 
 
 def _plain_formats(shown: pd.DataFrame, k: Kpi, lang: str) -> dict[str, Any]:

@@ -9,8 +9,10 @@ import streamlit as st
 
 from kpi import coaching, i18n, quality
 from kpi.access import Principal
+from kpi.queries.paging import ListIndex
 from kpi.settings import CoachingSettings
-from kpi.ui import data, plot, tautan
+from kpi.ui import data, paged, plot, tautan
+from kpi.ui.cache import cached
 from kpi.ui.context import PageContext, translator
 from kpi.ui.data import filter_key
 from kpi.ui.filters import View, period_label
@@ -61,11 +63,25 @@ def _downloads(
     download_buttons(table, name, sheet, labels, key, who=who)
 
 
+@cached(max_entries=16, kept=True, versioned=False)
+def _index(table: pd.DataFrame, search: tuple[str, ...], sorts: tuple[str, ...]) -> ListIndex:
+    """A shown table held in DuckDB for its pages (kept per table: the frame is its key)."""
+    return ListIndex(table, search=search, columns=sorts)
+
+
+@st.fragment
 def _show(table: pd.DataFrame, lang: str, key: str, height: int | None = None) -> None:
+    """A table a page at a time, searched by name or code and sorted on its columns, in a
+    fragment of its own (issue 15): the browser gets a page of rows; the downloads hold all."""
     t = translator(lang)
     profil = t("kualitas.col.profil")
+    search = tuple(c for c in (t("kualitas.col.nama"), t("kualitas.col.kode")) if c in table)
+    sorts = tuple(c for c in table.columns if c != profil)
+    index = _index(table, search, sorts)
+    page = paged.controls(index, key, t, {c: str(c) for c in sorts})
+    shown = table.iloc[list(page.positions)]
     st.dataframe(
-        table.style.format(formats(table, lang, NUMBER_DECIMALS), na_rep="–"),
+        shown.style.format(formats(shown, lang, NUMBER_DECIMALS), na_rep="–"),
         hide_index=True,
         width="stretch",
         height=height or "auto",
@@ -74,6 +90,7 @@ def _show(table: pd.DataFrame, lang: str, key: str, height: int | None = None) -
         },
         key=key,
     )
+    paged.navigation(page, key, t, lambda v: i18n.format_number(v, lang, 0))
 
 
 def render(ctx: PageContext) -> None:

@@ -41,7 +41,9 @@ def _fig_layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
 
 
 def quadrant_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
-    """Score against its change (Klassen quadrants), one trace per tier (colour and shape).
+    """Score against its change (Klassen quadrants), one trace per tier (colour and shape),
+    drawn with WebGL (Scattergl) so that a national list of libraries stays quick to draw;
+    beyond QUADRANT_POINTS_MAX libraries, counted per cell of the plane (``_binned``).
 
     ``frame``: nama, skor, median_sejawat, skor_tahun_lalu, quadrant and tier (None: no flag),
     as coaching.evaluate gives them. x = skor - median_sejawat, y = skor - skor_tahun_lalu; only
@@ -66,7 +68,9 @@ def quadrant_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
     )
     quadrants = {q: _quadrant_name(q, lang) for q in QUADRANT_NUMERALS}
     fig = go.Figure()
-    for tier in (*TIERS, NO_FLAG):
+    if len(data_) > QUADRANT_POINTS_MAX:
+        _binned(fig, data_, lang)
+    for tier in (*TIERS, NO_FLAG) if len(data_) <= QUADRANT_POINTS_MAX else ():
         part = data_[data_["_tier"] == tier]
         if part.empty:
             continue
@@ -88,9 +92,10 @@ def quadrant_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
                 strict=True,
             )
         ]
-        fig.add_scatter(
-            x=part["x"],
-            y=part["y"],
+        # WebGL: thousands of libraries draw in one pass, not as one SVG path each (issue 15)
+        fig.add_scattergl(
+            x=part["x"].round(2),
+            y=part["y"].round(2),
             mode="markers",
             name=name,
             marker={
@@ -132,6 +137,52 @@ def quadrant_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
             bgcolor="rgba(255,255,255,0.75)",
         )
     return _fig_layout(fig, lang, 520)
+
+
+# beyond this many libraries the quadrant chart draws cells of QUADRANT_CELL points, one marker
+# per tier and cell sized by its libraries, so its size stops growing with the program (issue 15)
+QUADRANT_POINTS_MAX = 5000
+QUADRANT_CELL = 2.0
+
+
+def _binned(fig: go.Figure, data_: pd.DataFrame, lang: str) -> None:
+    """Each tier's libraries counted per cell of the plane, a marker per occupied cell (its
+    area grows with the count), the hover saying how many libraries and where."""
+    t = translator(lang)
+    cells = data_.assign(
+        cx=(data_["x"] / QUADRANT_CELL).round() * QUADRANT_CELL,
+        cy=(data_["y"] / QUADRANT_CELL).round() * QUADRANT_CELL,
+    )
+    counts = cells.groupby(["_tier", "cx", "cy"], sort=False).size().rename("n").reset_index()
+    for tier in (*TIERS, NO_FLAG):
+        part = counts[counts["_tier"] == tier]
+        if part.empty:
+            continue
+        name = _tier_name(tier, lang)
+        hover = [
+            t(
+                "prioritas.hover.cell",
+                n=i18n.format_number(n, lang, 0),
+                x=_signed(x, lang),
+                y=_signed(y, lang),
+            )
+            for n, x, y in zip(part["n"], part["cx"], part["cy"], strict=True)
+        ]
+        fig.add_scattergl(
+            x=part["cx"],
+            y=part["cy"],
+            mode="markers",
+            name=name,
+            marker={
+                "color": TIER_COLOURS.get(tier, "#888"),
+                "symbol": TIER_SYMBOLS.get(tier, "circle"),
+                "size": (4 + 2.2 * part["n"].pow(0.5)).clip(upper=26).round(1),
+                "opacity": 0.6,
+                "line": {"width": 0.5, "color": "#333"},
+            },
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra>" + name + "</extra>",
+        )
 
 
 def _signed(value: Any, lang: str) -> str:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi import coaching, kontak, score
+from kpi.queries.paging import ListIndex
 from kpi.settings import CoachingSettings
 from kpi.store import Store
 from kpi.ui import data
 from kpi.ui.cache import cached
 from kpi.ui.prioritas.figures import area_bars, quadrant_chart
 from kpi.ui.prioritas.tables import (
+    LIST_COLUMNS,
+    LIST_SEARCH,
     Priorities,
-    library_table,
+    list_frame,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -29,9 +32,11 @@ def _default_window(store: Store) -> int:
 EvalKey = tuple[str, int, data.FilterKey]
 
 
-@cached(max_entries=32)
+@cached(max_entries=32, kept=True)
 def _priorities(store: Store, key: EvalKey, _frame: pd.DataFrame) -> Priorities:
-    """Derived from the evaluation ``_frame`` (not hashed: the other arguments identify it)."""
+    """Derived from the evaluation ``_frame`` (not hashed: the other arguments identify it).
+    Kept, not copied for each run (issue 15: copying ~24,000 rows with their reasons cost about
+    a second a run at national scale); the page only reads it."""
     del key
     rows = coaching.priorities(_frame)
     # pandas copies attrs (the settings) into every derived frame; the bundle keeps them once
@@ -56,21 +61,15 @@ def _rollup(
     return roll
 
 
-# the figures and the long table, cached on the evaluation's key and what else shapes them
+@cached(max_entries=16, kept=True)
+def _library_index(store: Store, key: EvalKey, _rows: pd.DataFrame) -> ListIndex:
+    """The flagged libraries held in DuckDB, paged, searched, filtered and sorted there: a page
+    of the list is what the browser gets (issue 15). ``_rows``: the bundle's rows of ``key``."""
+    del store, key
+    return ListIndex(list_frame(_rows), search=LIST_SEARCH, columns=LIST_COLUMNS)
 
 
-@cached(max_entries=32)
-def _library_table(
-    store: Store,
-    key: EvalKey,
-    lang: str,
-    tiers: tuple[str, ...],
-    rules: tuple[str, ...],
-    periode: str,
-    _rows: pd.DataFrame,
-) -> pd.DataFrame:
-    del store, key, tiers, rules  # cache keys: ``_rows`` is the bundle's list filtered by them
-    return library_table(_rows, lang, periode)
+# the figures, cached on the evaluation's key and what else shapes them
 
 
 @cached(max_entries=16)

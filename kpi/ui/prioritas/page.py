@@ -11,17 +11,18 @@ from streamlit.errors import StreamlitAPIException
 
 from kpi import coaching, i18n, lapangan
 from kpi.periods import parse_period
+from kpi.queries.paging import PageRequest
 from kpi.settings import CoachingSettings
-from kpi.ui import data, masuk, plot
+from kpi.ui import data, masuk, paged, plot
 from kpi.ui.context import PageContext
-from kpi.ui.filters import month_span
+from kpi.ui.filters import keep_in_url, month_span, seed_from_url
 from kpi.ui.literal import md
 from kpi.ui.prioritas.loads import (
     EvalKey,
     Priorities,
     _area_bars,
     _default_window,
-    _library_table,
+    _library_index,
     _priorities,
     _quadrant_chart,
     _rollup,
@@ -31,6 +32,7 @@ from kpi.ui.prioritas.tables import (
     BASES,
     BASIS_KEY,
     LEVELS,
+    LIST_SORTS,
     PROFILE_PAGE,
     TIERS,
     WINDOWS,
@@ -43,6 +45,8 @@ from kpi.ui.prioritas.tables import (
     export_table,
     export_xlsx,
     filter_libraries,
+    library_table,
+    main_reason,
     profile_url,
 )
 from kpi.vocab import Rule, Tier
@@ -159,7 +163,9 @@ def render(ctx: PageContext) -> None:
             st.caption(t("prioritas.d_closed", bulan=month_span(parse_period(str(d_window)), lang)))
         else:
             st.caption(t("prioritas.d_none"))
-    _metrics(ctx, frame, bundle.settings)
+    st.html(NARROW_CSS)
+    with st.container(key="prio_counts"):
+        _metrics(ctx, frame, bundle.settings)
 
     if bundle.rows.empty:
         st.info(t("prioritas.empty.nothing_flagged"))
@@ -170,8 +176,73 @@ def render(ctx: PageContext) -> None:
     _how(ctx, bundle.settings)
 
 
+# the list's own choices in the URL (kpi.ui.filters): widget key -> URL parameter
+LIST_PARAMS = {
+    "prio_level": "tingkat_daftar",
+    "prio_tiers": "tier",
+    "prio_rules": "aturan",
+    "prio_list_page": "halaman",
+}
+LIST_KEY = "prio_list"  # the paged list's widgets: prio_list_search, _sort, _desc, _page
+# the list on a phone: cards instead of the wide table (CSS by the containers' keys)
+NARROW_CSS = """
+<style>
+@media (max-width: 640px) {
+  .st-key-prio_wide { display: none; }
+  .st-key-prio_counts [data-testid="stHorizontalBlock"] { flex-flow: row wrap; gap: 0.25rem; }
+  .st-key-prio_counts [data-testid="stColumn"] { flex: 1 1 30% !important; min-width: 30%; }
+  .st-key-prio_counts [data-testid="stMetricValue"] { font-size: 1.4rem; }
+  .st-key-prio_counts [data-testid="stMetricLabel"] p { font-size: 0.8rem; }
+}
+@media (min-width: 641px) { .st-key-prio_narrow { display: none; } }
+</style>
+"""
+# the reasons' column on a wide screen (px) and about how many characters a line of it holds
+REASONS_WIDTH = 440
+REASONS_LINE = 62
+
+
+def _row_height(reasons: pd.Series) -> int:
+    """Rows tall enough for the page's longest reasons to be read in full: the table wraps
+    text when its rows are taller than 4rem."""
+    lines = max((-(-len(str(text)) // REASONS_LINE) for text in reasons), default=1)
+    return 40 if lines <= 1 else min(16 + 20 * lines, 240)
+
+
+def _seed_list_state() -> None:
+    """The list's choices from a shared link, once the session holds none (kpi.ui.filters)."""
+    seed_from_url("prio_level", LIST_PARAMS["prio_level"], LEVELS)
+    seed_from_url("prio_tiers", LIST_PARAMS["prio_tiers"], TIERS, many=True)
+    seed_from_url("prio_rules", LIST_PARAMS["prio_rules"], coaching.RULES, many=True)
+    if (
+        LIST_KEY + "_page" not in st.session_state
+        and LIST_PARAMS["prio_list_page"] in st.query_params
+    ):
+        raw = str(st.query_params.get(LIST_PARAMS["prio_list_page"], ""))
+        if raw.isdigit() and int(raw) >= 1:
+            st.session_state[LIST_KEY + "_page"] = int(raw)
+            # the paged list keeps the number while its search and sort stay as they are
+            st.session_state.pop(f"_{LIST_KEY}_signature", None)
+
+
+def _library_cards(ctx: PageContext, table: pd.DataFrame, urls: list[str]) -> None:
+    """The page of the list on a phone, one element: per library its name, tier, main reason
+    and the link to its profile (text from the files shown as text, never as Markdown)."""
+    link = md(ctx.t("prioritas.open_profile"))
+    items = [
+        f"{int(r.no)}. **{md(r.nama)}** · {md(r.tier)}  \n{md(r.main)} · [{link}]({url})"
+        for r, url in zip(table.itertuples(index=False), urls, strict=True)
+    ]
+    with st.container(key="prio_narrow"):
+        st.markdown("\n\n".join(items))
+
+
+@st.fragment
 def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.DataFrame) -> None:
+    """The list: its level, tier and rule choices (kept in the URL) and a page of it. A
+    fragment: a choice here reruns the list alone, not the page's counts and charts."""
     store, view, lang, t, num = ctx.store, ctx.view, ctx.lang, ctx.t, ctx.num
+    _seed_list_state()
     st.subheader(t("prioritas.list"))
     c_level, c_tier, c_rule = st.columns([1.2, 2, 2])
     level = c_level.radio(
@@ -183,7 +254,7 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
     tiers = c_tier.multiselect(
         t("prioritas.tiers"),
         TIERS,
-        default=list(lapangan.DEFAULT_TIERS),  # the tiers that need coaching; Pantau on request
+        default=None if "prio_tiers" in st.session_state else list(lapangan.DEFAULT_TIERS),
         format_func=lambda v: t(f"tier.{v}"),
         key="prio_tiers",
     )
@@ -195,32 +266,60 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
         help=t("prioritas.rules_help"),
         placeholder=t("filter.all"),
     )
+    keep_in_url(LIST_PARAMS["prio_level"], level, LEVELS[0])
+    keep_in_url(LIST_PARAMS["prio_tiers"], list(tiers), list(lapangan.DEFAULT_TIERS))
+    keep_in_url(LIST_PARAMS["prio_rules"], list(rules), [])
     link_label = t("prioritas.open_profile")
     if level == "perpustakaan":
-        rows = filter_libraries(bundle.rows, tiers, rules)
-        st.caption(t("prioritas.shown", n=num(len(rows)), m=num(len(bundle.rows))))
-        if rows.empty:
+        index = _library_index(store, key, bundle.rows)
+        filters = {"equals": {"tier": list(tiers)}, "any_of": {"rules": list(rules)}}
+        sorts = {c: t(f"prioritas.col.{c}") for c in LIST_SORTS}
+        page = paged.controls(index, LIST_KEY, t, sorts, **filters)
+        keep_in_url(LIST_PARAMS["prio_list_page"], page.page, 1)
+        matched = index.page(PageRequest(size=1, **filters)).total
+        st.caption(t("prioritas.shown", n=num(matched), m=num(len(bundle.rows))))
+        if not page.total:
             st.info(t("prioritas.empty.no_match"))
             return
-        table = _library_table(store, key, lang, tuple(tiers), tuple(rules), view.periode, rows)
+        rows = bundle.rows.iloc[list(page.positions)]
+        table = library_table(rows, lang, view.periode, page.first)
         config = {
-            "no": st.column_config.NumberColumn(t("prioritas.col.no"), format="%d", width="small"),
-            "tier": st.column_config.TextColumn(t("prioritas.col.tier")),
-            "points": st.column_config.NumberColumn(
-                t("prioritas.col.points"), format="%d", width="small"
+            "no": st.column_config.NumberColumn(
+                t("prioritas.col.no"), format="%d", width=44, pinned=True
             ),
-            "nama": st.column_config.TextColumn(t("prioritas.col.nama")),
-            "reasons": st.column_config.TextColumn(t("prioritas.col.reasons"), width="large"),
+            "nama": st.column_config.TextColumn(t("prioritas.col.nama"), width=180, pinned=True),
+            "tier": st.column_config.TextColumn(t("prioritas.col.tier"), width=110),
+            "points": st.column_config.NumberColumn(
+                t("prioritas.col.points"), format="%d", width=50
+            ),
+            "profil": st.column_config.LinkColumn(
+                t("prioritas.col.profile"), display_text=link_label, width=96
+            ),
+            "reasons": st.column_config.TextColumn(t("prioritas.col.reasons"), width=REASONS_WIDTH),
             "skor": st.column_config.TextColumn(t("prioritas.col.skor"), width="small"),
             "quadrant": st.column_config.TextColumn(t("prioritas.col.quadrant")),
             "provinsi": st.column_config.TextColumn(t("prioritas.col.provinsi")),
             "kabupaten_kota": st.column_config.TextColumn(t("prioritas.col.kabupaten_kota")),
             "jenis": st.column_config.TextColumn(t("prioritas.col.jenis")),
-            "profil": st.column_config.LinkColumn(
-                t("prioritas.col.profile"), display_text=link_label
-            ),
         }
-        chosen, contacts = rows, bundle.contacts
+        with st.container(key="prio_wide"):
+            # rows tall enough for the reasons to wrap: they are read in full, not cut
+            st.dataframe(
+                table,
+                column_config=config,
+                hide_index=True,
+                width="stretch",
+                row_height=_row_height(table["reasons"]),
+                key="prio_table",
+            )
+        cards = table.assign(main=[main_reason(r, lang) for r in rows["reasons"]])
+        _library_cards(ctx, cards, list(table["profil"]))
+        paged.navigation(page, LIST_KEY, t, num)
+
+        def chosen_rows() -> pd.DataFrame:
+            return filter_libraries(bundle.rows, tiers, rules)
+
+        chosen, contacts, n_chosen = chosen_rows, bundle.contacts, matched
     else:
         basis = str(st.session_state.get(BASIS_KEY, "semua"))
         if basis not in BASES:
@@ -253,8 +352,15 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
                 t("prioritas.col.profile"), display_text=link_label
             ),
         }
-        chosen, contacts = roll, area_contacts(bundle.contacts, roll)
-    st.dataframe(table, column_config=config, hide_index=True, width="stretch", key="prio_table")
+        st.dataframe(
+            table, column_config=config, hide_index=True, width="stretch", key="prio_table"
+        )
+        chosen_roll = roll
+
+        def chosen_rows() -> pd.DataFrame:
+            return chosen_roll
+
+        chosen, contacts, n_chosen = chosen_rows, area_contacts(bundle.contacts, roll), len(roll)
 
     settings = export_settings(bundle, view, level, tiers, rules)
     about = lapangan.About(
@@ -272,18 +378,18 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
         # built on click, in its own thread: writing a workbook of thousands of rows takes a while
         data=(
             lambda: lapangan.workbook_bytes(
-                chosen, lang, tiers=tiers or TIERS, contacts=contacts, about=about
+                chosen(), lang, tiers=tiers or TIERS, contacts=contacts, about=about
             )
         )
         if level == "perpustakaan"  # the field team's workbook (kpi.lapangan), as the CLI's
-        else lambda: export_xlsx(export_table(chosen, level, lang), settings, lang, contacts),
+        else lambda: export_xlsx(export_table(chosen(), level, lang), settings, lang, contacts),
         file_name=f"prioritas-pembinaan_{level}_{bundle.window.replace('..', '_')}_{lang}.xlsx",
         mime=XLSX_MIME,
         icon=":material/download:",
         help=t("prioritas.export_help"),
         key="prio_export",
         what=f"prioritas_{level}",
-        rows=len(chosen),
+        rows=n_chosen,
         who=ctx.user,
     )
 

@@ -62,6 +62,33 @@ def _rules_of(reasons: Any) -> set[str]:
     return {str(rule) for r in reasons for rule in (r.get("rules") or [r.get("rule")])}
 
 
+def rule_ids(reasons: Any) -> list[str]:
+    """The rules behind a library's reasons, sorted (what the list's rule filter looks in)."""
+    return sorted(_rules_of(reasons))
+
+
+def main_reason(reasons: Any, lang: str) -> str:
+    """The first of a library's reasons, in the rules' order: what the phone's list shows."""
+    if not isinstance(reasons, list) or not reasons:
+        return ""
+    return reason_words(reasons[0], lang)
+
+
+# what the libraries' list may be searched in, filtered and sorted on (kpi.queries.paging)
+LIST_SEARCH: tuple[str, ...] = ("nama", "kode")
+LIST_SORTS: tuple[str, ...] = ("points", "skor", "nama", "provinsi", "kabupaten_kota")
+LIST_COLUMNS: tuple[str, ...] = ("tier", "rules", *LIST_SORTS)
+
+
+def list_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """The flagged libraries as the paged list reads them: the bundle's rows with the rules
+    behind each library's reasons as a list (searched, filtered and sorted in DuckDB)."""
+    out = rows[["kode", "nama", "tier", "points", "skor", "provinsi", "kabupaten_kota"]].copy()
+    out["kode"] = out["kode"].astype(str)
+    out["rules"] = [rule_ids(r) for r in rows["reasons"]]
+    return out
+
+
 def filter_libraries(
     rows: pd.DataFrame, tiers: Sequence[str] = (), rules: Sequence[str] = ()
 ) -> pd.DataFrame:
@@ -117,21 +144,25 @@ def _quadrant_name(quadrant: Any, lang: str) -> str:
     return f"{QUADRANT_NUMERALS.get(str(quadrant), '')} {name}"
 
 
-def library_table(rows: pd.DataFrame, lang: str, periode: str | None = None) -> pd.DataFrame:
-    """The ranked list as shown: names instead of ids, numbers formatted for the language."""
+def library_table(
+    rows: pd.DataFrame, lang: str, periode: str | None = None, first: int = 0, sep: str = " · "
+) -> pd.DataFrame:
+    """The ranked list as shown (a page of it: ``first`` is the position of its first row):
+    names instead of ids, numbers formatted for the language; the name, the tier and the profile
+    link first, so that they are on screen without scrolling right, the reasons in full after."""
     return pd.DataFrame(
         {
-            "no": range(1, len(rows) + 1),
+            "no": range(first + 1, first + len(rows) + 1),
+            "nama": rows["nama"].to_numpy(),
             "tier": [_tier_name(v, lang) for v in rows["tier"]],
             "points": rows["points"].fillna(0).astype(int).to_numpy(),
-            "nama": rows["nama"].to_numpy(),
-            "reasons": [reasons_text(r, lang) for r in rows["reasons"]],
+            "profil": [profile_url(str(k), "perpustakaan", periode, lang) for k in rows["kode"]],
+            "reasons": [reasons_text(r, lang, sep) for r in rows["reasons"]],
             "skor": [i18n.format_number(v, lang, 1) for v in rows["skor"]],
             "quadrant": [_quadrant_name(q, lang) for q in rows["quadrant"]],
             "provinsi": rows["provinsi"].to_numpy(),
             "kabupaten_kota": rows["kabupaten_kota"].to_numpy(),
             "jenis": [i18n.t(f"jenis.{j}", lang) for j in rows["jenis"]],
-            "profil": [profile_url(str(k), "perpustakaan", periode, lang) for k in rows["kode"]],
         }
     )
 

@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from kpi import i18n
 from kpi.periods import Period
-from kpi.ui.charts import BAND_COLOURS, _layout
+from kpi.ui.charts import BAND_COLOURS, BOX_POINTS_MAX, _layout, box_summary
 from kpi.ui.literal import html as esc
 from kpi.ui.maps import TIER_COLOURS
 from kpi.vocab import Band, Tier
@@ -116,20 +116,27 @@ def peer_figure(
     own = table[table["kode"].astype(str) == str(kode)]
     peers = table[(table["kode"].astype(str) != str(kode)) & table[column].notna()]
     fig = go.Figure()
-    fig.add_box(
-        x=peers[column].astype(float),
-        y=[title] * len(peers),
-        orientation="h",
-        boxpoints="all",
-        jitter=0.5,
-        pointpos=0,
-        marker={"color": "#85c1e9", "size": 6},
-        line={"color": "#2e86c1"},
-        fillcolor="rgba(133,193,233,0.15)",
-        name=i18n.t("profil.peers.peers", lang),
-        text=[esc(n) for n in peers["nama"]] if "nama" in peers.columns else None,
-        hovertemplate="%{text}: %{x:,.1f}<extra></extra>",
-    )
+    style = {
+        "orientation": "h",
+        "line": {"color": "#2e86c1"},
+        "fillcolor": "rgba(133,193,233,0.15)",
+        "name": i18n.t("profil.peers.peers", lang),
+    }
+    if len(peers) > BOX_POINTS_MAX:
+        # thousands of peers (a national comparison): the box's five numbers, not every point
+        fig.add_box(y=[title], **box_summary(peers[column]), boxpoints=False, **style)
+    else:
+        fig.add_box(
+            x=peers[column].astype(float),
+            y=[title] * len(peers),
+            boxpoints="all",
+            jitter=0.5,
+            pointpos=0,
+            marker={"color": "#85c1e9", "size": 6},
+            text=[esc(n) for n in peers["nama"]] if "nama" in peers.columns else None,
+            hovertemplate="%{text}: %{x:,.1f}<extra></extra>",
+            **style,
+        )
     if len(own) and _finite(own[column].iloc[0]):
         fig.add_scatter(
             x=[float(own[column].iloc[0])],
