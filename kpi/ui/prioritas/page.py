@@ -272,7 +272,10 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
     link_label = t("prioritas.open_profile")
     if level == "perpustakaan":
         index = _library_index(store, key, bundle.rows)
-        filters = {"equals": {"tier": list(tiers)}, "any_of": {"rules": list(rules)}}
+        filters: dict[str, Any] = {
+            "equals": {"tier": list(tiers)},
+            "any_of": {"rules": list(rules)},
+        }
         sorts = {c: t(f"prioritas.col.{c}") for c in LIST_SORTS}
         page = paged.controls(index, LIST_KEY, t, sorts, **filters)
         keep_in_url(LIST_PARAMS["prio_list_page"], page.page, 1)
