@@ -244,6 +244,7 @@ SQL_HOMES = frozenset(
         "kpi.store",
         "kpi.storebase",
         "kpi.pgstore",
+        "kpi.pgsql",
         "kpi.schema",
         "kpi.builder",
         "kpi.compute",
