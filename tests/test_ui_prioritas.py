@@ -345,3 +345,26 @@ def test_a_national_quadrant_counts_libraries_per_cell(monkeypatch: pytest.Monke
     assert p1.hovertext[0] == "2 perpustakaan di sekitar (-10,0; -4,0)"
     assert (list(p2.x), list(p2.y), list(none.x), list(none.y)) == ([-8.0], [-4.0], [20.0], [10.0])
     assert p1.marker.size[0] > p2.marker.size[0]  # two libraries draw larger than one
+
+
+def test_the_page_area_download_is_the_area_list_in_words(frame: pd.DataFrame) -> None:
+    """The Prioritas page's kab/kota download is kpi.export.write_areas_xlsx's list, as the
+    command line writes it: English headers and tiers in an English file, no code names."""
+    roll = coaching.rollup(frame, "kabupaten_kota")
+    contacts = pd.DataFrame({"kode": ["KAB-5101"], "kontak_email": ["dinas@example.id"]})
+    data = ui.areas_xlsx(roll, "kabupaten_kota", {}, "en", ui.area_contacts(contacts, roll))
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    _no_formula(wb)
+    cells = _cells(wb.worksheets[0])
+    assert wb.sheetnames == ["Regencies needing coaching", "Rule settings"]
+    head, *body = cells
+    col = {name: i for i, name in enumerate(head)}
+    assert not any(str(h).startswith(("kode", "tier", "jumlah_", "sendiri_")) for h in head)
+    assert [r[col["Area code"]] for r in body] == ["5202", "5201", "5101"]
+    assert [r[col["Rank"]] for r in body] == [1, 2, 3]
+    # 5202: both libraries need coaching; Wilson's lower bound of 2/2 at z = 1.645 is 42.5 %
+    assert body[0][col["Share needing coaching (%)"]] == 100
+    assert round(body[0][col["Lower bound of the share, used to rank (%)"]], 1) == 42.5
+    assert body[2][col["Area library's coaching tier"]] == "Monitor"
+    assert body[2][col["Area library's reasons"]].startswith("No community engagement")
+    assert body[2][col["Email"]] == "dinas@example.id"

@@ -40,10 +40,9 @@ from kpi.ui.prioritas.tables import (
     area_contacts,
     area_list,
     area_table,
+    areas_xlsx,
     at_least,
     export_settings,
-    export_table,
-    export_xlsx,
     filter_libraries,
     library_table,
     main_reason,
@@ -385,7 +384,8 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
             )
         )
         if level == "perpustakaan"  # the field team's workbook (kpi.lapangan), as the CLI's
-        else lambda: export_xlsx(export_table(chosen(), level, lang), settings, lang, contacts),
+        # the areas' list in words (kpi.export.write_areas_xlsx), as the CLI's
+        else lambda: areas_xlsx(chosen(), level, settings, lang, contacts),
         file_name=f"prioritas-pembinaan_{level}_{bundle.window.replace('..', '_')}_{lang}.xlsx",
         mime=XLSX_MIME,
         icon=":material/download:",

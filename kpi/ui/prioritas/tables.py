@@ -276,6 +276,21 @@ def area_contacts(contacts: pd.DataFrame, roll: pd.DataFrame) -> pd.DataFrame:
     return merged.drop(columns=["sendiri_kode", "kode_lib"])
 
 
+def areas_xlsx(
+    roll: pd.DataFrame,
+    level: str,
+    settings: Mapping[str, Any],
+    lang: str,
+    contacts: pd.DataFrame | None = None,
+) -> bytes:
+    """The areas' list for people (kpi.export.write_areas_xlsx: headers in words in ``lang``,
+    reasons as sentences, no JSON), as ``python -m kpi priorities --level ... --format xlsx``."""
+    buf = io.BytesIO()
+    has_contacts = contacts is not None and len(contacts.columns) > 1 and len(contacts)
+    export.write_areas_xlsx(roll, level, buf, lang, settings, contacts if has_contacts else None)
+    return buf.getvalue()
+
+
 def export_xlsx(
     table: pd.DataFrame,
     settings: Mapping[str, Any],
