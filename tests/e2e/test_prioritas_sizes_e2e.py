@@ -66,8 +66,8 @@ def test_desktop_list_pages_and_keeps_its_choices_in_the_url(page: Page, app_url
     assert _shown(page)[:2] == (101, 150)
     expect(chips).to_have_count(2)
 
-    page.get_by_label("Cari").fill("selodono")
-    page.get_by_label("Cari").press("Enter")
+    page.get_by_label("Cari", exact=True).fill("selodono")
+    page.get_by_label("Cari", exact=True).press("Enter")
     wait_run(page)
     expect(page.get_by_text(SHOWN).first).to_contain_text("halaman 1 dari 1", timeout=STEP)
     no_errors(page)
