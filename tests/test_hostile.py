@@ -839,3 +839,13 @@ def test_the_user_column_says_who_imported(register_db: Path, tmp_path: Path) ->
     rows = json.loads(done.stdout)  # valid JSON: no NaN for an unknown user
     assert {r["user"] for r in rows} == {None, "analis.ntb"}  # the register came without one
     assert "NaN" not in done.stdout
+
+
+def test_the_live_markup_check_lets_only_the_apps_own_page_links_through() -> None:
+    """The app's relative link to its own page beside escaped stored text is not live stored
+    text; a stored link, or a page link that carries a scheme, still is."""
+    escaped = "**\\[Login\\](http\\:\u2060//example.invalid/phish)**"
+    own = "[Buka profil](profil?kode=DES-1&tingkat=perpustakaan&lang=id)"
+    assert hf.live_markup({"markdown": [f"{escaped} · {own}"], "plotly": []}) == []
+    assert hf.live_markup({"markdown": [f"[Login](http://example.invalid/x) {own}"], "plotly": []})
+    assert hf.live_markup({"markdown": ["[x](profil?u=http://example.invalid)"], "plotly": []})
