@@ -10,7 +10,6 @@ tests/test_multiserver_pg.py.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from kpi.bench import wsclient
 from kpi.bench.wsclient import Session, View, many_sessions
 from kpi.serve import NGINX, Cluster, running
 
@@ -65,7 +65,7 @@ def test_each_session_sticks_to_one_server_and_the_sessions_use_both(
             await s.close()
         return out
 
-    results = asyncio.run(run())
+    results = wsclient.run(run())
     for cookie, servers in results:
         # every view of a session on the server its cookie names
         assert servers == [int(cookie[1:])] * 3, results
@@ -75,7 +75,7 @@ def test_each_session_sticks_to_one_server_and_the_sessions_use_both(
 def test_a_hundred_sessions_at_once_get_their_pages_with_no_error(
     cluster: Cluster, dbs: list[Path]
 ) -> None:
-    views = asyncio.run(many_sessions(cluster.url, 100, ["", "kualitas"]))
+    views = wsclient.run(many_sessions(cluster.url, 100, ["", "kualitas"]))
     assert len(views) == 200
     assert [v.errors for v in views if v.errors] == []
     per_server = Counter(drawn_by(v, dbs) for v in views)
@@ -133,4 +133,4 @@ def test_a_dead_server_leaves_the_other_serving_and_a_reconnecting_session_lands
         assert back.cookies["tpbis_srv"] == "s2" and drawn_by(view, dbs) == 2
         await back.close()
 
-    asyncio.run(run())
+    wsclient.run(run())

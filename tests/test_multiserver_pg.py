@@ -10,7 +10,6 @@ PostgreSQL's NOTIFY and their snapshot's swap.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import time
@@ -22,6 +21,7 @@ import pytest
 from pg_fixtures import PgCluster
 
 from kpi.__main__ import main
+from kpi.bench import wsclient
 from kpi.bench.wsclient import Session, View, many_sessions, until_shown
 from kpi.serve import NGINX, Cluster, running
 from kpi.store import Store
@@ -103,7 +103,7 @@ def test_a_commit_is_visible_through_every_server_within_5_s(
             await s.close()
         return seen
 
-    seen = asyncio.run(run())
+    seen = wsclient.run(run())
     assert set(seen) == {"s1", "s2"} and max(seen.values()) < VISIBLE_WITHIN, seen
 
 
@@ -120,7 +120,7 @@ def test_a_hundred_sessions_go_on_while_an_import_commits_and_a_batch_is_undone(
 
     def load() -> None:
         try:
-            views.extend(asyncio.run(many_sessions(cluster.url, 100, ["", "impor"], repeat=2)))
+            views.extend(wsclient.run(many_sessions(cluster.url, 100, ["", "impor"], repeat=2)))
         finally:
             done.set()
 
@@ -165,4 +165,4 @@ def test_a_hundred_sessions_go_on_while_an_import_commits_and_a_batch_is_undone(
             await until_shown(s, "impor", new["batch_id"], VISIBLE_WITHIN)
             await s.close()
 
-    asyncio.run(shown())
+    wsclient.run(shown())

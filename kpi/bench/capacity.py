@@ -35,7 +35,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kpi.bench import SuiteError, in_child
+from kpi.bench import SuiteError, in_child, wsclient
 
 LIMIT = 2.0  # s: 95% of page views under this
 LEVELS = (1, 2, 4, 8, 16, 32, 64, 128)
@@ -110,7 +110,7 @@ def load_average() -> float:
 def _views_step(url: str, page: str, sessions: int) -> Step:
     from kpi.bench.wsclient import many_sessions
 
-    views = asyncio.run(many_sessions(url, sessions, [page], repeat=VIEWS_PER_SESSION))
+    views = wsclient.run(many_sessions(url, sessions, [page], repeat=VIEWS_PER_SESSION))
     return Step(
         sessions=sessions,
         p95=p95([v.seconds for v in views]),
@@ -158,7 +158,7 @@ def measure(
             warm = [
                 view
                 for server in cluster.servers
-                for view in asyncio.run(session_views(server.url, list(pages) or ["impor"]))
+                for view in wsclient.run(session_views(server.url, list(pages) or ["impor"]))
             ]
             failed = [v for v in warm if v.errors]
             if failed:
@@ -304,7 +304,7 @@ def commit_to_visible(
             await s.close()
         return seen
 
-    seen = asyncio.run(run())
+    seen = wsclient.run(run())
     log(f"{n} server(s): commit visible on every server after {max(seen):.2f} s")
     return _row(f"commit to visible on all {n} server(s)", max(seen), servers=n)
 

@@ -22,13 +22,14 @@ Streamlit imports are only its generated protobuf modules; websockets is a test 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
@@ -216,3 +217,13 @@ async def until_shown(session: Session, page: str, text: str, limit: float) -> f
         if time.perf_counter() - t0 > limit:
             raise TimeoutError(f"{text!r} not shown on {page!r} after {limit} s")
         await asyncio.sleep(0.1)
+
+
+T = TypeVar("T")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(coro)`` in a thread of its own, so that it also works where this thread
+    already runs an event loop (Playwright's sync API leaves one running in a test process)."""
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="wsclient") as pool:
+        return pool.submit(asyncio.run, coro).result()
