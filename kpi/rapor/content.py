@@ -29,11 +29,16 @@ from kpi.vocab import TIERS, TIERS_BY_ORDER, Level, Tier
 # the tiers an area card lists as "needing coaching", in the field teams' order
 NEEDING: tuple[Tier, ...] = tuple(t for t in TIERS_BY_ORDER if t != Tier.PANTAU)
 TREND_MONTHS = 24
-TREND_COLUMNS: tuple[str, ...] = ("kunjungan", "kegiatan")
 # a province card lists at most this many libraries (the field-team workbook holds them all)
 MAX_LIBRARIES = 60
 # the profile's peer columns that are not KPIs of the catalogue
 OWN_COLUMNS: tuple[str, ...] = ("skor", "kelengkapan_laporan")
+
+
+def trend_columns(cat: Catalogue | None = None) -> tuple[str, ...]:
+    """The monthly columns of the catalogue's trend KPIs (``tren``), one panel each."""
+    cat = cat or catalogue()
+    return tuple(str(cat[k].numerator.column) for k in cat.tren)
 
 
 class UnknownPlaceError(LookupError):
@@ -265,7 +270,7 @@ def gather(
         coaching=own_coaching,
         window=ev.attrs.get("window") if hasattr(ev, "attrs") else None,
         series=prof.monthly_series(
-            store, place, add_months(end, -(TREND_MONTHS - 1)), end, own_filters, TREND_COLUMNS
+            store, place, add_months(end, -(TREND_MONTHS - 1)), end, own_filters, trend_columns(cat)
         ),
         score_settings=s_settings,
         coaching_settings=c_settings,
