@@ -287,7 +287,7 @@ def sidebar() -> View:
     )
     st.session_state["_view"] = view
     if refused is not None:  # a URL named an area outside the scope: no data
-        masuk.refused_area(store, masuk.principal(), refused)
+        masuk.refused_area(store, masuk.principal(), refused, state.lang())
         st.stop()
     return view
 

@@ -60,7 +60,7 @@ def _downloads(
     who: Principal | None,
 ) -> None:
     labels = (i18n.t("kualitas.download_xlsx", lang), i18n.t("kualitas.download_csv", lang))
-    download_buttons(table, name, sheet, labels, key, who=who)
+    download_buttons(table, name, sheet, labels, key, who=who, lang=lang)
 
 
 @cached(max_entries=16, kept=True, versioned=False)

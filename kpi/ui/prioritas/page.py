@@ -394,6 +394,7 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
         what=f"prioritas_{level}",
         rows=n_chosen,
         who=ctx.user,
+        lang=ctx.lang,
     )
 
 

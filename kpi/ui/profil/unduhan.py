@@ -24,7 +24,7 @@ from kpi.ui.context import PageContext
 from kpi.ui.literal import md
 from kpi.vocab import Level
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIME = export_mod.XLSX_MIME
 
 
 def area_of(p: Mapping[str, Any]) -> dict[str, Any]:
@@ -105,6 +105,7 @@ def downloads(ctx: PageContext, p: Mapping[str, Any]) -> None:
         what=f"lapangan_{area['tingkat']}_{area['kode']}",
         where=cols[0],
         who=ctx.user,
+        lang=ctx.lang,
     )
     if cols[1] is None:
         return
@@ -119,4 +120,5 @@ def downloads(ctx: PageContext, p: Mapping[str, Any]) -> None:
         what=f"wilayah_kabupaten_kota_{area['kode']}",
         where=cols[1],
         who=ctx.user,
+        lang=ctx.lang,
     )
