@@ -32,6 +32,7 @@ from kpi.ui.jelajah.tables import (
     styled_page,
     xlsx_bytes,
 )
+from kpi.ui.pilihan import radio_row
 from kpi.ui.tautan import remember, restore
 
 
@@ -140,12 +141,13 @@ def _bars(ctx: PageContext, table: pd.DataFrame, k: Kpi) -> None:
     if n_units > TOP_N * 2:
         a, b = st.columns(2)
         lowest = (
-            a.radio(
+            radio_row(
                 t("jelajah.bars.which"),
                 ["top", "bottom"],
-                format_func=lambda w: t(f"jelajah.bars.{w}"),
-                horizontal=True,
-                key="jelajah_bars_which",
+                t,
+                "jelajah.bars",
+                "jelajah_bars_which",
+                a,
             )
             == "bottom"
         )

@@ -43,6 +43,7 @@ from kpi.ui.kualitas.tables import (
     quality_period,
     verify_table,
 )
+from kpi.ui.pilihan import radio_row
 
 
 def subtitle(view: View, lang: str) -> str:
@@ -141,13 +142,7 @@ def _area_section(ctx: PageContext) -> None:
     view, lang, t, num = ctx.view, ctx.lang, ctx.t, ctx.num
     stamp = view.periode.replace("..", "_")
     restore("kualitas_level", AREA_LEVELS, "provinsi")
-    level = st.radio(
-        t("kualitas.area.level"),
-        AREA_LEVELS,
-        format_func=lambda lv: t(f"kualitas.level.{lv}"),
-        horizontal=True,
-        key="kualitas_level",
-    )
+    level = radio_row(t("kualitas.area.level"), AREA_LEVELS, t, "kualitas.level", "kualitas_level")
     remember("kualitas_level", level)
     areas = data.completeness(level, view)
     if areas.empty or areas["kelengkapan"].notna().sum() == 0:
