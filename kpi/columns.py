@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast, get_args
+from typing import Literal, get_args
 
 import yaml
 
@@ -40,7 +40,7 @@ def _monthly_columns(path: Path = COLUMNS_PATH) -> tuple[MonthlyColumn, ...]:
         name, kind, pillar, sql_type, label_id, label_en = (str(v) for v in row)
         if kind not in KINDS:
             raise ValueError(f"{path.name}: column {name!r} has kind {kind!r} (one of {KINDS})")
-        out.append(MonthlyColumn(name, cast(Kind, kind), pillar, sql_type, label_id, label_en))
+        out.append(MonthlyColumn(name, kind, pillar, sql_type, label_id, label_en))
     return tuple(out)
 
 
