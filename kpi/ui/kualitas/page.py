@@ -24,9 +24,10 @@ from kpi.ui.jelajah import (
 from kpi.ui.kualitas.figures import completeness_chart
 from kpi.ui.kualitas.loads import (
     _library_names,
+    _of_reasons,
     _verify_counts,
+    _verify_part,
     _verify_reasons,
-    _verify_rows,
     _verify_shown,
     never_reported,
 )
@@ -215,7 +216,7 @@ def _verify_section(ctx: PageContext) -> None:
     sheet = t("kualitas.sheet.verify")
 
     def everything() -> pd.DataFrame:
-        rows = _verify_rows(store, view.periode, fkey, columns, chosen_reasons)
+        rows = _of_reasons(_verify_part(store, view.periode, fkey, columns), chosen_reasons)
         return verify_table(rows, _library_names(store, view.periode, fkey), lang)
 
     _downloads(everything, f"nilai_perlu_verifikasi_{stamp}", sheet, lang, "dl_verify", ctx.user)
