@@ -67,12 +67,12 @@ try:
     who = masuk.gate(store)
     page = st.navigation(masuk.restrict(pages(), who), position="sidebar" if who else "hidden")
     if who is None:
-        masuk.login_page(store)
+        masuk.login_page(store, state.lang())
     elif not masuk.allowed(who, page.url_path):
-        masuk.account_sidebar(store, who)
-        masuk.no_access(store, who, page.url_path)
+        masuk.account_sidebar(store, who, state.lang())
+        masuk.no_access(store, who, page.url_path, state.lang())
     else:
-        masuk.account_sidebar(store, who)
+        masuk.account_sidebar(store, who, state.lang())
         search_slot = st.sidebar.container()  # the search box above the filters
         filters.sidebar()
         cari.sidebar(search_slot)

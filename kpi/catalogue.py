@@ -144,6 +144,8 @@ class Catalogue:
     penutupan_default: Mapping[str, Any] = field(default_factory=dict)
     # the flow KPIs whose year-on-year growth is given when none is named (compute.growth)
     pertumbuhan: tuple[str, ...] = ()
+    # the flow KPIs drawn month by month (the report card's trend panels)
+    tren: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {k.id: k for k in self.kpis})
@@ -400,21 +402,15 @@ def parse(data: Mapping[str, Any]) -> Catalogue:
         if kpi is not None:
             kpis.append(kpi)
     ids = {k.id for k in kpis} | seen
-    utama = tuple(str(x) for x in data.get("utama") or [k.id for k in kpis])
-    for x in utama:
-        if x not in ids:
-            issues.append(Issue(x, "listed in 'utama' but not defined"))
-    ringkasan = tuple(str(x) for x in data.get("ringkasan") or [])
-    for x in ringkasan:
-        if x not in ids:
-            issues.append(Issue(x, "listed in 'ringkasan' but not defined"))
-    pertumbuhan = tuple(str(x) for x in data.get("pertumbuhan") or [])
+    utama = _listed(data, "utama", ids, issues, [k.id for k in kpis])
+    ringkasan = _listed(data, "ringkasan", ids, issues)
     by_id = {k.id: k for k in kpis}
-    for x in pertumbuhan:
-        if x not in ids:
-            issues.append(Issue(x, "listed in 'pertumbuhan' but not defined"))
-        elif x in by_id and not by_id[x].is_flow:
-            issues.append(Issue(x, "listed in 'pertumbuhan' but not a flow KPI (a monthly sum)"))
+    pertumbuhan = _listed(data, "pertumbuhan", ids, issues)
+    tren = _listed(data, "tren", ids, issues)
+    for name, listed in (("pertumbuhan", pertumbuhan), ("tren", tren)):
+        for x in listed:
+            if x in by_id and not by_id[x].is_flow:
+                issues.append(Issue(x, f"listed in {name!r} but not a flow KPI (a monthly sum)"))
     funnel = data.get("funnel_5a") or {}
     tahap = tuple(str(x) for x in funnel.get("tahap", []))
     konversi = tuple(str(x) for x in funnel.get("konversi", []))
@@ -440,7 +436,18 @@ def parse(data: Mapping[str, Any]) -> Catalogue:
         ringkasan,
         penutupan,
         pertumbuhan=pertumbuhan,
+        tren=tren,
     )
+
+
+def _listed(
+    data: Mapping[str, Any], name: str, ids: set[str], issues: list[Issue], default: Any = ()
+) -> tuple[str, ...]:
+    """A top-level list of KPI ids (``default`` when absent), each one that is not defined an
+    issue."""
+    listed = tuple(str(x) for x in data.get(name) or default)
+    issues.extend(Issue(x, f"listed in {name!r} but not defined") for x in listed if x not in ids)
+    return listed
 
 
 def load(path: str | Path | None = None) -> Catalogue:

@@ -47,7 +47,7 @@ from kpi.reasons import _nan, _num, reason, weak_score_reason
 from kpi.rollup import priorities as priorities
 from kpi.rollup import rollup as rollup
 from kpi.rollup import wilson_lower as wilson_lower
-from kpi.scope import Filters
+from kpi.scope import Filters, ask
 from kpi.score import get_settings as get_score_settings
 from kpi.score import scored_table
 from kpi.settings import CoachingSettings, ScoreSettings
@@ -216,20 +216,22 @@ def rule_inputs(
         d_libs = (
             libs
             if d_win == win
-            else aggregate(store, "perpustakaan", d_win, filters, ["kelengkapan"], cat).set_index(
-                "kode"
-            )
+            else aggregate(
+                ask(store, "perpustakaan", d_win, filters, ["kelengkapan"], cat)
+            ).set_index("kode")
         )
         out["bulan_diharapkan"] = d_libs["bulan_diharapkan"].reindex(idx).fillna(0).astype(float)
         out["bulan_dilaporkan"] = d_libs["bulan_dilaporkan"].reindex(idx).fillna(0).astype(float)
         out["kelengkapan"] = d_libs["kelengkapan"].reindex(idx).astype(float)
         tail = aggregate(
-            store,
-            "perpustakaan",
-            window(d_win.last, min(last_n, d_win.months)),
-            filters,
-            ["kelengkapan"],
-            cat,
+            ask(
+                store,
+                "perpustakaan",
+                window(d_win.last, min(last_n, d_win.months)),
+                filters,
+                ["kelengkapan"],
+                cat,
+            )
         ).set_index("kode")
         out["diharapkan_akhir"] = tail["bulan_diharapkan"].reindex(idx).fillna(0).astype(float)
         out["dilaporkan_akhir"] = tail["bulan_dilaporkan"].reindex(idx).fillna(0).astype(float)
@@ -253,7 +255,7 @@ def rule_inputs(
     out["bulan_tanpa_kegiatan"] = (
         reports.longest_zero_run(store, win, filters).reindex(idx).fillna(0).astype(int)
     )
-    c = ciel(store, "perpustakaan", Period("bulan", end, end), filters).set_index("kode")
+    c = ciel(ask(store, "perpustakaan", Period("bulan", end, end), filters)).set_index("kode")
     out["ciel"] = c["ciel"].reindex(idx).astype(float)
 
     first = reports.first_reports(store, filters, end).reindex(idx)
@@ -264,7 +266,9 @@ def rule_inputs(
 
     r3_ids = list(CoachingSettings.of(s, cat).r3_kpi)
     # each KPI's own minimum base (catalogue data)
-    gr = growth(store, "perpustakaan", Period("bulan", end, end), filters, r3_ids, None, cat)
+    gr = growth(
+        ask(store, "perpustakaan", Period("bulan", end, end), filters, r3_ids, cat), min_base=None
+    )
     gr = gr.set_index("kode")
     gr = gr.reindex(idx)
     for k in r3_ids:
@@ -278,7 +282,9 @@ def rule_inputs(
     )
     capaian: dict[str, list[tuple[str, float, float, float]]] = {}
     if r2_ids:
-        ach = achievement(store, "perpustakaan", Period("bulan", end, end), filters, r2_ids, cat)
+        ach = achievement(
+            ask(store, "perpustakaan", Period("bulan", end, end), filters, r2_ids, cat)
+        )
         for row in ach.itertuples(index=False):
             if not _nan(row.capaian):
                 capaian.setdefault(str(row.kode), []).append(

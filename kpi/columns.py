@@ -7,7 +7,10 @@ column is named once. KPIs are not defined here: they live in the KPI catalogue.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Literal, get_args
+
+import yaml
 
 from kpi.vocab import Jenis
 
@@ -24,52 +27,24 @@ class MonthlyColumn:
     label_en: str
 
 
-MONTHLY_COLUMNS: tuple[MonthlyColumn, ...] = (
-    MonthlyColumn("tanggal_lapor", "date", "data", "DATE", "Tanggal lapor", "Report date"),
-    MonthlyColumn(
-        "jangkauan_sosialisasi",
-        "flow",
-        "5a",
-        "BIGINT",
-        "Jangkauan sosialisasi",
-        "Outreach reach",
-    ),
-    MonthlyColumn("kunjungan", "flow", "informasi", "BIGINT", "Kunjungan", "Visits"),
-    MonthlyColumn("anggota_baru", "flow", "informasi", "BIGINT", "Anggota baru", "New members"),
-    MonthlyColumn("anggota_total", "stock", "informasi", "BIGINT", "Anggota total", "Members"),
-    MonthlyColumn("peminjaman", "flow", "informasi", "BIGINT", "Peminjaman", "Loans"),
-    MonthlyColumn("pengguna_tik", "flow", "informasi", "BIGINT", "Pengguna TIK", "ICT users"),
-    MonthlyColumn(
-        "komputer_aktif", "stock", "informasi", "BIGINT", "Komputer aktif", "Working computers"
-    ),
-    MonthlyColumn(
-        "akses_internet", "state", "informasi", "BOOLEAN", "Akses internet", "Internet access"
-    ),
-    MonthlyColumn("kegiatan", "flow", "pelibatan", "BIGINT", "Kegiatan", "Activities"),
-    MonthlyColumn("peserta", "flow", "pelibatan", "BIGINT", "Peserta", "Participants"),
-    MonthlyColumn(
-        "peserta_perempuan",
-        "flow",
-        "pelibatan",
-        "BIGINT",
-        "Peserta perempuan",
-        "Women participants",
-    ),
-    MonthlyColumn(
-        "penerima_manfaat", "flow", "pelibatan", "BIGINT", "Penerima manfaat", "Beneficiaries"
-    ),
-    MonthlyColumn("kisah_sukses", "flow", "pelibatan", "BIGINT", "Kisah sukses", "Success stories"),
-    MonthlyColumn("testimoni", "flow", "5a", "BIGINT", "Testimoni", "Testimonials"),
-    MonthlyColumn("advokasi", "flow", "advokasi", "BIGINT", "Advokasi", "Advocacy meetings"),
-    MonthlyColumn("mitra_baru", "flow", "advokasi", "BIGINT", "Mitra baru", "New partnerships"),
-    MonthlyColumn(
-        "anggaran_daerah", "flow", "advokasi", "DOUBLE", "Anggaran daerah (Rp)", "Local budget (Rp)"
-    ),
-    MonthlyColumn(
-        "replikasi_desa", "flow", "advokasi", "BIGINT", "Replikasi desa", "Replication villages"
-    ),
-    MonthlyColumn("publikasi", "flow", "advokasi", "BIGINT", "Publikasi", "Publications"),
-)
+COLUMNS_PATH = Path(__file__).resolve().parent / "kolom_bulanan.yaml"
+KINDS: tuple[Kind, ...] = get_args(Kind)
+
+
+def _monthly_columns(path: Path = COLUMNS_PATH) -> tuple[MonthlyColumn, ...]:
+    """The monthly report's columns, a table of data (kpi/kolom_bulanan.yaml), in order."""
+    with path.open(encoding="utf-8") as fh:
+        rows = yaml.safe_load(fh)
+    out = []
+    for row in rows:
+        name, kind, pillar, sql_type, label_id, label_en = (str(v) for v in row)
+        if kind not in KINDS:
+            raise ValueError(f"{path.name}: column {name!r} has kind {kind!r} (one of {KINDS})")
+        out.append(MonthlyColumn(name, kind, pillar, sql_type, label_id, label_en))
+    return tuple(out)
+
+
+MONTHLY_COLUMNS: tuple[MonthlyColumn, ...] = _monthly_columns()
 
 MONTHLY_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in MONTHLY_COLUMNS)
 # the columns that hold a reported value (everything but the submission date)

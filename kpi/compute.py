@@ -4,7 +4,6 @@ the MarkPlus 5A funnel and the CIEL index, all run by DuckDB over the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -16,43 +15,45 @@ from kpi.builder import UNIT_KEY, ident, literal
 from kpi.builder import aggregate_sql as aggregate_sql
 from kpi.builder import kpis_of as kpis_of
 from kpi.builder import library_cte as library_cte
-from kpi.catalogue import Catalogue, catalogue
 from kpi.columns import CIEL_DIMENSIONS
-from kpi.periods import Period, add_months, parse_period
+from kpi.periods import Period, add_months
 from kpi.queries import regions
 from kpi.queries.reports import last_month as last_month  # importable from here as before
 from kpi.scope import NATIONAL_CODE as NATIONAL_CODE  # the old names stay importable here
 from kpi.scope import Filters as Filters
+from kpi.scope import Question
 from kpi.scope import norm_kode as norm_kode
 from kpi.settings import deadline_day
 from kpi.store import Store
 
 
-def aggregate(
-    store: Store,
-    level: str,
-    period: Period | str,
-    filters: Filters | None = None,
-    kpis: Iterable[str] | None = None,
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
-    """The raw KPI table: one row per unit of ``level`` with the KPI ids as columns.
+def aggregate(q: Question) -> pd.DataFrame:
+    """The raw KPI table: one row per unit of ``q.level`` with the KPI ids as columns (``q.kpis``;
+    every KPI of the catalogue when it names none).
 
     Beside every aggregate: ``perpustakaan`` (libraries covered), ``perpustakaan_melapor``,
     ``bulan_dilaporkan``, ``bulan_diharapkan``, ``kelengkapan_laporan`` (percent) and, per KPI,
     ``<id>__perpustakaan`` (the libraries that contributed to it).
     """
-    cat = cat or catalogue()
-    chosen = kpis_of(cat, kpis)
+    chosen = kpis_of(q.cat, q.kpis)
     deadline = 10
     if any(k.numerator.agg == "ontime_months" for k in chosen):
-        deadline = deadline_day(store, cat)
-    sql, params = aggregate_sql(level, parse_period(period), filters or Filters(), chosen, deadline)
-    frame = store.query(sql, params)
-    if level != "perpustakaan":
-        frame = add_names(store, frame, level)
-    frame.insert(2 if "nama" in frame.columns else 1, "tingkat", level)
+        deadline = deadline_day(q.store, q.cat)
+    sql, params = aggregate_sql(q.level, q.period, q.filters, chosen, deadline)
+    frame = q.store.query(sql, params)
+    if q.level != "perpustakaan":
+        frame = add_names(q.store, frame, q.level)
+    frame.insert(2 if "nama" in frame.columns else 1, "tingkat", q.level)
     return frame
+
+
+def libraries_where(q: Question, params: dict[str, Any]) -> str:
+    """The WHERE clause over the register (``p``) of the libraries a question covers; a
+    kab/kota table leaves out the libraries without a kab/kota (provincial libraries)."""
+    where = q.filters.sql(params)
+    if q.level == "kabupaten_kota":
+        where += " AND p.kode_kabupaten_kota IS NOT NULL"
+    return where
 
 
 def add_names(store: Store, frame: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -74,15 +75,7 @@ def growth_window(period: Period) -> Period:
     return period
 
 
-def growth(
-    store: Store,
-    level: str,
-    period: Period | str,
-    filters: Filters | None = None,
-    kpis: Iterable[str] | None = None,
-    min_base: float | None = None,
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
+def growth(q: Question, min_base: float | None = None) -> pd.DataFrame:
     """Year-on-year change (percent) of flow KPIs: ``<id>`` (change), ``<id>__kini`` and
     ``<id>__lalu`` (the sums compared).
 
@@ -90,20 +83,18 @@ def growth(
     a year earlier. Only months reported in both years count (a library-month with the value and
     the same month a year earlier with the value), so that gaps do not read as growth or decline.
     The change is empty when the earlier sum is under the KPI's minimum base (catalogue data,
-    ``basis_minimum``), or under ``min_base`` for every KPI when it is given. Without ``kpis``:
-    the catalogue's ``pertumbuhan`` KPIs.
+    ``basis_minimum``), or under ``min_base`` for every KPI when it is given. Without
+    ``q.kpis``: the catalogue's ``pertumbuhan`` KPIs.
     """
-    cat = cat or catalogue()
-    per = growth_window(parse_period(period))
-    ids = [k.id for k in kpis_of(cat, cat.pertumbuhan if kpis is None else kpis)]
+    cat, level = q.cat, q.level
+    per = growth_window(q.period)
+    ids = [k.id for k in kpis_of(cat, q.kpi_ids(cat.pertumbuhan))]
     for i in ids:
         if not cat[i].is_flow:
             raise ValueError(f"growth is for flow KPIs; {i!r} is not one")
     params: dict[str, Any] = {"first": per.first, "last": per.last}
     bases = {i: float(min_base) if min_base is not None else cat.min_base(i) for i in ids}
-    where = (filters or Filters()).sql(params)
-    if level == "kabupaten_kota":
-        where += " AND p.kode_kabupaten_kota IS NOT NULL"
+    where = libraries_where(q, params)
     key = UNIT_KEY[level]
     sums = []
     for i in ids:
@@ -130,20 +121,14 @@ def growth(
         )
         SELECT kode, {changes} FROM g ORDER BY kode
     """
-    return store.query(sql, params)
+    return q.store.query(sql, params)
 
 
 # ---------------------------------------------------------------------------------------------
 # MarkPlus 5A and CIEL
 
 
-def funnel_5a(
-    store: Store,
-    level: str,
-    period: Period | str,
-    filters: Filters | None = None,
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
+def funnel_5a(q: Question) -> pd.DataFrame:
     """The 5A stages (Aware, Appeal, Ask, Act, Advocate), the stage conversions and PAR, BAR,
     all from the same rows, so that the ratios are the bars divided.
 
@@ -157,16 +142,13 @@ def funnel_5a(
     stages are nested and can be drawn as a narrowing funnel), bulan_funnel (library-months
     used) and bulan_5a (library-months reporting any stage).
     """
-    cat = cat or catalogue()
-    per = parse_period(period)
+    store, level, cat, per = q.store, q.level, q.cat, q.period
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
     stages = list(cat.funnel_tahap)
     cols = [ident(cat[s].numerator.column or "") for s in stages]
     params: dict[str, Any] = {"first": per.first, "last": per.last}
-    where = (filters or Filters()).sql(params)
-    if level == "kabupaten_kota":
-        where += " AND p.kode_kabupaten_kota IS NOT NULL"
+    where = libraries_where(q, params)
     key = {
         "nasional": f"'{NATIONAL_CODE}'",
         "provinsi": "l.kode_provinsi",
@@ -243,23 +225,15 @@ _CIEL_SUM = " + ".join(f"coalesce({c}, 0)" for c in CIEL_DIMENSIONS)
 _CIEL_COUNT = " + ".join(f"({c} IS NOT NULL)::INT" for c in CIEL_DIMENSIONS)
 
 
-def ciel(
-    store: Store,
-    level: str,
-    period: Period | str,
-    filters: Filters | None = None,
-) -> pd.DataFrame:
+def ciel(q: Question) -> pd.DataFrame:
     """The CIEL index (0-100) per unit: each library's latest self-assessment that started on or
     before the period's last month (a year counts from January, a semester from January or July);
     the index is the mean of the four dimensions, and an area's is the mean of its libraries'.
     Columns: kode, ciel, the four dimensions, perpustakaan_ciel (libraries with an assessment).
     """
-    per = parse_period(period)
-    params: dict[str, Any] = {"last": per.last}
-    where = (filters or Filters()).sql(params)
-    if level == "kabupaten_kota":
-        where += " AND p.kode_kabupaten_kota IS NOT NULL"
-    key = UNIT_KEY[level]
+    params: dict[str, Any] = {"last": q.period.last}
+    where = libraries_where(q, params)
+    key = UNIT_KEY[q.level]
     dims = ", ".join(f"arg_max(s.{c}, s.mulai) AS {c}" for c in CIEL_COLUMNS)
     mean_dims = ", ".join(f"avg({c}) AS {c}" for c in CIEL_COLUMNS)
     sql = f"""
@@ -283,4 +257,4 @@ def ciel(
                count(ciel) AS perpustakaan_ciel
         FROM idx GROUP BY 1 ORDER BY 1
     """
-    return store.query(sql, params)
+    return q.store.query(sql, params)

@@ -83,6 +83,7 @@ def csv_string(frame: pd.DataFrame) -> str:
 
 
 XLSX_CELL_LIMIT = 32_767  # characters an Excel cell holds
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _fits_cell(text: str) -> str:

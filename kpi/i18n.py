@@ -10,6 +10,7 @@ Indonesian, and a key missing everywhere shows as itself so that it is noticed.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
@@ -64,6 +65,19 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **values: Any) -> str:
         formatted = {k: (format_number(v, lg) if _is_number(v) else v) for k, v in values.items()}
         return text.format(**formatted)
     return text
+
+
+Translator = Callable[..., str]
+
+
+def translator(lang: str | None) -> Translator:
+    """``t(key, **values)`` in ``lang``: the one translator of kpi/ui (PageContext.t)."""
+    chosen = norm_lang(lang)
+
+    def tr(key: str, **values: Any) -> str:
+        return t(key, chosen, **values)
+
+    return tr
 
 
 def _is_number(value: Any) -> bool:

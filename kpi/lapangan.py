@@ -26,7 +26,7 @@ from typing import IO, Any
 import pandas as pd
 
 from kpi import coaching, export, i18n
-from kpi.catalogue import catalogue
+from kpi.catalogue import Catalogue, catalogue
 from kpi.lapangan_cover import About as About
 from kpi.lapangan_cover import cover_sheet
 from kpi.reasons import words as reason_words
@@ -58,36 +58,41 @@ class Column:
     wrap: bool = False
 
 
-LIBRARY_COLUMNS: tuple[Column, ...] = (
-    Column("no", 5, WHOLE),
-    Column("nama", 34),
-    Column("kode", 17),
-    Column("tier", 26, wrap=True),
-    Column("poin", 6, WHOLE),
-    Column("jenis", 24),
-    Column("kabupaten_kota", 26),
-    Column("provinsi", 22),
-    Column("kontak_nama", 20),
-    Column("kontak_telepon", 16),
-    Column("kontak_email", 26),
-    Column("alamat", 30, wrap=True),
-    *(Column(f"alasan_{k}", WRAP_WIDTH, wrap=True) for k, _ in REASON_COLUMNS),
-    Column("skor", 10, DECIMAL),
-    Column("pita", 12),
-    Column("skor_tahun_lalu", 12, DECIMAL),
-    Column("median_sejawat", 12, DECIMAL),
-    Column("persentil_sejawat", 13, PERCENT),
-    Column("kelengkapan", 13, PERCENT),
-    Column("bulan_dilaporkan", 11, WHOLE),
-    Column("bulan_diharapkan", 11, WHOLE),
-    Column("kunjungan_yoy", 14, PERCENT),
-    Column("kegiatan_yoy", 14, PERCENT),
-    Column("bulan_tanpa_kegiatan", 13, WHOLE),
-    Column("capaian_terendah", 13, PERCENT),
-    Column("capaian_kpi", 30, wrap=True),
-    Column("ciel", 10, DECIMAL),
-    Column("kuadran", 14),
-)
+def library_columns(cat: Catalogue | None = None) -> tuple[Column, ...]:
+    """The list's columns, the year-on-year change of each of the catalogue's growth KPIs
+    (``pertumbuhan``) among them."""
+    growth = (cat or catalogue()).pertumbuhan
+    return (
+        Column("no", 5, WHOLE),
+        Column("nama", 34),
+        Column("kode", 17),
+        Column("tier", 26, wrap=True),
+        Column("poin", 6, WHOLE),
+        Column("jenis", 24),
+        Column("kabupaten_kota", 26),
+        Column("provinsi", 22),
+        Column("kontak_nama", 20),
+        Column("kontak_telepon", 16),
+        Column("kontak_email", 26),
+        Column("alamat", 30, wrap=True),
+        *(Column(f"alasan_{k}", WRAP_WIDTH, wrap=True) for k, _ in REASON_COLUMNS),
+        Column("skor", 10, DECIMAL),
+        Column("pita", 12),
+        Column("skor_tahun_lalu", 12, DECIMAL),
+        Column("median_sejawat", 12, DECIMAL),
+        Column("persentil_sejawat", 13, PERCENT),
+        Column("kelengkapan", 13, PERCENT),
+        Column("bulan_dilaporkan", 11, WHOLE),
+        Column("bulan_diharapkan", 11, WHOLE),
+        *(Column(f"{k}_yoy", 14, PERCENT) for k in growth),
+        Column("bulan_tanpa_kegiatan", 13, WHOLE),
+        Column("capaian_terendah", 13, PERCENT),
+        Column("capaian_kpi", 30, wrap=True),
+        Column("ciel", 10, DECIMAL),
+        Column("kuadran", 14),
+    )
+
+
 CONTACTS: tuple[str, ...] = ("kontak_nama", "kontak_telepon", "kontak_email", "alamat")
 
 
@@ -162,10 +167,11 @@ def _lowest_capaian(capaian: Any, lang: str) -> tuple[float | None, str | None]:
 def table(
     rows: pd.DataFrame, lang: str = "id", contacts: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """The list's rows with the column ids of LIBRARY_COLUMNS (values as written to the file):
+    """The list's rows with the column ids of library_columns() (values as written to the file):
     words in ``lang``, numbers as numbers (percentages as fractions), contacts by library."""
     lang = i18n.norm_lang(lang)
     t = lambda key: i18n.t(key, lang)  # noqa: E731
+    growth = catalogue().pertumbuhan
     by_kode: dict[str, dict[str, Any]] = {}
     if contacts is not None and len(contacts):
         for contact_rec in contacts.to_dict("records"):
@@ -194,8 +200,7 @@ def table(
             "kelengkapan": _share(r.get("kelengkapan")),
             "bulan_dilaporkan": _whole(r.get("bulan_dilaporkan")),
             "bulan_diharapkan": _whole(r.get("bulan_diharapkan")),
-            "kunjungan_yoy": _share(r.get("kunjungan_yoy")),
-            "kegiatan_yoy": _share(r.get("kegiatan_yoy")),
+            **{f"{k}_yoy": _share(r.get(f"{k}_yoy")) for k in growth},
             "bulan_tanpa_kegiatan": _whole(r.get("bulan_tanpa_kegiatan")),
             "capaian_terendah": low,
             "capaian_kpi": low_words,
@@ -207,14 +212,24 @@ def table(
         for key, rules in REASON_COLUMNS:
             rec[f"alasan_{key}"] = _reason_texts(r.get("reasons"), rules, lang)
         out.append(rec)
-    return pd.DataFrame(out, columns=[c.key for c in LIBRARY_COLUMNS])
+    return pd.DataFrame(out, columns=[c.key for c in library_columns()])
+
+
+def header(col: Column, lang: str) -> str:
+    """A column's header: its own string, or for a growth KPI without one, the general
+    year-on-year header with the KPI's name."""
+    key = f"lapangan.col.{col.key}"
+    if key in i18n.strings(i18n.norm_lang(lang)) or not col.key.endswith("_yoy"):
+        return i18n.t(key, lang)
+    kpi = catalogue()[col.key.removesuffix("_yoy")]
+    return i18n.t("lapangan.col.yoy", lang, kpi=kpi.nama(lang).lower())
 
 
 def columns_shown(frame: pd.DataFrame) -> list[Column]:
     """Every column, except contact columns that no library of the list has filled."""
     return [
         c
-        for c in LIBRARY_COLUMNS
+        for c in library_columns()
         if c.key not in CONTACTS or (c.key in frame.columns and frame[c.key].notna().any())
     ]
 
@@ -282,7 +297,7 @@ def write(
     ws = wb.create_sheet(export.sheet_title(i18n.t("lapangan.sheet.list", lang), wb.sheetnames))
     head_fill = PatternFill("solid", fgColor="DCE6F1")
     for j, col in enumerate(shown, start=1):
-        cell = export.put_cell(ws, 1, j, i18n.t(f"lapangan.col.{col.key}", lang))
+        cell = export.put_cell(ws, 1, j, header(col, lang))
         cell.font = Font(bold=True)
         cell.fill = head_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")

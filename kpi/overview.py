@@ -12,7 +12,7 @@ from kpi.catalogue import Catalogue, catalogue
 from kpi.compute import aggregate, growth
 from kpi.periods import Period
 from kpi.rollup import priorities, rollup
-from kpi.scope import Filters
+from kpi.scope import Filters, ask
 from kpi.store import Store, consistent
 from kpi.vocab import BANDS, BASES, RULES, TIERS_BY_ORDER, Basis, Level, Tier
 
@@ -48,10 +48,10 @@ def headline_kpis(
     cat = cat or catalogue()
     ids = list(cat.ringkasan)
     filters = filters or Filters()
-    now = aggregate(store, "nasional", period, filters, ids, cat)
-    before = aggregate(store, "nasional", period.previous_year(), filters, ids, cat)
+    now = aggregate(ask(store, "nasional", period, filters, ids, cat))
+    before = aggregate(ask(store, "nasional", period.previous_year(), filters, ids, cat))
     flows = [i for i in ids if cat[i].is_flow]
-    grow = growth(store, "nasional", period, filters, flows, cat=cat) if flows else pd.DataFrame()
+    grow = growth(ask(store, "nasional", period, filters, flows, cat)) if flows else pd.DataFrame()
     out = []
     for i in ids:
         value = _val(now[i].iat[0]) if len(now) else None

@@ -39,7 +39,7 @@ from kpi.pgsql import explain_pg_error as explain_pg_error
 from kpi.pgsql import safe_url as safe_url
 from kpi.pgsql import to_pg_sql as to_pg_sql
 from kpi.schema import MIGRATIONS, SCHEMA_VERSION
-from kpi.storebase import Store, StoreError
+from kpi.storebase import Store, StoreError, newer_schema
 
 CHANNEL = "tpbis_data"  # NOTIFY channel: the payload is the new write version
 WRITE_LOCK = 1_717_017  # pg_advisory_xact_lock key held by every write transaction
@@ -138,11 +138,8 @@ class PgStore(Store):
             cur.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK])
             current = self._schema_version_pg(cur)
             if current > SCHEMA_VERSION:
-                raise StoreError(
-                    f"Basis data {self.path} versi skema {current} lebih baru dari aplikasi ini "
-                    f"({SCHEMA_VERSION}). Perbarui aplikasi.",
-                    f"The database {self.path} has schema version {current}, newer than this "
-                    f"app ({SCHEMA_VERSION}). Update the app.",
+                raise newer_schema(
+                    current, SCHEMA_VERSION, f"Basis data {self.path}", f"The database {self.path}"
                 )
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 with conn.transaction():

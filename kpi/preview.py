@@ -25,11 +25,9 @@ import pandas as pd
 
 from kpi import coaching, score
 from kpi import settings as settings_mod
-from kpi.catalogue import Catalogue, catalogue
-from kpi.periods import Period, parse_period
-from kpi.scope import Filters
+from kpi.catalogue import Catalogue
+from kpi.scope import Question
 from kpi.settings import CoachingSettings, Problem
-from kpi.store import Store
 from kpi.vocab import Band, Tier
 
 WINDOWS = settings_mod.WINDOWS  # the coaching windows, importable from here as before
@@ -158,38 +156,22 @@ def same_settings(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
 
 
-def band_table(
-    store: Store,
-    period: Period | str,
-    filters: Filters | None,
-    skor: Mapping[str, Any],
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
-    """kode and band of every library of the filter over ``period`` under the score settings."""
-    cat = cat or catalogue()
-    per = parse_period(period)
+def band_table(q: Question, skor: Mapping[str, Any]) -> pd.DataFrame:
+    """kode and band of every library of ``q.filters`` over ``q.period`` under the score
+    settings ``skor``."""
     libs = score.scored_table(
-        store, "perpustakaan", per, filters or Filters(), [], settings=skor, cat=cat
+        q.store, "perpustakaan", q.period, q.filters, [], settings=skor, cat=q.cat
     )
     return pd.DataFrame({"kode": libs["kode"].astype(str).to_numpy(), "band": libs["band"]})
 
 
-def tier_table(
-    store: Store,
-    period: Period | str,
-    filters: Filters | None,
-    skor: Mapping[str, Any],
-    pembinaan: Mapping[str, Any],
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
-    """kode and tier of every library of the filter under the settings, the coaching window
-    (``jendela_bulan`` of ``pembinaan``) ending at the period's last month."""
-    cat = cat or catalogue()
-    filters = filters or Filters()
-    end = parse_period(period).last
+def tier_table(q: Question, skor: Mapping[str, Any], pembinaan: Mapping[str, Any]) -> pd.DataFrame:
+    """kode and tier of every library of ``q.filters`` under the settings, the coaching window
+    (``jendela_bulan`` of ``pembinaan``) ending at the last month of ``q.period``."""
+    cat = q.cat
     months = CoachingSettings.of(pembinaan, cat).jendela_bulan
     inputs = coaching.rule_inputs(
-        store, end, months, filters, settings=pembinaan, score_settings=skor, cat=cat
+        q.store, q.period.last, months, q.filters, settings=pembinaan, score_settings=skor, cat=cat
     )
     bands = score.bands_of(skor)
     lowest = bands[0].id if bands else Band.MERAH
@@ -213,25 +195,18 @@ def compare(
     return Preview(bands=bands.reset_index(drop=True), tiers=tiers.reset_index(drop=True))
 
 
-def preview(
-    store: Store,
-    period: Period | str,
-    filters: Filters | None,
-    skor: Mapping[str, Any],
-    pembinaan: Mapping[str, Any],
-    cat: Catalogue | None = None,
-) -> Preview:
-    """Band (over ``period``) and tier (window ending at its last month) of every library of the
-    filter, under the stored settings and under the candidate ``skor`` and ``pembinaan``."""
-    cat = cat or catalogue()
-    skor_now = score.get_settings(store, cat)
-    pembinaan_now = coaching.get_settings(store, cat)
-    bands_now = band_table(store, period, filters, skor_now, cat)
-    tiers_now = tier_table(store, period, filters, skor_now, pembinaan_now, cat)
+def preview(q: Question, skor: Mapping[str, Any], pembinaan: Mapping[str, Any]) -> Preview:
+    """Band (over ``q.period``) and tier (window ending at its last month) of every library of
+    ``q.filters``, under the stored settings and under the candidate ``skor`` and
+    ``pembinaan``."""
+    skor_now = score.get_settings(q.store, q.cat)
+    pembinaan_now = coaching.get_settings(q.store, q.cat)
+    bands_now = band_table(q, skor_now)
+    tiers_now = tier_table(q, skor_now, pembinaan_now)
     same_skor = same_settings(skor, skor_now)
-    bands_new = bands_now if same_skor else band_table(store, period, filters, skor, cat)
+    bands_new = bands_now if same_skor else band_table(q, skor)
     if same_skor and same_settings(pembinaan, pembinaan_now):
         tiers_new = tiers_now
     else:
-        tiers_new = tier_table(store, period, filters, skor, pembinaan, cat)
+        tiers_new = tier_table(q, skor, pembinaan)
     return compare(bands_now, bands_new, tiers_now, tiers_new)

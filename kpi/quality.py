@@ -21,7 +21,7 @@ import pandas as pd
 from kpi.columns import MONTHLY_COLUMNS
 from kpi.compute import aggregate
 from kpi.periods import Period, parse_period, window
-from kpi.scope import Filters
+from kpi.scope import Filters, ask
 from kpi.store import Store
 
 FLOW_COLUMNS: tuple[str, ...] = tuple(c.name for c in MONTHLY_COLUMNS if c.kind == "flow")
@@ -38,7 +38,7 @@ def completeness(
 ) -> pd.DataFrame:
     """Completeness and timeliness per unit (default: the 12 months to the last month)."""
     per = _period(store, period)
-    frame = aggregate(store, level, per, filters, ["kelengkapan", "ketepatan"])
+    frame = aggregate(ask(store, level, per, filters, ["kelengkapan", "ketepatan"]))
     cols = [
         "kode",
         "nama",

@@ -2,17 +2,25 @@
 
 ``Filters`` is the selection every page, command and engine function passes along (area codes,
 the libraries' level, cohort and support type; the period is a ``kpi.periods.Period`` beside
-it), and ``norm_kode`` the one normalisation of Kemendagri codes. The engine depends on this
+it), ``Question`` what an engine function is asked (the store, the level of its rows, the
+period, the filters, the KPIs and the catalogue: made once by ``ask`` and passed whole), and
+``norm_kode`` the one normalisation of Kemendagri codes. The engine depends on this
 module, never the reverse; the access scope (``wilayah``: the areas a user may see) narrows it
 here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
+from kpi.catalogue import Catalogue, catalogue
 from kpi.columns import JENIS_DUKUNGAN, JENIS_PERPUSTAKAAN
+from kpi.periods import Period, parse_period
+
+if TYPE_CHECKING:
+    from kpi.store import Store
 
 NATIONAL_CODE = "00"
 
@@ -90,3 +98,56 @@ class Filters:
             found.append(f"list_contains($f_scope_kab, {alias}.kode_kabupaten_kota)")
             params["f_scope_kab"] = kabs
         return f"({' OR '.join(found)})" if found else "FALSE"
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    """What an engine function (the KPI table, growth, achievement, the monthly trend) is asked:
+    the rows of ``level`` over the libraries of ``filters`` in ``period``, for ``kpis`` (None:
+    the function's own default) of ``cat``, read from ``store``. Made by ``ask``."""
+
+    store: Store
+    level: str
+    period: Period
+    filters: Filters = field(default_factory=Filters)
+    kpis: tuple[str, ...] | None = None
+    cat: Catalogue = field(default_factory=catalogue)
+
+    def at(self, period: Period) -> Question:
+        """The same question over another period."""
+        return replace(self, period=period)
+
+    def about(self, kpis: Iterable[str] | None) -> Question:
+        """The same question for other KPIs."""
+        return replace(self, kpis=_kpi_ids(kpis))
+
+    def kpi_ids(self, default: Iterable[str]) -> list[str]:
+        """The KPIs asked for, or ``default`` when none were named."""
+        return list(default if self.kpis is None else self.kpis)
+
+
+def _kpi_ids(kpis: Iterable[str] | None) -> tuple[str, ...] | None:
+    if isinstance(kpis, str):  # a lone id is not a list of one-letter ids
+        raise TypeError(f"kpis is a list of KPI ids, not {kpis!r}")
+    return None if kpis is None else tuple(kpis)
+
+
+def ask(
+    store: Store,
+    level: str,
+    period: Period | str,
+    filters: Filters | None = None,
+    kpis: Iterable[str] | None = None,
+    cat: Catalogue | None = None,
+) -> Question:
+    """The question, from the forms people write it in: a period label ('2024-03',
+    '2024-01..2024-06'), no filters (every library), no KPIs (the function's default), no
+    catalogue (the project's)."""
+    return Question(
+        store,
+        level,
+        parse_period(period),
+        filters or Filters(),
+        _kpi_ids(kpis),
+        cat or catalogue(),
+    )

@@ -39,7 +39,7 @@ from kpi.catalogue import (
 )
 from kpi.compute import aggregate, kpis_of
 from kpi.periods import Period, parse_period
-from kpi.scope import Filters
+from kpi.scope import Filters, Question, ask
 from kpi.settings import ScoreSettings
 from kpi.store import Store, consistent
 from kpi.targets import resolve_targets
@@ -295,16 +295,16 @@ def _scored(
     if level != "perpustakaan":
         # an area's score comes from its libraries' scores: its own components are not needed
         needed = list(dict.fromkeys([*kpi_ids, "kelengkapan"]))
-        table = aggregate(store, level, per, filters, needed, cat)
+        table = aggregate(ask(store, level, per, filters, needed, cat))
         libs = scored_table(store, "perpustakaan", per, filters, [], settings=s, cat=cat)
         out = pd.concat([table, area_scores(table, libs, level, s)], axis=1)
         if band_counts:
             out = _add_band_counts(out, libs, level, s)
         return out
     needed = list(dict.fromkeys([*kpi_ids, *comps, "kelengkapan"]))
-    table = aggregate(store, level, per, filters, needed, cat)
+    table = aggregate(ask(store, level, per, filters, needed, cat))
     peers = (
-        aggregate(store, level, per, filters.without_geography(), comps, cat)
+        aggregate(ask(store, level, per, filters.without_geography(), comps, cat))
         if filters.has_geography
         else table
     )
@@ -416,21 +416,13 @@ def _add_band_counts(
     return merged
 
 
-def ciel_gap(
-    store: Store,
-    level: str,
-    period: Period | str,
-    filters: Filters | None = None,
-    *,
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
+def ciel_gap(q: Question) -> pd.DataFrame:
     """Self-assessment against measured performance: kode, ciel (0-100), the four dimensions,
     skor, and selisih = ciel - skor (positive: rates itself above what its data shows)."""
     from kpi.compute import ciel
 
-    per = parse_period(period)
-    table = scored_table(store, level, per, filters, [], band_counts=False, cat=cat)
-    c = ciel(store, level, per, filters)
+    table = scored_table(q.store, q.level, q.period, q.filters, [], band_counts=False, cat=q.cat)
+    c = ciel(q)
     out = c.merge(table[["kode", "skor", "band"]], on="kode", how="left")
     out["selisih"] = out["ciel"] - out["skor"]
     return out
@@ -440,29 +432,16 @@ def ciel_gap(
 # The KPI table with the score: what pages and the kpis command show
 
 
-@consistent
-def kpi_table(
-    store: Store,
-    level: str,
-    period: Period | str,
-    filters: Filters | None = None,
-    kpis: Iterable[str] | None = None,
-    *,
-    with_score: bool = True,
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
+def kpi_table(q: Question, *, with_score: bool = True) -> pd.DataFrame:
     """KPI values per unit, and (by default) the Skor KPI TPBIS, its band and, for areas, the
-    number of libraries in each band and without a score. ``kpis`` may name
+    number of libraries in each band and without a score. ``q.kpis`` may name
     ``skor`` like a KPI. A library's benchmarks compare it with its peers regardless of the
     geographic filter (a province filter does not change a library's score); an area's score is
-    the mean of its scored libraries' scores.
+    the mean of its scored libraries' scores. Read on one snapshot of the store.
     """
-    cat = cat or catalogue()
-    filters = filters or Filters()
-    per = parse_period(period)
-    asked = list(kpis) if kpis is not None else list(cat.utama)
     # "skor" is asked for like a KPI: the score columns come with every scored table
-    wanted = kpis_of(cat, [k for k in asked if k != SCORE_ID])
-    if not with_score:
-        return aggregate(store, level, per, filters, [k.id for k in wanted], cat)
-    return scored_table(store, level, per, filters, [k.id for k in wanted], cat=cat)
+    ids = [k.id for k in kpis_of(q.cat, [k for k in q.kpi_ids(q.cat.utama) if k != SCORE_ID])]
+    with q.store.snapshot():
+        if not with_score:
+            return aggregate(q.about(ids))
+        return scored_table(q.store, q.level, q.period, q.filters, ids, cat=q.cat)

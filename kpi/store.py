@@ -45,7 +45,7 @@ import duckdb
 from kpi.queries.meta import put_meta
 from kpi.schema import DATA_TABLE_KEYS as DATA_TABLE_KEYS  # importable from here as before
 from kpi.schema import MIGRATIONS, SCHEMA_VERSION
-from kpi.storebase import ENGINES
+from kpi.storebase import ENGINES, newer_schema
 from kpi.storebase import DbUrl as DbUrl
 from kpi.storebase import Store as Store
 from kpi.storebase import StoreError as StoreError
@@ -147,12 +147,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int
     """Bring the file up to ``target``, one migration per transaction. Returns the old version."""
     current = schema_version_of(con)
     if current > SCHEMA_VERSION:
-        raise StoreError(
-            f"Berkas basis data versi skema {current} lebih baru dari aplikasi ini "
-            f"({SCHEMA_VERSION}). Perbarui aplikasi.",
-            f"The database file has schema version {current}, newer than this app "
-            f"({SCHEMA_VERSION}). Update the app.",
-        )
+        raise newer_schema(current, SCHEMA_VERSION, "Berkas basis data", "The database file")
     for version in range(current + 1, target + 1):
         with transaction(con):
             MIGRATIONS[version - 1](con)

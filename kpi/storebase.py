@@ -32,6 +32,16 @@ class StoreError(RuntimeError):
         self.message_en = message_en
 
 
+def newer_schema(current: int, known: int, name_id: str, name_en: str) -> StoreError:
+    """The store (``name_id`` / ``name_en``, as a sentence names it) has schema version
+    ``current``, newer than ``known``, this app's: it is not read, the app wants updating."""
+    return StoreError(
+        f"{name_id} versi skema {current} lebih baru dari aplikasi ini ({known}). "
+        "Perbarui aplikasi.",
+        f"{name_en} has schema version {current}, newer than this app ({known}). Update the app.",
+    )
+
+
 class DbUrl(str):
     """A PostgreSQL URL where a file path was expected: ``resolve()`` and ``expanduser()``
     leave it as it is, so callers that resolve a path need no change."""

@@ -11,10 +11,9 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from kpi.catalogue import Catalogue, catalogue
+from kpi.catalogue import Catalogue
 from kpi.compute import aggregate
-from kpi.periods import Period, parse_period
-from kpi.scope import Filters
+from kpi.scope import Question
 from kpi.store import Store
 
 
@@ -113,34 +112,26 @@ def resolve_targets(
     return frame
 
 
-def achievement(
-    store: Store,
-    level: str,
-    period: Period | str,
-    filters: Filters | None = None,
-    kpis: Iterable[str] | None = None,
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
+def achievement(q: Question) -> pd.DataFrame:
     """Actual against target, year to date at the period's last month.
 
     Long frame: kode, kpi, aktual (year to date), target (annual), target_prorata (flows: the
     annual target x months elapsed / 12; other KPIs: the target itself), capaian (percent).
     Only (unit, KPI) pairs with a target are returned.
     """
-    cat = cat or catalogue()
-    per = parse_period(period)
-    ytd = per.year_to_date()
+    cat, store = q.cat, q.store
+    ytd = q.period.year_to_date()
     ids = (
-        list(kpis)
-        if kpis is not None
+        list(q.kpis)
+        if q.kpis is not None
         else sorted(set(targets(store, cat.ids, ytd.last.year)["kpi"]))
     )
     ids = [i for i in ids if i in cat]
     cols = ["kode", "kpi", "aktual", "target", "target_prorata", "capaian"]
     if not ids:
         return pd.DataFrame(columns=cols)
-    table = aggregate(store, level, ytd, filters, ids, cat)
-    tgt = resolve_targets(store, table, level, ids, ytd.last.year, cat)
+    table = aggregate(q.at(ytd).about(ids))
+    tgt = resolve_targets(store, table, q.level, ids, ytd.last.year, cat)
     rows = []
     for kpi_id in ids:
         frac = ytd.months / 12.0 if cat[kpi_id].is_flow else 1.0

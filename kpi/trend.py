@@ -13,11 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.catalogue import Catalogue, Kpi, catalogue
+from kpi.catalogue import Kpi
 from kpi.compute import FIRST_REPORT_CTE, LEVELS, add_names, aggregate_sql, kpis_of
-from kpi.periods import Period, parse_period
+from kpi.periods import Period
 from kpi.queries import register
-from kpi.scope import Filters
+from kpi.scope import Filters, Question
 from kpi.settings import deadline_day
 from kpi.store import Store
 
@@ -28,6 +28,13 @@ def _deadline(store: Store, kpis: Iterable[Kpi]) -> int:
     if any(k.numerator.agg == "ontime_months" for k in kpis):
         return deadline_day(store)
     return 10
+
+
+def _asked(q: Question) -> list[Kpi]:
+    """The KPIs named in ``q`` (it must name them), at a level the KPI table knows."""
+    if q.level not in LEVELS:
+        raise ValueError(f"unknown level {q.level!r} (one of {', '.join(LEVELS)})")
+    return kpis_of(q.cat, q.kpi_ids(()))
 
 
 def _months_sql(
@@ -68,16 +75,8 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
-def monthly(
-    store: Store,
-    kpi: str,
-    level: str,
-    period: Period | str,
-    filters: Filters | None = None,
-    units: Iterable[str] | None = None,
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
-    """One row per month of ``period`` and unit of ``level``.
+def monthly(q: Question, units: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per month of ``q.period`` and unit of ``q.level``, for the one KPI of ``q.kpis``.
 
     Columns: periode (first day of the month, a Timestamp), kode, nama, nilai (the KPI),
     perpustakaan (libraries covered), perpustakaan_melapor (libraries with a report that month),
@@ -85,17 +84,16 @@ def monthly(
     ``units`` keeps only those unit codes (for a few chosen lines). A month with no value for a
     unit has an empty ``nilai`` (never 0).
     """
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
-    cat = cat or catalogue()
-    (k,) = kpis_of(cat, [kpi])
-    per = parse_period(period)
-    filters = filters or Filters()
+    store, level = q.store, q.level
+    chosen = _asked(q)
+    if len(chosen) != 1:
+        raise ValueError(f"monthly is for one KPI; asked for {q.kpis!r}")
+    (k,) = chosen
     deadline = _deadline(store, [k])
     wanted = None if units is None else [str(u) for u in units]
     parts: list[str] = []
     params: dict[str, Any] = {}
-    for i, sql in enumerate(_months_sql(level, per, filters, [k], deadline, params)):
+    for i, sql in enumerate(_months_sql(level, q.period, q.filters, [k], deadline, params)):
         parts.append(
             f"SELECT CAST($first_{i} AS DATE) AS periode, q.kode, "
             f"q.perpustakaan, q.perpustakaan_melapor, q.kelengkapan_laporan, "
@@ -122,29 +120,18 @@ def monthly(
     return frame[list(COLUMNS)].reset_index(drop=True)
 
 
-def monthly_wide(
-    store: Store,
-    kpis: Iterable[str],
-    level: str,
-    period: Period | str,
-    filters: Filters | None = None,
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
-    """Several KPIs at once: one row per month and unit, a column per KPI id (one statement).
-
-    Each value is the same as ``monthly``'s for that KPI; columns periode, kode, then the ids.
+def monthly_wide(q: Question) -> pd.DataFrame:
+    """Several KPIs at once (``q.kpis``): one row per month and unit, a column per KPI id (one
+    statement). Each value is the same as ``monthly``'s for that KPI; columns periode, kode,
+    then the ids.
     """
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
-    cat = cat or catalogue()
-    chosen = kpis_of(cat, list(kpis))
-    per = parse_period(period)
-    filters = filters or Filters()
+    store = q.store
+    chosen = _asked(q)
     deadline = _deadline(store, chosen)
     parts: list[str] = []
     params: dict[str, Any] = {}
     cols = ", ".join(f"q.{k.id}" for k in chosen)
-    for i, sql in enumerate(_months_sql(level, per, filters, chosen, deadline, params)):
+    for i, sql in enumerate(_months_sql(q.level, q.period, q.filters, chosen, deadline, params)):
         parts.append(f"SELECT CAST($first_{i} AS DATE) AS periode, q.kode, {cols} FROM ({sql}) q")
     frame = store.query(
         f"WITH {FIRST_REPORT_CTE} "

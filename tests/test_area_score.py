@@ -12,6 +12,7 @@ from test_compute import build_store
 
 from kpi import compute, score
 from kpi.compute import Filters
+from kpi.scope import ask
 
 PER = "2024-01..2024-02"
 LIBS = [
@@ -76,7 +77,7 @@ def test_area_score_is_the_mean_of_its_libraries(store) -> None:  # noqa: ANN001
     assert prov["skor"] == pytest.approx((100 + 50 + 25 + 75) / 4)
     assert prov["band"] == "kuning" and prov["perpustakaan_berskor"] == 4
     # the aggregate's own rate would have scored it differently: (8+4+2+6) / 8 months = 2.5
-    agg = compute.aggregate(store, "provinsi", PER, kpis=["kegiatan_per_bulan"]).iloc[0]
+    agg = compute.aggregate(ask(store, "provinsi", PER, kpis=["kegiatan_per_bulan"])).iloc[0]
     assert agg["kegiatan_per_bulan"] == pytest.approx(2.5)
     nat = score.scored_table(store, "nasional", PER, None, [], settings=settings()).iloc[0]
     assert nat["skor"] == pytest.approx(prov["skor"])

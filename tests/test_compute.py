@@ -14,6 +14,7 @@ import pytest
 from kpi import compute
 from kpi import targets as targets_mod
 from kpi.compute import Filters
+from kpi.scope import ask
 from kpi.store import Store, migrate
 
 WILAYAH = [
@@ -191,7 +192,7 @@ JAN_FEB = "2024-01..2024-02"
 
 
 def test_library_level_hand_computed(store: Store) -> None:
-    t = by_kode(compute.aggregate(store, "perpustakaan", JAN_FEB))
+    t = by_kode(compute.aggregate(ask(store, "perpustakaan", JAN_FEB)))
     a = t["A"]
     assert a["kunjungan"] == 300
     assert a["kunjungan_per_1000"] == pytest.approx(1000 * 300 / (1000 * 2))
@@ -237,7 +238,7 @@ def test_library_level_hand_computed(store: Store) -> None:
 
 
 def test_area_levels_are_ratios_of_sums(store: Store) -> None:
-    kab = by_kode(compute.aggregate(store, "kabupaten_kota", JAN_FEB))["5201"]
+    kab = by_kode(compute.aggregate(ask(store, "kabupaten_kota", JAN_FEB)))["5201"]
     assert kab["nama"] == "Kabupaten Lombok Barat" and kab["tingkat"] == "kabupaten_kota"
     assert kab["kunjungan"] == 300 + 1000
     # population counted once: the kab/kota library K serves the whole kab/kota, so A's and B's
@@ -254,7 +255,7 @@ def test_area_levels_are_ratios_of_sums(store: Store) -> None:
     assert kab["kelengkapan"] == pytest.approx(100 * 4 / 6)
     assert kab["perpustakaan"] == 3
 
-    prov = by_kode(compute.aggregate(store, "provinsi", JAN_FEB))
+    prov = by_kode(compute.aggregate(ask(store, "provinsi", JAN_FEB)))
     assert set(prov) == {"52", "53"}
     ntb = prov["52"]
     assert ntb["kunjungan"] == 300 + 1000 + 70
@@ -266,7 +267,7 @@ def test_area_levels_are_ratios_of_sums(store: Store) -> None:
     # over the months in which any NTB library reported visits (January and February)
     assert ntb["kunjungan_per_1000"] == pytest.approx(1000 * 1370 / (1_000_000 * 2))
 
-    nat = compute.aggregate(store, "nasional", JAN_FEB).iloc[0]
+    nat = compute.aggregate(ask(store, "nasional", JAN_FEB)).iloc[0]
     assert nat["kode"] == "00"
     assert nat["kunjungan"] == 1420
     # N (expected from 2022, reported January) adds 1 of 2
@@ -277,14 +278,14 @@ def test_area_levels_are_ratios_of_sums(store: Store) -> None:
 
 def test_filters(store: Store) -> None:
     f = Filters(provinsi="52", jenis="desa_kelurahan")
-    nat = compute.aggregate(store, "nasional", JAN_FEB, f).iloc[0]
+    nat = compute.aggregate(ask(store, "nasional", JAN_FEB, f)).iloc[0]
     assert nat["kunjungan"] == 300 + 70
-    kab = compute.aggregate(store, "perpustakaan", JAN_FEB, Filters(kabupaten_kota="52.01"))
+    kab = compute.aggregate(ask(store, "perpustakaan", JAN_FEB, Filters(kabupaten_kota="52.01")))
     assert sorted(kab["kode"]) == ["A", "B", "K"]
-    cohort = compute.aggregate(store, "nasional", JAN_FEB, Filters(tahun_bergabung=2021))
+    cohort = compute.aggregate(ask(store, "nasional", JAN_FEB, Filters(tahun_bergabung=2021)))
     assert cohort.iloc[0]["kunjungan"] == 50
     support = compute.aggregate(
-        store, "perpustakaan", JAN_FEB, Filters(jenis_dukungan="bantuan_buku")
+        ask(store, "perpustakaan", JAN_FEB, Filters(jenis_dukungan="bantuan_buku"))
     )
     assert list(support["kode"]) == ["C"]
     with pytest.raises(ValueError):
@@ -307,7 +308,7 @@ def test_each_period_kind(
 ) -> None:
     a = by_kode(
         compute.aggregate(
-            store, "perpustakaan", period, kpis=["kunjungan", "anggota", "kelengkapan"]
+            ask(store, "perpustakaan", period, kpis=["kunjungan", "anggota", "kelengkapan"])
         )
     )["A"]
     assert a["kunjungan"] == kunjungan
@@ -317,31 +318,35 @@ def test_each_period_kind(
 
 def test_unknown_kpi_is_an_error(store: Store) -> None:
     with pytest.raises(ValueError, match="tidak_ada"):
-        compute.aggregate(store, "nasional", "2024", kpis=["tidak_ada"])
+        compute.aggregate(ask(store, "nasional", "2024", kpis=["tidak_ada"]))
     with pytest.raises(ValueError):
-        compute.aggregate(store, "desa", "2024")
+        compute.aggregate(ask(store, "desa", "2024"))
 
 
 def test_growth_on_months_reported_in_both_years(store: Store) -> None:
-    g = by_kode(compute.growth(store, "perpustakaan", "2024-02", kpis=["kunjungan"]))
+    g = by_kode(compute.growth(ask(store, "perpustakaan", "2024-02", kpis=["kunjungan"])))
     # window 2023-12..2024-02: January (100 vs 80) and February (200 vs 100)
     assert g["A"]["kunjungan__kini"] == 300 and g["A"]["kunjungan__lalu"] == 180
     assert g["A"]["kunjungan"] == pytest.approx(100 * (300 - 180) / 180)
     # under the minimum base the change is empty
-    g2 = by_kode(compute.growth(store, "perpustakaan", "2024-02", kpis=["kunjungan"], min_base=200))
+    g2 = by_kode(
+        compute.growth(ask(store, "perpustakaan", "2024-02", kpis=["kunjungan"]), min_base=200)
+    )
     assert empty(g2["A"]["kunjungan"])
     # K has no February 2023 report: nothing to compare
     assert "K" not in g or empty(g["K"]["kunjungan"])
 
 
 def test_achievement_pro_rated(store: Store) -> None:
-    ach = targets_mod.achievement(store, "provinsi", "2024-02", kpis=["kunjungan"])
+    ach = targets_mod.achievement(ask(store, "provinsi", "2024-02", kpis=["kunjungan"]))
     row = ach[ach["kode"] == "52"].iloc[0]
     assert row["aktual"] == 1370
     assert row["target_prorata"] == pytest.approx(12000 * 2 / 12)
     assert row["capaian"] == pytest.approx(100 * 1370 / 2000)
 
-    rate_area = targets_mod.achievement(store, "provinsi", "2024-02", kpis=["kegiatan_per_bulan"])
+    rate_area = targets_mod.achievement(
+        ask(store, "provinsi", "2024-02", kpis=["kegiatan_per_bulan"])
+    )
     # the province's own rate target (no jenis) applies to its aggregate: 12 activities in
     # 2024-01..02 over 5 library-months (A 2, B 1, K 1, N is in NTT)
     ntb = rate_area.set_index("kode").loc["52"]
@@ -349,7 +354,7 @@ def test_achievement_pro_rated(store: Store) -> None:
     assert ntb["aktual"] == pytest.approx(12 / 4)
 
     lib = targets_mod.achievement(
-        store, "perpustakaan", "2024-02", kpis=["kunjungan", "kegiatan_per_bulan"]
+        ask(store, "perpustakaan", "2024-02", kpis=["kunjungan", "kegiatan_per_bulan"])
     )
     # a provincial flow target does not apply to one library
     assert lib[lib["kpi"] == "kunjungan"].empty
@@ -364,7 +369,7 @@ def test_achievement_pro_rated(store: Store) -> None:
 
 
 def test_funnel_5a_bars_and_ratios_from_the_same_rows(store: Store) -> None:
-    f = by_kode(compute.funnel_5a(store, "perpustakaan", JAN_FEB))
+    f = by_kode(compute.funnel_5a(ask(store, "perpustakaan", JAN_FEB)))
     a = f["A"]
     # only January reports all five stages: every bar and every ratio comes from it
     assert a["bulan_funnel"] == 1 and a["bulan_5a"] == 2
@@ -402,7 +407,7 @@ def test_funnel_5a_nested_stages(tmp_path: Path) -> None:
     ]
     s = build_store(tmp_path / "f.duckdb", libs, reports)
     try:
-        x = compute.funnel_5a(s, "kabupaten_kota", JAN_FEB).iloc[0]
+        x = compute.funnel_5a(ask(s, "kabupaten_kota", JAN_FEB)).iloc[0]
         assert x["kode"] == "5201" and x["bulan_funnel"] == 1
         assert x["kunjungan"] == 500  # February has no Aware: left out of every bar
         assert bool(x["bertingkat"])  # 1000 >= 500 >= 50 >= 20 >= 5
@@ -413,14 +418,14 @@ def test_funnel_5a_nested_stages(tmp_path: Path) -> None:
 
 
 def test_ciel_latest_assessment(store: Store) -> None:
-    early = by_kode(compute.ciel(store, "perpustakaan", "2024-02"))
+    early = by_kode(compute.ciel(ask(store, "perpustakaan", "2024-02")))
     assert early["A"]["ciel"] == pytest.approx((50 + 60 + 70 + 80) / 4)
-    late = by_kode(compute.ciel(store, "kabupaten_kota", "2024"))
+    late = by_kode(compute.ciel(ask(store, "kabupaten_kota", "2024")))
     assert late["5201"]["ciel"] == pytest.approx(100.0)
 
 
 def test_growth_without_kpis_reads_the_catalogue_s_growth_kpis(store: Store) -> None:
     from kpi.catalogue import catalogue
 
-    g = compute.growth(store, "perpustakaan", "2024-02")
+    g = compute.growth(ask(store, "perpustakaan", "2024-02"))
     assert [c for c in g.columns if "__" not in c and c != "kode"] == list(catalogue().pertumbuhan)

@@ -70,6 +70,7 @@ import pytest
 from kpi import coaching, score
 from kpi.compute import Filters
 from kpi.ingest import commit, plan_import, undo
+from kpi.scope import ask
 from kpi.store import DATA_TABLE_KEYS, Store, StoreError, close_all, open_store
 
 READERS = 20
@@ -118,7 +119,7 @@ def _state_of(store: Store) -> dict[str, Any]:
     row = store.query(AGGREGATE).iloc[0]
     return {
         "aggregate": tuple(int(v) for v in row),
-        "kpi": _frame_digest(score.kpi_table(store, "perpustakaan", PERIODE)),
+        "kpi": _frame_digest(score.kpi_table(ask(store, "perpustakaan", PERIODE))),
         "evaluation": _frame_digest(coaching.evaluate(store, END, MONTHS)),
     }
 
@@ -248,7 +249,7 @@ def test_twenty_readers_an_import_and_an_undo(
                     )
                     evaluation = data._evaluation(store, END, MONTHS, data.filter_key(Filters()))
                 else:
-                    kpi = score.kpi_table(store, "perpustakaan", PERIODE)
+                    kpi = score.kpi_table(ask(store, "perpustakaan", PERIODE))
                     evaluation = coaching.evaluate(store, END, MONTHS)
                 versions = (version, store.data_version())
                 check("kpi", _frame_digest(kpi), who, versions)

@@ -358,3 +358,24 @@ def test_the_command_line_writes_the_same_workbook(db: str, tmp_path: Path) -> N
     head, body = _table(openpyxl.load_workbook(en)["Coaching list"])
     assert head[1] == "Library name" and len(body) == 6
     assert main([*argv, "--tier", "merah", "--out", str(tmp_path / "x.xlsx")]) == 2
+
+
+def test_growth_columns_come_from_the_catalogue() -> None:
+    """One year-on-year column per growth KPI of the catalogue (``pertumbuhan``), in its order;
+    a KPI without a header of its own gets the general one with its name."""
+    import dataclasses
+
+    from kpi.catalogue import catalogue
+
+    cat = catalogue()
+    keys = [c.key for c in lapangan.library_columns(cat)]
+    assert [k for k in keys if k.endswith("_yoy")] == ["kunjungan_yoy", "kegiatan_yoy"]
+    other = dataclasses.replace(cat, pertumbuhan=("peserta", "kunjungan"))
+    keys = [c.key for c in lapangan.library_columns(other)]
+    assert [k for k in keys if k.endswith("_yoy")] == ["peserta_yoy", "kunjungan_yoy"]
+    assert lapangan.header(lapangan.Column("peserta_yoy", 14), "en") == (
+        "Change in participants on a year earlier"
+    )
+    assert lapangan.header(lapangan.Column("kunjungan_yoy", 14), "id") == (
+        "Perubahan kunjungan dibanding tahun lalu"
+    )

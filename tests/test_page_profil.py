@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from kpi import compute, score
 from kpi.compute import Filters
 from kpi.periods import window
+from kpi.scope import ask
 from kpi.store import open_store
 from kpi.ui import profil
 
@@ -114,7 +115,7 @@ def test_a_library_profile_shows_every_section(
     store = open_store(profil_db)
     last = compute.last_month(store)
     assert last is not None
-    table = score.kpi_table(store, "perpustakaan", window(last, 12))
+    table = score.kpi_table(ask(store, "perpustakaan", window(last, 12)))
     row = table[table["kode"] == LIBRARY].iloc[0]
     expected = f"{row['skor']:.1f}".replace(".", ",")
     assert metric_values(at)["Skor KPI TPBIS"] == expected
@@ -247,7 +248,9 @@ def test_a_provincial_library_among_provincial_libraries_with_its_flag_history(
     store = open_store(profil_db)
     last = compute.last_month(store)
     assert last is not None
-    provincial = score.kpi_table(store, "perpustakaan", window(last, 12), Filters(jenis="provinsi"))
+    provincial = score.kpi_table(
+        ask(store, "perpustakaan", window(last, 12), Filters(jenis="provinsi"))
+    )
     assert len(provincial) == 34  # one per province in the demo
     rank = at.dataframe[0].value.iloc[0, 3]  # the score's rank, among those with a score
     assert rank.endswith(f"dari {int(provincial['skor'].notna().sum())}")

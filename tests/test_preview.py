@@ -14,6 +14,7 @@ from test_compute import CIEL, LIBS, REPORTS, TARGETS, build_store
 
 from kpi import coaching, preview, score
 from kpi.compute import Filters
+from kpi.scope import ask
 from kpi.store import Store
 
 VILLAGES = Filters(jenis="desa_kelurahan")
@@ -92,7 +93,9 @@ def test_check_settings_lists_every_problem() -> None:
 def test_band_moves_by_hand(store: Store) -> None:
     # village scores over Jan-Feb 2024 (tests/test_score.py): A 60, B 100, N 33.3, J 62.5
     # (expected from its first report in February, scored on its visits); C none
-    now = preview.band_table(store, PERIOD, VILLAGES, score.get_settings(store))
+    now = preview.band_table(
+        ask(store, "perpustakaan", PERIOD, VILLAGES), score.get_settings(store)
+    )
     assert dict(zip(now["kode"], now["band"], strict=True)) == {
         "A": "kuning",
         "B": "hijau",
@@ -102,7 +105,9 @@ def test_band_moves_by_hand(store: Store) -> None:
     }
     # edges 30 / 50: A 60 and J 62.5 -> hijau, N 33.3 -> kuning, B stays hijau
     candidate = skor_settings(bands=preview.bands_with_edges(30, 50))
-    p = preview.preview(store, PERIOD, VILLAGES, candidate, coaching.get_settings(store))
+    p = preview.preview(
+        ask(store, "perpustakaan", PERIOD, VILLAGES), candidate, coaching.get_settings(store)
+    )
     assert p.libraries == 5
     assert p.band_moves().to_dict("records") == [
         {"dari": "merah", "ke": "kuning", "jumlah": 1},
@@ -121,14 +126,14 @@ def test_band_moves_by_hand(store: Store) -> None:
 
 def test_same_settings_move_nothing_and_zero_points_clear_the_flags(store: Store) -> None:
     s, p = score.get_settings(store), coaching.get_settings(store)
-    same = preview.preview(store, "2024-02", None, s, p)
+    same = preview.preview(ask(store, "perpustakaan", "2024-02", None), s, p)
     assert same.band_moved == 0 and same.tier_moved == 0
     flagged = same.tiers["tier_kini"].isin(["prioritas_1", "prioritas_2", "pantau"])
     reporting = same.tiers["tier_kini"] == "pelaporan"
     no_points = copy.deepcopy(p)
     for rule in coaching.RULES[1:]:
         no_points[rule]["poin"] = 0
-    cleared = preview.preview(store, "2024-02", None, s, no_points)
+    cleared = preview.preview(ask(store, "perpustakaan", "2024-02", None), s, no_points)
     # every flag from points disappears; reporting coaching (rule D) has no points and stays
     assert cleared.tier_moved == int(flagged.sum())
     assert (cleared.tiers.loc[reporting.to_numpy(), "tier_baru"] == "pelaporan").all()
@@ -142,8 +147,8 @@ def test_candidate_scores_reach_the_coaching_rules(store: Store) -> None:
     p["jendela_bulan"] = 3  # Dec 2023 - Feb 2024; rule D only for silence in February
     p["D"] = {"bulan_terakhir": 1, "kelengkapan_minimum": 0}
     red = skor_settings(bands=preview.bands_with_edges(99.98, 99.99))
-    tiers = preview.tier_table(store, "2024-02", None, red, p)
-    base = preview.tier_table(store, "2024-02", None, s, p)
+    tiers = preview.tier_table(ask(store, "perpustakaan", "2024-02", None), red, p)
+    base = preview.tier_table(ask(store, "perpustakaan", "2024-02", None), s, p)
     inputs = coaching.rule_inputs(store, pd.Timestamp("2024-02-01").date(), 3, None, settings=p)
     scored_not_d = [
         k
@@ -165,7 +170,7 @@ def test_the_preview_matches_the_engine_after_saving(demo_store: Store) -> None:
     pembinaan = coaching.get_settings(demo_store)
     pembinaan["R4"]["poin"] = 2
     period = "2025-01..2025-12"
-    p = preview.preview(demo_store, period, None, skor, pembinaan)
+    p = preview.preview(ask(demo_store, "perpustakaan", period, None), skor, pembinaan)
     assert p.band_moved > 0 and p.tier_moved > 0
 
     score.save_settings(demo_store, skor)
@@ -181,9 +186,11 @@ def test_the_preview_matches_the_engine_after_saving(demo_store: Store) -> None:
     )
     # with a geographic filter too (the engine's peers ignore it)
     ntb = Filters(provinsi="52")
-    moved_ntb = preview.preview(demo_store, period, ntb, score.default_settings(), pembinaan)
+    moved_ntb = preview.preview(
+        ask(demo_store, "perpustakaan", period, ntb), score.default_settings(), pembinaan
+    )
     # and after saving, the same candidate moves nothing
-    again = preview.preview(demo_store, period, None, skor, pembinaan)
+    again = preview.preview(ask(demo_store, "perpustakaan", period, None), skor, pembinaan)
     assert again.band_moved == 0 and again.tier_moved == 0
 
     score.save_settings(demo_store, score.default_settings())

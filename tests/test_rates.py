@@ -12,6 +12,7 @@ from test_compute import build_store
 
 from kpi import compute
 from kpi.compute import Filters
+from kpi.scope import ask
 from kpi.store import Store
 
 LIBS = [
@@ -69,7 +70,7 @@ def store(tmp_path: Path):
 
 
 def lib(store: Store, period: str, kpi: str, kode: str) -> float:
-    t = compute.aggregate(store, "perpustakaan", period, kpis=[kpi]).set_index("kode")
+    t = compute.aggregate(ask(store, "perpustakaan", period, kpis=[kpi])).set_index("kode")
     return float(t.loc[kode, kpi])
 
 
@@ -94,7 +95,9 @@ def test_loans_per_member_are_per_month(store: Store, period: str) -> None:
 
 def test_populations_are_counted_once_at_area_level(store: Store) -> None:
     per = "2024-01..2024-02"
-    prov = compute.aggregate(store, "provinsi", per, kpis=["kunjungan_per_1000"]).set_index("kode")
+    prov = compute.aggregate(ask(store, "provinsi", per, kpis=["kunjungan_per_1000"])).set_index(
+        "kode"
+    )
     # NTB: P serves the whole province (900,000); visits of A, B, K in the two months
     assert prov.loc["52", "kunjungan_per_1000"] == pytest.approx(
         1000 * (2 * 100 + 2 * 200 + 2 * 1000) / (900_000 * 2)
@@ -102,16 +105,16 @@ def test_populations_are_counted_once_at_area_level(store: Store) -> None:
     # NTT: L has no population, so it covers nobody and adds no population; N adds its own
     # (L's visits have no population beside them: left out)
     assert prov.loc["53", "kunjungan_per_1000"] == pytest.approx(1000 * 20 / (500 * 2))
-    kab = compute.aggregate(store, "kabupaten_kota", per, kpis=["kunjungan_per_1000"]).set_index(
-        "kode"
-    )
+    kab = compute.aggregate(
+        ask(store, "kabupaten_kota", per, kpis=["kunjungan_per_1000"])
+    ).set_index("kode")
     # Lombok Barat: K serves the kab/kota; P is not in a kab/kota
     assert kab.loc["5201", "kunjungan_per_1000"] == pytest.approx(
         1000 * (2 * 100 + 2 * 200 + 2 * 1000) / (50_000 * 2)
     )
     # only the village libraries (a filter): nobody covers them, each population once
     desa = compute.aggregate(
-        store, "provinsi", per, Filters(jenis="desa_kelurahan"), ["kunjungan_per_1000"]
+        ask(store, "provinsi", per, Filters(jenis="desa_kelurahan"), ["kunjungan_per_1000"])
     ).set_index("kode")
     assert desa.loc["52", "kunjungan_per_1000"] == pytest.approx(
         1000 * (2 * 100 + 2 * 200) / (1000 * 2 + 2000 * 2)
@@ -122,7 +125,7 @@ def test_populations_are_counted_once_at_area_level(store: Store) -> None:
 
 def test_budget_and_coverage_count_the_population_once(store: Store) -> None:
     t = compute.aggregate(
-        store, "provinsi", "2024", kpis=["anggaran_per_kapita", "cakupan_anggota"]
+        ask(store, "provinsi", "2024", kpis=["anggaran_per_kapita", "cakupan_anggota"])
     ).set_index("kode")
     # NTB's 2024 budgets (A 500,000 and B 300,000) for the province's 900,000 people, one year
     assert t.loc["52", "anggaran_per_kapita"] == pytest.approx(800_000 / 900_000)
@@ -140,13 +143,17 @@ def test_growth_uses_each_kpis_own_minimum_base(tmp_path: Path) -> None:
             )
     s = build_store(tmp_path / "g.duckdb", libs, reps)
     try:
-        g = compute.growth(s, "perpustakaan", "2024-12").set_index("kode").loc["A"]
+        g = compute.growth(ask(s, "perpustakaan", "2024-12")).set_index("kode").loc["A"]
         # kegiatan: 3 against 6, at kegiatan's base of 6: -50%; kunjungan: 27 against 54 is
         # above kunjungan's base of 30: -50%
         assert g["kegiatan__lalu"] == 6 and g["kegiatan"] == pytest.approx(-50.0)
         assert g["kunjungan__lalu"] == 54 and g["kunjungan"] == pytest.approx(-50.0)
         # one base for all, as before: 30 switches kegiatan off
-        g30 = compute.growth(s, "perpustakaan", "2024-12", min_base=30).set_index("kode").loc["A"]
+        g30 = (
+            compute.growth(ask(s, "perpustakaan", "2024-12"), min_base=30)
+            .set_index("kode")
+            .loc["A"]
+        )
         assert math.isnan(g30["kegiatan"]) and g30["kunjungan"] == pytest.approx(-50.0)
     finally:
         s.close()

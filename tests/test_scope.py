@@ -8,7 +8,7 @@ import ingest_fixtures as fx
 
 from kpi import compute, score
 from kpi.ingest import commit, plan_import
-from kpi.scope import Filters
+from kpi.scope import Filters, ask
 from kpi.store import Store
 
 # the register of access_fixtures: P-001 and P-002 in Kab. Bogor (32.01), P-101 in Kab. Sukabumi
@@ -25,7 +25,7 @@ def _seed(store: Store) -> None:
 
 
 def _visits(store: Store, filters: Filters) -> float:
-    frame = compute.aggregate(store, "nasional", "2025-08", filters, ["kunjungan"])
+    frame = compute.aggregate(ask(store, "nasional", "2025-08", filters, ["kunjungan"]))
     value = frame["kunjungan"].iloc[0] if len(frame) else 0
     return 0.0 if value != value else float(value)  # NaN: nothing in scope
 
@@ -57,5 +57,30 @@ def test_the_scope_survives_dropping_the_geography() -> None:
 
 def test_scope_in_library_lists(tmp_store: Store) -> None:
     _seed(tmp_store)
-    kpis = score.kpi_table(tmp_store, "perpustakaan", "2025-08", Filters(wilayah=("3202",)))
+    kpis = score.kpi_table(ask(tmp_store, "perpustakaan", "2025-08", Filters(wilayah=("3202",))))
     assert kpis["kode"].astype(str).tolist() == ["P-101"]
+
+
+def test_a_question_is_asked_in_the_forms_people_write_it() -> None:
+    """``ask`` reads a period label, no filters (every library), no KPIs (the function's own
+    default) and no catalogue (the project's); a lone KPI id is refused, not read as letters."""
+    import pytest
+
+    from kpi.catalogue import catalogue
+    from kpi.periods import parse_period
+
+    store = object()  # the question only carries it
+    q = ask(store, "provinsi", "2025-01..2025-03")  # type: ignore[arg-type]
+    assert q.period == parse_period("2025-01..2025-03")
+    assert q.filters == Filters() and q.kpis is None and q.cat is catalogue()
+    assert q.kpi_ids(["kunjungan"]) == ["kunjungan"]
+    narrower = q.about(["kegiatan"]).at(parse_period("2025"))
+    assert (narrower.kpis, narrower.period, narrower.level) == (
+        ("kegiatan",),
+        parse_period("2025"),
+        "provinsi",
+    )
+    assert narrower.kpi_ids(["kunjungan"]) == ["kegiatan"]
+    assert q.kpis is None  # a question is frozen: ``about`` and ``at`` make new ones
+    with pytest.raises(TypeError):
+        ask(store, "provinsi", "2025", kpis="kunjungan")  # type: ignore[arg-type]

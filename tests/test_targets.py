@@ -16,6 +16,7 @@ import pytest
 from test_compute import build_store
 
 from kpi import coaching, compute, score, targets
+from kpi.scope import ask
 from kpi.store import SCHEMA_VERSION, Store, migrate
 
 LIBS = [
@@ -56,7 +57,9 @@ def store(tmp_path: Path):
 
 
 def test_targets_apply_to_what_they_name(store: Store) -> None:
-    libs = compute.aggregate(store, "perpustakaan", "2024-01..2024-02", kpis=["kegiatan_per_bulan"])
+    libs = compute.aggregate(
+        ask(store, "perpustakaan", "2024-01..2024-02", kpis=["kegiatan_per_bulan"])
+    )
     t = targets.resolve_targets(store, libs, "perpustakaan", ["kegiatan_per_bulan"], 2024)
     got = t["kegiatan_per_bulan"].to_dict()
     assert got["D1"] == 2.5  # NTB's village libraries
@@ -64,11 +67,13 @@ def test_targets_apply_to_what_they_name(store: Store) -> None:
     assert got["K1"] == 10.0  # kab/kota libraries nationally
     assert got["K2"] == 24.0  # its own target comes first
     assert math.isnan(got["P1"])  # NTB's own 4.1 names the province's aggregate, not P1
-    prov = compute.aggregate(store, "provinsi", "2024-01..2024-02", kpis=["kegiatan_per_bulan"])
+    prov = compute.aggregate(
+        ask(store, "provinsi", "2024-01..2024-02", kpis=["kegiatan_per_bulan"])
+    )
     pt = targets.resolve_targets(store, prov, "provinsi", ["kegiatan_per_bulan"], 2024)
     assert pt["kegiatan_per_bulan"].to_dict()["52"] == 4.1
     assert math.isnan(pt["kegiatan_per_bulan"].to_dict()["53"])
-    nat = compute.aggregate(store, "nasional", "2024-01..2024-02", kpis=["kegiatan_per_bulan"])
+    nat = compute.aggregate(ask(store, "nasional", "2024-01..2024-02", kpis=["kegiatan_per_bulan"]))
     assert targets.resolve_targets(store, nat, "nasional", ["kegiatan_per_bulan"], 2024).iloc[
         0, 0
     ] == pytest.approx(5.0)

@@ -13,6 +13,7 @@ import pytest
 
 from kpi import compute, trend
 from kpi.compute import Filters
+from kpi.scope import ask
 from kpi.store import Store, migrate
 
 WILAYAH = [
@@ -76,7 +77,7 @@ def _same(a: float, b: float) -> bool:
 
 
 def test_a_ratio_is_a_ratio_of_sums_each_month(store: Store) -> None:
-    out = trend.monthly(store, "kunjungan_per_1000", "provinsi", Q1)
+    out = trend.monthly(ask(store, "provinsi", Q1, kpis=["kunjungan_per_1000"]))
     assert list(out.columns) == list(trend.COLUMNS)
     ntb = _values(out, "52")
     # Jan: 1000 x (100 + 300) / (1000 x 1 + 3000 x 1); Feb: only A; Mar: only B
@@ -90,7 +91,9 @@ def test_a_ratio_is_a_ratio_of_sums_each_month(store: Store) -> None:
 
 
 def test_completeness_beside_every_month(store: Store) -> None:
-    out = trend.monthly(store, "kunjungan", "provinsi", Q1).set_index(["kode", "periode"])
+    out = trend.monthly(ask(store, "provinsi", Q1, kpis=["kunjungan"])).set_index(
+        ["kode", "periode"]
+    )
     assert out.loc[("52", JAN), "kelengkapan_laporan"] == pytest.approx(100.0)  # A and B
     assert out.loc[("52", FEB), "kelengkapan_laporan"] == pytest.approx(50.0)  # A only
     assert out.loc[("53", JAN), "kelengkapan_laporan"] == pytest.approx(0.0)
@@ -100,16 +103,16 @@ def test_completeness_beside_every_month(store: Store) -> None:
 
 
 def test_the_level_total_follows_the_filters(store: Store) -> None:
-    total = trend.monthly(store, "kunjungan", "nasional", Q1)
+    total = trend.monthly(ask(store, "nasional", Q1, kpis=["kunjungan"]))
     assert list(total["periode"]) == [JAN, FEB, MAR]
     assert list(total["nilai"]) == [400.0, 250.0, 60.0]
     assert list(total["nama"]) == ["Indonesia"] * 3
-    ntb = trend.monthly(store, "kunjungan", "nasional", Q1, Filters(provinsi="52"))
+    ntb = trend.monthly(ask(store, "nasional", Q1, Filters(provinsi="52"), ["kunjungan"]))
     assert list(ntb["nilai"]) == [400.0, 200.0, 60.0]
 
 
 def test_a_cumulative_kpi_runs_over_the_history_to_each_month(store: Store) -> None:
-    out = trend.monthly(store, "kemitraan", "perpustakaan", Q1, units=["A", "B"])
+    out = trend.monthly(ask(store, "perpustakaan", Q1, kpis=["kemitraan"]), units=["A", "B"])
     assert set(out["kode"]) == {"A", "B"}
     a = _values(out, "A")
     assert [a[m] for m in (JAN, FEB, MAR)] == [4.0, 4.0, 4.0]  # 3 in Dec 2023 + 1 in Jan
@@ -121,9 +124,9 @@ def test_a_cumulative_kpi_runs_over_the_history_to_each_month(store: Store) -> N
 
 def test_each_month_equals_the_kpi_table_of_that_month(store: Store) -> None:
     for kpi in ("kunjungan_per_1000", "kemitraan", "anggota", "kelengkapan"):
-        out = trend.monthly(store, kpi, "kabupaten_kota", Q1)
+        out = trend.monthly(ask(store, "kabupaten_kota", Q1, kpis=[kpi]))
         for month in ("2024-01", "2024-02", "2024-03"):
-            table = compute.aggregate(store, "kabupaten_kota", month, None, [kpi])
+            table = compute.aggregate(ask(store, "kabupaten_kota", month, None, [kpi]))
             got = out[out["periode"] == pd.Timestamp(f"{month}-01")].set_index("kode")["nilai"]
             for kode, value in zip(table["kode"], table[kpi].astype(float), strict=True):
                 assert _same(float(got[kode]), value), (kpi, month, kode)
@@ -131,18 +134,18 @@ def test_each_month_equals_the_kpi_table_of_that_month(store: Store) -> None:
 
 def test_unknown_level_or_kpi_is_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="level"):
-        trend.monthly(store, "kunjungan", "desa", Q1)
+        trend.monthly(ask(store, "desa", Q1, kpis=["kunjungan"]))
     with pytest.raises(ValueError, match="unknown KPI"):
-        trend.monthly(store, "tidak_ada", "provinsi", Q1)
+        trend.monthly(ask(store, "provinsi", Q1, kpis=["tidak_ada"]))
 
 
 def test_several_kpis_in_one_statement(store: Store) -> None:
-    wide = trend.monthly_wide(store, ["kunjungan", "kelengkapan"], "nasional", Q1)
+    wide = trend.monthly_wide(ask(store, "nasional", Q1, kpis=["kunjungan", "kelengkapan"]))
     assert list(wide["periode"]) == [JAN, FEB, MAR]
     # visits: January A 100 + B 300; February A 200 + N 50; March B 60
     assert list(wide["kunjungan"]) == [400.0, 250.0, 60.0]
     # completeness: 3 libraries expected every month (joined 2021/2022); 2, 2 and 1 reported
     assert wide["kelengkapan"].tolist() == pytest.approx([200 / 3, 200 / 3, 100 / 3])
     # the same values as the one-KPI series
-    one = trend.monthly(store, "kunjungan", "nasional", Q1)
+    one = trend.monthly(ask(store, "nasional", Q1, kpis=["kunjungan"]))
     assert one["nilai"].tolist() == wide["kunjungan"].tolist()

@@ -20,6 +20,7 @@ import pandas as pd
 
 from kpi.columns import JENIS_DUKUNGAN, JENIS_PERPUSTAKAAN
 from kpi.commands._store import add_db_argument
+from kpi.scope import ask
 from kpi.store import Store, resolve_db_path
 
 LEVELS = ("nasional", "provinsi", "kabupaten_kota", "perpustakaan")
@@ -55,7 +56,7 @@ def table(args: argparse.Namespace, store: Store) -> pd.DataFrame:
         tahun_bergabung=getattr(args, "tahun_bergabung", None),
         jenis_dukungan=getattr(args, "dukungan", None),
     )
-    frame = kpi_table(store, args.level, args.period, filters, ids)
+    frame = kpi_table(ask(store, args.level, args.period, filters, ids))
     from kpi.score import SCORE_ID
 
     ids = [k for k in ids if k != SCORE_ID]

@@ -11,7 +11,7 @@ kab/kota ranking (kpi.coaching.rollup). This module only picks the place's rows.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -22,18 +22,23 @@ from kpi import closing, coaching, compute, score, targets
 from kpi import profile as prof
 from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
 from kpi.periods import Period, add_months, parse_period, window
-from kpi.scope import Filters
+from kpi.scope import Filters, Question, ask
 from kpi.store import Store
 from kpi.vocab import TIERS, TIERS_BY_ORDER, Level, Tier
 
 # the tiers an area card lists as "needing coaching", in the field teams' order
 NEEDING: tuple[Tier, ...] = tuple(t for t in TIERS_BY_ORDER if t != Tier.PANTAU)
 TREND_MONTHS = 24
-TREND_COLUMNS: tuple[str, ...] = ("kunjungan", "kegiatan")
 # a province card lists at most this many libraries (the field-team workbook holds them all)
 MAX_LIBRARIES = 60
 # the profile's peer columns that are not KPIs of the catalogue
 OWN_COLUMNS: tuple[str, ...] = ("skor", "kelengkapan_laporan")
+
+
+def trend_columns(cat: Catalogue | None = None) -> tuple[str, ...]:
+    """The monthly columns of the catalogue's trend KPIs (``tren``), one panel each."""
+    cat = cat or catalogue()
+    return tuple(str(cat[k].numerator.column) for k in cat.tren)
 
 
 class UnknownPlaceError(LookupError):
@@ -109,6 +114,10 @@ class _Memo:
             self.shared[k] = fn()
         return self.shared[k]
 
+    def answer(self, name: str, q: Question, fn: Callable[[Question], Any]) -> Any:
+        """``fn(q)``, kept by ``name`` and what ``q`` asks (level, period, filters)."""
+        return self(name, q.level, q.period, q.filters, lambda: fn(q))
+
 
 def default_period(store: Store) -> Period | None:
     """The app's default view: the 12 months ending at the last closed month."""
@@ -167,28 +176,15 @@ def gather(
 
     memo = _Memo(shared)
     peer_f, own_f = prof.peer_filters(place, filters), prof.place_filters(place, filters)
-    peers = memo(
-        "kpi",
-        level,
-        per,
-        peer_f,
-        lambda: score.kpi_table(store, level, per, peer_f, ids, cat=cat),
-    )
+    own_q = ask(store, level, per, own_f, ids, cat)
+    peers = memo.answer("kpi", ask(store, level, per, peer_f, ids, cat), score.kpi_table)
     if level == Level.PERPUSTAKAAN and "jenis" in peers.columns:
         peers = peers[peers["jenis"] == place.get("jenis")]
     row = _own(peers, own_kode)
     ly = per.previous_year()
-    last_year = memo(
-        "kpi", level, ly, own_f, lambda: score.kpi_table(store, level, ly, own_f, ids, cat=cat)
-    )
+    last_year = memo.answer("kpi", own_q.at(ly), score.kpi_table)
     row_ly = _own(last_year, own_kode)
-    reach = memo(
-        "capaian",
-        level,
-        per,
-        own_f,
-        lambda: targets.achievement(store, level, per, own_f, ids, cat),
-    )
+    reach = memo.answer("capaian", own_q, targets.achievement)
     reach = reach[reach["kode"].astype(str) == own_kode].set_index("kpi")
 
     columns = [*OWN_COLUMNS, *ids]
@@ -218,16 +214,14 @@ def gather(
         row["_median_skor"] = _clean(comp.loc["skor", "median"])
 
     own_filters = own_f
-    funnel_all = memo(
-        "5a", level, per, own_f, lambda: compute.funnel_5a(store, level, per, own_f, cat)
-    )
+    funnel_all = memo.answer("5a", own_q, compute.funnel_5a)
     funnel_row = _own(funnel_all, own_kode)
     funnel = None
     if funnel_row is not None:
         funnel_read = prof.funnel_reading(funnel_row, cat.funnel_tahap, cat.funnel_konversi)
         if funnel_read["has_data"]:
             funnel = {"row": funnel_row, "reading": funnel_read}
-    ciel_all = memo("ciel", level, per, own_f, lambda: compute.ciel(store, level, per, own_f))
+    ciel_all = memo.answer("ciel", own_q, compute.ciel)
     ciel_row = _own(ciel_all, own_kode)
     ciel = None
     if ciel_row is not None and ciel_row.get("ciel") is not None:
@@ -265,7 +259,7 @@ def gather(
         coaching=own_coaching,
         window=ev.attrs.get("window") if hasattr(ev, "attrs") else None,
         series=prof.monthly_series(
-            store, place, add_months(end, -(TREND_MONTHS - 1)), end, own_filters, TREND_COLUMNS
+            store, place, add_months(end, -(TREND_MONTHS - 1)), end, own_filters, trend_columns(cat)
         ),
         score_settings=s_settings,
         coaching_settings=c_settings,

@@ -220,7 +220,8 @@ def _trend(card: Card, w: Writer, width: float) -> list[Any]:
         return [w.p(w.t("rapor.section.trend", n=len(series)), "h2"), w.p(w.t("rapor.no_reports"))]
     out.append(w.p(w.t("rapor.section.trend", n=len(series)), "h2"))
     cat = catalogue()
-    cols = [c for c in ("kunjungan", "kegiatan") if c in series.columns]
+    trend = [k for k in cat.tren if cat[k].numerator.column in series.columns]
+    cols = [str(cat[k].numerator.column) for k in trend]
     height = 78.0
     d = Drawing(width, height + 14)
     panel = width / len(cols)
@@ -230,7 +231,8 @@ def _trend(card: Card, w: Writer, width: float) -> list[Any]:
         y0, y1 = 14.0, height
         values = [float(v) if finite(v) else None for v in series[col]]
         top = max([x for x in values if x is not None] or [0.0]) or 1.0
-        d.add(String(x0, height + 4, cat[col].nama(w.lang), fontName=FONT_BOLD, fontSize=7.5))
+        name = cat[trend[i]].nama(w.lang)
+        d.add(String(x0, height + 4, name, fontName=FONT_BOLD, fontSize=7.5))
         d.add(Line(x0, y0, x1, y0, strokeColor=grey, strokeWidth=0.5))
         d.add(Line(x0, y0, x0, y1, strokeColor=grey, strokeWidth=0.5))
         for tick, y in ((0.0, y0), (top, y1)):

@@ -9,7 +9,6 @@ every write; figure builders stay plain functions of a frame and a language.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,17 +20,9 @@ from kpi.store import Store
 from kpi.ui import filters, masuk, state
 from kpi.ui.filters import View
 
-Translator = Callable[..., str]
+Translator = i18n.Translator
+translator = i18n.translator  # kpi/ui's one translator (its home is kpi.i18n: masuk uses it too)
 _KEY = "_page_context"
-
-
-def translator(lang: str) -> Translator:
-    """``t(key, **values)`` in ``lang``: the one translator of kpi/ui."""
-
-    def t(key: str, **values: Any) -> str:
-        return i18n.t(key, lang, **values)
-
-    return t
 
 
 @dataclass(frozen=True)

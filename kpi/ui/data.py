@@ -15,6 +15,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from kpi import coaching, quality, score
 from kpi.compute import Filters
+from kpi.scope import ask
 from kpi.settings import CoachingSettings
 from kpi.store import Store
 from kpi.ui import state
@@ -28,7 +29,7 @@ T = TypeVar("T")
 def _kpi_table(
     store: Store, level: str, periode: str, fkey: FilterKey, kpis: tuple[str, ...] | None
 ) -> pd.DataFrame:
-    return score.kpi_table(store, level, periode, Filters(*fkey), kpis)
+    return score.kpi_table(ask(store, level, periode, Filters(*fkey), kpis))
 
 
 def kpi_table(

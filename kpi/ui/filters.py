@@ -9,9 +9,10 @@ change no default view.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -174,6 +175,16 @@ def default_choice(choices: list[str], closed: str | None) -> str:
     return choices[0]
 
 
+def _area_select(label: str, names: Mapping[str, str], key: str, every: str, **kw: Any) -> str:
+    """A choice of one area by name, ``every`` (no area) first; a choice no longer among
+    ``names`` (another province chosen, a stale link) falls back to no area."""
+    if st.session_state.get(key) not in (None, "", *names):
+        st.session_state[key] = ""
+    return st.selectbox(
+        label, ["", *names], format_func=lambda k: names.get(k, every), key=key, **kw
+    )
+
+
 def sidebar() -> View:
     """Draw the filters in the sidebar and return what they select."""
     _init_from_url()
@@ -228,24 +239,10 @@ def sidebar() -> View:
             period = parse_period(st.session_state["f_periode"])
             st.caption(closed_caption(closed_date, last_date, lang))
 
-        provinces = opts["provinsi"]
-        if st.session_state.get("f_provinsi") not in (None, "", *provinces):
-            st.session_state["f_provinsi"] = ""
-        prov = st.selectbox(
-            tr("filter.provinsi"),
-            ["", *provinces],
-            format_func=lambda k: provinces.get(k, tr("filter.all")),
-            key="f_provinsi",
-        )
+        prov = _area_select(tr("filter.provinsi"), opts["provinsi"], "f_provinsi", tr("filter.all"))
         kabs = {k: v[0] for k, v in opts["kabupaten_kota"].items() if prov and v[1] == prov}
-        if st.session_state.get("f_kab") not in (None, "", *kabs):
-            st.session_state["f_kab"] = ""
-        kab = st.selectbox(
-            tr("filter.kabupaten_kota"),
-            ["", *kabs],
-            format_func=lambda k: kabs.get(k, tr("filter.all")),
-            key="f_kab",
-            disabled=not prov,
+        kab = _area_select(
+            tr("filter.kabupaten_kota"), kabs, "f_kab", tr("filter.all"), disabled=not prov
         )
         jenis = st.selectbox(
             tr("filter.jenis"),
@@ -287,7 +284,7 @@ def sidebar() -> View:
     )
     st.session_state["_view"] = view
     if refused is not None:  # a URL named an area outside the scope: no data
-        masuk.refused_area(store, masuk.principal(), refused)
+        masuk.refused_area(store, masuk.principal(), refused, state.lang())
         st.stop()
     return view
 

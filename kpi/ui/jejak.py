@@ -16,52 +16,51 @@ import streamlit as st
 
 from kpi import audit, export, places
 from kpi.access import Action, Principal
-from kpi.store import Store
-from kpi.ui import masuk, state
+from kpi.ui import masuk
 from kpi.ui.context import PageContext
 from kpi.ui.literal import md
 
 SHOWN = 1000  # the newest events the table shows (the export holds every one filtered)
 
 
-def verdict_message(store: Store) -> tuple[bool, str]:
-    found = audit.verify(store)
+def verdict_message(ctx: PageContext) -> tuple[bool, str]:
+    found = audit.verify(ctx.store)
     if found.ok:
-        return True, state.tr("jejak.verify_ok", n=state.num(found.events))
-    return False, md(found.message_en if state.lang() == "en" else found.message_id)
+        return True, ctx.t("jejak.verify_ok", n=ctx.num(found.events))
+    return False, md(found.message_en if ctx.lang == "en" else found.message_id)
 
 
-def action_label(aksi: str) -> str:
+def action_label(ctx: PageContext, aksi: str) -> str:
     labels = audit.ACTIONS.get(aksi)
     if labels is None:
         return aksi
-    return labels[1] if state.lang() == "en" else labels[0]
+    return labels[1] if ctx.lang == "en" else labels[0]
 
 
-def table(frame: pd.DataFrame) -> pd.DataFrame:
+def table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
     """The events as the page and its export show them (newest first)."""
     out = pd.DataFrame(
         {
-            state.tr("jejak.col_seq"): frame["seq"].astype("int64"),
-            state.tr("jejak.col_time"): frame["waktu"],
-            state.tr("jejak.col_actor"): frame["pelaku"],
-            state.tr("jejak.col_role"): frame["peran"].fillna(""),
-            state.tr("jejak.col_action"): [action_label(a) for a in frame["aksi"]],
-            state.tr("jejak.col_code"): frame["aksi"],
-            state.tr("jejak.col_object"): frame["objek"].fillna(""),
-            state.tr("jejak.col_area"): [
+            ctx.t("jejak.col_seq"): frame["seq"].astype("int64"),
+            ctx.t("jejak.col_time"): frame["waktu"],
+            ctx.t("jejak.col_actor"): frame["pelaku"],
+            ctx.t("jejak.col_role"): frame["peran"].fillna(""),
+            ctx.t("jejak.col_action"): [action_label(ctx, a) for a in frame["aksi"]],
+            ctx.t("jejak.col_code"): frame["aksi"],
+            ctx.t("jejak.col_object"): frame["objek"].fillna(""),
+            ctx.t("jejak.col_area"): [
                 ", ".join(places.format_kode(c) for c in str(w).split(",")) if w else ""
                 for w in frame["wilayah"]
             ],
-            state.tr("jejak.col_details"): frame["rincian"],
+            ctx.t("jejak.col_details"): frame["rincian"],
         }
     )
     return out.iloc[::-1].reset_index(drop=True)
 
 
-def xlsx_bytes(frame: pd.DataFrame) -> bytes:
+def xlsx_bytes(ctx: PageContext, frame: pd.DataFrame) -> bytes:
     buf = io.BytesIO()
-    export.write_xlsx({state.tr("jejak.sheet"): frame}, buf)
+    export.write_xlsx({ctx.t("jejak.sheet"): frame}, buf)
     return buf.getvalue()
 
 
@@ -70,11 +69,12 @@ def render(ctx: PageContext) -> None:
     first; the check stays here as a net)."""
     who = ctx.require(Action.AUDIT)
     ctx.title(ctx.t("jejak.title"), ctx.t("jejak.intro"))
-    _body(ctx.store, who)
+    _body(ctx, who)
 
 
-def _body(store: Store, who: Principal) -> None:
-    ok, message = verdict_message(store)
+def _body(ctx: PageContext, who: Principal) -> None:
+    store = ctx.store
+    ok, message = verdict_message(ctx)
     if ok:
         st.success(message, icon=":material/verified:")
     else:
@@ -84,29 +84,29 @@ def _body(store: Store, who: Principal) -> None:
     what_options = ["", *sorted({*groups, *actions})]
     c1, c2, c3, c4 = st.columns([1, 1, 1.3, 1])
     user = c1.selectbox(
-        state.tr("jejak.who"),
+        ctx.t("jejak.who"),
         ["", *audit.actors(store)],
-        format_func=lambda x: x or state.tr("filter.all"),
+        format_func=lambda x: x or ctx.t("filter.all"),
         key="jejak_who",
     )
     what = c2.selectbox(
-        state.tr("jejak.what"),
+        ctx.t("jejak.what"),
         what_options,
         format_func=lambda a: (
-            state.tr("filter.all")
+            ctx.t("filter.all")
             if not a
-            else (f"{action_label(a)} ({a})" if a in actions else f"{a}.*")
+            else (f"{action_label(ctx, a)} ({a})" if a in actions else f"{a}.*")
         ),
         key="jejak_what",
     )
     today = date.today()
     when = c3.date_input(
-        state.tr("jejak.when"),
+        ctx.t("jejak.when"),
         value=(today - timedelta(days=30), today),
         key="jejak_when",
         format="YYYY-MM-DD",
     )
-    area = c4.text_input(state.tr("jejak.area"), key="jejak_area", help=state.tr("jejak.area_help"))
+    area = c4.text_input(ctx.t("jejak.area"), key="jejak_area", help=ctx.t("jejak.area_help"))
     since = until = None
     if isinstance(when, tuple | list):
         since = when[0] if len(when) > 0 else None
@@ -121,10 +121,8 @@ def _body(store: Store, who: Principal) -> None:
         aksi=what or None,
         wilayah=area.strip() or None,
     )
-    shown = table(frame)
-    st.caption(
-        state.tr("jejak.count", n=state.num(len(shown)), shown=state.num(min(len(shown), SHOWN)))
-    )
+    shown = table(ctx, frame)
+    st.caption(ctx.t("jejak.count", n=ctx.num(len(shown)), shown=ctx.num(min(len(shown), SHOWN))))
     st.dataframe(shown.head(SHOWN), hide_index=True, width="stretch")
     filters = {
         "pelaku": user or None,
@@ -134,12 +132,13 @@ def _body(store: Store, who: Principal) -> None:
         "wilayah": area.strip() or None,
     }
     masuk.download_button(
-        state.tr("jejak.download"),
-        data=lambda: xlsx_bytes(shown),
+        ctx.t("jejak.download"),
+        data=lambda: xlsx_bytes(ctx, shown),
         file_name="jejak_audit.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=export.XLSX_MIME,
         key="jejak_download",
         what="jejak_audit",
         filters={k: v for k, v in filters.items() if v},
         rows=len(shown),
+        lang=ctx.lang,
     )

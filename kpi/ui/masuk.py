@@ -28,8 +28,9 @@ from typing import Any
 
 import streamlit as st
 
-from kpi import access, audit, auth, i18n
+from kpi import access, audit, auth
 from kpi.access import Action, Principal
+from kpi.i18n import translator
 from kpi.store import Store, StoreError
 from kpi.ui import state
 from kpi.ui.cache import cached
@@ -58,8 +59,8 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _message(err: StoreError | auth.LoginResult) -> str:
-    text = err.message_en if state.lang() == "en" else err.message_id
+def _message(err: StoreError | auth.LoginResult, lang: str) -> str:
+    text = err.message_en if lang == "en" else err.message_id
     return md(text)
 
 
@@ -146,10 +147,13 @@ def restrict(pages: Sequence[Any], who: Principal | None) -> list[Any]:
     return list(pages)
 
 
-def no_access(store: Store, who: Principal, what: str, *, area: str | None = None) -> None:
+def no_access(
+    store: Store, who: Principal, what: str, lang: str, *, area: str | None = None
+) -> None:
     """Say "tidak ada akses" and record the refusal (once per session and request)."""
-    st.title(state.tr("akses.no_access_title"))
-    st.error(state.tr("akses.no_access", nama=md(who.name), peran=md(_role(who))))
+    t = translator(lang)
+    st.title(t("akses.no_access_title"))
+    st.error(t("akses.no_access", nama=md(who.name), peran=md(_role(who, lang))))
     _record_refusal(store, who, (what, area), what, area, {"halaman": what})
 
 
@@ -177,8 +181,8 @@ def _record_refusal(
     )
 
 
-def _role(who: Principal) -> str:
-    return access.role_label(who.role, state.lang())
+def _role(who: Principal, lang: str) -> str:
+    return access.role_label(who.role, lang)
 
 
 # -- the sign-in form -----------------------------------------------------------------------------
@@ -198,37 +202,38 @@ def password_input(label: str, *, new: bool = True, **kw: Any) -> str:
     return st.text_input(label, type="password", autocomplete=kind, **kw)
 
 
-def typed_twice(password: str, again: str) -> bool:
+def typed_twice(password: str, again: str, lang: str) -> bool:
     """The password was typed the same twice; otherwise the form says so."""
     if password != again:
-        st.error(state.tr("akses.password_mismatch"))
+        st.error(translator(lang)("akses.password_mismatch"))
         return False
     return True
 
 
-def login_page(store: Store) -> None:
+def login_page(store: Store, lang: str) -> None:
     """The sign-in form (name and password; single sign-on when configured). No data."""
-    st.title(state.tr("akses.login_title"))
-    st.caption(state.tr("akses.login_intro"))
+    t = translator(lang)
+    st.title(t("akses.login_title"))
+    st.caption(t("akses.login_intro"))
     notice = st.session_state.pop(NOTICE, None)
     if notice:
-        st.info(state.tr(notice))
-    if sso_configured() and _sso_login(store):
+        st.info(t(notice))
+    if sso_configured() and _sso_login(store, lang):
         return
     with st.form("akses_login", clear_on_submit=True):
         name = st.text_input(
-            state.tr("akses.name"),
+            t("akses.name"),
             value=st.session_state.get(LAST_NAME, ""),
             key="akses_name",
             autocomplete="username",
         )
-        password = password_input(state.tr("akses.password"), key="akses_password", new=False)
-        submitted = st.form_submit_button(state.tr("akses.login"), type="primary")
+        password = password_input(t("akses.password"), key="akses_password", new=False)
+        submitted = st.form_submit_button(t("akses.login"), type="primary")
     if not submitted:
         return
     st.session_state[LAST_NAME] = name
     if not name.strip() or not password:
-        st.error(state.tr("akses.missing"))
+        st.error(t("akses.missing"))
         return
     result = auth.authenticate(store, name, password)
     if result.ok:
@@ -236,15 +241,15 @@ def login_page(store: Store) -> None:
         _signed_in(result)
         st.rerun()
     if result.status == "locked":
-        st.error(_message(result), icon=":material/lock:")
+        st.error(_message(result, lang), icon=":material/lock:")
     else:
-        st.error(_message(result))
+        st.error(_message(result, lang))
     # the session's own count (it says nothing of whether the name exists) and the rule
     failed = st.session_state.get(FAILED_HERE, 0) + 1
     st.session_state[FAILED_HERE] = failed
     settings = auth.get_settings(store)
     st.caption(
-        state.tr(
+        t(
             "akses.failed_here",
             n=failed,
             max=settings.max_attempts,
@@ -253,9 +258,10 @@ def login_page(store: Store) -> None:
     )
 
 
-def _sso_login(store: Store) -> bool:
+def _sso_login(store: Store, lang: str) -> bool:
     """Single sign-on: a button that starts st.login; back from the provider, the identity is
     granted the local user of its e-mail. True when the session is signed in now."""
+    t = translator(lang)
     user = st.user
     if getattr(user, "is_logged_in", False):
         provider = str(user.get("iss") or "oidc")
@@ -273,46 +279,48 @@ def _sso_login(store: Store) -> bool:
             _signed_in(result)
             st.rerun()
         st.session_state[SSO_REFUSED] = ((provider, subject), result)
-        st.error(_message(result))
-        if st.button(state.tr("akses.sso_logout"), key="akses_sso_out"):
+        st.error(_message(result, lang))
+        if st.button(t("akses.sso_logout"), key="akses_sso_out"):
             st.logout()
         return False
-    if st.button(state.tr("akses.sso_login"), type="primary", key="akses_sso"):
+    if st.button(t("akses.sso_login"), type="primary", key="akses_sso"):
         st.login()
-    st.caption(state.tr("akses.sso_or_password"))
+    st.caption(t("akses.sso_or_password"))
     return False
 
 
 # -- the sidebar ----------------------------------------------------------------------------------
 
 
-def login_off_banner(store: Store) -> None:
+def login_off_banner(store: Store, lang: str) -> None:
     """While the store has no user: login is off, and how to turn it on."""
     if auth.login_required(store):
         return
     # a bordered note, not an alert: the pages' own messages stay the only alerts on a page
-    st.sidebar.container(border=True).caption(f":material/lock_open: {state.tr('akses.off')}")
+    st.sidebar.container(border=True).caption(
+        f":material/lock_open: {translator(lang)('akses.off')}"
+    )
 
 
-def account_sidebar(store: Store, who: Principal) -> None:
+def account_sidebar(store: Store, who: Principal, lang: str) -> None:
     """Who is signed in, with their role and areas; change password; sign out."""
     if who.local:
-        login_off_banner(store)
+        login_off_banner(store, lang)
         return
-    lang = state.lang()
+    t = translator(lang)
     with st.sidebar:
         st.markdown(
-            state.tr(
+            t(
                 "akses.signed_in",
                 nama=md(who.name),
-                peran=md(_role(who)),
+                peran=md(_role(who, lang)),
             )
         )
-        st.caption(state.tr("akses.areas", wilayah=md(who.areas(Action.SEE).label(lang))))
+        st.caption(t("akses.areas", wilayah=md(who.areas(Action.SEE).label(lang))))
         left, right = st.columns(2)
-        with left.popover(state.tr("akses.change_password"), width="stretch"):
-            _password_form(store, who)
-        if right.button(state.tr("akses.logout"), key="akses_logout", width="stretch"):
+        with left.popover(t("akses.change_password"), width="stretch"):
+            _password_form(store, who, lang)
+        if right.button(t("akses.logout"), key="akses_logout", width="stretch"):
             auth.logout(store, who)
             _sign_out("akses.logged_out")
             if sso_configured() and getattr(st.user, "is_logged_in", False):
@@ -320,20 +328,21 @@ def account_sidebar(store: Store, who: Principal) -> None:
             st.rerun()
 
 
-def _password_form(store: Store, who: Principal) -> None:
+def _password_form(store: Store, who: Principal, lang: str) -> None:
+    t = translator(lang)
     with st.form("akses_password_form", clear_on_submit=True):
-        old = password_input(state.tr("akses.password_old"), new=False)
-        new = password_input(state.tr("akses.password_new"))
-        again = password_input(state.tr("akses.password_again"))
-        submitted = st.form_submit_button(state.tr("akses.password_save"), type="primary")
-    if not submitted or not typed_twice(new, again):
+        old = password_input(t("akses.password_old"), new=False)
+        new = password_input(t("akses.password_new"))
+        again = password_input(t("akses.password_again"))
+        submitted = st.form_submit_button(t("akses.password_save"), type="primary")
+    if not submitted or not typed_twice(new, again, lang):
         return
     try:
         auth.change_password(store, who.name, old, new)
     except StoreError as exc:
-        st.error(_message(exc))
+        st.error(_message(exc, lang))
         return
-    st.success(state.tr("akses.password_changed"))
+    st.success(t("akses.password_changed"))
 
 
 # -- the scope of the pages -----------------------------------------------------------------------
@@ -371,14 +380,14 @@ def in_scope(frame: Any, scope: tuple[str, ...] | None) -> Any:
     return frame["kode_provinsi"].isin(provinces) | frame["kode_kabupaten_kota"].isin(kabs)
 
 
-def refused_area(store: Store, who: Principal | None, code: str) -> None:
+def refused_area(store: Store, who: Principal | None, code: str, lang: str) -> None:
     """A URL named an area outside the scope: say so (no data) and record it."""
     from kpi import places
 
     shown = places.format_kode(code) if places.normalise_kode(code) else code
     if who is None:
         return
-    st.error(state.tr("akses.no_access_area", kode=md(shown)))
+    st.error(translator(lang)("akses.no_access_area", kode=md(shown)))
     _record_refusal(
         store,
         who,
@@ -419,17 +428,18 @@ def download_button(
     report_card: bool = False,
     where: Any = None,
     who: Principal | None = None,
+    lang: str | None = None,
     **kwargs: Any,
 ) -> bool:
     """st.download_button for data leaving the app: drawn only with the right to export; the
     file is made when clicked, and recorded in the audit trail first (what, format, the view's
     filters unless ``filters``, rows). ``data``: bytes or text, or a function making them.
     ``where``: the container (default the page); ``who``: the page's principal (``ctx.user``;
-    default the session's)."""
+    default the session's); ``lang``: the page's language (``ctx.lang``)."""
     target = where if where is not None else st
     who = who if who is not None else principal()
     if not may_export(who):
-        target.caption(state.tr("akses.no_export"))
+        target.caption(translator(lang or state.lang())("akses.no_export"))
         return False
     assert who is not None
     store = state.store()  # bound now: the file is made outside the script's run
@@ -466,7 +476,3 @@ def areas_text(codes: Iterable[str], lang: str | None = None) -> str:
     if not codes:
         return ""
     return access.Areas(frozenset(codes)).label(lang or state.lang())
-
-
-def tr(key: str, lang: str, **values: Any) -> str:
-    return i18n.t(key, lang, **values)

@@ -18,6 +18,7 @@ from kpi import overview as ov
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.periods import Period, parse_period, window
+from kpi.scope import ask
 from kpi.settings import CoachingSettings
 from kpi.store import Store
 from kpi.summary import summary
@@ -55,7 +56,7 @@ def _load(store: Store, periode: str, fkey: tuple[Any, ...]) -> OverviewData | N
     if not s["monthly_rows"] and not s["libraries_total"]:
         return None
     ids = list(catalogue().ringkasan)
-    wide = trend.monthly_wide(store, ids, "nasional", window(period.last, 36), filters)
+    wide = trend.monthly_wide(ask(store, "nasional", window(period.last, 36), filters, ids))
     trends = {i: wide[["periode", i]].rename(columns={i: "nilai"}) for i in ids}
     return OverviewData(
         summary=s,

@@ -27,6 +27,7 @@ from kpi.ui.context import PageContext
 from kpi.ui.filters import View
 from kpi.ui.literal import html as esc
 from kpi.ui.literal import md
+from kpi.ui.pilihan import radio_row
 from kpi.ui.profil.loads import place
 from kpi.vocab import Tier
 
@@ -434,12 +435,8 @@ def render(ctx: PageContext) -> None:
         format_func=lambda m: metric_label(m, lang),
         key="peta_metric",
     )
-    colour_by = c2.radio(
-        t("peta.colour_points"),
-        COLOUR_BY,
-        format_func=lambda c: t(f"peta.colour_by.{c}"),
-        horizontal=True,
-        key="peta_colour_by",
+    colour_by = radio_row(
+        t("peta.colour_points"), COLOUR_BY, t, "peta.colour_by", "peta_colour_by", c2
     )
     tautan.remember("peta_metric", metric, default=options[0])
     tautan.remember("peta_colour_by", colour_by, default=COLOUR_BY[0])

@@ -88,6 +88,7 @@ def download(ctx: PageContext, place: Mapping[str, Any]) -> None:
             report_card=True,
             where=where,
             who=ctx.user,
+            lang=ctx.lang,
         )
 
     area = tingkat == Level.KABUPATEN_KOTA

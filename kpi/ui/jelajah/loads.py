@@ -9,6 +9,7 @@ import pandas as pd
 from kpi import trend
 from kpi.catalogue import catalogue
 from kpi.compute import Filters, aggregate
+from kpi.scope import ask
 from kpi.store import Store
 from kpi.ui.cache import cached
 from kpi.ui.data import FilterKey, filter_key
@@ -44,7 +45,7 @@ def _monthly(
     fkey: FilterKey,
     units: tuple[str, ...] | None,
 ) -> pd.DataFrame:
-    return trend.monthly(store, kpi, level, periode, Filters(*fkey), units)
+    return trend.monthly(ask(store, level, periode, Filters(*fkey), [kpi]), units=units)
 
 
 def monthly(
@@ -58,7 +59,7 @@ def monthly(
 def _values_table(
     store: Store, kpi: str, level: str, periode: str, fkey: FilterKey
 ) -> pd.DataFrame:
-    return aggregate(store, level, periode, Filters(*fkey), [kpi])
+    return aggregate(ask(store, level, periode, Filters(*fkey), [kpi]))
 
 
 def values(store: Store, kpi: str, level: str, view: View) -> pd.DataFrame:
@@ -69,7 +70,7 @@ def values(store: Store, kpi: str, level: str, view: View) -> pd.DataFrame:
 
 @cached(max_entries=64)
 def _total(store: Store, kpi: str, periode: str, fkey: FilterKey) -> pd.DataFrame:
-    return aggregate(store, "nasional", periode, Filters(*fkey), [kpi])
+    return aggregate(ask(store, "nasional", periode, Filters(*fkey), [kpi]))
 
 
 def total(store: Store, kpi: str, view: View) -> pd.DataFrame:

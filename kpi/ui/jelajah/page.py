@@ -32,6 +32,7 @@ from kpi.ui.jelajah.tables import (
     styled_page,
     xlsx_bytes,
 )
+from kpi.ui.pilihan import radio_row
 from kpi.ui.tautan import remember, restore
 
 
@@ -140,12 +141,13 @@ def _bars(ctx: PageContext, table: pd.DataFrame, k: Kpi) -> None:
     if n_units > TOP_N * 2:
         a, b = st.columns(2)
         lowest = (
-            a.radio(
+            radio_row(
                 t("jelajah.bars.which"),
                 ["top", "bottom"],
-                format_func=lambda w: t(f"jelajah.bars.{w}"),
-                horizontal=True,
-                key="jelajah_bars_which",
+                t,
+                "jelajah.bars",
+                "jelajah_bars_which",
+                a,
             )
             == "bottom"
         )
@@ -223,6 +225,7 @@ def _table(ctx: PageContext, table: pd.DataFrame, k: Kpi, level: str) -> None:
         (t("jelajah.download_xlsx"), t("jelajah.download_csv")),
         "jelajah",
         who=ctx.user,
+        lang=ctx.lang,
     )
 
 
@@ -233,6 +236,7 @@ def download_buttons(
     labels: tuple[str, str],
     key: str,
     who: Principal | None = None,
+    lang: str | None = None,
 ) -> None:
     """Excel and CSV downloads of a table side by side (the files are written on click); a
     function instead of the table makes it only then (every row of a list shown in part).
@@ -242,33 +246,26 @@ def download_buttons(
     def build() -> pd.DataFrame:
         return table() if callable(table) else table
 
-    a, b = st.columns(2)
-    # with the right to export, recorded in the audit trail
     rows = None if callable(table) else len(table)
-    masuk.download_button(
-        labels[0],
-        data=lambda: xlsx_bytes({sheet: build()}),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
-        key=f"{key}_xlsx",
-        what=name,
-        rows=rows,
-        where=a,
-        who=who,
+    files = (
+        ("xlsx", lambda: xlsx_bytes({sheet: build()}), export.XLSX_MIME),
+        ("csv", lambda: export.csv_string(build()), "text/csv"),
     )
-    masuk.download_button(
-        labels[1],
-        data=lambda: export.csv_string(build()),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key=f"{key}_csv",
-        what=name,
-        rows=rows,
-        where=b,
-        who=who,
-    )
+    # side by side; with the right to export, recorded in the audit trail
+    for label, where, (ext, make, mime) in zip(labels, st.columns(2), files, strict=True):
+        masuk.download_button(
+            label,
+            data=make,
+            file_name=f"{name}.{ext}",
+            mime=mime,
+            icon=":material/download:",
+            key=f"{key}_{ext}",
+            what=name,
+            rows=rows,
+            where=where,
+            who=who,
+            lang=lang,
+        )
 
 
 def subtitle(view: View, lang: str) -> str:

@@ -59,14 +59,8 @@ def _verify_reasons(
     return {str(k): int(v) for k, v in part["alasan"].value_counts().items()}
 
 
-def _verify_rows(
-    store: Store,
-    periode: str,
-    fkey: FilterKey,
-    columns: tuple[str, ...],
-    reasons: tuple[str, ...],
-) -> pd.DataFrame:
-    part = _verify_part(store, periode, fkey, columns)
+def _of_reasons(part: pd.DataFrame, reasons: tuple[str, ...]) -> pd.DataFrame:
+    """The values to verify for one of ``reasons`` (every one without)."""
     return part[part["alasan"].isin(reasons)] if reasons else part
 
 
@@ -85,6 +79,6 @@ def _verify_shown(
     lang: str,
 ) -> tuple[int, pd.DataFrame]:
     """The number of values matching the choices, and the first VERIFY_SHOWN as shown."""
-    rows = _verify_rows(store, periode, fkey, columns, reasons)
+    rows = _of_reasons(_verify_part(store, periode, fkey, columns), reasons)
     names = _library_names(store, periode, fkey)
     return len(rows), verify_table(rows.head(VERIFY_SHOWN), names, lang)

@@ -24,9 +24,10 @@ from kpi.ui.jelajah import (
 from kpi.ui.kualitas.figures import completeness_chart
 from kpi.ui.kualitas.loads import (
     _library_names,
+    _of_reasons,
     _verify_counts,
+    _verify_part,
     _verify_reasons,
-    _verify_rows,
     _verify_shown,
     never_reported,
 )
@@ -43,6 +44,7 @@ from kpi.ui.kualitas.tables import (
     quality_period,
     verify_table,
 )
+from kpi.ui.pilihan import radio_row
 
 
 def subtitle(view: View, lang: str) -> str:
@@ -60,7 +62,7 @@ def _downloads(
     who: Principal | None,
 ) -> None:
     labels = (i18n.t("kualitas.download_xlsx", lang), i18n.t("kualitas.download_csv", lang))
-    download_buttons(table, name, sheet, labels, key, who=who)
+    download_buttons(table, name, sheet, labels, key, who=who, lang=lang)
 
 
 @cached(max_entries=16, kept=True, versioned=False)
@@ -141,13 +143,7 @@ def _area_section(ctx: PageContext) -> None:
     view, lang, t, num = ctx.view, ctx.lang, ctx.t, ctx.num
     stamp = view.periode.replace("..", "_")
     restore("kualitas_level", AREA_LEVELS, "provinsi")
-    level = st.radio(
-        t("kualitas.area.level"),
-        AREA_LEVELS,
-        format_func=lambda lv: t(f"kualitas.level.{lv}"),
-        horizontal=True,
-        key="kualitas_level",
-    )
+    level = radio_row(t("kualitas.area.level"), AREA_LEVELS, t, "kualitas.level", "kualitas_level")
     remember("kualitas_level", level)
     areas = data.completeness(level, view)
     if areas.empty or areas["kelengkapan"].notna().sum() == 0:
@@ -220,7 +216,7 @@ def _verify_section(ctx: PageContext) -> None:
     sheet = t("kualitas.sheet.verify")
 
     def everything() -> pd.DataFrame:
-        rows = _verify_rows(store, view.periode, fkey, columns, chosen_reasons)
+        rows = _of_reasons(_verify_part(store, view.periode, fkey, columns), chosen_reasons)
         return verify_table(rows, _library_names(store, view.periode, fkey), lang)
 
     _downloads(everything, f"nilai_perlu_verifikasi_{stamp}", sheet, lang, "dl_verify", ctx.user)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from kpi import boundaries, closing, coaching, compute, places, preview, score, targets
 from kpi.catalogue import catalogue
+from kpi.scope import Question, ask
 from kpi.store import Store
 from kpi.ui.cache import cached
 from kpi.ui.data import FilterKey, filter_key
@@ -20,7 +21,7 @@ from kpi.ui.pengaturan.tables import target_frame
 
 @cached(max_entries=32)
 def _band_table(store: Store, periode: str, fkey: FilterKey, skor: str) -> pd.DataFrame:
-    return preview.band_table(store, periode, compute.Filters(*fkey), json.loads(skor))
+    return preview.band_table(_libraries(store, periode, fkey), json.loads(skor))
 
 
 @cached(max_entries=32)
@@ -28,8 +29,12 @@ def _tier_table(
     store: Store, periode: str, fkey: FilterKey, skor: str, pembinaan: str
 ) -> pd.DataFrame:
     return preview.tier_table(
-        store, periode, compute.Filters(*fkey), json.loads(skor), json.loads(pembinaan)
+        _libraries(store, periode, fkey), json.loads(skor), json.loads(pembinaan)
     )
+
+
+def _libraries(store: Store, periode: str, fkey: FilterKey) -> Question:
+    return ask(store, "perpustakaan", periode, compute.Filters(*fkey))
 
 
 @cached(max_entries=16)

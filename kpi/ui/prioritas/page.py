@@ -17,6 +17,7 @@ from kpi.ui import data, masuk, paged, plot
 from kpi.ui.context import PageContext
 from kpi.ui.filters import keep_in_url, month_span, seed_from_url
 from kpi.ui.literal import md
+from kpi.ui.pilihan import radio_row
 from kpi.ui.prioritas.loads import (
     EvalKey,
     Priorities,
@@ -394,6 +395,7 @@ def _list_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd.
         what=f"prioritas_{level}",
         rows=n_chosen,
         who=ctx.user,
+        lang=ctx.lang,
     )
 
 
@@ -402,19 +404,16 @@ def _areas_section(ctx: PageContext, key: EvalKey, bundle: Priorities, frame: pd
     st.subheader(t("prioritas.areas"))
     st.caption(t("prioritas.areas_intro"))
     c_level, c_basis = st.columns([1, 2])
-    level = c_level.radio(
-        t("prioritas.areas_level"),
-        AREA_LEVELS,
-        format_func=lambda v: t(f"prioritas.level.{v}"),
-        horizontal=True,
-        key="prio_area_level",
+    level = radio_row(
+        t("prioritas.areas_level"), AREA_LEVELS, t, "prioritas.level", "prio_area_level", c_level
     )
-    basis = c_basis.radio(
+    basis = radio_row(
         t("prioritas.basis"),
         BASES,
-        format_func=lambda v: t(f"prioritas.basis.{v}"),
-        horizontal=True,
-        key=BASIS_KEY,
+        t,
+        "prioritas.basis",
+        BASIS_KEY,
+        c_basis,
         help=t("prioritas.basis_help"),
     )
     roll = _rollup(store, key, level, basis, frame)

@@ -37,7 +37,7 @@ QUADRANT_NUMERALS = {"teladan": "I", "waspada": "II", "berkembang": "III", "prio
 PROFILE_PAGE = "pages/profil.py"
 PROFILE_PATH = "profil"
 TOP_AREAS = 15
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIME = export.XLSX_MIME
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from kpi import profile as prof
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.periods import add_months, parse_period
+from kpi.scope import ask
 from kpi.store import Store
 from kpi.ui.cache import cached
 from kpi.ui.profil.figures import (
@@ -57,12 +58,12 @@ def _series(
 
 @cached(max_entries=32)
 def _funnel(store: Store, level: str, periode: str, fkey: tuple) -> pd.DataFrame:
-    return compute.funnel_5a(store, level, periode, Filters(*fkey))
+    return compute.funnel_5a(ask(store, level, periode, Filters(*fkey)))
 
 
 @cached(max_entries=32)
 def _ciel(store: Store, level: str, periode: str, fkey: tuple) -> pd.DataFrame:
-    return compute.ciel(store, level, periode, Filters(*fkey))
+    return compute.ciel(ask(store, level, periode, Filters(*fkey)))
 
 
 @cached(max_entries=64)

@@ -24,7 +24,7 @@ from kpi.ui.context import PageContext
 from kpi.ui.literal import md
 from kpi.vocab import Level
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIME = export_mod.XLSX_MIME
 
 
 def area_of(p: Mapping[str, Any]) -> dict[str, Any]:
@@ -94,29 +94,27 @@ def downloads(ctx: PageContext, p: Mapping[str, Any]) -> None:
 
     st.caption(t("profil.unduh.caption", nama=md(area.get("nama") or area["kode"])))
     cols = st.columns(2) if area["tingkat"] == Level.PROVINSI else (st.container(), None)
-    masuk.download_button(
-        t("profil.unduh.lapangan"),
-        made(field_workbook, area, end, filters, lang),
-        f"{area['kode']}_{lapangan.file_name(end, lang)}",
-        XLSX_MIME,
-        help=t("profil.unduh.lapangan_help", nama=md(area.get("nama") or area["kode"])),
-        icon=":material/table_view:",
-        key="profil_lapangan",
-        what=f"lapangan_{area['tingkat']}_{area['kode']}",
-        where=cols[0],
-        who=ctx.user,
-    )
-    if cols[1] is None:
-        return
-    masuk.download_button(
-        t("profil.unduh.wilayah"),
-        made(areas_workbook, end, filters, lang),
-        f"{area['kode']}_kabupaten-kota-perlu-pembinaan_{end}_{lang}.xlsx",
-        XLSX_MIME,
-        help=t("profil.unduh.wilayah_help"),
-        icon=":material/leaderboard:",
-        key="profil_wilayah_xlsx",
-        what=f"wilayah_kabupaten_kota_{area['kode']}",
-        where=cols[1],
-        who=ctx.user,
-    )
+    files = [  # the field team's workbook; for a province also its kab/kota's list
+        dict(
+            label=t("profil.unduh.lapangan"),
+            data=made(field_workbook, area, end, filters, lang),
+            file_name=f"{area['kode']}_{lapangan.file_name(end, lang)}",
+            help=t("profil.unduh.lapangan_help", nama=md(area.get("nama") or area["kode"])),
+            icon=":material/table_view:",
+            key="profil_lapangan",
+            what=f"lapangan_{area['tingkat']}_{area['kode']}",
+        ),
+        dict(
+            label=t("profil.unduh.wilayah"),
+            data=made(areas_workbook, end, filters, lang),
+            file_name=f"{area['kode']}_kabupaten-kota-perlu-pembinaan_{end}_{lang}.xlsx",
+            help=t("profil.unduh.wilayah_help"),
+            icon=":material/leaderboard:",
+            key="profil_wilayah_xlsx",
+            what=f"wilayah_kabupaten_kota_{area['kode']}",
+        ),
+    ]
+    for where, file in zip(cols, files, strict=True):
+        if where is None:
+            return
+        masuk.download_button(mime=XLSX_MIME, where=where, who=ctx.user, lang=ctx.lang, **file)
