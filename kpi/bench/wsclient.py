@@ -45,7 +45,7 @@ class View:
     page: str
     seconds: float
     errors: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)  # headings, markdown, choices, in order
+    texts: list[str] = field(default_factory=list)  # headings, markdown, choices, metrics
 
     @property
     def ok(self) -> bool:
@@ -164,6 +164,8 @@ def read_element(fwd: object, result: View) -> None:
         result.texts.append(element.markdown.body)
     elif kind == "selectbox":  # its choices (the import history's batches, for one)
         result.texts.extend(element.selectbox.options)
+    elif kind == "metric":  # a figure, as "label: value"
+        result.texts.append(f"{element.metric.label}: {element.metric.body}")
 
 
 async def session_views(
