@@ -9,7 +9,18 @@ import logging
 
 import streamlit as st
 
-from kpi.ui import bench_browser, cari, context, deeplink, filters, layout, masuk, rapor, state
+from kpi.ui import (
+    bench_browser,
+    cari,
+    context,
+    deeplink,
+    filters,
+    layout,
+    masuk,
+    rapor,
+    shell,
+    state,
+)
 from kpi.ui.pengaturan.widgets import unsaved_notice
 
 st.set_page_config(page_title="Dasbor KPI TPBIS", page_icon="📚", layout="wide")
@@ -66,6 +77,7 @@ try:
     # who acts (access.md): nobody before signing in, and then no page and no data
     who = masuk.gate(store)
     page = st.navigation(masuk.restrict(pages(), who), position="sidebar" if who else "hidden")
+    shell.shell_started()  # the page opened below runs inside the shell (kpi.ui.shell)
     if who is None:
         masuk.login_page(store, state.lang())
     elif not masuk.allowed(who, page.url_path):

@@ -29,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("kpi.commands.users", "users, roles and areas (login turns on with the first)"),
     "audit": ("kpi.commands.audit", "the audit trail, and --verify its hash chain"),
     "serve": ("kpi.commands.serve", "several app servers behind nginx (sticky sessions)"),
+    "migrate-to-pg": (
+        "kpi.commands.migrate_to_pg",
+        "move an embedded DuckDB file into an empty PostgreSQL store",
+    ),
 }
 
 

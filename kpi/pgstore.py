@@ -32,6 +32,7 @@ from typing import Any
 import duckdb
 import psycopg
 
+from kpi.pgsnapshot import BATCH_SYNCED, copy_table, sync_batches
 from kpi.pgsql import SCHEMA_CHANGED as SCHEMA_CHANGED
 from kpi.pgsql import PgCursor as PgCursor
 from kpi.pgsql import copy_frame as copy_frame
@@ -91,6 +92,7 @@ class PgStore(Store):
         self._retired: list[tuple[float, _Generation]] = []
         self._counter = 0
         self.last_rebuild_seconds: float | None = None
+        self.last_synced: frozenset[str] = frozenset()  # tables the last rebuild synced by batch
         chosen = snapshot_dir or os.environ.get(SNAPSHOT_DIR_ENV)
         if chosen:
             base = Path(chosen)
@@ -229,7 +231,7 @@ class PgStore(Store):
                             for k, v in versions.items()
                             if k.startswith(TABLE_VERSION_PREFIX) and gen.versions.get(k) != v
                         }
-                        if SCHEMA_CHANGED in only or _mostly(gen, only):
+                        if SCHEMA_CHANGED in only or _mostly(gen, only - BATCH_SYNCED):
                             only = None  # a whole new file is quicker than a copy and changes
                     path = self._build(conn, only, gen)
             except psycopg.Error as exc:
@@ -264,10 +266,14 @@ class PgStore(Store):
                 ).fetchall()
             ]
             with tempfile.TemporaryDirectory(prefix="tpbis-snap-") as tmp:
+                synced: set[str] = set()
+                if only is not None and "import_batch" in only:  # batches came or went
+                    synced = sync_batches(conn, duck, only & BATCH_SYNCED, Path(tmp))
+                self.last_synced = frozenset(synced)
                 for table in tables:
-                    if only is not None and table not in only:
+                    if only is not None and (table not in only or table in synced):
                         continue
-                    _copy_table(conn, duck, table, Path(tmp) / f"{table}.csv")
+                    copy_table(conn, duck, table, Path(tmp) / f"{table}.csv")
             duck.execute("CHECKPOINT")
         finally:
             duck.close()
@@ -411,48 +417,3 @@ def _bump(cur: PgCursor, key: str) -> int:
     value = (int(row[0]) if row else 0) + 1
     _put_meta(cur, key, str(value))
     return value
-
-
-def _copy_table(
-    conn: psycopg.Connection[Any], duck: duckdb.DuckDBPyConnection, table: str, path: Path
-) -> None:
-    """One table from PostgreSQL into the snapshot file: COPY ... TO STDOUT as CSV, then
-    DuckDB's CSV reader with the snapshot's own column types (NULL unquoted, '' quoted). A table
-    with a BLOB column (the archived import files, megabytes a row) goes row by row instead."""
-    described = duck.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
-        [table],
-    ).fetchall()
-    names = [str(c) for c, _ in described]
-    types = {str(c): str(t) for c, t in described}
-    quoted = ", ".join(f'"{c}"' for c in names)
-    if "BLOB" in types.values():
-        duck.execute(f'DELETE FROM "{table}"')
-        marks = ", ".join("?" for _ in names)
-        with conn.cursor(name=f"snapshot_{table}") as cur:
-            cur.itersize = 16
-            cur.execute(f'SELECT {quoted} FROM "{table}"')
-            while rows := cur.fetchmany(16):
-                duck.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
-        return
-    with (
-        open(path, "wb") as fh,
-        conn.cursor().copy(f'COPY (SELECT {quoted} FROM "{table}") TO STDOUT (FORMAT csv)') as copy,
-    ):
-        for chunk in copy:
-            fh.write(chunk)
-    # the table again, with the same columns and types but no key or index: a snapshot is
-    # only read, and loading a table without its key is several times faster
-    duck.execute(f'DROP TABLE "{table}"')
-    columns = ", ".join(f"'{c}': '{types[c]}'" for c in names)
-    if path.stat().st_size == 0:
-        cols = ", ".join(f'"{c}" {types[c]}' for c in names)
-        duck.execute(f'CREATE TABLE "{table}" ({cols})')
-        return
-    duck.execute(
-        f'CREATE TABLE "{table}" AS SELECT * FROM read_csv(?, header = false, '
-        f"columns = {{{columns}}}, allow_quoted_nulls = false, quote = '\"', escape = '\"', "
-        "delim = ',', auto_detect = false, max_line_size = 67108864)",
-        [str(path)],
-    )

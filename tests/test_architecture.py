@@ -245,6 +245,7 @@ SQL_HOMES = frozenset(
         "kpi.storebase",
         "kpi.pgstore",
         "kpi.pgsql",
+        "kpi.pgsnapshot",
         "kpi.schema",
         "kpi.builder",
         "kpi.compute",

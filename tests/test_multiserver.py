@@ -134,3 +134,25 @@ def test_a_dead_server_leaves_the_other_serving_and_a_reconnecting_session_lands
         await back.close()
 
     wsclient.run(run())
+
+
+def test_a_fresh_server_shows_every_first_visit_of_a_page_url_inside_the_shell(
+    dbs: list[Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Many browsers opening a shared page link at the same moment on servers that have just
+    started (a Peer Learning Meeting at 9:00 after a restart). Until app.py's st.navigation has
+    run once in a process, Streamlit takes pages/ for a legacy multipage folder and runs the
+    page script alone; kpi.ui.shell.page_guard must send every such run through the shell,
+    not only the first one (it once checked a process-wide flag that the first run cleared,
+    so the other sessions of that moment got the page without sidebar, filters or heading)."""
+    folder = tmp_path_factory.mktemp("fresh")  # no "_" in the path: the sidebar escapes it
+    fresh = [folder / "server-a.duckdb", folder / "server-b.duckdb"]
+    for src, dst in zip(dbs, fresh, strict=True):
+        shutil.copy(src, dst)
+    with running([str(p) for p in fresh]) as c:
+        views = wsclient.run(many_sessions(c.url, 40, ["kualitas"]))
+    assert len(views) == 40
+    assert [v.errors for v in views if v.errors] == []
+    alone = [v.texts[:3] for v in views if drawn_by(v, fresh) is None]
+    assert alone == [], f"{len(alone)} of 40 views ran without the shell: {alone[:3]}"
+    assert all("Kualitas data" in v.texts for v in views), views[0].texts[:5]

@@ -5,7 +5,8 @@ and an earlier batch is undone, with no batch lost or half there.
 
 The commits come from the command line (``python -m kpi import`` / ``undo``, run in this
 process), a writer beside the servers as an analyst's import is; the servers see them through
-PostgreSQL's NOTIFY and their snapshot's swap.
+PostgreSQL's NOTIFY and their snapshot's swap. The same through a server's own Impor data page,
+in a real browser pinned to one server: tests/e2e/test_multiserver_pg_e2e.py.
 """
 
 from __future__ import annotations

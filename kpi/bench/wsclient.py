@@ -10,9 +10,10 @@ What the browser does for a page view, over the session's websocket:
    (``page_name``: the page's URL path, "" for the default page) and the query string;
 4. read ``ForwardMsg``s: a run starts with ``new_session`` and ends with ``script_finished``;
    ``FINISHED_EARLY_FOR_RERUN`` means the app reran itself (another run follows), the view
-   ends at ``FINISHED_SUCCESSFULLY``. An element ``exception`` (a traceback), an ``alert`` of
-   format ERROR (``st.error``), ``page_not_found``, a compile error, a closed socket or a
-   timeout count as the view's errors.
+   ends at ``FINISHED_SUCCESSFULLY`` of the run its ``new_session`` started (both carry the
+   run's id; a fragment's own finish does not end it). An element ``exception`` (a
+   traceback), an ``alert`` of format ERROR (``st.error``), ``page_not_found``, a compile
+   error, a closed socket or a timeout count as the view's errors.
 
 A view's time runs from sending the BackMsg until its run has finished on the server and
 reached the client (nothing drawn: what a browser adds is in ``python -m kpi bench browser``).
@@ -45,7 +46,7 @@ class View:
     page: str
     seconds: float
     errors: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)  # headings, markdown, choices, in order
+    texts: list[str] = field(default_factory=list)  # headings, markdown, choices, metrics
 
     @property
     def ok(self) -> bool:
@@ -126,6 +127,7 @@ class Session:
         ws = self._ws
         assert ws is not None
         started = False
+        run_id = ""  # the run this view waits for (Streamlit tags its lifecycle messages)
         while True:
             data = await ws.recv()
             fwd = ForwardMsg()
@@ -133,15 +135,21 @@ class Session:
             kind = fwd.WhichOneof("type")
             if kind == "new_session":
                 started = True
+                run_id = fwd.metadata.run.script_run_id
             elif kind == "delta" and started:
                 read_element(fwd, result)
             elif kind == "page_not_found":
                 result.errors.append(f"page not found: {fwd.page_not_found.page_name!r}")
             elif kind == "script_finished" and started:
                 status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
+                finished = fwd.metadata.run.script_run_id
+                if run_id and finished and finished != run_id:
+                    continue  # the end of another run (one retained from before this one)
                 if status == "FINISHED_EARLY_FOR_RERUN":
                     started = False  # the app reran itself: wait for the next run
                     continue
+                if status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY":
+                    continue  # a fragment's own run: the page's run goes on
                 if status == "FINISHED_WITH_COMPILE_ERROR":
                     result.errors.append("compile error")
                 return
@@ -164,6 +172,8 @@ def read_element(fwd: object, result: View) -> None:
         result.texts.append(element.markdown.body)
     elif kind == "selectbox":  # its choices (the import history's batches, for one)
         result.texts.extend(element.selectbox.options)
+    elif kind == "metric":  # a figure, as "label: value"
+        result.texts.append(f"{element.metric.label}: {element.metric.body}")
 
 
 async def session_views(
