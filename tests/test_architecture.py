@@ -246,6 +246,7 @@ SQL_HOMES = frozenset(
         "kpi.pgstore",
         "kpi.pgsql",
         "kpi.pgsnapshot",
+        "kpi.migrate",  # the embedded file copied into PostgreSQL, table by table
         "kpi.schema",
         "kpi.builder",
         "kpi.compute",
