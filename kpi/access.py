@@ -33,6 +33,8 @@ from kpi.areas import EVERYWHERE, NOWHERE, Areas, Coverage, areas_of, coverage
 from kpi.areas import NATIONAL as NATIONAL
 from kpi.areas import norm as _norm
 from kpi.areas import parse_areas as parse_areas
+from kpi.queries import register
+from kpi.queries import users as user_rows
 from kpi.store import StoreError
 
 if TYPE_CHECKING:
@@ -311,14 +313,10 @@ def load_principal(
 ) -> Principal | None:
     """The user ``name`` as a principal, read on ``cur`` (inside a transaction when the check
     must be); None when there is no such user, or it is disabled (unless ``allow_disabled``)."""
-    row = cur.execute(
-        "SELECT nama, peran, email, nonaktif FROM pengguna WHERE nama = ?", [name]
-    ).fetchone()
+    row = user_rows.user_row(cur, name)
     if row is None or (row[3] and not allow_disabled):
         return None
-    areas = cur.execute(
-        "SELECT jenis, kode FROM pengguna_wilayah WHERE nama = ? ORDER BY kode", [name]
-    ).fetchall()
+    areas = user_rows.user_areas(cur, name)
     view = tuple(str(k) for j, k in areas if j == VIEW)
     capture = tuple(str(k) for j, k in areas if j == CAPTURE)
     return Principal(str(row[0]), str(row[1]), view, capture, row[2])
@@ -343,10 +341,7 @@ def current(cur: duckdb.DuckDBPyConnection, principal: Principal) -> Principal:
 
 def library_area(store: Store, kode_perpustakaan: str) -> str | None:
     """A library's area code (its place in the register), None for an unknown library."""
-    value = store.scalar(
-        "SELECT kode_wilayah FROM perpustakaan WHERE kode_perpustakaan = ?", [kode_perpustakaan]
-    )
-    return None if value is None else str(value)
+    return register.library_area(store, kode_perpustakaan)
 
 
 def may_see_library(store: Store, principal: Principal, kode_perpustakaan: str) -> bool:

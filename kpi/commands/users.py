@@ -24,6 +24,7 @@ import sys
 from kpi import access, auth, users
 from kpi.commands._actor import actor_for, add_as_argument
 from kpi.commands._store import add_db_argument
+from kpi.queries import users as user_rows
 from kpi.store import Store, StoreError, resolve_db_path
 
 
@@ -194,7 +195,7 @@ def _notes(store: Store, p: access.Principal, first: bool) -> None:
             "Login kini aktif: setiap pengguna harus masuk. / Login is now on: every user "
             "signs in.\n"
         )
-    if not store.scalar("SELECT count(*) FROM pengguna WHERE peran = 'admin' AND NOT nonaktif"):
+    if not user_rows.enabled_admins(store.cursor()):
         out(
             "Belum ada administrator aktif: tambahkan dengan `python -m kpi users add admin "
             "--role admin`. / No enabled administrator yet: add one with `python -m kpi users "
