@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 import yaml
 
@@ -70,23 +70,18 @@ KIND_ACTION: dict[str, Action] = {
 }
 WHERE = ("all", "view", "capture")
 
+
+def _labels(section: str) -> dict[str, tuple[str, str]]:
+    """id -> (Indonesian, English) label, from a section of kpi/peran.yaml."""
+    data = yaml.safe_load(ROLES_PATH.read_text(encoding="utf-8"))
+    return {str(k): (str(v[0]), str(v[1])) for k, v in data[section].items()}
+
+
+# what a refusal calls an action and a kind of imported table (kpi/peran.yaml)
 ACTION_LABELS: dict[Action, tuple[str, str]] = {
-    Action.SEE: ("melihat data", "see data"),
-    Action.IMPORT: ("mengimpor data", "import data"),
-    Action.TARGETS: ("menyimpan target", "save targets"),
-    Action.UNDO: ("membatalkan impor", "undo imports"),
-    Action.SETTINGS: ("menyimpan pengaturan", "save settings"),
-    Action.EXPORT: ("mengunduh daftar dan rapor", "download lists and report cards"),
-    Action.USERS: ("mengelola pengguna", "manage users"),
-    Action.AUDIT: ("membaca jejak audit", "read the audit trail"),
+    Action(k): v for k, v in _labels("action_labels").items()
 }
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "perpustakaan": ("daftar perpustakaan", "the library register"),
-    "laporan_bulanan": ("laporan bulanan", "monthly reports"),
-    "penilaian_mandiri": ("penilaian mandiri", "self-assessments"),
-    "indikator_konteks": ("indikator konteks", "context indicators"),
-    "target": ("target", "targets"),
-}
+KIND_LABELS: dict[str, tuple[str, str]] = _labels("kind_labels")
 
 
 class AccessDeniedError(StoreError):
@@ -238,16 +233,20 @@ def denied(
     )
 
 
+class Where(TypedDict, total=False):
+    """Where an action acts, as a refusal records it: ``area`` (an area code), ``objek`` (on
+    what)."""
+
+    area: str | None
+    objek: str | None
+
+
 def require(
-    store: Store,
-    principal: Principal,
-    action: Action | str,
-    *,
-    area: str | None = None,
-    objek: str | None = None,
+    store: Store, principal: Principal, action: Action | str, **where: Unpack[Where]
 ) -> None:
     """Raise AccessDeniedError, recorded in the audit trail, unless ``principal`` may take
-    ``action`` (in ``area`` when given)."""
+    ``action`` (in ``where["area"]`` when given)."""
+    area = where.get("area")
     ok = principal.can(action) and (area is None or principal.areas(action).covers(_norm(area)))
     if ok:
         return
@@ -257,7 +256,7 @@ def require(
 
         shown = places.format_kode(area) if places.normalise_kode(area) else area
         detail = (f" di {shown}", f" in {shown}")
-    refuse(store, principal, action, area=area, objek=objek, detail=detail)
+    refuse(store, principal, action, detail=detail, **where)
 
 
 def refuse(
@@ -265,19 +264,19 @@ def refuse(
     principal: Principal,
     action: Action | str,
     *,
-    area: str | None = None,
-    objek: str | None = None,
     detail: tuple[str, str] | None = None,
     reason: str | None = None,
+    **where: Unpack[Where],
 ) -> None:
-    """Record a refused access and raise its AccessDeniedError."""
+    """Record a refused access (``where``: its area and object) and raise its
+    AccessDeniedError."""
     exc = denied(principal, action, detail)
     trail.log(
         store,
         principal,
         "access.refused",
-        objek=objek,
-        wilayah=area,
+        objek=where.get("objek"),
+        wilayah=where.get("area"),
         rincian={"aksi": str(action), "alasan": reason or exc.message_en},
     )
     exc.recorded = True

@@ -25,9 +25,11 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import pandas as pd
+import yaml
 
 from kpi.queries import trail as q
 from kpi.queries.meta import meta_value, put_meta
@@ -42,34 +44,17 @@ if TYPE_CHECKING:
 GENESIS = "0" * 64
 HEAD_KEY = "audit_kepala"
 
-# action -> (Indonesian, English) label, for the trail's readers (Jejak audit, the CLI)
-ACTIONS: dict[str, tuple[str, str]] = {
-    "login": ("masuk", "sign-in"),
-    "login.failed": ("gagal masuk", "failed sign-in"),
-    "login.locked": ("akun terkunci", "account locked"),
-    "login.refused": ("masuk ditolak", "sign-in refused"),
-    "logout": ("keluar", "sign-out"),
-    "session.expired": ("sesi berakhir", "session expired"),
-    "password.change": ("ganti kata sandi", "password changed"),
-    "password.reset": ("atur ulang kata sandi", "password reset"),
-    "user.add": ("tambah pengguna", "user added"),
-    "user.disable": ("nonaktifkan pengguna", "user disabled"),
-    "user.enable": ("aktifkan pengguna", "user enabled"),
-    "user.grant": ("ubah hak pengguna", "grants changed"),
-    "identity.link": ("tautkan identitas", "identity linked"),
-    "auth.settings": ("pengaturan masuk", "sign-in settings"),
-    "import.commit": ("impor", "import"),
-    "import.undo": ("batalkan impor", "import undone"),
-    "demo.load": ("muat demo", "demo loaded"),
-    "demo.clear": ("hapus data demo", "demo cleared"),
-    "settings.save": ("simpan pengaturan", "settings saved"),
-    "settings.restore": ("kembalikan bawaan", "defaults restored"),
-    "boundaries.save": ("unggah batas wilayah", "boundaries uploaded"),
-    "boundaries.delete": ("hapus batas wilayah", "boundaries removed"),
-    "export": ("unduh", "download"),
-    "report_card": ("unduh rapor", "report card download"),
-    "access.refused": ("akses ditolak", "access refused"),
-}
+ACTIONS_PATH = Path(__file__).resolve().parent / "jejak.yaml"
+
+
+def _actions() -> dict[str, tuple[str, str]]:
+    data = yaml.safe_load(ACTIONS_PATH.read_text(encoding="utf-8"))
+    return {str(k): (str(v[0]), str(v[1])) for k, v in data["actions"].items()}
+
+
+# action -> (Indonesian, English) label, for the trail's readers (Jejak audit, the CLI): the
+# actions of kpi/jejak.yaml, the only ones an event may record
+ACTIONS: dict[str, tuple[str, str]] = _actions()
 _SECRET_WORDS = ("sandi", "password", "passwd", "hash", "secret", "rahasia")
 
 
@@ -210,19 +195,20 @@ def record(
     return Event(seq, waktu, name, role, aksi, objek, area, detail, prev, digest)
 
 
-def log(
-    store: Store,
-    actor: Principal | None,
-    aksi: str,
-    *,
-    objek: str | None = None,
-    wilayah: str | Iterable[str] | None = None,
-    rincian: Mapping[str, Any] | None = None,
-    now: datetime | None = None,
-) -> Event:
-    """Append one event in a transaction of its own (page caches stay valid)."""
+class EventFields(TypedDict, total=False):
+    """What ``record`` takes of an event besides its actor and action (``log`` passes it on)."""
+
+    objek: str | None
+    wilayah: str | Iterable[str] | None
+    rincian: Mapping[str, Any] | None
+    now: datetime | None
+
+
+def log(store: Store, actor: Principal | None, aksi: str, **fields: Unpack[EventFields]) -> Event:
+    """Append one event in a transaction of its own (page caches stay valid); ``fields`` as
+    ``record`` takes them."""
     with store.write(bump=False) as cur:
-        return record(cur, actor, aksi, objek=objek, wilayah=wilayah, rincian=rincian, now=now)
+        return record(cur, actor, aksi, **fields)
 
 
 # -- reading ---------------------------------------------------------------------------------------

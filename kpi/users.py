@@ -112,6 +112,15 @@ def _last_admin(name: str) -> UserError:
     )
 
 
+def _managed(store: Store, actor: Principal | None, name: str) -> tuple[Principal, str]:
+    """The actor (default the local operator), who must have the right to manage users, and
+    the name of the user they change, normalised."""
+    actor = actor or local_operator()
+    name = auth.normalise_name(name)
+    require(store, actor, Action.USERS, objek=name)
+    return actor, name
+
+
 def _areas(store: Store, values: str | Sequence[str] | None, *, view: bool) -> tuple[str, ...]:
     codes = parse_areas(store, values)
     # a view area "nasional" is the whole country, which no view area already says
@@ -123,10 +132,10 @@ def add_user(
     name: str,
     role: str,
     *,
-    password: str | None = None,
-    email: str | None = None,
     view: str | Sequence[str] | None = None,
     capture: str | Sequence[str] | None = None,
+    email: str | None = None,
+    password: str | None = None,
     actor: Principal | None = None,
     now: datetime | None = None,
 ) -> Principal:
@@ -238,9 +247,7 @@ def set_disabled(
     now: datetime | None = None,
 ) -> None:
     """Disable (or enable again) a user; a disabled user cannot sign in or act."""
-    actor = actor or local_operator()
-    name = auth.normalise_name(name)
-    require(store, actor, Action.USERS, objek=name)
+    actor, name = _managed(store, actor, name)
     with store.write() as cur:
         before = _state(cur, name)
         if before is None:
@@ -272,9 +279,7 @@ def grant(
 ) -> Principal:
     """Change a user's role, view areas, capture areas or e-mail; each one given replaces the
     old one (an empty ``view`` is the whole country, an empty ``capture`` none)."""
-    actor = actor or local_operator()
-    name = auth.normalise_name(name)
-    require(store, actor, Action.USERS, objek=name)
+    actor, name = _managed(store, actor, name)
     role = _check_role(role) if role is not None else None
     views = _areas(store, view, view=True) if view is not None else None
     captures = _areas(store, capture, view=False) if capture is not None else None
@@ -322,9 +327,7 @@ def reset_password(
     now: datetime | None = None,
 ) -> None:
     """An administrator sets a new password for a user; the lock and the failure count go."""
-    actor = actor or local_operator()
-    name = auth.normalise_name(name)
-    require(store, actor, Action.USERS, objek=name)
+    actor, name = _managed(store, actor, name)
     auth.check_password_rules(name, password, auth.get_settings(store))
     digest = auth.hash_password(password)
     when = now or _now()
