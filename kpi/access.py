@@ -233,7 +233,7 @@ def denied(
     )
 
 
-class Where(TypedDict, total=False):
+class ActsOn(TypedDict, total=False):
     """Where an action acts, as a refusal records it: ``area`` (an area code), ``objek`` (on
     what)."""
 
@@ -242,7 +242,7 @@ class Where(TypedDict, total=False):
 
 
 def require(
-    store: Store, principal: Principal, action: Action | str, **where: Unpack[Where]
+    store: Store, principal: Principal, action: Action | str, **where: Unpack[ActsOn]
 ) -> None:
     """Raise AccessDeniedError, recorded in the audit trail, unless ``principal`` may take
     ``action`` (in ``where["area"]`` when given)."""
@@ -266,7 +266,7 @@ def refuse(
     *,
     detail: tuple[str, str] | None = None,
     reason: str | None = None,
-    **where: Unpack[Where],
+    **where: Unpack[ActsOn],
 ) -> None:
     """Record a refused access (``where``: its area and object) and raise its
     AccessDeniedError."""
