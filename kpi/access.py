@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 import yaml
 
@@ -33,6 +33,8 @@ from kpi.areas import EVERYWHERE, NOWHERE, Areas, Coverage, areas_of, coverage
 from kpi.areas import NATIONAL as NATIONAL
 from kpi.areas import norm as _norm
 from kpi.areas import parse_areas as parse_areas
+from kpi.queries import register
+from kpi.queries import users as user_rows
 from kpi.store import StoreError
 
 if TYPE_CHECKING:
@@ -68,23 +70,18 @@ KIND_ACTION: dict[str, Action] = {
 }
 WHERE = ("all", "view", "capture")
 
+
+def _labels(section: str) -> dict[str, tuple[str, str]]:
+    """id -> (Indonesian, English) label, from a section of kpi/peran.yaml."""
+    data = yaml.safe_load(ROLES_PATH.read_text(encoding="utf-8"))
+    return {str(k): (str(v[0]), str(v[1])) for k, v in data[section].items()}
+
+
+# what a refusal calls an action and a kind of imported table (kpi/peran.yaml)
 ACTION_LABELS: dict[Action, tuple[str, str]] = {
-    Action.SEE: ("melihat data", "see data"),
-    Action.IMPORT: ("mengimpor data", "import data"),
-    Action.TARGETS: ("menyimpan target", "save targets"),
-    Action.UNDO: ("membatalkan impor", "undo imports"),
-    Action.SETTINGS: ("menyimpan pengaturan", "save settings"),
-    Action.EXPORT: ("mengunduh daftar dan rapor", "download lists and report cards"),
-    Action.USERS: ("mengelola pengguna", "manage users"),
-    Action.AUDIT: ("membaca jejak audit", "read the audit trail"),
+    Action(k): v for k, v in _labels("action_labels").items()
 }
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "perpustakaan": ("daftar perpustakaan", "the library register"),
-    "laporan_bulanan": ("laporan bulanan", "monthly reports"),
-    "penilaian_mandiri": ("penilaian mandiri", "self-assessments"),
-    "indikator_konteks": ("indikator konteks", "context indicators"),
-    "target": ("target", "targets"),
-}
+KIND_LABELS: dict[str, tuple[str, str]] = _labels("kind_labels")
 
 
 class AccessDeniedError(StoreError):
@@ -236,16 +233,20 @@ def denied(
     )
 
 
+class ActsOn(TypedDict, total=False):
+    """Where an action acts, as a refusal records it: ``area`` (an area code), ``objek`` (on
+    what)."""
+
+    area: str | None
+    objek: str | None
+
+
 def require(
-    store: Store,
-    principal: Principal,
-    action: Action | str,
-    *,
-    area: str | None = None,
-    objek: str | None = None,
+    store: Store, principal: Principal, action: Action | str, **where: Unpack[ActsOn]
 ) -> None:
     """Raise AccessDeniedError, recorded in the audit trail, unless ``principal`` may take
-    ``action`` (in ``area`` when given)."""
+    ``action`` (in ``where["area"]`` when given)."""
+    area = where.get("area")
     ok = principal.can(action) and (area is None or principal.areas(action).covers(_norm(area)))
     if ok:
         return
@@ -255,7 +256,7 @@ def require(
 
         shown = places.format_kode(area) if places.normalise_kode(area) else area
         detail = (f" di {shown}", f" in {shown}")
-    refuse(store, principal, action, area=area, objek=objek, detail=detail)
+    refuse(store, principal, action, detail=detail, **where)
 
 
 def refuse(
@@ -263,19 +264,19 @@ def refuse(
     principal: Principal,
     action: Action | str,
     *,
-    area: str | None = None,
-    objek: str | None = None,
     detail: tuple[str, str] | None = None,
     reason: str | None = None,
+    **where: Unpack[ActsOn],
 ) -> None:
-    """Record a refused access and raise its AccessDeniedError."""
+    """Record a refused access (``where``: its area and object) and raise its
+    AccessDeniedError."""
     exc = denied(principal, action, detail)
     trail.log(
         store,
         principal,
         "access.refused",
-        objek=objek,
-        wilayah=area,
+        objek=where.get("objek"),
+        wilayah=where.get("area"),
         rincian={"aksi": str(action), "alasan": reason or exc.message_en},
     )
     exc.recorded = True
@@ -311,14 +312,10 @@ def load_principal(
 ) -> Principal | None:
     """The user ``name`` as a principal, read on ``cur`` (inside a transaction when the check
     must be); None when there is no such user, or it is disabled (unless ``allow_disabled``)."""
-    row = cur.execute(
-        "SELECT nama, peran, email, nonaktif FROM pengguna WHERE nama = ?", [name]
-    ).fetchone()
+    row = user_rows.user_row(cur, name)
     if row is None or (row[3] and not allow_disabled):
         return None
-    areas = cur.execute(
-        "SELECT jenis, kode FROM pengguna_wilayah WHERE nama = ? ORDER BY kode", [name]
-    ).fetchall()
+    areas = user_rows.user_areas(cur, name)
     view = tuple(str(k) for j, k in areas if j == VIEW)
     capture = tuple(str(k) for j, k in areas if j == CAPTURE)
     return Principal(str(row[0]), str(row[1]), view, capture, row[2])
@@ -343,10 +340,7 @@ def current(cur: duckdb.DuckDBPyConnection, principal: Principal) -> Principal:
 
 def library_area(store: Store, kode_perpustakaan: str) -> str | None:
     """A library's area code (its place in the register), None for an unknown library."""
-    value = store.scalar(
-        "SELECT kode_wilayah FROM perpustakaan WHERE kode_perpustakaan = ?", [kode_perpustakaan]
-    )
-    return None if value is None else str(value)
+    return register.library_area(store, kode_perpustakaan)
 
 
 def may_see_library(store: Store, principal: Principal, kode_perpustakaan: str) -> bool:

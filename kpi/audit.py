@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kpi import access
-from kpi.queries.meta import put_setting
+from kpi.queries.meta import delete_setting, put_setting, setting_json
 from kpi.trail import ACTIONS as ACTIONS
 from kpi.trail import EVENT_COLUMNS as EVENT_COLUMNS
 from kpi.trail import GENESIS as GENESIS
@@ -114,11 +114,11 @@ def _settings_change(
         who = access.current(cur, actor)  # disabled meanwhile: refused
         before: dict[str, Any] = {}
         for key in keys:
-            row = cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-            before[key] = None if row is None else shown(json.loads(row[0]))
+            stored = setting_json(cur, key)
+            before[key] = None if stored is None else shown(json.loads(stored))
             if key in values:
                 put_setting(cur, key, json.dumps(values[key]))
             else:
-                cur.execute("DELETE FROM settings WHERE key = ?", [key])
+                delete_setting(cur, key)
         after = {k: (shown(values[k]) if k in values else None) for k in keys}
         record(cur, who, aksi, objek=objek, rincian={"sebelum": before, "sesudah": after})

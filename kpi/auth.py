@@ -31,6 +31,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from kpi import audit
 from kpi.access import Action, Principal, load_principal, require
+from kpi.queries import users as q
 from kpi.queries.meta import put_setting
 from kpi.store import Store, StoreError
 
@@ -165,7 +166,7 @@ def normalise_name(name: str) -> str:
 
 def login_required(store: Store) -> bool:
     """Login is on once the store holds a user (even a disabled one)."""
-    return bool(store.scalar("SELECT count(*) FROM pengguna"))
+    return q.any_user(store)
 
 
 # -- signing in ------------------------------------------------------------------------------------
@@ -247,14 +248,7 @@ def _attempt(
     now = _utc(now)
     name = normalise_name(name)
     settings = get_settings(store)
-    row = (
-        store.cursor()
-        .execute(
-            "SELECT sandi_hash, nonaktif, terkunci_sampai, peran FROM pengguna WHERE nama = ?",
-            [name],
-        )
-        .fetchone()
-    )
+    row = q.sign_in_row(store.cursor(), name)
     who = Principal(name or "?", str(row[3]) if row else "?")
     if row is None:
         _verify(None, password)  # as long as a real check
@@ -273,32 +267,25 @@ def _attempt(
         role = principal.role if principal else "?"
         who = Principal(name, role, local=False)
         if not good:
-            failed = cur.execute(
-                "UPDATE pengguna SET gagal = gagal + 1 WHERE nama = ? RETURNING gagal", [name]
-            ).fetchall()[0][0]
+            failed = q.count_failure(cur, name)
             why = {"alasan": "sandi_salah", "percobaan": int(failed), "untuk": purpose}
             _event(cur, who, "login.failed", name, now, **why)
             if failed >= settings.max_attempts:
                 until = now + timedelta(minutes=settings.lock_minutes)
-                cur.execute(
-                    "UPDATE pengguna SET gagal = 0, terkunci_sampai = ? WHERE nama = ?",
-                    [until, name],
-                )
+                q.lock(cur, name, until)
                 _event(cur, who, "login.locked", name, now, percobaan=int(failed), sampai=until)
                 return _locked(name, until)
             return _WRONG  # the same answer as for an unknown name
         # a lock set meanwhile by another session's attempt still holds
-        lock = cur.execute(
-            "SELECT terkunci_sampai FROM pengguna WHERE nama = ?", [name]
-        ).fetchall()[0][0]
+        lock = q.locked_until(cur, name)
         if lock is not None and lock > now:
             return _locked(name, lock)
         if disabled:
             _event(cur, who, "login.refused", name, now, alasan="nonaktif", untuk=purpose)
             return _disabled(name)
-        cur.execute("UPDATE pengguna SET gagal = 0, terkunci_sampai = NULL WHERE nama = ?", [name])
+        q.unlock(cur, name)
         if fresh is not None:
-            cur.execute("UPDATE pengguna SET sandi_hash = ? WHERE nama = ?", [fresh, name])
+            q.set_hash(cur, name, fresh)
     assert principal is not None
     return LoginResult("ok", principal)
 
@@ -312,10 +299,7 @@ def authenticate(
     if result.ok:
         assert result.principal is not None
         with store.write(bump=False) as cur:
-            cur.execute(
-                "UPDATE pengguna SET terakhir_masuk = ? WHERE nama = ?",
-                [_utc(now), result.principal.name],
-            )
+            q.set_last_login(cur, result.principal.name, _utc(now))
             _event(cur, result.principal, "login", result.principal.name, _utc(now), cara="sandi")
     return result
 
@@ -347,11 +331,7 @@ def change_password(
     assert result.principal is not None
     digest = hash_password(new)
     with store.write(bump=False) as cur:
-        cur.execute(
-            "UPDATE pengguna SET sandi_hash = ?, sandi_diubah_pada = ?, diubah_pada = ? "
-            "WHERE nama = ?",
-            [digest, _utc(now), _utc(now), name],
-        )
+        q.set_password(cur, name, digest, _utc(now), unlock=False)
         audit.record(cur, result.principal, "password.change", objek=name, now=_utc(now))
 
 
@@ -377,21 +357,16 @@ def login_identity(
         _event(store, who, "login.refused", mail, now, alasan="identitas_kosong", penyedia=provider)
         return _not_granted(mail)
     with store.write(bump=False) as cur:
-        row = cur.execute(
-            "SELECT nama FROM identitas WHERE penyedia = ? AND subjek = ?", [provider, subject]
-        ).fetchone()
-        linked = row is not None
-        if row is None and mail:
-            users = cur.execute(
-                "SELECT nama FROM pengguna WHERE lower(email) = ?", [mail]
-            ).fetchall()
-            row = users[0] if len(users) == 1 else None
-        if row is None:
+        name = q.identity_user(cur, provider, subject)
+        linked = name is not None
+        if name is None and mail:
+            users = q.names_with_email(cur, mail)
+            name = users[0] if len(users) == 1 else None
+        if name is None:
             _event(
                 cur, who, "login.refused", mail, now, alasan="tidak_diberi_hak", penyedia=provider
             )
             return _not_granted(mail)
-        name = str(row[0])
         principal = load_principal(cur, name, allow_disabled=True)
         assert principal is not None
         disabled = load_principal(cur, name) is None
@@ -399,18 +374,11 @@ def login_identity(
             _event(cur, principal, "login.refused", name, now, alasan="nonaktif", penyedia=provider)
             return _disabled(name)
         if not linked:
-            cur.execute(
-                "INSERT INTO identitas VALUES (?, ?, ?, ?, ?, ?)",
-                [provider, subject, mail, name, now, now],
-            )
+            q.link_identity(cur, provider, subject, mail, name, now)
             _event(cur, principal, "identity.link", name, now, penyedia=provider, email=mail)
         else:
-            cur.execute(
-                "UPDATE identitas SET terakhir_masuk = ?, email = coalesce(?, email) "
-                "WHERE penyedia = ? AND subjek = ?",
-                [now, mail, provider, subject],
-            )
-        cur.execute("UPDATE pengguna SET terakhir_masuk = ? WHERE nama = ?", [now, name])
+            q.identity_signed_in(cur, provider, subject, mail, now)
+        q.set_last_login(cur, name, now)
         _event(cur, principal, "login", name, now, cara="sso", penyedia=provider)
     return LoginResult("ok", principal)
 

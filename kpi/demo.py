@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kpi.queries.meta import put_meta_now
+from kpi.queries import batches
+from kpi.queries.meta import delete_meta, put_meta_now
 from kpi.store import Store
 
 if TYPE_CHECKING:
@@ -71,34 +72,17 @@ def load_demo(
     t0 = time.perf_counter()
     tables = build_demo(seed, scale)
     batch_id = f"{DEMO_BATCH_PREFIX}{seed}-x{scale}"
+    rows = sum(len(t) for t in tables.values())
     with store.write() as cur:
-        _delete_demo(cur)
-        cur.execute("DELETE FROM import_batch WHERE batch_id = ?", [batch_id])
-        cur.execute(
-            "INSERT INTO import_batch (batch_id, created_at, pengguna, sumber, status, accepted, "
-            "added, catatan) VALUES (?, ?, 'demo', 'demo', 'committed', ?, ?, ?)",
-            [
-                batch_id,
-                datetime.now(),
-                sum(len(t) for t in tables.values()),
-                sum(len(t) for t in tables.values()),
-                f"{DEMO_SOURCE_LABEL}; seed={seed}; scale={scale}",
-            ],
-        )
+        batches.delete_demo_rows(cur, _DATA_TABLES)
+        batches.delete_batch(cur, batch_id)
+        note = f"{DEMO_SOURCE_LABEL}; seed={seed}; scale={scale}"
+        batches.insert_batch(cur, batch_id, datetime.now(), "demo", "demo", (rows, 0, rows), note)
         for table, frame in tables.items():
-            frame = frame.assign(batch_id=batch_id)
-            cols = ", ".join(frame.columns)
-            cur.register("demo_src", frame)
-            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM demo_src")
-            cur.unregister("demo_src")
-        cur.execute("DELETE FROM meta WHERE key = 'demo_dibersihkan'")
-        audit.record(
-            cur,
-            actor,
-            "demo.load",
-            objek=batch_id,
-            rincian={"seed": seed, "scale": scale, "baris": sum(len(t) for t in tables.values())},
-        )
+            batches.insert_frame(cur, table, frame.assign(batch_id=batch_id))
+        delete_meta(cur, "demo_dibersihkan")
+        rincian = {"seed": seed, "scale": scale, "baris": rows}
+        audit.record(cur, actor, "demo.load", objek=batch_id, rincian=rincian)
     return DemoResult(
         batch_id=batch_id,
         libraries=len(tables["perpustakaan"]),
@@ -116,17 +100,6 @@ _DATA_TABLES = (
 )
 
 
-def _delete_demo(cur) -> None:  # noqa: ANN001 - a DuckDB cursor inside a write transaction
-    demo = "SELECT batch_id FROM import_batch WHERE sumber = 'demo'"
-    for table in _DATA_TABLES:
-        cur.execute(f"DELETE FROM {table} WHERE batch_id IN ({demo})")
-        cur.execute(f"DELETE FROM {table}_riwayat WHERE batch_id IN ({demo})")
-    cur.execute(
-        f"UPDATE import_batch SET status = 'undone', undone_at = now() WHERE batch_id IN ({demo})"
-        " AND status = 'committed'"
-    )
-
-
 def clear_demo(store: Store, actor: Principal | None = None) -> None:
     """Remove every demo row, and remember it so that the app does not load the demo again.
 
@@ -137,13 +110,8 @@ def clear_demo(store: Store, actor: Principal | None = None) -> None:
 
     actor = actor or access.local_operator()
     with access.refusals_recorded(store, actor, access.Action.UNDO, "demo"), store.write() as cur:
-        batches = [
-            str(r[0])
-            for r in cur.execute(
-                "SELECT batch_id FROM import_batch WHERE sumber = 'demo' AND status = 'committed'"
-            ).fetchall()
-        ]
-        who, _ = check_undo_rights(cur, actor, batches)
-        _delete_demo(cur)
+        demo_batches = batches.committed_demo_batches(cur)
+        who, _ = check_undo_rights(cur, actor, demo_batches)
+        batches.delete_demo_rows(cur, _DATA_TABLES)
         put_meta_now(cur, "demo_dibersihkan")
-        audit.record(cur, who, "demo.clear", objek="demo", rincian={"batch": batches})
+        audit.record(cur, who, "demo.clear", objek="demo", rincian={"batch": demo_batches})

@@ -25,11 +25,15 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import pandas as pd
+import yaml
 
-from kpi.queries.meta import put_meta
+from kpi.queries import trail as q
+from kpi.queries.meta import meta_value, put_meta
+from kpi.queries.trail import EVENT_COLUMNS as EVENT_COLUMNS
 
 if TYPE_CHECKING:
     import duckdb
@@ -40,34 +44,17 @@ if TYPE_CHECKING:
 GENESIS = "0" * 64
 HEAD_KEY = "audit_kepala"
 
-# action -> (Indonesian, English) label, for the trail's readers (Jejak audit, the CLI)
-ACTIONS: dict[str, tuple[str, str]] = {
-    "login": ("masuk", "sign-in"),
-    "login.failed": ("gagal masuk", "failed sign-in"),
-    "login.locked": ("akun terkunci", "account locked"),
-    "login.refused": ("masuk ditolak", "sign-in refused"),
-    "logout": ("keluar", "sign-out"),
-    "session.expired": ("sesi berakhir", "session expired"),
-    "password.change": ("ganti kata sandi", "password changed"),
-    "password.reset": ("atur ulang kata sandi", "password reset"),
-    "user.add": ("tambah pengguna", "user added"),
-    "user.disable": ("nonaktifkan pengguna", "user disabled"),
-    "user.enable": ("aktifkan pengguna", "user enabled"),
-    "user.grant": ("ubah hak pengguna", "grants changed"),
-    "identity.link": ("tautkan identitas", "identity linked"),
-    "auth.settings": ("pengaturan masuk", "sign-in settings"),
-    "import.commit": ("impor", "import"),
-    "import.undo": ("batalkan impor", "import undone"),
-    "demo.load": ("muat demo", "demo loaded"),
-    "demo.clear": ("hapus data demo", "demo cleared"),
-    "settings.save": ("simpan pengaturan", "settings saved"),
-    "settings.restore": ("kembalikan bawaan", "defaults restored"),
-    "boundaries.save": ("unggah batas wilayah", "boundaries uploaded"),
-    "boundaries.delete": ("hapus batas wilayah", "boundaries removed"),
-    "export": ("unduh", "download"),
-    "report_card": ("unduh rapor", "report card download"),
-    "access.refused": ("akses ditolak", "access refused"),
-}
+ACTIONS_PATH = Path(__file__).resolve().parent / "jejak.yaml"
+
+
+def _actions() -> dict[str, tuple[str, str]]:
+    data = yaml.safe_load(ACTIONS_PATH.read_text(encoding="utf-8"))
+    return {str(k): (str(v[0]), str(v[1])) for k, v in data["actions"].items()}
+
+
+# action -> (Indonesian, English) label, for the trail's readers (Jejak audit, the CLI): the
+# actions of kpi/jejak.yaml, the only ones an event may record
+ACTIONS: dict[str, tuple[str, str]] = _actions()
 _SECRET_WORDS = ("sandi", "password", "passwd", "hash", "secret", "rahasia")
 
 
@@ -168,12 +155,15 @@ def _now() -> datetime:
 
 def _head(cur: duckdb.DuckDBPyConnection) -> tuple[int, str]:
     """The last sequence number and hash written (meta), else the table's last event."""
-    row = cur.execute("SELECT value FROM meta WHERE key = ?", [HEAD_KEY]).fetchone()
-    if row is not None:
-        head = json.loads(row[0])
-        return int(head["seq"]), str(head["hash"])
-    last = cur.execute("SELECT seq, hash FROM jejak_audit ORDER BY seq DESC LIMIT 1").fetchone()
-    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+    stored = meta_value(cur, HEAD_KEY)
+    if stored is not None:
+        return _head_of(stored)
+    return q.last_event(cur) or (0, GENESIS)
+
+
+def _head_of(stored: str) -> tuple[int, str]:
+    head = json.loads(stored)
+    return int(head["seq"]), str(head["hash"])
 
 
 def record(
@@ -200,32 +190,28 @@ def record(
     area = area_text(wilayah)
     objek = None if objek is None else str(objek)
     digest = event_hash(seq, waktu, name, role, aksi, objek, area, detail, prev)
-    cur.execute(
-        "INSERT INTO jejak_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [seq, waktu, name, role, aksi, objek, area, detail, prev, digest],
-    )
+    q.insert_event(cur, [seq, waktu, name, role, aksi, objek, area, detail, prev, digest])
     put_meta(cur, HEAD_KEY, json.dumps({"seq": seq, "hash": digest}))
     return Event(seq, waktu, name, role, aksi, objek, area, detail, prev, digest)
 
 
-def log(
-    store: Store,
-    actor: Principal | None,
-    aksi: str,
-    *,
-    objek: str | None = None,
-    wilayah: str | Iterable[str] | None = None,
-    rincian: Mapping[str, Any] | None = None,
-    now: datetime | None = None,
-) -> Event:
-    """Append one event in a transaction of its own (page caches stay valid)."""
+class EventFields(TypedDict, total=False):
+    """What ``record`` takes of an event besides its actor and action (``log`` passes it on)."""
+
+    objek: str | None
+    wilayah: str | Iterable[str] | None
+    rincian: Mapping[str, Any] | None
+    now: datetime | None
+
+
+def log(store: Store, actor: Principal | None, aksi: str, **fields: Unpack[EventFields]) -> Event:
+    """Append one event in a transaction of its own (page caches stay valid); ``fields`` as
+    ``record`` takes them."""
     with store.write(bump=False) as cur:
-        return record(cur, actor, aksi, objek=objek, wilayah=wilayah, rincian=rincian, now=now)
+        return record(cur, actor, aksi, **fields)
 
 
 # -- reading ---------------------------------------------------------------------------------------
-
-EVENT_COLUMNS = ["seq", "waktu", "pelaku", "peran", "aksi", "objek", "wilayah", "rincian"]
 
 
 def events(
@@ -241,23 +227,13 @@ def events(
     """Events in order (oldest first), filtered by time (UTC; a date is its whole day), actor,
     action (a prefix: "import" is every import event) and area (an event matches when one of
     its codes lies in the area or holds it)."""
-    where: list[str] = ["TRUE"]
-    params: list[Any] = []
-    if since is not None:
-        where.append("waktu >= ?")
-        params.append(_as_datetime(since))
-    if until is not None:
-        where.append("waktu < ?")
-        params.append(_as_datetime(until, end=True))
-    if user:
-        where.append("pelaku = ?")
-        params.append(user)
-    if aksi:
-        where.append("(aksi = ? OR starts_with(aksi, ?))")
-        params.extend([aksi, aksi.rstrip(".") + "."])
-    sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM jejak_audit WHERE {' AND '.join(where)} "
-    sql += "ORDER BY seq"
-    frame = store.query(sql, params)
+    frame = q.events(
+        store,
+        since=None if since is None else _as_datetime(since),
+        until=None if until is None else _as_datetime(until, end=True),
+        user=user,
+        aksi=aksi,
+    )
     for col in ("peran", "objek", "wilayah"):  # empty is None, as written
         frame[col] = pd.Series(
             [x if isinstance(x, str) else None for x in frame[col]], index=frame.index, dtype=object
@@ -280,8 +256,7 @@ def events(
 
 def actors(store: Store) -> list[str]:
     """Everyone who appears in the trail as an actor (the Jejak audit page's choices)."""
-    frame = store.query("SELECT DISTINCT pelaku FROM jejak_audit ORDER BY pelaku")
-    return [str(x) for x in frame["pelaku"]]
+    return q.actors(store)
 
 
 def _as_datetime(value: datetime | date, end: bool = False) -> datetime:
@@ -317,15 +292,8 @@ class Verdict:
 def verify(store: Store, batch: int = 10_000) -> Verdict:
     """Walk the chain from the first event; the first break, or ok."""
     cur = store.cursor()
-    cur.execute(
-        "SELECT seq, waktu, pelaku, peran, aksi, objek, wilayah, rincian, hash_sebelum, hash "
-        "FROM jejak_audit ORDER BY seq"
-    )
     expected, prev, count = 1, GENESIS, 0
-    while True:
-        rows = cur.fetchmany(batch)
-        if not rows:
-            break
+    for rows in q.chain(cur, batch):
         for row in rows:
             seq, waktu, pelaku, peran, aksi, objek, wilayah, rincian, before, digest = row
             seen = {"seq": seq, "waktu": waktu, "pelaku": pelaku, "aksi": aksi, "objek": objek}
@@ -361,8 +329,8 @@ def verify(store: Store, batch: int = 10_000) -> Verdict:
                     seen,
                 )
             prev, expected, count = digest, expected + 1, count + 1
-    head_row = cur.execute("SELECT value FROM meta WHERE key = ?", [HEAD_KEY]).fetchone()
-    if head_row is None:
+    stored = meta_value(cur, HEAD_KEY)
+    if stored is None:
         if count:
             return _broken(
                 count,
@@ -372,7 +340,7 @@ def verify(store: Store, batch: int = 10_000) -> Verdict:
                 "audit_kepala) is missing.",
             )
         return Verdict(True, 0, GENESIS)
-    head_seq, head_hash = (lambda h: (int(h["seq"]), str(h["hash"])))(json.loads(head_row[0]))
+    head_seq, head_hash = _head_of(stored)
     if head_seq != count or head_hash != prev:
         return _broken(
             count,

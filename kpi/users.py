@@ -29,6 +29,8 @@ from kpi.access import (
     role_ids,
     role_label,
 )
+from kpi.queries import regions
+from kpi.queries import users as q
 from kpi.store import Store, StoreError
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
@@ -82,21 +84,23 @@ def _state(cur: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any] | None:
     p = load_principal(cur, name, allow_disabled=True)
     if p is None:
         return None
-    disabled = cur.execute("SELECT nonaktif FROM pengguna WHERE nama = ?", [name]).fetchall()
     return {
         "peran": p.role,
         "email": p.email,
         "lihat": list(p.view),
         "input": list(p.capture),
-        "nonaktif": bool(disabled[0][0]),
+        "nonaktif": q.is_disabled(cur, name),
     }
 
 
-def _enabled_admins(cur: duckdb.DuckDBPyConnection) -> int:
-    return int(
-        cur.execute(
-            "SELECT count(*) FROM pengguna WHERE peran = 'admin' AND NOT nonaktif"
-        ).fetchall()[0][0]
+def _taken(name: str) -> UserError:
+    return UserError(f"Pengguna {name} sudah ada.", f"The user {name} already exists.")
+
+
+def _mail_taken(mail: str) -> UserError:
+    return UserError(
+        f"E-mail {mail} sudah dipakai pengguna lain.",
+        f"The e-mail {mail} already belongs to another user.",
     )
 
 
@@ -108,12 +112,13 @@ def _last_admin(name: str) -> UserError:
     )
 
 
-def _write_areas(
-    cur: duckdb.DuckDBPyConnection, name: str, kind: str, codes: Sequence[str]
-) -> None:
-    cur.execute("DELETE FROM pengguna_wilayah WHERE nama = ? AND jenis = ?", [name, kind])
-    for code in codes:
-        cur.execute("INSERT INTO pengguna_wilayah VALUES (?, ?, ?)", [name, kind, code])
+def _managed(store: Store, actor: Principal | None, name: str) -> tuple[Principal, str]:
+    """The actor (default the local operator), who must have the right to manage users, and
+    the name of the user they change, normalised."""
+    actor = actor or local_operator()
+    name = auth.normalise_name(name)
+    require(store, actor, Action.USERS, objek=name)
+    return actor, name
 
 
 def _areas(store: Store, values: str | Sequence[str] | None, *, view: bool) -> tuple[str, ...]:
@@ -127,10 +132,10 @@ def add_user(
     name: str,
     role: str,
     *,
-    password: str | None = None,
-    email: str | None = None,
     view: str | Sequence[str] | None = None,
     capture: str | Sequence[str] | None = None,
+    email: str | None = None,
+    password: str | None = None,
     actor: Principal | None = None,
     now: datetime | None = None,
 ) -> Principal:
@@ -147,25 +152,13 @@ def add_user(
         digest = auth.hash_password(password)
     when = now or _now()
     with store.write() as cur:
-        if cur.execute("SELECT count(*) FROM pengguna WHERE nama = ?", [name]).fetchall()[0][0]:
-            raise UserError(f"Pengguna {name} sudah ada.", f"The user {name} already exists.")
-        if (
-            mail
-            and cur.execute(
-                "SELECT count(*) FROM pengguna WHERE lower(email) = ?", [mail]
-            ).fetchall()[0][0]
-        ):
-            raise UserError(
-                f"E-mail {mail} sudah dipakai pengguna lain.",
-                f"The e-mail {mail} already belongs to another user.",
-            )
-        cur.execute(
-            "INSERT INTO pengguna (nama, peran, email, sandi_hash, dibuat_pada, diubah_pada, "
-            "sandi_diubah_pada) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [name, role, mail, digest, when, when, when if digest else None],
-        )
-        _write_areas(cur, name, VIEW, views)
-        _write_areas(cur, name, CAPTURE, captures)
+        if q.exists(cur, name):
+            raise _taken(name)
+        if mail and q.email_taken(cur, mail):
+            raise _mail_taken(mail)
+        q.insert_user(cur, name, role, mail, digest, when)
+        q.replace_areas(cur, name, VIEW, views)
+        q.replace_areas(cur, name, CAPTURE, captures)
         after = _state(cur, name)
         audit.record(
             cur,
@@ -202,18 +195,14 @@ def check_new_user(
             "Beri kata sandi, atau e-mail untuk masuk lewat single sign-on.",
             "Give a password, or an e-mail to sign in through single sign-on.",
         )
-    if store.scalar("SELECT count(*) FROM pengguna WHERE nama = ?", [name]):
-        raise UserError(f"Pengguna {name} sudah ada.", f"The user {name} already exists.")
+    if q.exists(store.cursor(), name):
+        raise _taken(name)
     return name, role, mail, views, captures
 
 
 def list_users(store: Store) -> list[dict[str, Any]]:
     """Every user with role, e-mail, areas, state and sign-in counters (never a hash)."""
-    users = store.query(
-        "SELECT nama, peran, email, nonaktif, gagal, terkunci_sampai, dibuat_pada, "
-        "terakhir_masuk, sandi_hash IS NOT NULL AS punya_sandi FROM pengguna ORDER BY nama"
-    )
-    areas = store.query("SELECT nama, jenis, kode FROM pengguna_wilayah ORDER BY nama, kode")
+    users, areas = q.listing(store)
     by_user: dict[tuple[str, str], list[str]] = {}
     for n, j, k in areas.itertuples(index=False, name=None):
         by_user.setdefault((str(n), str(j)), []).append(str(k))
@@ -258,20 +247,15 @@ def set_disabled(
     now: datetime | None = None,
 ) -> None:
     """Disable (or enable again) a user; a disabled user cannot sign in or act."""
-    actor = actor or local_operator()
-    name = auth.normalise_name(name)
-    require(store, actor, Action.USERS, objek=name)
+    actor, name = _managed(store, actor, name)
     with store.write() as cur:
         before = _state(cur, name)
         if before is None:
             raise _missing(name)
         last = disabled and before["peran"] == "admin" and not before["nonaktif"]
-        if last and _enabled_admins(cur) <= 1:
+        if last and q.enabled_admins(cur) <= 1:
             raise _last_admin(name)
-        cur.execute(
-            "UPDATE pengguna SET nonaktif = ?, diubah_pada = ? WHERE nama = ?",
-            [disabled, now or _now(), name],
-        )
+        q.set_disabled(cur, name, disabled, now or _now())
         audit.record(
             cur,
             actor,
@@ -295,9 +279,7 @@ def grant(
 ) -> Principal:
     """Change a user's role, view areas, capture areas or e-mail; each one given replaces the
     old one (an empty ``view`` is the whole country, an empty ``capture`` none)."""
-    actor = actor or local_operator()
-    name = auth.normalise_name(name)
-    require(store, actor, Action.USERS, objek=name)
+    actor, name = _managed(store, actor, name)
     role = _check_role(role) if role is not None else None
     views = _areas(store, view, view=True) if view is not None else None
     captures = _areas(store, capture, view=False) if capture is not None else None
@@ -307,28 +289,19 @@ def grant(
         if before is None:
             raise _missing(name)
         demoted = role is not None and role != "admin" and before["peran"] == "admin"
-        if demoted and not before["nonaktif"] and _enabled_admins(cur) <= 1:
+        if demoted and not before["nonaktif"] and q.enabled_admins(cur) <= 1:
             raise _last_admin(name)
         if role is not None:
-            cur.execute("UPDATE pengguna SET peran = ? WHERE nama = ?", [role, name])
+            q.set_role(cur, name, role)
         if email is not None:
-            if (
-                mail
-                and cur.execute(
-                    "SELECT count(*) FROM pengguna WHERE lower(email) = ? AND nama <> ?",
-                    [mail, name],
-                ).fetchall()[0][0]
-            ):
-                raise UserError(
-                    f"E-mail {mail} sudah dipakai pengguna lain.",
-                    f"The e-mail {mail} already belongs to another user.",
-                )
-            cur.execute("UPDATE pengguna SET email = ? WHERE nama = ?", [mail, name])
+            if mail and q.email_taken(cur, mail, by_other_than=name):
+                raise _mail_taken(mail)
+            q.set_email(cur, name, mail)
         if views is not None:
-            _write_areas(cur, name, VIEW, views)
+            q.replace_areas(cur, name, VIEW, views)
         if captures is not None:
-            _write_areas(cur, name, CAPTURE, captures)
-        cur.execute("UPDATE pengguna SET diubah_pada = ? WHERE nama = ?", [now or _now(), name])
+            q.replace_areas(cur, name, CAPTURE, captures)
+        q.set_changed(cur, name, now or _now())
         after = _state(cur, name)
         assert after is not None
         audit.record(
@@ -354,23 +327,15 @@ def reset_password(
     now: datetime | None = None,
 ) -> None:
     """An administrator sets a new password for a user; the lock and the failure count go."""
-    actor = actor or local_operator()
-    name = auth.normalise_name(name)
-    require(store, actor, Action.USERS, objek=name)
+    actor, name = _managed(store, actor, name)
     auth.check_password_rules(name, password, auth.get_settings(store))
     digest = auth.hash_password(password)
     when = now or _now()
     with store.write(bump=False) as cur:
-        row = cur.execute(
-            "SELECT gagal, terkunci_sampai FROM pengguna WHERE nama = ?", [name]
-        ).fetchone()
+        row = q.lock_state(cur, name)
         if row is None:
             raise _missing(name)
-        cur.execute(
-            "UPDATE pengguna SET sandi_hash = ?, gagal = 0, terkunci_sampai = NULL, "
-            "sandi_diubah_pada = ?, diubah_pada = ? WHERE nama = ?",
-            [digest, when, when, name],
-        )
+        q.set_password(cur, name, digest, when, unlock=True)
         audit.record(
             cur,
             actor,
@@ -384,8 +349,5 @@ def reset_password(
 def area_choices(store: Store) -> list[tuple[str, str]]:
     """Every province and kab/kota of the store's regions as (code, name), provinces first, each
     followed by its kab/kota (the choices of the Pengguna page's area fields)."""
-    frame = store.query(
-        "SELECT kode, nama FROM wilayah WHERE tingkat IN ('provinsi', 'kabupaten_kota') "
-        "ORDER BY kode"
-    )
+    frame = regions.provinces_and_kabkota(store)
     return [(str(k), str(n)) for k, n in frame.itertuples(index=False, name=None)]

@@ -5,8 +5,7 @@
 - No kpi module outside kpi/ui imports streamlit or plotly (the domain runs without a browser).
 - The ids of bands, tiers and rules appear as literals only in kpi/vocab.py (and data files).
 - No kpi module is over 520 lines.
-- Store tables are named in SQL only in the store, schema, queries and engine modules (and, until
-  issue 17 lands, in the write-side modules of PENDING_ISSUE_17).
+- Store tables are named in SQL only in the store, schema, queries and engine modules.
 """
 
 from __future__ import annotations
@@ -255,21 +254,6 @@ SQL_HOMES = frozenset(
         "kpi.quality",
     }
 )
-# the write side (users, sign-in, audit trail, demo, import commit and undo) keeps its SQL until
-# issue 17 (PostgreSQL) moves it: to be emptied when issue 17 lands
-PENDING_ISSUE_17 = frozenset(
-    {
-        "kpi.access",
-        "kpi.audit",
-        "kpi.auth",
-        "kpi.users",
-        "kpi.trail",
-        "kpi.commands.users",
-        "kpi.demo",
-        "kpi.ingest.commit",
-        "kpi.ingest.undo",
-    }
-)
 _SQL_TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+(\w+)")
 
 
@@ -295,7 +279,7 @@ def _tables_in_sql(source: str, tables: frozenset[str]) -> set[str]:
 def _sql_outside_homes(paths: dict[str, Path], tables: frozenset[str]) -> list[str]:
     out = []
     for name, path in sorted(paths.items()):
-        if name in SQL_HOMES or name.startswith("kpi.queries") or name in PENDING_ISSUE_17:
+        if name in SQL_HOMES or name.startswith("kpi.queries"):
             continue
         named = _tables_in_sql(path.read_text(encoding="utf-8"), tables)
         if named:
@@ -322,6 +306,5 @@ def test_the_sql_check_would_see_one(tmp_path: Path) -> None:
     home.write_text('SQL = "SELECT nama FROM perpustakaan"\n', encoding="utf-8")
     found = _sql_outside_homes({"kpi.ui.page": page, "kpi.queries.reads": home}, tables)
     assert found == ["kpi.ui.page: laporan_bulanan"]
-    # a module issue 17 has still to move is tolerated, by name only
-    assert _sql_outside_homes({"kpi.demo": page}, tables) == []
-    assert set(MODULES) >= PENDING_ISSUE_17
+    # no module is tolerated by name any more: the write side too names tables only in queries
+    assert _sql_outside_homes({"kpi.demo": page}, tables) == ["kpi.demo: laporan_bulanan"]

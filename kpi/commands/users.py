@@ -20,10 +20,12 @@ import argparse
 import getpass
 import json
 import sys
+from typing import TypedDict
 
 from kpi import access, auth, users
 from kpi.commands._actor import actor_for, add_as_argument
 from kpi.commands._store import add_db_argument
+from kpi.queries import users as user_rows
 from kpi.store import Store, StoreError, resolve_db_path
 
 
@@ -92,6 +94,17 @@ def _password(from_stdin: bool) -> str:
     return text
 
 
+class _Grants(TypedDict):
+    email: str | None
+    view: str | None
+    capture: str | None
+
+
+def _grants(args: argparse.Namespace) -> _Grants:
+    """The e-mail and areas given on the command line (None: not given)."""
+    return {"email": args.email, "view": args.view, "capture": args.capture}
+
+
 def _describe(p: access.Principal) -> str:
     view = ", ".join(p.view) or "all"
     return f"role {p.role}, view {view}, capture {', '.join(p.capture) or 'none'}"
@@ -117,26 +130,11 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         return 0
     if cmd == "add":
         first = not auth.login_required(store)
-        users.check_new_user(  # before asking for a password
-            store,
-            args.name,
-            args.role,
-            email=args.email,
-            view=args.view,
-            capture=args.capture,
-            sso_only=args.no_password,
-        )
+        grants = _grants(args)
+        # checked before asking for a password
+        users.check_new_user(store, args.name, args.role, sso_only=args.no_password, **grants)
         password = None if args.no_password else _password(args.password_stdin)
-        p = users.add_user(
-            store,
-            args.name,
-            args.role,
-            password=password,
-            email=args.email,
-            view=args.view,
-            capture=args.capture,
-            actor=actor,
-        )
+        p = users.add_user(store, args.name, args.role, password=password, actor=actor, **grants)
         print(f"user {p.name} added: {_describe(p)}")
         _notes(store, p, first)
     elif cmd in ("disable", "enable"):
@@ -151,15 +149,7 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         ):
             print("nothing to change: give --role, --view, --capture or --email", file=sys.stderr)
             return 2
-        p = users.grant(
-            store,
-            args.name,
-            role=args.role,
-            view=args.view,
-            capture=args.capture,
-            email=args.email,
-            actor=actor,
-        )
+        p = users.grant(store, args.name, role=args.role, actor=actor, **_grants(args))
         print(f"user {p.name}: {_describe(p)}")
         _notes(store, p, False)
     elif cmd == "settings":
@@ -194,7 +184,7 @@ def _notes(store: Store, p: access.Principal, first: bool) -> None:
             "Login kini aktif: setiap pengguna harus masuk. / Login is now on: every user "
             "signs in.\n"
         )
-    if not store.scalar("SELECT count(*) FROM pengguna WHERE peran = 'admin' AND NOT nonaktif"):
+    if not user_rows.enabled_admins(store.cursor()):
         out(
             "Belum ada administrator aktif: tambahkan dengan `python -m kpi users add admin "
             "--role admin`. / No enabled administrator yet: add one with `python -m kpi users "

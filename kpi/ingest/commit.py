@@ -19,6 +19,7 @@ import pandas as pd
 from kpi import access, audit
 from kpi.ingest import capture
 from kpi.ingest.plan import Plan, merged_select, table_columns
+from kpi.queries import batches
 from kpi.store import DATA_TABLE_KEYS, Store, StoreError
 
 
@@ -98,34 +99,23 @@ def _commit(
                 bad,
                 scope,
             )
-        cur.execute(
-            "INSERT INTO import_batch (batch_id, created_at, pengguna, sumber, status, accepted, "
-            "rejected, catatan) VALUES (?, ?, ?, 'impor', 'committed', ?, ?, ?)",
-            [batch_id, now, user, plan.accepted, plan.rejected, note],
-        )
+        counts = (plan.accepted, plan.rejected, 0)  # added: counted below
+        batches.insert_batch(cur, batch_id, now, user, "impor", counts, note)
         file_no = 0
         for f in plan.files:
             if f.status != "ok":
                 continue
             file_no += 1
             # the same bytes archived once: a re-import refers to the earlier copy by checksum
-            known = cur.execute(
-                "SELECT count(*) FROM import_file WHERE checksum = ? AND content IS NOT NULL",
-                [f.checksum],
-            ).fetchall()[0][0]
-            cur.execute(
-                "INSERT INTO import_file VALUES (?, ?, ?, ?, ?, ?)",
-                [batch_id, file_no, f.file, f.checksum, f.size_bytes, None if known else f.content],
-            )
+            known = batches.archived(cur, f.checksum)
+            content = None if known else f.content
+            batches.add_file(cur, batch_id, file_no, f.file, f.checksum, f.size_bytes, content)
         _write_rejected(cur, batch_id, plan)
         for tp in plan.tables.values():
             a, c, u = write_table(cur, store, tp.table, tp.frame, batch_id, now)
             added, changed, unchanged = added + a, changed + c, unchanged + u
             per_table[tp.table] = {"added": a, "changed": c, "unchanged": u}
-        cur.execute(
-            "UPDATE import_batch SET added = ?, changed = ?, unchanged = ? WHERE batch_id = ?",
-            [added, changed, unchanged, batch_id],
-        )
+        batches.set_counts(cur, batch_id, added, changed, unchanged)
         audit.record(
             cur,
             who,
@@ -170,11 +160,7 @@ def _write_rejected(cur: duckdb.DuckDBPyConnection, batch_id: str, plan: Plan) -
             "data",
         ]
     ]
-    cur.register("rejected_src", frame)
-    try:
-        cur.execute("INSERT INTO rejected_row SELECT * FROM rejected_src")
-    finally:
-        cur.unregister("rejected_src")
+    batches.add_rejected(cur, frame)
 
 
 def write_table(
@@ -187,35 +173,9 @@ def write_table(
 ) -> tuple[int, int, int]:
     """Lay one table's records over the store: (added, changed, unchanged)."""
     cols = table_columns(store, table)
+
+    def merged(source: str) -> str:
+        return merged_select(table, cols, source, present=frame.columns)
+
     keys = DATA_TABLE_KEYS[table]
-    names = ", ".join(cols)
-    cur.register("commit_src", frame)
-    try:
-        cur.execute("DROP TABLE IF EXISTS commit_merged")
-        cur.execute(
-            f"CREATE TEMP TABLE commit_merged AS "
-            f"{merged_select(table, cols, 'commit_src', present=frame.columns)}"
-        )
-    finally:
-        cur.unregister("commit_src")
-    row = cur.execute(
-        "SELECT count(*) FILTER (WHERE _is_new), count(*) FILTER (WHERE _is_changed), "
-        "count(*) FILTER (WHERE NOT _is_new AND NOT _is_changed) FROM commit_merged"
-    ).fetchall()[0]
-    assert row is not None
-    join = " AND ".join(f"e.{k} = m.{k}" for k in keys)
-    e_names = ", ".join(f"e.{c}" for c in cols)
-    cur.execute(
-        f"INSERT INTO {table}_riwayat ({names}, batch_id, diganti_oleh, diganti_pada) "
-        f"SELECT {e_names}, e.batch_id, ?, ? FROM {table} e JOIN commit_merged m ON {join} "
-        f"WHERE m._is_changed",
-        [batch_id, now],
-    )
-    cur.execute(f"DELETE FROM {table} e USING commit_merged m WHERE {join} AND m._is_changed")
-    cur.execute(
-        f"INSERT INTO {table} ({names}, batch_id) SELECT {names}, ? FROM commit_merged "
-        f"WHERE _is_new OR _is_changed",
-        [batch_id],
-    )
-    cur.execute("DROP TABLE commit_merged")
-    return int(row[0]), int(row[1]), int(row[2])
+    return batches.merge_rows(cur, table, cols, keys, frame, merged, batch_id, now)

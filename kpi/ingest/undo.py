@@ -22,6 +22,7 @@ import duckdb
 
 from kpi import access, audit
 from kpi.ingest import capture
+from kpi.queries import batches
 from kpi.queries.meta import put_meta_now
 from kpi.store import DATA_TABLE_KEYS, Store, StoreError
 
@@ -36,20 +37,9 @@ class UndoResult:
     demo: bool = False
 
 
-def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    rows = cur.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position",
-        [table],
-    ).fetchall()
-    return [str(r[0]) for r in rows if r[0] != "batch_id"]
-
-
 def _status(cur: duckdb.DuckDBPyConnection, batch_id: str) -> tuple[str, datetime | None]:
     """The batch exists and is committed: its source and time."""
-    row = cur.execute(
-        "SELECT status, sumber, created_at FROM import_batch WHERE batch_id = ?", [batch_id]
-    ).fetchone()
+    row = batches.batch_state(cur, batch_id)
     if row is None:
         raise StoreError(
             f"Batch impor {batch_id} tidak ada.", f"Import batch {batch_id} does not exist."
@@ -68,12 +58,7 @@ def _dependencies(cur: duckdb.DuckDBPyConnection, batch_id: str) -> None:
     # a later batch that replaced rows of this one must be undone first
     later: set[str] = set()
     for table in DATA_TABLE_KEYS:
-        rows = cur.execute(
-            f"SELECT DISTINCT r.diganti_oleh FROM {table}_riwayat r JOIN import_batch b "
-            "ON b.batch_id = r.diganti_oleh WHERE r.batch_id = ? AND b.status = 'committed'",
-            [batch_id],
-        ).fetchall()
-        later.update(str(r[0]) for r in rows)
+        later.update(batches.replaced_by(cur, table, batch_id))
     _blocked_by(
         batch_id,
         later,
@@ -84,18 +69,7 @@ def _dependencies(cur: duckdb.DuckDBPyConnection, batch_id: str) -> None:
     # libraries this batch added that reports of other batches still refer to
     users: set[str] = set()
     for table in ("laporan_bulanan", "penilaian_mandiri"):
-        rows = cur.execute(
-            f"""
-            SELECT DISTINCT t.batch_id FROM {table} t
-            JOIN perpustakaan p ON p.kode_perpustakaan = t.kode_perpustakaan
-            WHERE p.batch_id = $b AND t.batch_id IS DISTINCT FROM $b
-              AND NOT EXISTS (SELECT 1 FROM perpustakaan_riwayat r
-                              WHERE r.diganti_oleh = $b
-                                AND r.kode_perpustakaan = p.kode_perpustakaan)
-            """,
-            {"b": batch_id},
-        ).fetchall()
-        users.update(str(r[0]) for r in rows)
+        users.update(batches.using_added_libraries(cur, table, batch_id))
     _blocked_by(
         batch_id,
         users,
@@ -150,37 +124,15 @@ def _undo(store: Store, batch_id: str, actor: access.Principal) -> UndoResult:
         who, touched = check_undo_rights(cur, actor, [batch_id])  # may they, before can it
         _dependencies(cur, batch_id)
         for table in DATA_TABLE_KEYS:
-            names = ", ".join(_columns(cur, table))
-            n = cur.execute(f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id])
-            removed += int(n.fetchall()[0][0])
-            cur.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
-            n = cur.execute(
-                f"SELECT count(*) FROM {table}_riwayat WHERE diganti_oleh = ?", [batch_id]
-            )
-            restored += int(n.fetchall()[0][0])
-            cur.execute(
-                f"INSERT INTO {table} ({names}, batch_id) SELECT {names}, batch_id "
-                f"FROM {table}_riwayat WHERE diganti_oleh = ?",
-                [batch_id],
-            )
-            cur.execute(f"DELETE FROM {table}_riwayat WHERE diganti_oleh = ?", [batch_id])
-        updated = cur.execute(
-            "UPDATE import_batch SET status = 'undone', undone_at = now() "
-            "WHERE batch_id = ? AND status = 'committed' RETURNING batch_id",
-            [batch_id],
-        ).fetchall()
-        if len(updated) != 1:  # cannot happen under the lock; never mark what was not undone
+            gone, back = batches.take_back(cur, table, batch_id)
+            removed, restored = removed + gone, restored + back
+        # not one marked: cannot happen under the lock; never mark what was not undone
+        if batches.mark_undone(cur, batch_id) != 1:
             raise StoreError(
                 f"Batch impor {batch_id} tidak dapat dibatalkan sekarang; coba lagi.",
                 f"Import batch {batch_id} cannot be undone right now; try again.",
             )
-        files = tuple(
-            str(r[0])
-            for r in cur.execute(
-                "SELECT file_name FROM import_file WHERE batch_id = ? ORDER BY file_no",
-                [batch_id],
-            ).fetchall()
-        )
+        files = batches.file_names(cur, batch_id)
         demo = sumber == "demo"
         if demo:  # as clear_demo does: the next start does not load the demo again
             put_meta_now(cur, "demo_dibersihkan")

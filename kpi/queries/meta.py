@@ -1,5 +1,6 @@
-"""Named writes of the store's key-value tables (meta, settings), in SQL that both engines
-run (INSERT ... ON CONFLICT), on a write cursor inside the caller's transaction."""
+"""Named writes (and the reads that go with them) of the store's key-value tables (meta,
+settings), in SQL that both engines run (INSERT ... ON CONFLICT), on a cursor inside the
+caller's transaction."""
 
 from __future__ import annotations
 
@@ -21,6 +22,26 @@ def put_meta_now(cur: Any, key: str) -> None:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [key],
     )
+
+
+def meta_value(cur: Any, key: str) -> str | None:
+    """meta[key] as the cursor's transaction sees it (None: not set)."""
+    row = cur.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def delete_meta(cur: Any, key: str) -> None:
+    cur.execute("DELETE FROM meta WHERE key = ?", [key])
+
+
+def setting_json(cur: Any, key: str) -> str | None:
+    """settings[key] (JSON text) as the cursor's transaction sees it (None: not set)."""
+    row = cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def delete_setting(cur: Any, key: str) -> None:
+    cur.execute("DELETE FROM settings WHERE key = ?", [key])
 
 
 def put_setting(cur: Any, key: str, value_json: str) -> None:

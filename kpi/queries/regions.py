@@ -84,3 +84,11 @@ def first_codes(store: Store, level: str, n: int) -> list[str]:
         "SELECT kode FROM wilayah WHERE tingkat = ? ORDER BY kode LIMIT ?", [level, n]
     )
     return [str(k) for k in frame["kode"]]
+
+
+def provinces_and_kabkota(store: Store) -> pd.DataFrame:
+    """kode, nama of every province and kab/kota, by code (each province before its kab/kota)."""
+    return store.query(
+        "SELECT kode, nama FROM wilayah WHERE tingkat IN ('provinsi', 'kabupaten_kota') "
+        "ORDER BY kode"
+    )

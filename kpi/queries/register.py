@@ -176,3 +176,11 @@ def add_libraries(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
         cur.execute(f"INSERT INTO perpustakaan ({cols}) SELECT {cols} FROM _new_libraries")
     finally:
         cur.unregister("_new_libraries")
+
+
+def library_area(store: Store, kode: str) -> str | None:
+    """A library's area code (its place in the register), None for an unknown library."""
+    value = store.scalar(
+        "SELECT kode_wilayah FROM perpustakaan WHERE kode_perpustakaan = ?", [kode]
+    )
+    return None if value is None else str(value)
