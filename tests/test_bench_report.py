@@ -202,3 +202,32 @@ def test_runs_of_the_same_scale_are_merged_with_their_commands() -> None:
         "python -m kpi bench pages --scale 10 --json bench-pages-x10.json`"
     ) in section
     assert len([line for line in section.splitlines() if line.startswith("| ")]) == 1 + 3
+
+
+def test_the_calamine_row_says_how_many_times_calamine_s_read_the_import_takes() -> None:
+    row = {
+        "suite": "import",
+        "scale": 1,
+        "name": "import 50,000 rows: dry run + commit, against python-calamine's read",
+        "seconds": 2.0,
+        "baseline": "python-calamine's read of the same sheet alone",
+        "baseline_seconds": 0.8,
+        "ratio": 2.5,
+        "ratio_meaning": "x python-calamine's read time",
+        "peak_mb": 300.0,
+        "target": "<= 1.5x python-calamine's read",
+        "ok": False,
+    }
+    text = "\n".join(report.table({"rows": [row]}))
+    line = next(r for r in text.splitlines() if "against python-calamine" in r)
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[5] == "2.50 x python-calamine's read time"
+    assert "faster" not in line and cells[8] == "**no**"
+
+
+def test_the_import_bench_store_can_be_built_again_in_a_reused_workdir(tmp_path: Path) -> None:
+    from kpi.bench.ingest import build_store
+
+    db = tmp_path / "ingest_base.duckdb"
+    first = build_store(db, 3)
+    assert build_store(db, 3) == first  # a second run on the same --workdir: no duplicate key

@@ -30,7 +30,8 @@ def levels(store: Store, levels: Iterable[str] = AREA_LEVELS) -> dict[str, str]:
 
 def codes(store: Store) -> set[str]:
     """Every area code the store knows."""
-    return set(store.query("SELECT kode FROM wilayah")["kode"].astype(str))
+    # tolist(): iterating the Arrow-backed column one value at a time was ~7x slower (issue 15)
+    return set(store.query("SELECT kode FROM wilayah")["kode"].astype(str).tolist())
 
 
 def points(store: Store, level: str, kodes: list[str]) -> pd.DataFrame:

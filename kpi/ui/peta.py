@@ -422,8 +422,16 @@ def selected_place(event: Any) -> tuple[str, str] | None:
 
 
 def render(ctx: PageContext) -> None:
+    ctx.title(ctx.t("peta.title"))
+    _map_section(ctx)
+
+
+@st.fragment
+def _map_section(ctx: PageContext) -> None:
+    """The colouring choices and the map. A fragment: a new colouring (or a click on the map)
+    reruns this part alone, not the sidebar and the app's frame; a province clicked changes
+    the filters and reruns the whole app (filters.request)."""
     view, lang, t = ctx.view, ctx.lang, ctx.t
-    ctx.title(t("peta.title"))
     c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
     # the colouring is in the URL (peta_metric, peta_colour_by): a shared link keeps it
     options = metric_options()

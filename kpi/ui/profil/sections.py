@@ -32,6 +32,7 @@ from kpi.ui.profil.loads import (
     _level,
     _own_row,
     _trends,
+    figure_spec,
 )
 from kpi.vocab import Band
 
@@ -121,7 +122,7 @@ def trends(ctx: PageContext, p: Mapping[str, Any]) -> None:
 def peers(
     ctx: PageContext, p: Mapping[str, Any], table: pd.DataFrame, row: pd.Series | None
 ) -> None:
-    lang, t = ctx.lang, ctx.t
+    view, lang, t = ctx.view, ctx.lang, ctx.t
     st.subheader(t("profil.peers.title"))
     if row is None:
         st.info(t("profil.empty.not_in_view"))
@@ -143,8 +144,23 @@ def peers(
         t("profil.peers.kpi"), list(names), format_func=names.__getitem__, key="profil_peer_kpi"
     )
     tautan.remember("profil_peer_kpi", chosen, default=first)
+    key = (
+        "peers",
+        str(p["tingkat"]),
+        str(p["kode"]),
+        str(p.get("jenis")),
+        str(p["nama"]),
+        view.periode,
+        data.filter_key(prof.peer_filters(p, view.filters)),
+        chosen,
+        lang,
+    )
     plot.chart(
-        peer_figure(table, str(p["kode"]), chosen, names[chosen], str(p["nama"]), lang),
+        figure_spec(
+            ctx.store,
+            key,
+            lambda: peer_figure(table, str(p["kode"]), chosen, names[chosen], str(p["nama"]), lang),
+        ),
         width="stretch",
         toolbar=False,
         key="profil_peer_fig",
@@ -211,12 +227,16 @@ def funnel(ctx: PageContext, p: Mapping[str, Any]) -> None:
     labels = [_stage_label(stage_name[s], cat[s].nama(lang)) for s in drawn]
     base = stage_name[reading["base"]]
     left, right = st.columns([3, 2])
-    if reading["nested"]:
-        fig = funnel_figure([row[s] for s in drawn], labels, lang)
-    else:
-        fig = stage_bars(
+
+    def build() -> Any:
+        if reading["nested"]:
+            return funnel_figure([row[s] for s in drawn], labels, lang)
+        return stage_bars(
             [row[s] for s in drawn], labels, [row.get(f"per100_{s}") for s in drawn], base, lang
         )
+
+    key = ("funnel", _level(p), str(p["kode"]), view.periode, fkey, lang)
+    fig = figure_spec(store, key, build)
     plot.chart(fig, left, width="stretch", toolbar=False, key="profil_funnel")
     with right:
         if reading["nested"]:
@@ -285,8 +305,21 @@ def ciel(ctx: PageContext, p: Mapping[str, Any], row: pd.Series | None) -> None:
     labels = {d: t(f"profil.ciel.{d}") for d in dims}
     names = {"ciel": t("profil.ciel.index"), "skor": t("kpi.skor")}
     left, right = st.columns([3, 2])
+    key = (
+        "ciel",
+        _level(p),
+        str(p["kode"]),
+        view.periode,
+        fkey,
+        data.filter_key(prof.peer_filters(p, view.filters)),  # the score's row (``row``)
+        lang,
+    )
     plot.chart(
-        ciel_figure(dims, labels, skor if _finite(skor) else None, names, lang),
+        figure_spec(
+            store,
+            key,
+            lambda: ciel_figure(dims, labels, skor if _finite(skor) else None, names, lang),
+        ),
         left,
         width="stretch",
         toolbar=False,
