@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kpi.pgsnapshot import columns_of
 from kpi.pgsql import SCHEMA_CHANGED, PgCursor, safe_url
 from kpi.store import Store, StoreError, is_db_url
 
@@ -47,17 +48,6 @@ def _tables(cur: Any) -> list[str]:
         for r in cur.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
             "AND table_type = 'BASE TABLE' ORDER BY table_name"
-        ).fetchall()
-    ]
-
-
-def _columns(cur: Any, table: str) -> list[tuple[str, str]]:
-    return [
-        (str(c), str(t))
-        for c, t in cur.execute(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
-            [table],
         ).fetchall()
     ]
 
@@ -140,7 +130,7 @@ def _copy_all(src: Store, target: Any, tmp: Path, result: MoveResult) -> None:
             )
         cur.touched.add(SCHEMA_CHANGED)  # every snapshot of this store is rebuilt whole
         for table in tables:
-            columns = _columns(scur, table)
+            columns = columns_of(scur, table)
             names = [c for c, _ in columns]
             quoted = ", ".join(f'"{c}"' for c in names)
             if table == "meta":

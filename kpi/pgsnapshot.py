@@ -70,7 +70,8 @@ def copy_table(
 # -- a rebuild batch by batch ------------------------------------------------------------------
 
 
-def _columns_of(duck: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+def columns_of(duck: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    """A DuckDB table's columns and their types, in order."""
     return [
         (str(c), str(t))
         for c, t in duck.execute(
@@ -91,7 +92,7 @@ def _pull(
 ) -> int:
     """The rows of PostgreSQL's ``table`` that ``where`` picks, into a new DuckDB TEMP table
     ``into`` with the snapshot's column types (CSV as copy_table; row by row with a BLOB)."""
-    described = _columns_of(duck, table)
+    described = columns_of(duck, table)
     names = [c for c, _ in described]
     cols = ", ".join(f'"{c}" {t}' for c, t in described)
     duck.execute(f'DROP TABLE IF EXISTS "{into}"')
@@ -194,7 +195,7 @@ def sync_batches(
     families = [t for t in DATA_TABLE_KEYS if t in tables or f"{t}_riwayat" in tables]
     for table in families:
         history = f"{table}_riwayat"
-        names = [c for c, _ in _columns_of(duck, table)]
+        names = [c for c, _ in columns_of(duck, table)]
         quoted = ", ".join(f'"{c}"' for c in names)
         match = " AND ".join(f'"{table}"."{k}" = sync_rows."{k}"' for k in DATA_TABLE_KEYS[table])
         for kind, batch in events:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpi import places
+from kpi import palette, places
 from kpi.ui import maps
 
 
@@ -59,7 +59,7 @@ def test_points_one_trace_per_class_unknown_class_is_no_data() -> None:
         frame,
         "id",
         colour_by="tier",
-        colours=maps.TIER_COLOURS,
+        colours=palette.TIER_COLOURS,
         label_prefix="tier",
         size_col="n",
     )
@@ -71,7 +71,7 @@ def test_points_one_trace_per_class_unknown_class_is_no_data() -> None:
             frame,
             "id",
             colour_by="tier",
-            colours=maps.TIER_COLOURS,
+            colours=palette.TIER_COLOURS,
             label_prefix="tier",
             online=True,
         ).layout.map.style

@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from kpi.palette import TIER_COLOURS
 from kpi.periods import Period
 from kpi.ui import profil
 from kpi.ui.charts import BAND_COLOURS
-from kpi.ui.maps import TIER_COLOURS
 
 
 def _series() -> pd.DataFrame:

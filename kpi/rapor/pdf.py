@@ -15,14 +15,13 @@ import pandas as pd
 
 from kpi import i18n
 from kpi.catalogue import SCORE_PILLARS, catalogue
+from kpi.palette import BAND_COLOURS, NO_DATA_COLOUR
 from kpi.rapor.content import Card
 from kpi.rapor.writer import (
     AREA_TIERS,
-    BAND_COLOURS,
     FONT,
     FONT_BOLD,
     LINE,
-    NO_BAND,
     TIER_COUNTS,
     Writer,
     finite,
@@ -106,7 +105,7 @@ def _score_block(card: Card, w: Writer, width: float) -> list[Any]:
         ],
     ]
     table = Table(cells, colWidths=[width * 0.22, *[width * 0.18] * 3, width * 0.24])
-    band_colour = BAND_COLOURS.get(str(band), NO_BAND)
+    band_colour = BAND_COLOURS.get(str(band), NO_DATA_COLOUR)
     table.setStyle(
         TableStyle(
             [

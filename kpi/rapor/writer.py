@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 from kpi import i18n
 from kpi.catalogue import catalogue
 from kpi.reasons import words as reason_words
-from kpi.vocab import TIERS_BY_ORDER, Band, Tier
+from kpi.vocab import TIERS_BY_ORDER, Tier
 
 FONT, FONT_BOLD = "TPBIS-Sans", "TPBIS-Sans-Bold"
 # Debian's fonts-dejavu-core (wide Unicode coverage), else the Vera fonts reportlab ships
@@ -27,19 +27,6 @@ _FONT_FILES: tuple[tuple[str, str], ...] = (
         "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     ),
 )
-BAND_COLOURS: dict[str, str] = {
-    Band.MERAH: "#d7301f",
-    Band.KUNING: "#fec44f",
-    Band.HIJAU: "#31a354",
-}
-NO_BAND = "#c8c8c8"
-TIER_COLOURS: dict[str, str] = {
-    Tier.PRIORITAS_1: "#b2182b",
-    Tier.PRIORITAS_2: "#ef8a62",
-    Tier.PELAPORAN: "#7b3294",
-    Tier.PANTAU: "#fddbc7",
-    Tier.TANPA_TANDA: "#d9d9d9",
-}
 # an area card's count of libraries per tier: the field teams' order, then the unflagged
 TIER_COUNTS: tuple[Tier, ...] = (*TIERS_BY_ORDER, Tier.TANPA_TANDA)
 # the columns of a province card's kab/kota table (each tier: its count, jumlah_<tier>)

@@ -6,15 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi import i18n
+from kpi.palette import BAND_COLOURS as BAND_COLOURS
 from kpi.ui.literal import html_list
-from kpi.vocab import Band
 
-# red / yellow / green that also differ in lightness (readable without colour)
-BAND_COLOURS: dict[str, str] = {
-    Band.MERAH: "#b2182b",
-    Band.KUNING: "#f2c94c",
-    Band.HIJAU: "#1a7f37",
-}
 LEVEL_COLOURS = {"provinsi": "#1b4f72", "kabupaten_kota": "#2e86c1", "desa_kelurahan": "#85c1e9"}
 
 

@@ -15,22 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi import i18n, places
+from kpi.palette import BAND_COLOURS, NO_DATA_COLOUR
 from kpi.ui.cache import cached
-from kpi.ui.charts import BAND_COLOURS
 from kpi.ui.literal import html_list
-from kpi.vocab import Tier
 
 CENTER = {"lat": -2.5, "lon": 118.0}
 ZOOM = 3.7
-NO_DATA_COLOUR = "#c8c8c8"
-# tiers of coaching priority: darker is more urgent (readable without colour too: named in legend)
-TIER_COLOURS: dict[str, str] = {
-    Tier.PELAPORAN: "#6a3d9a",
-    Tier.PRIORITAS_1: "#b2182b",
-    Tier.PRIORITAS_2: "#ef8a62",
-    Tier.PANTAU: "#f2c94c",
-    Tier.TANPA_TANDA: "#1a7f37",
-}
 # sequential scale, light to dark (colour-blind safe, differs in lightness)
 SEQUENTIAL = "Blues"
 ONLINE_STYLE = "open-street-map"

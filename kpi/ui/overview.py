@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import coaching, i18n, quality, reasons, trend
+from kpi import coaching, i18n, palette, quality, reasons, trend
 from kpi import overview as ov
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
@@ -173,7 +173,7 @@ def band_bar(bands: pd.DataFrame, lang: str) -> go.Figure:
     for row in bands.itertuples():
         band = row.band if isinstance(row.band, str) else None
         name = i18n.t(f"band.{band}", lang) if band else i18n.t("overview.no_score", lang)
-        colour = charts.BAND_COLOURS.get(band, "#c8c8c8") if band else "#c8c8c8"
+        colour = palette.BAND_COLOURS.get(band or "", palette.NO_DATA_COLOUR)
         fig.add_bar(
             y=[""],
             x=[row.jumlah],

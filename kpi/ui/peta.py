@@ -18,6 +18,7 @@ from kpi import boundaries, coaching, i18n
 from kpi.catalogue import catalogue
 from kpi.compute import Filters
 from kpi.geo import area_points, library_points
+from kpi.palette import BAND_COLOURS, TIER_COLOURS
 from kpi.periods import parse_period
 from kpi.reasons import words
 from kpi.store import Store
@@ -348,9 +349,7 @@ def province_figure(
 
 
 def maps_colours(colour_by: str) -> dict[str, str]:
-    from kpi.ui.charts import BAND_COLOURS
-
-    return dict(BAND_COLOURS) if colour_by == "band" else dict(maps.TIER_COLOURS)
+    return dict(BAND_COLOURS) if colour_by == "band" else dict(TIER_COLOURS)
 
 
 @cached(max_entries=8)

@@ -9,7 +9,7 @@ settings travel into the cache as canonical JSON text.
 figures (the preview's bars), tables (frames as shown), loads (kept engine results), widgets
 (the settings form and its candidate settings), page (the tabs)."""
 
-from kpi.ui.maps import NO_DATA_COLOUR
+from kpi.palette import NO_DATA_COLOUR
 from kpi.ui.pengaturan.figures import BAND_BAR_COLOURS, band_labels, shift_bars, tier_labels
 from kpi.ui.pengaturan.loads import PreviewSummary, compute_preview, summarise
 from kpi.ui.pengaturan.page import render

@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi import i18n, preview, score
+from kpi.palette import NO_DATA_COLOUR
 from kpi.ui.charts import BAND_COLOURS, _layout
-from kpi.ui.maps import NO_DATA_COLOUR
 
 BAND_BAR_COLOURS: dict[str, str] = {**BAND_COLOURS, preview.NO_BAND: NO_DATA_COLOUR}
 

@@ -10,10 +10,10 @@ import streamlit as st
 
 from kpi import boundaries, closing, coaching, i18n, preview, score
 from kpi.catalogue import CatalogueError
+from kpi.palette import TIER_COLOURS
 from kpi.ui import plot
 from kpi.ui.context import PageContext
 from kpi.ui.literal import md
-from kpi.ui.maps import TIER_COLOURS
 from kpi.ui.pengaturan.figures import BAND_BAR_COLOURS, band_labels, shift_bars, tier_labels
 from kpi.ui.pengaturan.loads import (
     _last_closed,

@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi import coaching, i18n
+from kpi.palette import TIER_COLOURS
 from kpi.ui.context import translator
 from kpi.ui.literal import html as esc
-from kpi.ui.maps import TIER_COLOURS
 from kpi.ui.prioritas.tables import (
     NO_FLAG,
     QUADRANT_NUMERALS,

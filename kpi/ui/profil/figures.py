@@ -12,14 +12,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from kpi import i18n
+from kpi.palette import NO_DATA_COLOUR, TIER_COLOURS
 from kpi.periods import Period
 from kpi.ui.charts import BAND_COLOURS, BOX_POINTS_MAX, _layout, box_summary
 from kpi.ui.literal import html as esc
-from kpi.ui.maps import TIER_COLOURS
 from kpi.vocab import Band, Tier
 
 LINE = "#1b4f72"
-NO_SCORE = "#c8c8c8"
+NO_SCORE = NO_DATA_COLOUR
 
 
 def _text(v: Any) -> bool:

@@ -14,6 +14,7 @@ import streamlit as st
 from kpi import coaching, i18n
 from kpi import profile as prof
 from kpi.compute import Filters
+from kpi.palette import TIER_COLOURS
 from kpi.periods import Period
 from kpi.reasons import words
 from kpi.settings import CoachingSettings
@@ -23,7 +24,6 @@ from kpi.ui.cache import cached
 from kpi.ui.context import PageContext
 from kpi.ui.filters import View
 from kpi.ui.literal import md
-from kpi.ui.maps import TIER_COLOURS
 from kpi.ui.profil.figures import (
     _text,
     tier_history_figure,
