@@ -146,6 +146,10 @@ class Catalogue:
     pertumbuhan: tuple[str, ...] = ()
     # the flow KPIs drawn month by month (the report card's trend panels)
     tren: tuple[str, ...] = ()
+    # the profile: a library's monthly panels, what an area adds, the KPIs beside the peers
+    profil_tren: tuple[str, ...] = ()
+    profil_tren_wilayah: tuple[str, ...] = ()
+    profil_sebaya: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {k.id: k for k in self.kpis})
@@ -155,6 +159,10 @@ class Catalogue:
 
     def __contains__(self, kpi_id: object) -> bool:
         return kpi_id in self._by_id  # type: ignore[attr-defined]
+
+    def monthly_columns(self, kpi_ids: Iterable[str]) -> tuple[str, ...]:
+        """The monthly input columns that flow KPIs sum (a KPI's numerator column), in order."""
+        return tuple(str(self[k].numerator.column) for k in kpi_ids)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -407,7 +415,16 @@ def parse(data: Mapping[str, Any]) -> Catalogue:
     by_id = {k.id: k for k in kpis}
     pertumbuhan = _listed(data, "pertumbuhan", ids, issues)
     tren = _listed(data, "tren", ids, issues)
-    for name, listed in (("pertumbuhan", pertumbuhan), ("tren", tren)):
+    profil = data.get("profil") or {}
+    profil_tren = _listed(profil, "tren", ids, issues, label="profil.tren")
+    profil_wilayah = _listed(profil, "tren_wilayah", ids, issues, label="profil.tren_wilayah")
+    profil_sebaya = _listed(profil, "sebaya", ids, issues, label="profil.sebaya")
+    for name, listed in (
+        ("pertumbuhan", pertumbuhan),
+        ("tren", tren),
+        ("profil.tren", profil_tren),
+        ("profil.tren_wilayah", profil_wilayah),
+    ):
         for x in listed:
             if x in by_id and not by_id[x].is_flow:
                 issues.append(Issue(x, f"listed in {name!r} but not a flow KPI (a monthly sum)"))
@@ -437,16 +454,25 @@ def parse(data: Mapping[str, Any]) -> Catalogue:
         penutupan,
         pertumbuhan=pertumbuhan,
         tren=tren,
+        profil_tren=profil_tren,
+        profil_tren_wilayah=profil_wilayah,
+        profil_sebaya=profil_sebaya,
     )
 
 
 def _listed(
-    data: Mapping[str, Any], name: str, ids: set[str], issues: list[Issue], default: Any = ()
+    data: Mapping[str, Any],
+    name: str,
+    ids: set[str],
+    issues: list[Issue],
+    default: Any = (),
+    label: str | None = None,
 ) -> tuple[str, ...]:
-    """A top-level list of KPI ids (``default`` when absent), each one that is not defined an
-    issue."""
+    """A list of KPI ids (``default`` when absent), each one that is not defined an issue
+    (``label``: the list's name in the message, when it is not top-level)."""
     listed = tuple(str(x) for x in data.get(name) or default)
-    issues.extend(Issue(x, f"listed in {name!r} but not defined") for x in listed if x not in ids)
+    where = label or name
+    issues.extend(Issue(x, f"listed in {where!r} but not defined") for x in listed if x not in ids)
     return listed
 
 

@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from kpi.catalogue import catalogue
+from kpi.columns import MONTHLY_COLUMNS
 from kpi.periods import add_months
 from kpi.queries import context, regions, register, reports
 from kpi.queries.register import library_index as library_index
@@ -31,8 +33,8 @@ from kpi.store import Store
 from kpi.vocab import TIERS, Tier
 
 TINGKAT: tuple[str, ...] = ("perpustakaan", "kabupaten_kota", "provinsi")
-# the monthly flows whose trend a profile shows
-SERIES_COLUMNS: tuple[str, ...] = ("kunjungan", "peminjaman", "kegiatan", "peserta", "anggota_baru")
+# the monthly columns a series may sum (the report's flows)
+SERIES_ALLOWED: frozenset[str] = frozenset(c.name for c in MONTHLY_COLUMNS if c.kind == "flow")
 REGISTER_COLUMNS: tuple[str, ...] = (
     "jenis",
     "tahun_bergabung",
@@ -156,14 +158,18 @@ def monthly_series(
     first: date,
     last: date,
     filters: Filters | None = None,
-    columns: Sequence[str] = SERIES_COLUMNS,
+    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per month from ``first`` to ``last``: the sums of ``columns`` over the place's
+    """One row per month from ``first`` to ``last``: the sums of ``columns`` (default: the
+    catalogue's profile trends, ``profil.tren`` and ``profil.tren_wilayah``) over the place's
     libraries (only reported values; a month with none is empty, not 0) and
     ``perpustakaan_melapor``, the libraries that sent a report that month.
     """
+    if columns is None:
+        cat = catalogue()
+        columns = cat.monthly_columns((*cat.profil_tren, *cat.profil_tren_wilayah))
     for c in columns:
-        if c not in SERIES_COLUMNS:
+        if c not in SERIES_ALLOWED:
             raise ValueError(f"not a series column: {c!r}")
     column = {"perpustakaan": "kode_perpustakaan", "provinsi": "kode_provinsi"}.get(
         str(place["tingkat"]), "kode_kabupaten_kota"

@@ -169,3 +169,52 @@ def test_report_card_trend_columns_are_the_trend_kpis_columns() -> None:
     cat = catalogue()
     assert trend_columns(cat) == ("kunjungan", "kegiatan")
     assert trend_columns(dataclasses.replace(cat, tren=("peserta",))) == ("peserta",)
+
+
+def test_profile_lists_are_catalogue_kpis_and_its_trends_flows() -> None:
+    data = raw()
+    cat = parse(data)
+    assert cat.profil_tren == ("kunjungan", "peminjaman", "kegiatan", "peserta")
+    assert cat.profil_tren_wilayah == ("anggota_baru",)
+    assert cat.profil_sebaya[0] == "kunjungan_per_1000"
+    assert cat.monthly_columns(cat.profil_tren_wilayah) == ("anggota_baru",)
+    data["profil"] = {
+        "tren": ["kunjungan", "cakupan_anggota"],
+        "tren_wilayah": ["pengunjung"],
+        "sebaya": ["rasio_manfaat", "tidak_ada"],
+    }
+    with pytest.raises(CatalogueError) as err:
+        parse(data)
+    found = {(i.kpi, i.message) for i in err.value.issues if "profil." in i.message}
+    assert found == {
+        ("cakupan_anggota", "listed in 'profil.tren' but not a flow KPI (a monthly sum)"),
+        ("pengunjung", "listed in 'profil.tren_wilayah' but not defined"),
+        ("tidak_ada", "listed in 'profil.sebaya' but not defined"),
+    }
+
+
+def test_a_profile_series_sums_the_catalogue_profile_trends_and_only_flows(tmp_path) -> None:
+    from datetime import date
+
+    from kpi import profile
+    from kpi.store import Store
+
+    store = Store(tmp_path / "s.duckdb")
+    try:
+        place = {"tingkat": "provinsi", "kode": "11"}
+        frame = profile.monthly_series(store, place, date(2025, 1, 1), date(2025, 3, 1))
+        assert list(frame.columns) == [
+            "periode",
+            "kunjungan",
+            "peminjaman",
+            "kegiatan",
+            "peserta",
+            "anggota_baru",
+            "perpustakaan_melapor",
+        ]
+        with pytest.raises(ValueError, match="akses_internet"):
+            profile.monthly_series(
+                store, place, date(2025, 1, 1), date(2025, 3, 1), columns=["akses_internet"]
+            )
+    finally:
+        store.close()

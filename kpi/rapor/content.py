@@ -38,7 +38,7 @@ OWN_COLUMNS: tuple[str, ...] = ("skor", "kelengkapan_laporan")
 def trend_columns(cat: Catalogue | None = None) -> tuple[str, ...]:
     """The monthly columns of the catalogue's trend KPIs (``tren``), one panel each."""
     cat = cat or catalogue()
-    return tuple(str(cat[k].numerator.column) for k in cat.tren)
+    return cat.monthly_columns(cat.tren)
 
 
 class UnknownPlaceError(LookupError):

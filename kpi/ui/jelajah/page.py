@@ -82,7 +82,9 @@ def render(ctx: PageContext) -> None:
         return
     cat = catalogue()
     choices = kpi_choices(cat)
-    restore("jelajah_kpi", choices, "kunjungan" if "kunjungan" in choices else choices[0])
+    # the first of the overview's headline KPIs that can be explored (else the first choice)
+    first = next((k for k in cat.ringkasan if k in choices), choices[0])
+    restore("jelajah_kpi", choices, first)
     restore("jelajah_tingkat", LEVELS, "provinsi")
     c_kpi, c_level = st.columns([2, 1])
     kpi_id = c_kpi.selectbox(

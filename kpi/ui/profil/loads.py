@@ -23,18 +23,16 @@ from kpi.ui.profil.figures import (
 
 TREND_MONTHS = 36
 HISTORY_POINTS = 5  # the window ends of the flag history: the period end and 4 quarters before
-TREND_COLUMNS: tuple[str, ...] = ("kunjungan", "peminjaman", "kegiatan", "peserta")
-# an area also shows its new members and how many of its libraries reported each month
-AREA_TREND_COLUMNS: tuple[str, ...] = (*TREND_COLUMNS, "anggota_baru", "perpustakaan_melapor")
-PEER_COLUMNS: tuple[str, ...] = (
-    "skor",
-    "kelengkapan_laporan",
-    "kunjungan_per_1000",
-    "cakupan_anggota",
-    "kegiatan_per_bulan",
-    "peserta_per_kegiatan",
-    "rasio_manfaat",
-)
+# an area's trends also show how many of its libraries reported each month
+REPORTING = "perpustakaan_melapor"
+
+
+def peer_columns() -> tuple[str, ...]:
+    """What a profile sets beside its peers: the composite score, the report completeness,
+    then the catalogue's ``profil.sebaya`` KPIs."""
+    return ("skor", "kelengkapan_laporan", *catalogue().profil_sebaya)
+
+
 STAGE_NAMES: tuple[str, ...] = ("Aware", "Appeal", "Ask", "Act", "Advocate")
 
 
@@ -124,16 +122,15 @@ def _trends(
     period = parse_period(periode)
     first = add_months(period.last, -(TREND_MONTHS - 1))
     series = _series(store, place, first, period.last, fkey)
-    if series.empty or int(series["perpustakaan_melapor"].sum()) == 0:
+    if series.empty or int(series[REPORTING].sum()) == 0:
         return None
     cat = catalogue()
-    columns = TREND_COLUMNS if place[0] == "perpustakaan" else AREA_TREND_COLUMNS
-    titles = {
-        c: i18n.t("profil.trend.melapor", lang)
-        if c == "perpustakaan_melapor"
-        else cat[c].nama(lang)
-        for c in columns
-    }
+    kpis = (
+        cat.profil_tren if place[0] == "perpustakaan" else cat.profil_tren + cat.profil_tren_wilayah
+    )
+    titles = {str(cat[k].numerator.column): cat[k].nama(lang) for k in kpis}
+    if place[0] != "perpustakaan":
+        titles[REPORTING] = i18n.t("profil.trend.melapor", lang)
     return trends_figure(series, titles, lang, period).to_dict()
 
 

@@ -24,7 +24,6 @@ from kpi.ui.profil.figures import (
     stage_bars,
 )
 from kpi.ui.profil.loads import (
-    PEER_COLUMNS,
     STAGE_NAMES,
     TREND_MONTHS,
     _ciel,
@@ -33,6 +32,7 @@ from kpi.ui.profil.loads import (
     _own_row,
     _trends,
     figure_spec,
+    peer_columns,
 )
 from kpi.vocab import Band
 
@@ -135,7 +135,7 @@ def peers(
         st.info(t("profil.empty.no_peers"))
         return
     cat = catalogue()
-    names = {c: _column_name(c, lang) for c in PEER_COLUMNS if c in table.columns}
+    names = {c: _column_name(c, lang) for c in peer_columns() if c in table.columns}
     lower = [c for c in names if c in cat and cat[c].direction == "turun"]
     comp = prof.peer_comparison(table, str(p["kode"]), list(names), lower)
     first = next(iter(names))
