@@ -139,27 +139,18 @@ def test_overview_headlines_are_catalogue_kpis() -> None:
     assert any(i.kpi == "pengunjung" and "ringkasan" in i.message for i in err.value.issues)
 
 
-def test_trend_kpis_are_catalogue_flow_kpis() -> None:
+@pytest.mark.parametrize("name", ["tren", "pertumbuhan"])
+def test_trend_and_growth_lists_are_catalogue_flow_kpis(name: str) -> None:
     data = raw()
-    assert parse(data).tren == ("kunjungan", "kegiatan")
-    data["tren"] = ["kegiatan", "pengunjung", "kunjungan_per_1000"]
+    assert getattr(parse(data), name) == ("kunjungan", "kegiatan")
+    data[name] = ["kegiatan", "pengunjung", "kunjungan_per_1000"]
     with pytest.raises(CatalogueError) as err:
         parse(data)
-    found = {(i.kpi, "flow" in i.message) for i in err.value.issues if "tren" in i.message}
-    assert found == {("pengunjung", False), ("kunjungan_per_1000", True)}
-    del data["tren"]
-    assert parse(data).tren == ()
-
-
-def test_growth_defaults_are_catalogue_flow_kpis() -> None:
-    data = raw()
-    assert parse(data).pertumbuhan == ("kunjungan", "kegiatan")
-    data["pertumbuhan"] = ["kunjungan", "pengunjung", "kunjungan_per_1000"]
-    with pytest.raises(CatalogueError) as err:
-        parse(data)
-    found = {(i.kpi, "flow" in i.message) for i in err.value.issues if "pertumbuhan" in i.message}
+    found = {(i.kpi, "flow" in i.message) for i in err.value.issues if f"'{name}'" in i.message}
     # an id the catalogue lacks, and a rate (kunjungan per 1,000 people is not a monthly sum)
     assert found == {("pengunjung", False), ("kunjungan_per_1000", True)}
+    del data[name]
+    assert getattr(parse(data), name) == ()
 
 
 def test_report_card_trend_columns_are_the_trend_kpis_columns() -> None:

@@ -125,11 +125,10 @@ def _trends(
     if series.empty or int(series[REPORTING].sum()) == 0:
         return None
     cat = catalogue()
-    kpis = (
-        cat.profil_tren if place[0] == "perpustakaan" else cat.profil_tren + cat.profil_tren_wilayah
-    )
+    area = place[0] != "perpustakaan"
+    kpis = cat.profil_tren + (cat.profil_tren_wilayah if area else ())
     titles = {str(cat[k].numerator.column): cat[k].nama(lang) for k in kpis}
-    if place[0] != "perpustakaan":
+    if area:
         titles[REPORTING] = i18n.t("profil.trend.melapor", lang)
     return trends_figure(series, titles, lang, period).to_dict()
 
