@@ -191,6 +191,9 @@ class DuckStore(Store):
             ) from exc
         self._write_lock = threading.RLock()
         self._local = threading.local()
+        # another process may have written while no Store of this process held the file
+        self._version = _memo_of(self.path)
+        self._version.forget()
         try:
             if not read_only:
                 with self._write_lock:
@@ -255,17 +258,34 @@ class DuckStore(Store):
                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
                         )
             finally:
+                if bump:  # committed or rolled back: the next reader asks the file again
+                    self._version.forget()
                 cur.close()
 
     def data_version(self) -> int:
-        """Bumped by every committed write: page caches key on it."""
+        """Bumped by every committed write: page caches key on it.
+
+        Every cached call of a page asks for it (tens of queries a page run): outside a
+        snapshot it is remembered per file until a write of this process bumps it (this process
+        is the file's only writer, DuckDB's lock sees to that). Inside a snapshot it is read
+        from the snapshot's own state, which may be older."""
+        in_snapshot = bool(getattr(self._local, "snapshot_depth", 0))
+        if not in_snapshot:
+            known = self._version.known()
+            if known is not None:
+                return known
+        asked = self._version.generation()
         value = self.scalar("SELECT value FROM meta WHERE key = 'data_version'")
-        return int(value) if value is not None else 0
+        version = int(value) if value is not None else 0
+        if not in_snapshot:
+            self._version.remember(version, asked)
+        return version
 
     def schema_version(self) -> int:
         return schema_version_of(self.cursor())
 
     def close(self) -> None:
+        self._version.forget()
         self._con.close()
 
     # -- regions -------------------------------------------------------------------------------
@@ -305,6 +325,48 @@ def consistent(fn: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[S
             return fn(store, *args, **kwargs)
 
     return wrapper
+
+
+class _VersionMemo:
+    """A file's data version as this process last read it, forgotten by each bumping write.
+
+    One per file and process (two Store objects of one file share DuckDB's database object, so
+    they share this too). A reader remembers what it read only if no write forgot the version
+    since the reader asked: a value read just before a commit is never kept after it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._gen = 0
+        self._value: int | None = None
+
+    def known(self) -> int | None:
+        return self._value
+
+    def generation(self) -> int:
+        return self._gen
+
+    def remember(self, value: int, asked_at: int) -> None:
+        with self._lock:
+            if self._gen == asked_at:
+                self._value = value
+
+    def forget(self) -> None:
+        with self._lock:
+            self._gen += 1
+            self._value = None
+
+
+_memos: dict[str, _VersionMemo] = {}
+_memos_lock = threading.Lock()
+
+
+def _memo_of(path: Path) -> _VersionMemo:
+    key = str(path.resolve())
+    with _memos_lock:
+        memo = _memos.get(key)
+        if memo is None:
+            memo = _memos[key] = _VersionMemo()
+        return memo
 
 
 _registry: dict[Path | str, Store] = {}

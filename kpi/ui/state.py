@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from pathlib import Path
@@ -11,18 +12,36 @@ from typing import Any
 import streamlit as st
 
 from kpi import i18n
-from kpi.store import Store, StoreError, explain_error, open_store, resolve_db_path
+from kpi.store import (
+    DEFAULT_DB_ENV,
+    Store,
+    StoreError,
+    explain_error,
+    open_store,
+    resolve_db_path,
+)
 from kpi.ui.cache import cached
 
 _demo_lock = threading.Lock()
 
 
+_paths: dict[tuple[object, ...], Path] = {}
+
+
 def db_path() -> Path:
-    """--db after `streamlit run app.py --`, else TPBIS_DB, else the default."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--db")
-    known, _ = parser.parse_known_args(sys.argv[1:])
-    return resolve_db_path(known.db).resolve()
+    """--db after `streamlit run app.py --`, else TPBIS_DB, else the default.
+
+    Asked several times a run: kept per command line, environment and working folder (an
+    argument parser and a resolve() cost ~5 ms each time)."""
+    env = tuple(os.environ.get(k) for k in (DEFAULT_DB_ENV, "XDG_DATA_HOME", "HOME"))
+    key = (tuple(sys.argv[1:]), env, os.getcwd())
+    known_path = _paths.get(key)
+    if known_path is None:
+        parser = argparse.ArgumentParser(add_help=False)
+        parser.add_argument("--db")
+        known, _ = parser.parse_known_args(sys.argv[1:])
+        known_path = _paths[key] = resolve_db_path(known.db).resolve()
+    return known_path
 
 
 @cached(kept=True, versioned=False)  # the one Store of a file, shared by every session

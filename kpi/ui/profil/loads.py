@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -134,5 +135,26 @@ def _trends(
 
 
 def _own_row(frame: pd.DataFrame, kode: str) -> pd.Series | None:
-    own = frame[frame["kode"].astype(str) == str(kode)]
-    return own.iloc[0] if len(own) else None
+    col = frame["kode"]
+    same = (col if pd.api.types.is_string_dtype(col) else col.astype(str)) == str(kode)
+    at = np.flatnonzero(same.to_numpy(dtype=bool, na_value=False))
+    return frame.iloc[int(at[0])] if len(at) else None  # one row, not a filtered copy
+
+
+def _row_of(frame: pd.DataFrame, kode: str) -> dict[str, Any] | None:
+    row = _own_row(frame, kode)
+    return None if row is None else row.to_dict()
+
+
+@cached(max_entries=256)
+def own_funnel(store: Store, level: str, periode: str, fkey: tuple, kode: str) -> pd.Series | None:
+    """A place's row of the 5A table (kept per place: a revisit reads no 35,000-row table)."""
+    row = _row_of(_funnel(store, level, periode, fkey), kode)
+    return None if row is None else pd.Series(row, dtype=object)
+
+
+@cached(max_entries=256)
+def own_ciel(store: Store, level: str, periode: str, fkey: tuple, kode: str) -> pd.Series | None:
+    """A place's row of the CIEL table (kept per place, as ``own_funnel``)."""
+    row = _row_of(_ciel(store, level, periode, fkey), kode)
+    return None if row is None else pd.Series(row, dtype=object)

@@ -26,12 +26,11 @@ from kpi.ui.profil.figures import (
 from kpi.ui.profil.loads import (
     STAGE_NAMES,
     TREND_MONTHS,
-    _ciel,
-    _funnel,
     _level,
-    _own_row,
     _trends,
     figure_spec,
+    own_ciel,
+    own_funnel,
     peer_columns,
 )
 from kpi.vocab import Band
@@ -215,7 +214,7 @@ def funnel(ctx: PageContext, p: Mapping[str, Any]) -> None:
     st.subheader(t("profil.funnel.title"))
     store = ctx.store
     fkey = data.filter_key(prof.place_filters(p, view.filters))
-    row = _own_row(_funnel(store, _level(p), view.periode, fkey), str(p["kode"]))
+    row = own_funnel(store, _level(p), view.periode, fkey, str(p["kode"]))
     cat = catalogue()
     stages, conversions = cat.funnel_tahap, cat.funnel_konversi
     reading = prof.funnel_reading({} if row is None else row.to_dict(), stages, conversions)
@@ -296,7 +295,7 @@ def ciel(ctx: PageContext, p: Mapping[str, Any], row: pd.Series | None) -> None:
     st.subheader(t("profil.ciel.title"))
     store = ctx.store
     fkey = data.filter_key(prof.place_filters(p, view.filters))
-    c = _own_row(_ciel(store, _level(p), view.periode, fkey), str(p["kode"]))
+    c = own_ciel(store, _level(p), view.periode, fkey, str(p["kode"]))
     if c is None or not _finite(c.get("ciel")):
         st.info(t("profil.empty.no_ciel"))
         return
