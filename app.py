@@ -20,6 +20,7 @@ from kpi.ui import (
     rapor,
     shell,
     state,
+    warm,
 )
 from kpi.ui.pengaturan.widgets import unsaved_notice
 
@@ -73,6 +74,7 @@ def pages() -> list:
 try:
     store = state.store()
     state.ensure_demo(store)
+    warm.after_new_version(store)  # new data: the national views computed ahead (kpi.ui.warm)
     layout.sidebar(store)
     # who acts (access.md): nobody before signing in, and then no page and no data
     who = masuk.gate(store)

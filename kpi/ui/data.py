@@ -33,10 +33,14 @@ def _kpi_table(
 
 
 def kpi_table(
-    level: str, view: View, kpis: tuple[str, ...] | None = None, filters: Filters | None = None
+    level: str,
+    view: View,
+    kpis: tuple[str, ...] | None = None,
+    filters: Filters | None = None,
+    store: Store | None = None,
 ) -> pd.DataFrame:
     """KPI values with the score and band for every unit of ``level`` in the view."""
-    store = state.store()
+    store = store or state.store()
     return _kpi_table(store, level, view.periode, filter_key(filters or view.filters), kpis)
 
 
@@ -70,8 +74,8 @@ def _completeness(store: Store, level: str, periode: str, fkey: FilterKey) -> pd
     return quality.completeness(store, level, periode, Filters(*fkey))
 
 
-def completeness(level: str, view: View) -> pd.DataFrame:
-    return _completeness(state.store(), level, view.periode, filter_key(view.filters))
+def completeness(level: str, view: View, store: Store | None = None) -> pd.DataFrame:
+    return _completeness(store or state.store(), level, view.periode, filter_key(view.filters))
 
 
 def in_parallel(fn: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:

@@ -175,6 +175,26 @@ def default_choice(choices: list[str], closed: str | None) -> str:
     return choices[0]
 
 
+def default_view(store: Store) -> View:
+    """The view a new session opens with, its sidebar untouched: the newest 12 months that end
+    by the last closed month, every library of the country (no login, or a national one).
+    kpi.ui.warm computes its results ahead of the first visitor; tests check that it is the
+    sidebar's own default."""
+    opts = _options(store, closing.today())
+    last, closed = opts["last_month"], opts.get("last_closed")
+    if last is None:
+        period = window(closing.today().replace(day=1), 12)
+    else:
+        choices = period_choices("rentang", opts["first_month"], last, closed)
+        period = parse_period(default_choice(choices, closed))
+    return View(
+        period=period,
+        filters=Filters(),
+        last_month=None if last is None else parse_period(last).first,
+        last_closed=None if closed is None else parse_period(closed).first,
+    )
+
+
 def _area_select(label: str, names: Mapping[str, str], key: str, every: str, **kw: Any) -> str:
     """A choice of one area by name, ``every`` (no area) first; a choice no longer among
     ``names`` (another province chosen, a stale link) falls back to no area."""

@@ -66,11 +66,11 @@ def _load(store: Store, periode: str, fkey: tuple[Any, ...]) -> OverviewData | N
     )
 
 
-def load(view: View) -> OverviewData | None:
-    loaded = _load(state.store(), view.periode, filter_key(view.filters))
+def load(view: View, store: Store | None = None) -> OverviewData | None:
+    loaded = _load(store or state.store(), view.periode, filter_key(view.filters))
     if loaded is None:
         return None
-    libraries = data.kpi_table("perpustakaan", view, kpis=())
+    libraries = data.kpi_table("perpustakaan", view, kpis=(), store=store)
     return replace(loaded, bands=ov.band_distribution(libraries))
 
 
@@ -83,12 +83,12 @@ def _digest(
     return ov.coaching_digest(_frame, level)
 
 
-def coaching_digest(view: View) -> ov.CoachingDigest:
+def coaching_digest(view: View, store: Store | None = None) -> ov.CoachingDigest:
     """Tiers, top areas and libraries most in need for the sidebar's view (the same
     evaluation, window and filters as Prioritas by default)."""
-    store = state.store()
+    store = store or state.store()
     months = CoachingSettings.of(coaching.get_settings(store)).jendela_bulan
-    frame = data.evaluation(view, months)
+    frame = data.evaluation(view, months, store=store)
     key = (view.period.last.strftime("%Y-%m"), int(months), filter_key(view.filters))
     return _digest(store, key, ov.digest_level(view.filters), frame)
 
