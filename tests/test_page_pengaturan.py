@@ -335,3 +335,42 @@ def test_unsaved_edits_warn_and_survive_leaving_the_page(
     assert not any("belum disimpan" in w.value for w in at.warning)
     assert at.number_input(key="pgw_R1_poin").value != 4
     assert coaching.get_settings(_store(demo_db))["R1"]["poin"] != 4
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_the_stored_settings_tiers_are_the_evaluations_and_the_same_as_the_previews(
+    demo_store: Store, changed: bool
+) -> None:
+    """Pengaturan reads the tiers under the stored settings from the coaching evaluation the
+    other pages share (kpi.ui.data): the same table preview.tier_table computes, also after
+    the stored settings were changed (a window of 6 months, other points and score bands)."""
+    from kpi import preview
+    from kpi.compute import Filters
+    from kpi.scope import ask
+    from kpi.ui.pengaturan import loads
+
+    if changed:
+        pembinaan = coaching.get_settings(demo_store)
+        pembinaan["jendela_bulan"] = 6
+        pembinaan["r4_persen_terbawah"] = 30
+        coaching.save_settings(demo_store, pembinaan)
+        skor = score.get_settings(demo_store)
+        skor["bands"] = [
+            {"id": "merah", "dari": 0, "sampai": 60},
+            {"id": "kuning", "dari": 60, "sampai": 85},
+            {"id": "hijau", "dari": 85, "sampai": 100},
+        ]
+        score.save_settings(demo_store, skor)
+    stored = (
+        preview.settings_key(score.get_settings(demo_store)),
+        preview.settings_key(coaching.get_settings(demo_store)),
+    )
+    periode, fkey = "2025-01..2025-12", loads.filter_key(Filters())
+    shared = loads._tiers(demo_store, periode, fkey, stored, stored)
+    own = preview.tier_table(
+        ask(demo_store, "perpustakaan", periode, Filters()),
+        json.loads(stored[0]),
+        json.loads(stored[1]),
+    )
+    pd.testing.assert_frame_equal(shared.reset_index(drop=True), own.reset_index(drop=True))
+    assert shared["tier"].notna().any()

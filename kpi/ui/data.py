@@ -69,6 +69,12 @@ def evaluation(
     return _evaluation(store, end, int(months), filter_key(filters or view.filters))
 
 
+def evaluation_at(store: Store, end: str, months: int, fkey: FilterKey) -> pd.DataFrame:
+    """The same kept evaluation as ``evaluation``, by its window's end month ("YYYY-MM") and
+    length and the filters' key."""
+    return _evaluation(store, end, int(months), fkey)
+
+
 @cached(max_entries=32)
 def _completeness(store: Store, level: str, periode: str, fkey: FilterKey) -> pd.DataFrame:
     return quality.completeness(store, level, periode, Filters(*fkey))

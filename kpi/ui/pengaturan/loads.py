@@ -11,10 +11,12 @@ import pandas as pd
 
 from kpi import boundaries, closing, coaching, compute, places, preview, score, targets
 from kpi.catalogue import catalogue
+from kpi.periods import parse_period
 from kpi.scope import Question, ask
+from kpi.settings import CoachingSettings
 from kpi.store import Store
 from kpi.ui.cache import cached
-from kpi.ui.data import FilterKey, filter_key
+from kpi.ui.data import FilterKey, evaluation_at, filter_key
 from kpi.ui.filters import View
 from kpi.ui.pengaturan.tables import target_frame
 
@@ -96,16 +98,31 @@ def summarise(p: preview.Preview) -> PreviewSummary:
     )
 
 
+def _tiers(
+    store: Store, periode: str, fkey: FilterKey, settings: tuple[str, str], stored: tuple[str, str]
+) -> pd.DataFrame:
+    """kode and tier under ``settings``: under the stored ones, the tiers of the coaching
+    evaluation every other page reads (kpi.ui.data, computed once per data version, and ahead
+    of the first visitor by kpi.ui.warm); else preview.tier_table's."""
+    if settings != stored:
+        return _tier_table(store, periode, fkey, settings[0], settings[1])
+    months = CoachingSettings.of(json.loads(stored[1])).jendela_bulan
+    end = parse_period(periode).last.strftime("%Y-%m")
+    ruled = evaluation_at(store, end, int(months), fkey)
+    return pd.DataFrame({"kode": ruled["kode"].astype(str).to_numpy(), "tier": ruled["tier"]})
+
+
 @cached(max_entries=32)
 def _summary(
     store: Store, periode: str, fkey: FilterKey, now: tuple[str, str], new: tuple[str, str]
 ) -> PreviewSummary:
+    """``now``: the stored settings (score, coaching), ``new``: the candidates."""
     return summarise(
         preview.compare(
             _band_table(store, periode, fkey, now[0]),
             _band_table(store, periode, fkey, new[0]),
-            _tier_table(store, periode, fkey, now[0], now[1]),
-            _tier_table(store, periode, fkey, new[0], new[1]),
+            _tiers(store, periode, fkey, now, now),
+            _tiers(store, periode, fkey, new, now),
         )
     )
 
