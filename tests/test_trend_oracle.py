@@ -116,3 +116,12 @@ def test_every_kpi_alone_as_first_built(store: Store, level: str) -> None:
         assert set(new["kode"]) == set(real), k.id
         old = trend._monthly(q, chosen, grouped=False)
         pd.testing.assert_frame_equal(new, old, check_exact=True)
+
+
+def test_no_unit_left_keeps_the_columns(store: Store) -> None:
+    """Units that match nothing: an empty frame with the same columns and name type."""
+    for level in LEVELS:
+        q = ask(store, level, MONTHS, None, ["kunjungan"])
+        full, empty = trend.monthly(q, units=None), trend.monthly(q, units=["tidak_ada"])
+        assert empty.empty and list(empty.columns) == list(full.columns)
+        assert empty["nama"].dtype == full["nama"].dtype, level
