@@ -282,7 +282,7 @@ def library_cte(where: str, *, with_first_report: bool = True, by_month: bool = 
     months, number = "", ""
     if by_month:
         first += "bulan AS (SELECT CAST(unnest($bulan) AS DATE) AS bulan),\n        "
-        number = ", row_number() OVER () AS nomor"
+        number = ", row_number() OVER (ORDER BY p.kode_perpustakaan) AS nomor"
         # the same expected months as m_harap's below, over the one month mo.bulan
         months = """,
         lm AS (
