@@ -39,11 +39,6 @@ def ident(name: str) -> str:
     return name
 
 
-def _latest(c: str) -> str:
-    """The last reported value of column ``c`` over the months."""
-    return f"arg_max(r.{c}, r.periode) FILTER (WHERE r.{c} IS NOT NULL)"
-
-
 def literal(value: float | bool) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -61,6 +56,7 @@ class _Builder:
     def __init__(self, area: bool = False) -> None:
         self.area = area
         self.monthly: dict[str, str] = {}  # SQL over the months of the period -> alias
+        self.monthly_row: dict[str, str] = {}  # alias -> its SQL over one report (by_month)
         self.cumulative: dict[str, str] = {}  # SQL over the history to the period end -> alias
         # per library and calendar year of the period (alias ``ty``): sum and count of a column
         self.yearly: dict[str, str] = {}
@@ -73,9 +69,31 @@ class _Builder:
             pool[sql] = f"{prefix}{len(pool)}"
         return pool[sql]
 
-    def _b(self, sql: str) -> str:
-        """The alias of a per-library aggregate over the monthly reports (a column of ``b``)."""
-        return self._alias(self.monthly, sql, "b")
+    def _b(self, sql: str, row: str) -> str:
+        """The alias (in ``b``) of a per-library aggregate over the reports (``row``: over one)."""
+        a = self._alias(self.monthly, sql, "b")
+        self.monthly_row[a] = row
+        return a
+
+    def _sum(self, col: str, where: str) -> str:
+        """The alias of the sum of ``col`` over the reports where ``where`` holds."""
+        c = ident(col)
+        return self._b(f"sum(r.{c}) FILTER (WHERE {where})", f"CASE WHEN {where} THEN r.{c} END")
+
+    def _count(self, col: str | None = None, where: str | None = None) -> str:
+        """The alias of the number of reports (with ``col`` filled; where ``where`` holds)."""
+        arg = f"r.{ident(col)}" if col else "*"
+        tests = [f"r.{ident(col)} IS NOT NULL"] if col else []
+        sql = f"count({arg})"
+        if where:
+            sql += f" FILTER (WHERE {where})"
+            tests.append(f"({where})")
+        return self._b(sql, f"CASE WHEN {' AND '.join(tests)} THEN 1 ELSE 0 END" if tests else "1")
+
+    def _last(self, col: str) -> str:
+        """The alias of the last reported value of column ``col`` over the months."""
+        c = ident(col)
+        return self._b(f"arg_max(r.{c}, r.periode) FILTER (WHERE r.{c} IS NOT NULL)", f"r.{c}")
 
     def _year(self, col: str) -> tuple[str, str]:
         """The per-library aliases (in ``thn``) of a yearly column: its sum over the calendar
@@ -88,11 +106,12 @@ class _Builder:
     def measure(self, m: Measure, pair: str) -> str:
         """The per-library SQL of a measure (over the columns of ``bln``/``kum``/``l``)."""
         agg, col = m.agg, m.column
-        if agg in ("sum", "count"):
-            a = self._b(f"{agg}(r.{ident(col or '')}) FILTER (WHERE {pair})")
-            return f"b.{a}"
+        if agg == "sum":
+            return f"b.{self._sum(col or '', pair)}"
+        if agg == "count":
+            return f"b.{self._count(col or '', pair)}"
         if agg == "penduduk_bulan":
-            a = self._b(f"count(r.{ident(col or '')}) FILTER (WHERE {pair})")
+            a = self._count(col or "", pair)
             if self.area:
                 g = self._alias(
                     self.group_monthly,
@@ -103,13 +122,13 @@ class _Builder:
                 return self._population(f"b.{a} > 0", f"g.{g}", months=True)
             return f"(l.penduduk * b.{a})"
         if agg == "end":
-            return f"b.{self._b(_latest(ident(col or '')))}"
+            return f"b.{self._last(col or '')}"
         if agg == "end_bulan":
-            a = self._b(_latest(ident(col or "")))
-            n = self._b(f"count(*) FILTER (WHERE {pair})")
+            a = self._last(col or "")
+            n = self._count(where=pair)
             return f"(b.{a} * b.{n})"
         if agg == "penduduk":
-            return self._served(f"count(r.{ident(col or '')})", yearly=False)
+            return self._served(f"count(r.{ident(col or '')})", yearly=False, col=col or "")
         if agg == "sum_tahun":
             s, _ = self._year(col or "")
             return f"t.{s}"
@@ -117,16 +136,14 @@ class _Builder:
             s, n = self._year(col or "")
             return self._served(f"@years:{s}:{n}", yearly=True)
         if agg == "libraries_reporting":
-            parts = [
-                f"b.{self._alias(self.monthly, f'count(r.{ident(c)})', 'b')} > 0" for c in m.columns
-            ]
+            parts = [f"b.{self._count(c)} > 0" for c in m.columns]
             return f"(CASE WHEN {' AND '.join(parts)} THEN 1 END)"
         if agg == "libraries_where":
             reported, tests = [], []
             for cond in m.conditions:
                 c = ident(cond.column)
-                n = self._b(f"count(r.{c})")
-                v = self._b(_latest(c))
+                n = self._count(c)
+                v = self._last(c)
                 reported.append(f"b.{n} > 0")
                 tests.append(f"b.{v} {cond.op} {literal(cond.value)}")
             return (
@@ -140,35 +157,31 @@ class _Builder:
             a = self._alias(self.cumulative, f"count(r.{ident(col or '')})", "k")
             return f"(CASE WHEN k.{a} > 0 THEN 1 END)"
         if agg == "reported_months":
-            a = self._alias(
-                self.monthly, "count(*) FILTER (WHERE l.mulai IS NULL OR r.periode >= l.mulai)", "b"
-            )
+            a = self._count(where="l.mulai IS NULL OR r.periode >= l.mulai")
             return f"coalesce(b.{a}, 0)"
         if agg == "ontime_months":
             # by the deadline: the $tenggat-th of the following month (setting)
-            a = self._alias(
-                self.monthly,
-                "count(*) FILTER (WHERE (l.mulai IS NULL OR r.periode >= l.mulai) AND "
+            a = self._count(
+                where="(l.mulai IS NULL OR r.periode >= l.mulai) AND "
                 "r.tanggal_lapor < r.periode + INTERVAL 1 MONTH + to_days(CAST($tenggat AS "
-                "INTEGER)))",
-                "b",
+                "INTEGER))"
             )
             return f"coalesce(b.{a}, 0)"
         if agg == "expected_months":
             return "l.m_harap"
         raise ValueError(f"unknown measure {agg!r}")
 
-    def _served(self, expr: str, *, yearly: bool) -> str:
-        """The population a library serves where ``expr`` (a count of reports) is above zero: of
-        the months (``penduduk``) or times the years reported (``penduduk_tahun``); for an area,
-        through _population over its libraries."""
+    def _served(self, expr: str, *, yearly: bool, col: str = "") -> str:
+        """The population a library serves where ``expr`` (a count of reports: of ``col``'s
+        for the months) is above zero: of the months (``penduduk``) or times the years reported
+        (``penduduk_tahun``); for an area, through _population over its libraries."""
         if yearly:
             a = self._alias(self.yearly, expr, "y")
             if self.area:
                 g = self._alias(self.group_yearly, expr, "gy")
                 return self._population(f"t.{a} > 0", f"gt.{g}", months=True)
             return f"(l.penduduk * t.{a})"
-        a = self._alias(self.monthly, expr, "b")
+        a = self._count(col)
         if self.area:
             g = self._alias(self.group_monthly, expr, "g")
             return self._population(f"b.{a} > 0", f"g.{g}", months=False)
@@ -255,16 +268,28 @@ _FIRST_REPORT_IN_PERIOD = """awal AS MATERIALIZED (
             GROUP BY kode_perpustakaan)"""
 
 
-def library_cte(where: str, *, with_first_report: bool = True) -> str:
+def library_cte(where: str, *, with_first_report: bool = True, by_month: bool = False) -> str:
     """The selected libraries with their expected months over [$first, $last].
 
     Expected months start at the earlier of the library's first report and the January after
     its joining year (a library without either is expected every month); ``mulai`` is that
     month and ``m_harap`` the expected months of the period. ``with_first_report=False``
     leaves out the ``awal`` CTE of the first reports, for a caller that defines it once for
-    several such queries (kpi.trend).
+    several such queries (kpi.trend). ``by_month``: also a number (``nomor``, faster to join on),
+    and ``lm``: each library once per month of $bulan with ``m_harap`` that month's alone.
     """
     first = f"{_FIRST_REPORT_IN_PERIOD},\n        " if with_first_report else ""
+    months, number = "", ""
+    if by_month:
+        first += "bulan AS (SELECT CAST(unnest($bulan) AS DATE) AS bulan),\n        "
+        number = ", row_number() OVER (ORDER BY p.kode_perpustakaan) AS nomor"
+        # the same expected months as m_harap's below, over the one month mo.bulan
+        months = """,
+        lm AS (
+            SELECT l.* REPLACE (greatest(0, date_diff('month',
+                        greatest(mo.bulan, coalesce(l.mulai, mo.bulan)), mo.bulan) + 1)
+                   AS m_harap), mo.bulan
+            FROM lib l CROSS JOIN bulan mo)"""
     return f"""{first}lib AS (
             SELECT p.kode_perpustakaan, p.nama_perpustakaan, p.jenis, p.kode_provinsi,
                    p.kode_kabupaten_kota, p.penduduk, p.tahun_bergabung,
@@ -273,22 +298,58 @@ def library_cte(where: str, *, with_first_report: bool = True) -> str:
                         greatest(CAST($first AS DATE), coalesce(
                             least(make_date(p.tahun_bergabung + 1, 1, 1), aw.pertama),
                             CAST($first AS DATE))),
-                        CAST($last AS DATE)) + 1) AS m_harap
+                        CAST($last AS DATE)) + 1) AS m_harap{number}
             FROM perpustakaan p LEFT JOIN awal aw ON aw.kode_perpustakaan = p.kode_perpustakaan
-            WHERE {where})"""
+            WHERE {where}){months}"""
 
 
-def _reports_cte(name: str, pool: dict[str, str], key: str, where: str) -> str:
+def _reports_cte(name: str, pool: dict[str, str], key: str, where: str, month: str = "") -> str:
     """A CTE of the monthly reports grouped by ``key`` (a library, or ``a.puncak``: the top of
-    its catchment), with the aggregates of ``pool`` under their aliases."""
+    its catchment; and ``month``, ", r.periode", by month), with the aggregates of ``pool``."""
     cols = ",\n               ".join(f"{sql} AS {a}" for sql, a in pool.items())
     source = "atas a ON a" if key == "a.puncak" else "lib l ON l"
     return f"""{name} AS (
-            SELECT {key},
+            SELECT {key}{month}{" AS bulan" if month else ""},
                {cols}
             FROM laporan_bulanan r JOIN {source}.kode_perpustakaan = r.kode_perpustakaan
             WHERE {where}
-            GROUP BY {key})"""
+            GROUP BY {key}{month})"""
+
+
+def _rows_cte(rows: dict[str, str], where: str) -> str:
+    """``bln`` by month: a library's month is one report (the table's key), so its aggregates
+    are their values over that row (``monthly_row``); a month without one has none, as before."""
+    cols = ",\n               ".join(f"{sql} AS {a}" for a, sql in rows.items())
+    return f"""bln AS (
+            SELECT l.nomor, r.periode AS bulan,
+               {cols}
+            FROM laporan_bulanan r JOIN lib l ON l.kode_perpustakaan = r.kode_perpustakaan
+            WHERE {where})"""
+
+
+def _running_cte(pool: dict[str, str]) -> str:
+    """``kum`` by month: each library's sums and counts of ``pool`` over its history up to each
+    month of ``lm`` (running totals of its reports, the last one by that month: the same rows)."""
+    running = ",\n               ".join(f"{sql} OVER w AS {a}" for sql, a in pool.items())
+    cols = ", ".join(f"kr.{a}" for a in pool.values())
+    return f"""kr AS (
+            SELECT l.nomor, r.periode,
+               {running}
+            FROM laporan_bulanan r JOIN lib l ON l.kode_perpustakaan = r.kode_perpustakaan
+            WHERE r.periode <= $last
+            WINDOW w AS (PARTITION BY l.nomor ORDER BY r.periode
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)),
+        kum AS (
+            SELECT l.nomor, l.bulan, {cols}
+            FROM lm l ASOF LEFT JOIN kr ON kr.nomor = l.nomor AND l.bulan >= kr.periode)"""
+
+
+def by_month_ok(k: Kpi, level: str) -> bool:
+    """Whether ``aggregate_sql(..., by_month=True)`` can give KPI ``k`` at ``level``: every
+    measure but the yearly ones (a calendar year's sum, read per month, stays per month)."""
+    b = _Builder(area=level != "perpustakaan")
+    b.kpi(k)
+    return not b.yearly
 
 
 def aggregate_sql(
@@ -300,6 +361,8 @@ def aggregate_sql(
     *,
     with_first_report: bool = True,
     period_suffix: str = "",
+    by_month: bool = False,
+    units: Sequence[str] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The SQL and parameters of the KPI table (one row per unit of ``level``).
 
@@ -307,6 +370,10 @@ def aggregate_sql(
     ``with_first_report``: see ``library_cte``; ``period_suffix``: the period's parameters are
     named ``first<suffix>`` and ``last<suffix>``, so that several periods' queries can stand in
     one statement (kpi.trend puts the months of a series together so).
+
+    ``by_month``: a row per month of the period and unit (column ``bulan``), each the KPI table
+    of that month alone, in one pass (kpi.trend; KPIs of ``by_month_ok``, with_first_report=False:
+    the caller's ``awal``). ``units``: only these units' libraries (the same figures for them).
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r} (one of {', '.join(LEVELS)})")
@@ -314,6 +381,9 @@ def aggregate_sql(
     where = filters.sql(params)
     if level == "kabupaten_kota":
         where += " AND p.kode_kabupaten_kota IS NOT NULL"
+    if units is not None and level != "nasional":
+        where += f" AND p.{UNIT_KEY[level]} IN (SELECT unnest($units))"
+        params["units"] = [str(u) for u in units]
     area = level != "perpustakaan"
     b = _Builder(area=area)
     per_cols: list[str] = []
@@ -336,19 +406,30 @@ def aggregate_sql(
             out_cols.append(f"count(*) FILTER (WHERE {both} AND {counted}) AS {k.id}__perpustakaan")
     # completeness beside every aggregate
     reported = b.measure(Measure("reported_months"), "TRUE")
-    any_report = b._alias(b.monthly, "count(*)", "b")
+    any_report = b._count()
     per_cols.append(f"{reported} AS m_lapor")
     per_cols.append(f"coalesce(b.{any_report}, 0) AS m_semua")
     if any(sql.startswith("count(*) FILTER (WHERE (l.mulai") for sql in b.monthly):
         params["tenggat"] = int(deadline_day)
+    if by_month and (b.yearly or with_first_report):
+        raise ValueError("by month: no yearly measure (by_month_ok), with_first_report=False")
+    in_period = "r.periode BETWEEN $first AND $last"
+    # by month, a library's row is (library, month) and joins its month's rows (by number)
+    same = " AND {0}.bulan = l.bulan" if by_month else ""
+    own, by = ("nomor", ", r.periode") if by_month else ("kode_perpustakaan", "")
+    if by_month:
+        params["bulan"] = period.month_list()
     ctes = [
-        library_cte(where, with_first_report=with_first_report),
-        _reports_cte("bln", b.monthly, "r.kode_perpustakaan", "r.periode BETWEEN $first AND $last"),
+        library_cte(where, with_first_report=with_first_report, by_month=by_month),
+        _rows_cte(b.monthly_row, in_period)
+        if by_month
+        else _reports_cte("bln", b.monthly, "r.kode_perpustakaan", in_period),
     ]
-    joins = "LEFT JOIN bln b ON b.kode_perpustakaan = l.kode_perpustakaan"
+    joins = f"LEFT JOIN bln b ON b.{own} = l.{own}" + same.format("b")
     if b.cumulative:
-        ctes.append(_reports_cte("kum", b.cumulative, "r.kode_perpustakaan", "r.periode <= $last"))
-        joins += " LEFT JOIN kum k ON k.kode_perpustakaan = l.kode_perpustakaan"
+        to_end = _reports_cte("kum", b.cumulative, "r.kode_perpustakaan", "r.periode <= $last")
+        ctes.append(_running_cte(b.cumulative) if by_month else to_end)
+        joins += f" LEFT JOIN kum k ON k.{own} = l.{own}" + same.format("k")
     if b.area and (b.group_monthly or b.group_yearly):
         # the top of each library's catchment within the aggregate: its province's provincial
         # library, else its kab/kota's kab/kota library (each with a population), else itself
@@ -371,9 +452,8 @@ def aggregate_sql(
         )
         joins += " LEFT JOIN atas a ON a.kode_perpustakaan = l.kode_perpustakaan"
         if b.group_monthly:
-            where_period = "r.periode BETWEEN $first AND $last"
-            ctes.append(_reports_cte("gb", b.group_monthly, "a.puncak", where_period))
-            joins += " LEFT JOIN gb g ON g.puncak = l.kode_perpustakaan"
+            ctes.append(_reports_cte("gb", b.group_monthly, "a.puncak", in_period, by))
+            joins += " LEFT JOIN gb g ON g.puncak = l.kode_perpustakaan" + same.format("g")
     if b.yearly:
         per_year, per_lib = b.yearly_sql()
         ctes.append(
@@ -402,11 +482,12 @@ def aggregate_sql(
     ctes.append(
         f"""per AS (
             SELECT l.kode_perpustakaan, l.nama_perpustakaan, l.jenis, l.kode_provinsi,
-                   l.kode_kabupaten_kota, l.m_harap,
+                   l.kode_kabupaten_kota, l.m_harap,{" l.bulan," if by_month else ""}
                    {per}
-            FROM lib l {joins})"""
+            FROM {"lm" if by_month else "lib"} l {joins})"""
     )
     key = UNIT_KEY[level]
+    month = "bulan, " if by_month else ""
     lib_cols = ""
     if level == "perpustakaan":
         lib_cols = (
@@ -417,7 +498,7 @@ def aggregate_sql(
     outs = ",\n               ".join(out_cols)
     sql = f"""
         WITH {", ".join(ctes)}
-        SELECT {key} AS kode, {lib_cols}
+        SELECT {month}{key} AS kode, {lib_cols}
                count(*) AS perpustakaan,
                count(*) FILTER (WHERE m_semua > 0) AS perpustakaan_melapor,
                sum(m_lapor) AS bulan_dilaporkan,
@@ -425,8 +506,8 @@ def aggregate_sql(
                100.0 * sum(m_lapor) / nullif(sum(m_harap), 0) AS kelengkapan_laporan,
                {outs}
         FROM per
-        GROUP BY {key}
-        ORDER BY kode
+        GROUP BY {month}{key}
+        ORDER BY kode{", bulan" if by_month else ""}
     """
     if period_suffix:
         sql = _PERIOD_PARAM.sub(lambda m: f"${m.group(1)}{period_suffix}", sql)

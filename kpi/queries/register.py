@@ -15,10 +15,17 @@ if TYPE_CHECKING:
     import duckdb
 
 
-def names(store: Store) -> dict[str, str]:
-    """Library code -> name."""
+def names(store: Store, kodes: Iterable[str] | None = None) -> dict[str, str]:
+    """Library code -> name (``kodes``: only these libraries; default: the whole register)."""
+    params: dict[str, object] = {}
+    where = "TRUE"
+    if kodes is not None:
+        params["kodes"] = [str(k) for k in kodes]
+        where = "kode_perpustakaan IN (SELECT unnest($kodes))"
     frame = store.query(
-        "SELECT kode_perpustakaan AS kode, nama_perpustakaan AS nama FROM perpustakaan"
+        "SELECT kode_perpustakaan AS kode, nama_perpustakaan AS nama FROM perpustakaan "
+        f"WHERE {where}",
+        params,
     )
     return dict(zip(frame["kode"], frame["nama"], strict=True))
 
