@@ -148,6 +148,9 @@ def reporting_window(win: Period, closed_until: date | None) -> Period | None:
     return Period("rentang", win.first, closed_until)
 
 
+# the columns of the KPI table rule D reads
+_D_COUNTS = ("kode", "bulan_diharapkan", "bulan_dilaporkan", "kelengkapan")
+
 # -- the columns of rule_inputs, aligned on its libraries by position --------------------------
 
 
@@ -273,7 +276,7 @@ def rule_inputs(
             libs.set_index("kode")
             if d_win == win
             else aggregate(
-                ask(store, "perpustakaan", d_win, filters, ["kelengkapan"], cat)
+                ask(store, "perpustakaan", d_win, filters, ["kelengkapan"], cat), _D_COUNTS
             ).set_index("kode")
         )
         d_at = _positions(d_libs.index, idx)
@@ -288,7 +291,8 @@ def rule_inputs(
                 filters,
                 ["kelengkapan"],
                 cat,
-            )
+            ),
+            _D_COUNTS,
         ).set_index("kode")
         tail_at = _positions(tail.index, idx)
         out["diharapkan_akhir"] = _take(tail["bulan_diharapkan"], tail_at, 0.0)

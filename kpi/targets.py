@@ -130,7 +130,9 @@ def achievement(q: Question) -> pd.DataFrame:
     cols = ["kode", "kpi", "aktual", "target", "target_prorata", "capaian"]
     if not ids:
         return pd.DataFrame(columns=cols)
-    table = aggregate(q.at(ytd).about(ids))
+    # the units and their KPIs only (the places resolve_targets reads)
+    places = ["jenis", "kode_provinsi", "kode_kabupaten_kota"] if q.level == "perpustakaan" else []
+    table = aggregate(q.at(ytd).about(ids), columns=["kode", *places, *ids])
     tgt = resolve_targets(store, table, q.level, ids, ytd.last.year, cat)
     rows = []
     for kpi_id in ids:
