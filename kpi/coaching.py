@@ -29,7 +29,6 @@ and point is a setting ("pembinaan" in the store, defaults in kpi/catalogue.yaml
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -41,12 +40,14 @@ from kpi import closing
 from kpi import settings as settings_mod
 from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
 from kpi.compute import aggregate, ciel, growth
-from kpi.periods import Period, add_months, months_between, parse_period, window
+from kpi.periods import Period, months_between, parse_period, window
 from kpi.queries import regions, reports
-from kpi.reasons import _nan, _num, reason, weak_score_reason
+from kpi.reasons import _nan, reason, weak_score_reason
 from kpi.rollup import priorities as priorities
 from kpi.rollup import rollup as rollup
 from kpi.rollup import wilson_lower as wilson_lower
+from kpi.rules import apply_rules as apply_rules
+from kpi.rules import collector_paused
 from kpi.scope import Filters, ask
 from kpi.score import get_settings as get_score_settings
 from kpi.score import scored_table
@@ -62,10 +63,7 @@ from kpi.vocab import (
     SCORE_RULES,
     TIER_ORDER,
     TIERS,
-    Band,
     Quadrant,
-    Rule,
-    Tier,
 )
 
 if TYPE_CHECKING:
@@ -150,6 +148,67 @@ def reporting_window(win: Period, closed_until: date | None) -> Period | None:
     return Period("rentang", win.first, closed_until)
 
 
+# the columns of the KPI table rule D reads
+_D_COUNTS = ("kode", "bulan_diharapkan", "bulan_dilaporkan", "kelengkapan")
+
+# -- the columns of rule_inputs, aligned on its libraries by position --------------------------
+
+
+def _texts(values: pd.Series) -> Any:
+    """A text column of the libraries, typed as a frame built from its values' list types it
+    (text when it holds a text; else the list itself: empty, or no value at all)."""
+    if isinstance(values.dtype, pd.StringDtype) and values.notna().any():
+        return values.array
+    return values.tolist()
+
+
+def _named(codes: pd.Series, names: Mapping[str, str]) -> Any:
+    """The names of the areas of ``codes`` (None where unknown), typed as ``_texts`` does."""
+    found = codes.map(names)
+    if isinstance(found.dtype, pd.StringDtype) and found.notna().any():
+        return found.array
+    return [names.get(str(k)) for k in codes.tolist()]
+
+
+def _positions(index: pd.Index, kodes: pd.Index) -> np.ndarray:
+    """Where each library of ``kodes`` is in ``index`` (-1: not there)."""
+    if index.equals(kodes):  # the same libraries in the same order (ORDER BY kode)
+        return np.arange(len(kodes))
+    return np.asarray(index.get_indexer(kodes))
+
+
+def _take(values: pd.Series, at: np.ndarray, missing: float | None = None) -> np.ndarray:
+    """``values`` at the positions ``at`` as floats: NaN where absent, or ``missing`` for the
+    absent and the empty values when given (as reindex, then fillna)."""
+    data = values.to_numpy(dtype=float, na_value=np.nan)
+    out = data[at] if len(data) else np.full(len(at), np.nan)
+    out[at < 0] = np.nan
+    if missing is not None:
+        out[np.isnan(out)] = missing
+    return out
+
+
+def _months_reporting(first: pd.Series, at: np.ndarray, end: date) -> Any:
+    """Per library, the months from its first report (``first``, at the positions ``at``) to
+    ``end``, not counting ``end``'s; -1 for a library that never reported."""
+    if not len(at):
+        return []
+    if not pd.api.types.is_datetime64_dtype(first.dtype):
+        taken = [first.iloc[i] if i >= 0 else None for i in at.tolist()]
+        return [
+            months_between(pd.Timestamp(d).date(), end) - 1 if pd.notna(d) else -1 for d in taken
+        ]
+    stamps = pd.DatetimeIndex(first.to_numpy())
+    year = np.asarray(stamps.year, dtype=float)
+    months = (end.year - year) * 12 + end.month - np.asarray(stamps.month, dtype=float)
+    out = np.full(len(at), -1, dtype=np.int64)
+    found = np.flatnonzero(at >= 0)
+    value = months[at[found]]
+    known = ~np.isnan(value)
+    out[found[known]] = value[known]
+    return out
+
+
 @consistent
 def rule_inputs(
     store: Store,
@@ -190,20 +249,20 @@ def rule_inputs(
     )
 
     libs = scored_table(store, "perpustakaan", win, filters, [], settings=skor_settings, cat=cat)
-    libs = libs.set_index("kode", drop=False)
-    idx = libs.index
+    libs = libs.reset_index(drop=True)
+    idx = pd.Index(libs["kode"])
     names = regions.names(store)
     out = pd.DataFrame(
         {
-            "kode": [str(k) for k in idx.tolist()],
-            "nama": libs["nama"].tolist(),
-            "jenis": libs["jenis"].tolist(),
-            "kode_provinsi": libs["kode_provinsi"].tolist(),
-            "provinsi": [names.get(str(k)) for k in libs["kode_provinsi"].tolist()],
-            "kode_kabupaten_kota": libs["kode_kabupaten_kota"].tolist(),
-            "kabupaten_kota": [names.get(str(k)) for k in libs["kode_kabupaten_kota"].tolist()],
+            "kode": _texts(libs["kode"]),
+            "nama": _texts(libs["nama"]),
+            "jenis": _texts(libs["jenis"]),
+            "kode_provinsi": _texts(libs["kode_provinsi"]),
+            "provinsi": _named(libs["kode_provinsi"], names),
+            "kode_kabupaten_kota": _texts(libs["kode_kabupaten_kota"]),
+            "kabupaten_kota": _named(libs["kode_kabupaten_kota"], names),
         },
-        index=idx,
+        index=libs.index,
     )
     closed = closing.last_closed(store, today) if isinstance(closed_until, _Auto) else closed_until
     d_win = reporting_window(win, closed)
@@ -214,15 +273,16 @@ def rule_inputs(
         out["kelengkapan"] = np.nan
     else:
         d_libs = (
-            libs
+            libs.set_index("kode")
             if d_win == win
             else aggregate(
-                ask(store, "perpustakaan", d_win, filters, ["kelengkapan"], cat)
+                ask(store, "perpustakaan", d_win, filters, ["kelengkapan"], cat), _D_COUNTS
             ).set_index("kode")
         )
-        out["bulan_diharapkan"] = d_libs["bulan_diharapkan"].reindex(idx).fillna(0).astype(float)
-        out["bulan_dilaporkan"] = d_libs["bulan_dilaporkan"].reindex(idx).fillna(0).astype(float)
-        out["kelengkapan"] = d_libs["kelengkapan"].reindex(idx).astype(float)
+        d_at = _positions(d_libs.index, idx)
+        out["bulan_diharapkan"] = _take(d_libs["bulan_diharapkan"], d_at, 0.0)
+        out["bulan_dilaporkan"] = _take(d_libs["bulan_dilaporkan"], d_at, 0.0)
+        out["kelengkapan"] = _take(d_libs["kelengkapan"], d_at)
         tail = aggregate(
             ask(
                 store,
@@ -231,17 +291,19 @@ def rule_inputs(
                 filters,
                 ["kelengkapan"],
                 cat,
-            )
+            ),
+            _D_COUNTS,
         ).set_index("kode")
-        out["diharapkan_akhir"] = tail["bulan_diharapkan"].reindex(idx).fillna(0).astype(float)
-        out["dilaporkan_akhir"] = tail["bulan_dilaporkan"].reindex(idx).fillna(0).astype(float)
+        tail_at = _positions(tail.index, idx)
+        out["diharapkan_akhir"] = _take(tail["bulan_diharapkan"], tail_at, 0.0)
+        out["dilaporkan_akhir"] = _take(tail["bulan_dilaporkan"], tail_at, 0.0)
 
     out["skor"] = libs["skor"].astype(float)
     out["band"] = libs["band"]
     prev = scored_table(
         store, "perpustakaan", win.previous_year(), filters, [], settings=skor_settings, cat=cat
     ).set_index("kode")
-    out["skor_tahun_lalu"] = prev["skor"].reindex(idx).astype(float)
+    out["skor_tahun_lalu"] = _take(prev["skor"], _positions(prev.index, idx))
     scored = libs["skor"].notna()
     median = libs[scored].groupby("jenis")["skor"].median()
     out["median_sejawat"] = libs["jenis"].map(median).astype(float)
@@ -249,20 +311,16 @@ def rule_inputs(
         libs[scored]
         .groupby(["kode_provinsi", "jenis"])["skor"]
         .rank(method="max", pct=True)
-        .reindex(idx)
+        .reindex(libs.index)
         .astype(float)
     )
-    out["bulan_tanpa_kegiatan"] = (
-        reports.longest_zero_run(store, win, filters).reindex(idx).fillna(0).astype(int)
-    )
+    zero = reports.longest_zero_run(store, win, filters)
+    out["bulan_tanpa_kegiatan"] = _take(zero, _positions(zero.index, idx), 0).astype(int)
     c = ciel(ask(store, "perpustakaan", Period("bulan", end, end), filters)).set_index("kode")
-    out["ciel"] = c["ciel"].reindex(idx).astype(float)
+    out["ciel"] = _take(c["ciel"], _positions(c.index, idx))
 
-    first = reports.first_reports(store, filters, end).reindex(idx)
-    out["bulan_melapor"] = [
-        months_between(pd.Timestamp(d).date(), end) - 1 if pd.notna(d) else -1
-        for d in first.tolist()
-    ]
+    first = reports.first_reports(store, filters, end)
+    out["bulan_melapor"] = _months_reporting(first, _positions(first.index, idx), end)
 
     r3_ids = list(CoachingSettings.of(s, cat).r3_kpi)
     # each KPI's own minimum base (catalogue data)
@@ -270,11 +328,11 @@ def rule_inputs(
         ask(store, "perpustakaan", Period("bulan", end, end), filters, r3_ids, cat), min_base=None
     )
     gr = gr.set_index("kode")
-    gr = gr.reindex(idx)
+    gr_at = _positions(gr.index, idx)
     for k in r3_ids:
-        out[f"{k}_yoy"] = gr[k].astype(float)
-        out[f"{k}_kini"] = gr[f"{k}__kini"].astype(float)
-        out[f"{k}_lalu"] = gr[f"{k}__lalu"].astype(float)
+        out[f"{k}_yoy"] = _take(gr[k], gr_at)
+        out[f"{k}_kini"] = _take(gr[f"{k}__kini"], gr_at)
+        out[f"{k}_lalu"] = _take(gr[f"{k}__lalu"], gr_at)
 
     tahun_targets = targets(store, cat.ids, end.year)
     r2_ids = sorted(
@@ -285,12 +343,19 @@ def rule_inputs(
         ach = achievement(
             ask(store, "perpustakaan", Period("bulan", end, end), filters, r2_ids, cat)
         )
-        for row in ach.itertuples(index=False):
-            if not _nan(row.capaian):
-                capaian.setdefault(str(row.kode), []).append(
-                    (str(row.kpi), float(row.capaian), float(row.aktual), float(row.target_prorata))
-                )
-    out["capaian"] = [capaian.get(k, []) for k in out["kode"].tolist()]
+        ach = ach[ach["capaian"].notna()]
+        with collector_paused():  # a list of tuples per library, no cycle among them
+            for kode, kpi_id, cap, akt, tgt in zip(
+                ach["kode"].astype(str).tolist(),
+                ach["kpi"].astype(str).tolist(),
+                ach["capaian"].astype(float).tolist(),
+                ach["aktual"].astype(float).tolist(),
+                ach["target_prorata"].astype(float).tolist(),
+                strict=True,
+            ):
+                capaian.setdefault(kode, []).append((kpi_id, cap, akt, tgt))
+    with collector_paused():
+        out["capaian"] = [capaian.get(k, []) for k in out["kode"].tolist()]
     if wanted.provinsi:
         out = out[out["kode_provinsi"] == wanted.provinsi]
     if wanted.kabupaten_kota:
@@ -302,147 +367,6 @@ def rule_inputs(
     # the months rule D counted, and the last closed month of the store
     out.attrs["window_pelaporan"] = d_win.label if d_win is not None else None
     out.attrs["tutup"] = closed.strftime("%Y-%m") if closed is not None else None
-    return out
-
-
-def apply_rules(
-    inputs: pd.DataFrame,
-    settings: Mapping[str, Any],
-    *,
-    lowest_band: str = Band.MERAH,
-    cat: Catalogue | None = None,
-) -> pd.DataFrame:
-    """Rules D, R1-R6 and Q on the figures of ``rule_inputs``: adds tier, points, quadrant and
-    reasons (a pure function of its inputs and the settings)."""
-    cat = cat or catalogue()
-    cfg = CoachingSettings.of(settings, cat)
-    end: date = inputs.attrs.get("end") or date.today()
-    period_label = str(inputs.attrs.get("window", ""))
-    d_label = inputs.attrs.get("window_pelaporan", period_label)
-    r3_ids = list(inputs.attrs.get("r3") or cfg.r3_kpi)
-    last_n = cfg.d_bulan_terakhir
-    min_complete = cfg.d_kelengkapan_minimum
-    min_age = cfg.bulan_bergabung_minimum
-    pts = dict(cfg.poin)
-    r2_min = cfg.r2_capaian_minimum
-    r3_max = cfg.r3_perubahan_maksimum
-    r4_share = cfg.r4_persen_terbawah / 100.0
-    r5_n = cfg.r5_bulan_berturut
-    r6_gap = cfg.r6_selisih_minimum
-
-    def col(name: str) -> list[Any]:
-        return inputs[name].tolist() if name in inputs.columns else [None] * len(inputs)
-
-    def num(name: str) -> list[float]:
-        if name not in inputs.columns:
-            return [math.nan] * len(inputs)
-        return pd.to_numeric(inputs[name], errors="coerce").to_numpy(dtype=float).tolist()
-
-    v_expected = [float(v or 0) for v in col("bulan_diharapkan")]
-    v_reported = [float(v or 0) for v in col("bulan_dilaporkan")]
-    v_complete = num("kelengkapan")
-    v_tail_exp = [float(v or 0) for v in col("diharapkan_akhir")]
-    v_tail_rep = [float(v or 0) for v in col("dilaporkan_akhir")]
-    v_skor, v_band, v_prev = num("skor"), col("band"), num("skor_tahun_lalu")
-    v_median, v_cume = num("median_sejawat"), num("persentil_sejawat")
-    v_zero, v_ciel, v_age = num("bulan_tanpa_kegiatan"), num("ciel"), num("bulan_melapor")
-    v_prov = col("provinsi")
-    v_cap = col("capaian")
-    v_gr = {
-        f"{k}{suffix}": num(f"{k}{suffix}") for k in r3_ids for suffix in ("_yoy", "_kini", "_lalu")
-    }
-
-    tiers: list[str | None] = []
-    points: list[float] = []
-    quadrants: list[str | None] = []
-    reasons: list[list[dict[str, Any]]] = []
-    for i in range(len(inputs)):
-        rs: list[dict[str, Any]] = []
-        complete = v_complete[i]
-        silent_tail = v_tail_exp[i] > 0 and v_tail_rep[i] == 0
-        low = v_expected[i] > 0 and (_nan(complete) or float(complete) < min_complete)
-        if silent_tail or low:
-            n_missing = int(v_expected[i] - v_reported[i])
-            rs.append(
-                reason(
-                    Rule.D,
-                    {
-                        "n": n_missing,
-                        "m": int(v_expected[i]),
-                        "kelengkapan": _num(complete),
-                        "dilaporkan_bulan_terakhir": int(v_tail_rep[i]),
-                        "bulan_terakhir": last_n,
-                        "periode": d_label,
-                    },
-                )
-            )
-            tiers.append(Tier.PELAPORAN)
-            points.append(0.0)
-            quadrants.append(None)
-            reasons.append(rs)
-            continue
-        hit: set[str] = set()
-        skor = v_skor[i]
-        weak: dict[str, dict[str, Any]] = {}  # R1, R4, Q: one weakness, one reason
-        if not _nan(skor) and v_band[i] == lowest_band:
-            weak[Rule.R1] = {"band": v_band[i]}
-        for kpi_id, cap, akt, tgt in v_cap[i] or []:
-            if cap < r2_min:
-                hit.add(Rule.R2)
-                values = {
-                    "kpi": kpi_id,
-                    "p": _num(cap),
-                    "aktual": _num(akt, 2),
-                    "target_prorata": _num(tgt, 2),
-                    "periode": f"{end.year}-01..{end.year}-{end.month:02d}",
-                }
-                rs.append(reason(Rule.R2, values))
-        judged = v_age[i] is not None and not _nan(v_age[i]) and v_age[i] >= min_age
-        if judged:
-            for kpi_id in r3_ids:
-                change = v_gr[f"{kpi_id}_yoy"][i]
-                if not _nan(change) and change <= r3_max:
-                    hit.add(Rule.R3)
-                    values = {
-                        "kpi": kpi_id,
-                        "p": _num(change),
-                        "kini": _num(v_gr[f"{kpi_id}_kini"][i], 0),
-                        "lalu": _num(v_gr[f"{kpi_id}_lalu"][i], 0),
-                        "periode": f"{add_months(end, -2):%Y-%m}..{end:%Y-%m}",
-                    }
-                    rs.append(reason(Rule.R3, values))
-        cd = v_cume[i]
-        if not _nan(cd) and cd <= r4_share + 1e-12:
-            prov = str(v_prov[i]) if v_prov[i] is not None else ""
-            weak[Rule.R4] = {"persentil": _num(100 * cd), "provinsi": prov}
-        zero = v_zero[i]
-        if not _nan(zero) and zero >= r5_n:
-            hit.add(Rule.R5)
-            rs.append(reason(Rule.R5, {"n": int(zero), "periode": period_label}))
-        ci = v_ciel[i]
-        if not _nan(ci) and not _nan(skor) and ci - skor >= r6_gap:
-            hit.add(Rule.R6)
-            rs.append(
-                reason(Rule.R6, {"ciel": _num(ci), "s": _num(skor), "selisih": _num(ci - skor)})
-            )
-        quad = None
-        if judged and not _nan(skor) and not _nan(v_median[i]) and not _nan(v_prev[i]):
-            quad = quadrant_of(skor - v_median[i], skor - v_prev[i])
-        if quad == Quadrant.PRIORITAS:
-            weak[Rule.Q] = {"median": _num(v_median[i]), "s_tahun_lalu": _num(v_prev[i])}
-        if weak:
-            # first: the score is the headline of a library's weakness
-            rs.insert(0, weak_score_reason(weak, skor, pts, period_label, round(100 * r4_share)))
-        total = sum(pts[r] for r in hit) + (max(pts[r] for r in weak) if weak else 0.0)
-        tiers.append(cfg.tier_of(total))
-        points.append(total)
-        quadrants.append(quad)
-        reasons.append(rs)
-    out = inputs.copy()
-    out["tier"] = tiers
-    out["points"] = pd.Series(points, index=out.index, dtype=float)
-    out["quadrant"] = quadrants
-    out["reasons"] = reasons
     return out
 
 

@@ -4,6 +4,7 @@ the MarkPlus 5A funnel and the CIEL index, all run by DuckDB over the store.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -27,24 +28,53 @@ from kpi.settings import deadline_day
 from kpi.store import Store
 
 
-def aggregate(q: Question) -> pd.DataFrame:
+def aggregate(q: Question, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """The raw KPI table: one row per unit of ``q.level`` with the KPI ids as columns (``q.kpis``;
     every KPI of the catalogue when it names none).
 
     Beside every aggregate: ``perpustakaan`` (libraries covered), ``perpustakaan_melapor``,
     ``bulan_dilaporkan``, ``bulan_diharapkan``, ``kelengkapan_laporan`` (percent) and, per KPI,
     ``<id>__perpustakaan`` (the libraries that contributed to it).
+
+    ``columns``: only these columns of the table, in this order and still by kode (no area
+    names, no ``tingkat``); DuckDB then computes only what they need (issue 15: rule D's counts
+    and the year-to-date achievement read a few columns of a national table).
     """
     chosen = kpis_of(q.cat, q.kpis)
     deadline = 10
     if any(k.numerator.agg == "ontime_months" for k in chosen):
         deadline = deadline_day(q.store, q.cat)
     sql, params = aggregate_sql(q.level, q.period, q.filters, chosen, deadline)
+    if columns is not None:
+        known = {
+            *_TABLE_COLUMNS,
+            *(k.id for k in chosen),
+            *(f"{k.id}__perpustakaan" for k in chosen),
+        }
+        unknown = [c for c in columns if c not in known]
+        if unknown or "kode" not in columns:
+            raise ValueError(f"not columns of the KPI table (with kode): {unknown or columns}")
+        return q.store.query(f"SELECT {', '.join(columns)} FROM ({sql}) ORDER BY kode", params)
     frame = q.store.query(sql, params)
     if q.level != "perpustakaan":
         frame = add_names(q.store, frame, q.level)
     frame.insert(2 if "nama" in frame.columns else 1, "tingkat", q.level)
     return frame
+
+
+# the columns of the KPI table beside its KPIs (kpi.builder.aggregate_sql)
+_TABLE_COLUMNS = (
+    "kode",
+    "nama",
+    "jenis",
+    "kode_provinsi",
+    "kode_kabupaten_kota",
+    "perpustakaan",
+    "perpustakaan_melapor",
+    "bulan_dilaporkan",
+    "bulan_diharapkan",
+    "kelengkapan_laporan",
+)
 
 
 def libraries_where(q: Question, params: dict[str, Any]) -> str:

@@ -40,7 +40,13 @@ def _column(units: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _lookup(keys: np.ndarray, table: Mapping[str, float]) -> np.ndarray:
-    return np.fromiter((table.get(k, math.nan) for k in keys), dtype=float, count=len(keys))
+    """``table``'s value of each key (NaN where it has none), looked up all at once."""
+    if not table or not len(keys):
+        return np.full(len(keys), math.nan, dtype=float)
+    at = pd.Index(list(table), dtype=object).get_indexer(keys)
+    found = np.fromiter(table.values(), dtype=float, count=len(table))[at]
+    found[at < 0] = math.nan
+    return found
 
 
 def resolve_targets(
@@ -130,7 +136,9 @@ def achievement(q: Question) -> pd.DataFrame:
     cols = ["kode", "kpi", "aktual", "target", "target_prorata", "capaian"]
     if not ids:
         return pd.DataFrame(columns=cols)
-    table = aggregate(q.at(ytd).about(ids))
+    # the units and their KPIs only (the places resolve_targets reads)
+    places = ["jenis", "kode_provinsi", "kode_kabupaten_kota"] if q.level == "perpustakaan" else []
+    table = aggregate(q.at(ytd).about(ids), columns=["kode", *places, *ids])
     tgt = resolve_targets(store, table, q.level, ids, ytd.last.year, cat)
     rows = []
     for kpi_id in ids:

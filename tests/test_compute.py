@@ -429,3 +429,19 @@ def test_growth_without_kpis_reads_the_catalogue_s_growth_kpis(store: Store) -> 
 
     g = compute.growth(ask(store, "perpustakaan", "2024-02"))
     assert [c for c in g.columns if "__" not in c and c != "kode"] == list(catalogue().pertumbuhan)
+
+
+@pytest.mark.parametrize("level", ["perpustakaan", "kabupaten_kota", "nasional"])
+def test_aggregate_of_some_columns_is_the_table_s_columns(store: Store, level: str) -> None:
+    """columns=: the same values as the whole table's columns, by kode; a name that is not a
+    column of the table (or no kode) is refused, never put into the SQL."""
+    q = ask(store, level, JAN_FEB, None, ["kelengkapan", "kunjungan_per_1000"])
+    whole = compute.aggregate(q)
+    cols = ["kode", "bulan_diharapkan", "bulan_dilaporkan", "kelengkapan", "kunjungan_per_1000"]
+    some = compute.aggregate(q, columns=cols)
+    assert list(some.columns) == cols
+    pd.testing.assert_frame_equal(some, whole[cols], check_exact=True)
+    assert compute.aggregate(q, columns=["kode"])["kode"].tolist() == whole["kode"].tolist()
+    for bad in (["kode", "kunjungan"], ["kode", "1; DROP TABLE target"], ["kelengkapan"]):
+        with pytest.raises(ValueError, match="not columns"):
+            compute.aggregate(q, columns=bad)
