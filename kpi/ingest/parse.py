@@ -220,34 +220,44 @@ def extract(sheet: RawSheet, header: HeaderResult) -> ParsedSheet:
     """The data rows under the header, raw, column by column."""
     mapping = header.mapping()
     start = header.first_data_row
-    file_rows: list[int] = []
-    raw_index: list[int] = []
     skipped = 0
     rows = sheet.rows
     kinds = _row_kinds(rows, start)
     last_data = next((j for j in range(len(kinds) - 1, -1, -1) if kinds[j] == "data"), -1)
-    for j, kind in enumerate(kinds):
-        i = start + j
+    left_out: set[int] = set()  # rows (of the file, 0-based) that are not data
+    for j in [j for j, kind in enumerate(kinds) if kind != "data"]:
+        kind, i = kinds[j], start + j
         # a numbering row only just under the header, a long one-cell note only below the
         # data: elsewhere such a row is data (and is rejected if it is incomplete)
         if (kind == "numbering" and j > 1) or (
             kind == "note" and j < last_data and not _note_prefix(rows[i])
         ):
-            kind = "data"
-        if kind == "data":
-            file_rows.append(i + 1)
-            raw_index.append(i)
-        elif kind != "blank":
+            continue
+        left_out.add(i)
+        if kind != "blank":
             skipped += 1
+    end = start + len(kinds)
     del kinds
+    if left_out:
+        raw_index = [i for i in range(start, end) if i not in left_out]
+    else:
+        raw_index = list(range(start, end))
+    file_rows = [i + 1 for i in raw_index]
     if raw_index and raw_index[-1] - raw_index[0] == len(raw_index) - 1:
         selected = rows[raw_index[0] : raw_index[-1] + 1]  # no row left out between
     else:
         selected = [rows[i] for i in raw_index]
     ragged = len(set(map(len, selected))) > 1  # csv rows can be ragged
     raw: dict[str, list[Any]] = {}
+    width = len(selected[0]) if selected else 0
+    # most of the sheet's columns mapped: turned into columns at once, a cell at a time
+    columns = None
+    if not ragged and 2 * len(mapping) >= width > 0:
+        columns = list(zip(*selected, strict=True))
     for col, idx in mapping.items():
-        if ragged:
+        if columns is not None:
+            raw[col] = list(columns[idx]) if idx < width else [None] * len(selected)
+        elif ragged:
             raw[col] = [r[idx] if idx < len(r) else None for r in selected]
         else:
             raw[col] = (
@@ -404,8 +414,8 @@ def _numbers_fast(cells: list[Any], fn: Any) -> tuple[list[Any], bool]:
     if not _plain(types):
         return _numbers(cells, fn), True
     table = {c: fn(c) for c in dict.fromkeys(cells) if type(c) is not float}
-    if float in types:
-        out = [c if type(c) is float else table[c] for c in cells]
+    if float in types:  # no key of the table equals a float: each float is kept as it is
+        out = list(map(table.get, cells, cells))
     else:
         out = list(map(table.__getitem__, cells))
     return out, any(x is v.INVALID for x in table.values())
