@@ -146,6 +146,9 @@ def _csv(text: str, delim: str) -> list[list[str]]:
 
 
 def main() -> None:
+    import gc
+
+    gc.disable()  # a sheet is a million cells and rows that hold no cycle: nothing to collect
     limit = int(float(sys.argv[1]) * 1024 * 1024) if len(sys.argv) > 1 else 0
     try:
         import resource

@@ -10,7 +10,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from operator import itemgetter
 from typing import Any
+
+import numpy as np
 
 from kpi.ingest import values as v
 from kpi.ingest.header import HeaderResult
@@ -120,6 +124,91 @@ def _row_kind_slow(filled: list[Any]) -> str:
     return "data"
 
 
+def _row_kinds(rows: list[list[Any]], start: int) -> list[str]:
+    """``[_row_kind(r) for r in rows[start:]]``, deciding the common row (its first four cells
+    filled) from properties of its first three cells, each distinct text judged once; any
+    other row goes through ``_row_kind`` itself."""
+    lead: dict[str, tuple[bool, bool, bool]] = {}  # first cell: fast test, total, numbering
+    later: dict[str, tuple[bool, bool, bool]] = {}  # 2nd / 3rd: no total initial, total, ...
+    out: list[str] = []
+    append = out.append
+    for i in range(start, len(rows)):
+        r = rows[i]
+        if len(r) < 4:
+            append(_row_kind(r))
+            continue
+        a, b, c, d = r[0], r[1], r[2], r[3]
+        if (
+            d is None
+            or d == ""
+            or a is None
+            or a == ""
+            or b is None
+            or b == ""
+            or c is None
+            or c == ""
+            or (isinstance(a, float) and a != a)
+        ):
+            append(_row_kind(r))
+            continue
+        if type(a) is str:
+            pa = lead.get(a)
+            if pa is None:
+                fast = a[:1] not in _TOTAL_INITIALS and not _NUMBERING.match(a)
+                pa = lead[a] = (fast, _is_total_word(a), _numbering_like(a))
+        else:
+            pa = _NOT_TEXT
+        pb = _later_props(b, later) if type(b) is str else _NOT_TEXT_LATER
+        pc = _later_props(c, later) if type(c) is str else _NOT_TEXT_LATER
+        if pa[0] and pb[0] and pc[0]:
+            append("data")  # _row_kind's fast path
+        elif pa[1] or pb[1] or pc[1]:
+            append("total")
+        elif not (
+            (pa[2] if type(a) is str else _numbering_like(a))
+            and (pb[2] if type(b) is str else _numbering_like(b))
+            and (pc[2] if type(c) is str else _numbering_like(c))
+        ):
+            append("data")  # not a numbering row: one of its first cells is no number
+        else:
+            append(_row_kind(r))
+    return out
+
+
+# the properties of a first, and of a second or third, cell that is not text (its numbering
+# test is made on the cell itself)
+_NOT_TEXT = (False, False, False)
+_NOT_TEXT_LATER = (True, False, False)
+
+
+def _later_props(cell: str, seen: dict[str, tuple[bool, bool, bool]]) -> tuple[bool, bool, bool]:
+    """For a row's 2nd or 3rd cell, text: (no total initial, a total word, numbering-like)."""
+    found = seen.get(cell)
+    if found is None:
+        found = seen[cell] = (
+            cell[:1] not in _TOTAL_INITIALS,
+            _is_total_word(cell),
+            _numbering_like(cell),
+        )
+    return found
+
+
+def _is_total_word(cell: Any) -> bool:
+    """_row_kind_slow's test of one of a row's first three cells for a total."""
+    if isinstance(cell, str) and len(cell) < 40:
+        f = v.fold(cell)
+        return f in TOTAL_WORDS or f.startswith(("jumlah ", "total ", "grand total"))
+    return False
+
+
+def _numbering_like(cell: Any) -> bool:
+    """_row_kind_slow's test of a cell of a numbering row ("(1)", 2, "3")."""
+    return bool(
+        (isinstance(cell, str) and _NUMBERING.match(cell.strip()))
+        or (isinstance(cell, float | int) and not isinstance(cell, bool) and 0 < cell < 100)
+    )
+
+
 def _note_prefix(row: list[Any]) -> bool:
     filled = [c for c in row if c != "" and c is not None]
     return (
@@ -131,35 +220,48 @@ def extract(sheet: RawSheet, header: HeaderResult) -> ParsedSheet:
     """The data rows under the header, raw, column by column."""
     mapping = header.mapping()
     start = header.first_data_row
-    file_rows: list[int] = []
-    raw_index: list[int] = []
     skipped = 0
     rows = sheet.rows
-    kinds = [_row_kind(rows[i]) for i in range(start, len(rows))]
+    kinds = _row_kinds(rows, start)
     last_data = next((j for j in range(len(kinds) - 1, -1, -1) if kinds[j] == "data"), -1)
-    for j, kind in enumerate(kinds):
-        i = start + j
+    left_out: set[int] = set()  # rows (of the file, 0-based) that are not data
+    for j in [j for j, kind in enumerate(kinds) if kind != "data"]:
+        kind, i = kinds[j], start + j
         # a numbering row only just under the header, a long one-cell note only below the
         # data: elsewhere such a row is data (and is rejected if it is incomplete)
         if (kind == "numbering" and j > 1) or (
             kind == "note" and j < last_data and not _note_prefix(rows[i])
         ):
-            kind = "data"
-        if kind == "data":
-            file_rows.append(i + 1)
-            raw_index.append(i)
-        elif kind != "blank":
+            continue
+        left_out.add(i)
+        if kind != "blank":
             skipped += 1
+    end = start + len(kinds)
     del kinds
-    selected = [rows[i] for i in raw_index]
-    ragged = len({len(r) for r in selected}) > 1  # csv rows can be ragged
+    if left_out:
+        raw_index = [i for i in range(start, end) if i not in left_out]
+    else:
+        raw_index = list(range(start, end))
+    file_rows = [i + 1 for i in raw_index]
+    if raw_index and raw_index[-1] - raw_index[0] == len(raw_index) - 1:
+        selected = rows[raw_index[0] : raw_index[-1] + 1]  # no row left out between
+    else:
+        selected = [rows[i] for i in raw_index]
+    ragged = len(set(map(len, selected))) > 1  # csv rows can be ragged
     raw: dict[str, list[Any]] = {}
+    width = len(selected[0]) if selected else 0
+    # most of the sheet's columns mapped: turned into columns at once, a cell at a time
+    columns = None
+    if not ragged and 2 * len(mapping) >= width > 0:
+        columns = list(zip(*selected, strict=True))
     for col, idx in mapping.items():
-        if ragged:
+        if columns is not None:
+            raw[col] = list(columns[idx]) if idx < width else [None] * len(selected)
+        elif ragged:
             raw[col] = [r[idx] if idx < len(r) else None for r in selected]
         else:
             raw[col] = (
-                [r[idx] for r in selected]
+                list(map(itemgetter(idx), selected))
                 if selected and idx < len(selected[0])
                 else [None] * len(selected)
             )
@@ -256,10 +358,10 @@ def parse_columns(
                 parsed.issues.append(CellIssue(i, col, cells[i], msg))
                 cells[i] = None
         if spec.type in ("count", "number", "score"):
-            out = _numbers(cells, fn)
+            out, invalid = _numbers_fast(cells, fn)
         else:
-            out = map_distinct(cells, fn)
-        bad = [i for i, value in enumerate(out) if value is v.INVALID]
+            out, invalid = _by_distinct(cells, fn)
+        bad = [i for i, value in enumerate(out) if value is v.INVALID] if invalid else []
         if bad:
             rule = _RULE_OF_TYPE.get(spec.type, "pilihan")
             vocab = vocabulary_of(spec.type, spec.choices)
@@ -279,9 +381,63 @@ def parse_columns(
                     entry.rows.append(i)
             parsed.unplaced.extend((col, u) for u in unplaced.values())
         if spec.type == "count":
-            out = _counts(col, out, cells, parsed)
+            out = _counts_fast(col, out, cells, parsed)
         parsed.columns[col] = out
     return parsed
+
+
+# cell types whose values are hashable and never equal to a value of another of these types,
+# except the numbers (1 == 1.0 == True): a column holding one kind of number at most can be
+# parsed by its distinct values as they are
+_PLAIN_TYPES = frozenset({str, float, int, bool, date, datetime, time, type(None)})
+_NUMBER_TYPES = frozenset({float, int, bool})
+
+
+def _plain(types: set[type]) -> bool:
+    return types <= _PLAIN_TYPES and len(types & _NUMBER_TYPES) <= 1
+
+
+def _by_distinct(cells: list[Any], fn: Any) -> tuple[list[Any], bool]:
+    """``map_distinct(cells, fn)`` and whether any value is INVALID (True: perhaps)."""
+    types = set(map(type, cells))
+    if not _plain(types):
+        return map_distinct(cells, fn), True
+    table = {c: fn(c) for c in dict.fromkeys(cells)}
+    return list(map(table.__getitem__, cells)), any(x is v.INVALID for x in table.values())
+
+
+def _numbers_fast(cells: list[Any], fn: Any) -> tuple[list[Any], bool]:
+    """``_numbers(cells, fn)`` and whether any value is INVALID (True: perhaps)."""
+    types = set(map(type, cells))
+    if types == {float}:
+        return list(cells), False
+    if not _plain(types):
+        return _numbers(cells, fn), True
+    table = {c: fn(c) for c in dict.fromkeys(cells) if type(c) is not float}
+    if float in types:  # no key of the table equals a float: each float is kept as it is
+        out = list(map(table.get, cells, cells))
+    else:
+        out = list(map(table.__getitem__, cells))
+    return out, any(x is v.INVALID for x in table.values())
+
+
+def _counts_fast(col: str, out: list[Any], cells: list[Any], parsed: ParsedSheet) -> list[Any]:
+    """``_counts``, checked at once with numpy; a column with a negative, fractional or
+    infinite number (or one too large for 64 bits) goes through ``_counts`` itself."""
+    try:
+        arr = np.array(out, dtype=float)  # None: NaN
+    except (TypeError, ValueError):
+        return _counts(col, out, cells, parsed)
+    empty = np.isnan(arr)
+    present = arr[~empty]
+    if present.size and not (
+        present.min() >= 0 and present.max() < 2.0**53 and (present == np.floor(present)).all()
+    ):
+        return _counts(col, out, cells, parsed)
+    result: list[Any] = np.where(empty, 0.0, arr).astype(np.int64).tolist()
+    for i in np.flatnonzero(empty).tolist():
+        result[i] = None
+    return result
 
 
 def _numbers(cells: list[Any], fn: Any) -> list[Any]:

@@ -7,7 +7,11 @@ row, mapping and counts; the issues as a frame; the accepted records per table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +26,7 @@ from kpi.ingest.read import (
     read_file,
 )
 from kpi.ingest.validate import Reference, name_key, validate
+from kpi.ingest.values import month_names
 from kpi.ingest.vocab import ValueMapping, merged, saved_value_mappings
 from kpi.settings import import_limits
 from kpi.store import DATA_TABLE_KEYS, Store
@@ -71,10 +76,35 @@ def plan_import(
     the saved value mappings; ``capture``: what the importing user may write
     (``Principal.capture_scope()``; rows outside it are rejected with that reason)."""
     limits = import_limits(store)
-    max_mb, max_unzipped = limits.max_mb, limits.max_unzipped_mb
+    with gc_paused(), ThreadPoolExecutor(1, thread_name_prefix="impor-baca") as pool:
+        # the files are read (each in its child process) while this thread gets the
+        # reference, the mappings and the vocabularies ready, and then parses each file read
+        reads = [
+            pool.submit(read_file, name, data, limits.max_mb, limits.max_unzipped_mb)
+            for name, data in files
+        ]
+        try:
+            return _plan(store, files, reads, manual, kinds, values, today, progress, capture)
+        finally:
+            for r in reads:
+                r.cancel()
+
+
+def _plan(
+    store: Store,
+    files: Sequence[tuple[str, bytes]],
+    reads: list[Future[Workbook]],
+    manual: dict[tuple[str, str], dict[str, str]] | None,
+    kinds: dict[tuple[str, str], str] | None,
+    values: ValueMapping | None,
+    today: date | None,
+    progress: Callable[[float, str], None] | None,
+    capture: CaptureScope | None,
+) -> Plan:
     saved = saved_mappings(store)
     value_mapping = merged(saved_value_mappings(store), values)
     syn = hdr.load_synonyms()
+    month_names()  # the vocabularies, loaded once per process
     ref = Reference.from_store(store, today)
     file_plans: list[FilePlan] = []
     work: list[_SheetWork] = []
@@ -84,7 +114,7 @@ def plan_import(
         fp = FilePlan(file=name, status="ok", size_bytes=len(data), content=data)
         file_plans.append(fp)
         try:
-            wb: Workbook = read_file(name, data, max_mb, max_unzipped)
+            wb: Workbook = reads[n].result()
         except RefusalError as exc:
             fp.status, fp.message = "refused", exc.msg
             continue
@@ -167,6 +197,31 @@ def plan_import(
     if progress:
         progress(1.0, "")
     return plan
+
+
+_gc_lock = threading.Lock()
+_gc_pausing = 0  # dry runs under way that paused the collector
+_gc_was_enabled = False
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a dry run builds its hundreds of
+    thousands of cells and rows (it would walk them all again and again: a third of the
+    time), resumed when the last running dry run ends. Reference counting frees as usual."""
+    global _gc_pausing, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausing == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausing += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausing -= 1
+            if _gc_pausing == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def merged_select(

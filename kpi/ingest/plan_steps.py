@@ -93,6 +93,8 @@ def _already_imported(store: Store, plan: Plan) -> None:
 
 def _reject_duplicates(work: list[_SheetWork]) -> None:
     """A key reported twice in one import: the first row stands, later ones are rejected."""
+    if not _any_key_twice(work):
+        return  # the common import: nothing to reject, no row to look at one by one
     seen: dict[str, dict[tuple[Any, ...], tuple[int, str]]] = {}
     for w in work:
         val = w.validated
@@ -122,6 +124,30 @@ def _reject_duplicates(work: list[_SheetWork]) -> None:
                 w.bad_rows.add(row)
             else:
                 first[key] = (w.parsed.file_rows[row], _where(w))
+
+
+def _any_key_twice(work: list[_SheetWork]) -> bool:
+    """Whether some table's key (all of its parts given) is on two records of rows not yet
+    rejected: only then has _reject_duplicates anything to do."""
+    keys: dict[str, set[tuple[Any, ...]]] = {}
+    for w in work:
+        val = w.validated
+        if val is None:
+            continue
+        n = len(val.record_row)
+        cols = [val.records[k][:n] for k in DATA_TABLE_KEYS[val.table]]
+        missing = {j for c in cols for j, x in enumerate(c) if x is None}
+        if w.bad_rows:
+            missing.update(j for j, r in enumerate(val.record_row) if r in w.bad_rows)
+        found: Any = zip(*cols, strict=False)
+        if missing:
+            found = (k for j, k in enumerate(found) if j not in missing)
+        seen = keys.setdefault(val.table, set())
+        before = len(seen)
+        seen.update(found)
+        if len(seen) - before < n - len(missing):
+            return True
+    return False
 
 
 def _where(w: _SheetWork) -> str:

@@ -58,6 +58,8 @@ def validate_monthly(p: ParsedSheet, ref: Reference) -> Validated:
         if c not in PEOPLE_COUNTS:
             continue
         col = p.columns[c]
+        if _all_below(col, 1000):
+            continue
         for i, x in enumerate(col):
             if x is None or x < 1000 or kode[i] is None:
                 continue
@@ -67,6 +69,16 @@ def validate_monthly(p: ParsedSheet, ref: Reference) -> Validated:
                     CellIssue(i, c, p.raw[c][i], message("tidak_wajar", nilai=x, penduduk=pend))
                 )
     return Validated("laporan_bulanan", records, list(range(len(kode))), provided, issues)
+
+
+def _all_below(values: list[Any], limit: float) -> bool:
+    """Every value given (not None) is a number under ``limit`` > 0 (False when unsure: a
+    NaN first, a value that is no number)."""
+    try:
+        top = max(filter(None, values), default=0)  # None and 0 are under it
+    except TypeError:
+        return False
+    return isinstance(top, int | float) and top < limit
 
 
 def _tingkat(kode: str) -> str:
