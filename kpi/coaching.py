@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kpi import closing
+from kpi import closing, gcpause
 from kpi import settings as settings_mod
 from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
 from kpi.compute import aggregate, ciel, growth
@@ -47,7 +47,6 @@ from kpi.rollup import priorities as priorities
 from kpi.rollup import rollup as rollup
 from kpi.rollup import wilson_lower as wilson_lower
 from kpi.rules import apply_rules as apply_rules
-from kpi.rules import collector_paused
 from kpi.scope import Filters, ask
 from kpi.score import get_settings as get_score_settings
 from kpi.score import scored_table
@@ -344,7 +343,7 @@ def rule_inputs(
             ask(store, "perpustakaan", Period("bulan", end, end), filters, r2_ids, cat)
         )
         ach = ach[ach["capaian"].notna()]
-        with collector_paused():  # a list of tuples per library, no cycle among them
+        with gcpause.paused():  # a list of tuples per library, no cycle among them
             for kode, kpi_id, cap, akt, tgt in zip(
                 ach["kode"].astype(str).tolist(),
                 ach["kpi"].astype(str).tolist(),
@@ -354,7 +353,7 @@ def rule_inputs(
                 strict=True,
             ):
                 capaian.setdefault(kode, []).append((kpi_id, cap, akt, tgt))
-    with collector_paused():
+    with gcpause.paused():
         out["capaian"] = [capaian.get(k, []) for k in out["kode"].tolist()]
     if wanted.provinsi:
         out = out[out["kode_provinsi"] == wanted.provinsi]

@@ -11,15 +11,14 @@ a Python loop per library (issue 15).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from kpi import gcpause
 from kpi.catalogue import Catalogue, catalogue
 from kpi.periods import add_months
 from kpi.reasons import _num, reason, weak_score_reason
@@ -27,23 +26,7 @@ from kpi.settings import CoachingSettings
 from kpi.vocab import POINT_TIERS, Band, Quadrant, Rule, Tier
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while the reasons are made: tens of thousands of
-    small dicts and lists that hold no cycle, each of which would otherwise count towards a
-    collection that walks every object of the process (a third of apply_rules' time at scale
-    10, more in a server's larger heap). Restored as it was; nested and concurrent uses only
-    delay a collection."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@collector_paused()
+@gcpause.paused()
 def apply_rules(
     inputs: pd.DataFrame,
     settings: Mapping[str, Any],

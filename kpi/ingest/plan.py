@@ -7,16 +7,14 @@ row, mapping and counts; the issues as a frame; the accepted records per table.
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from kpi import gcpause
 from kpi.ingest import header as hdr
 from kpi.ingest.capture import capture_issues
 from kpi.ingest.messages import RefusalError, message
@@ -76,7 +74,7 @@ def plan_import(
     the saved value mappings; ``capture``: what the importing user may write
     (``Principal.capture_scope()``; rows outside it are rejected with that reason)."""
     limits = import_limits(store)
-    with gc_paused(), ThreadPoolExecutor(1, thread_name_prefix="impor-baca") as pool:
+    with gcpause.paused(), ThreadPoolExecutor(1, thread_name_prefix="impor-baca") as pool:
         # the files are read (each in its child process) while this thread gets the
         # reference, the mappings and the vocabularies ready, and then parses each file read
         reads = [
@@ -197,31 +195,6 @@ def _plan(
     if progress:
         progress(1.0, "")
     return plan
-
-
-_gc_lock = threading.Lock()
-_gc_pausing = 0  # dry runs under way that paused the collector
-_gc_was_enabled = False
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a dry run builds its hundreds of
-    thousands of cells and rows (it would walk them all again and again: a third of the
-    time), resumed when the last running dry run ends. Reference counting frees as usual."""
-    global _gc_pausing, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pausing == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pausing += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pausing -= 1
-            if _gc_pausing == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 def merged_select(

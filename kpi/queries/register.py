@@ -15,13 +15,16 @@ if TYPE_CHECKING:
     import duckdb
 
 
+def _only(kodes: Iterable[str] | None) -> tuple[str, dict[str, object]]:
+    """The register's WHERE clause and parameters for only these libraries (None: all)."""
+    if kodes is None:
+        return "TRUE", {}
+    return "kode_perpustakaan IN (SELECT unnest($kodes))", {"kodes": [str(k) for k in kodes]}
+
+
 def names(store: Store, kodes: Iterable[str] | None = None) -> dict[str, str]:
     """Library code -> name (``kodes``: only these libraries; default: the whole register)."""
-    params: dict[str, object] = {}
-    where = "TRUE"
-    if kodes is not None:
-        params["kodes"] = [str(k) for k in kodes]
-        where = "kode_perpustakaan IN (SELECT unnest($kodes))"
+    where, params = _only(kodes)
     frame = store.query(
         "SELECT kode_perpustakaan AS kode, nama_perpustakaan AS nama FROM perpustakaan "
         f"WHERE {where}",
@@ -36,11 +39,7 @@ def contacts(store: Store, kodes: Iterable[str] | None = None) -> pd.DataFrame:
     ``kodes``: only these libraries (default: the whole register). Empty text counts as empty.
     """
     cols = ", ".join(f"nullif(trim({c}), '') AS {c}" for c in CONTACT_COLUMNS)
-    params: dict[str, object] = {}
-    where = "TRUE"
-    if kodes is not None:
-        params["kodes"] = [str(k) for k in kodes]
-        where = "list_contains($kodes, kode_perpustakaan)"
+    where, params = _only(kodes)
     frame = store.query(
         f"SELECT kode_perpustakaan AS kode, {cols} FROM perpustakaan WHERE {where} ORDER BY 1",
         params,
