@@ -97,3 +97,28 @@ def test_the_translator_speaks_the_language_and_fills_values() -> None:
         t = translator(lang)
         assert t("app.title") == i18n.t("app.title", lang)
     assert translator("id")("page.ringkasan") != translator("en")("page.ringkasan")
+
+
+def test_a_newer_data_version_drops_what_the_older_ones_kept(tmp_store: Store) -> None:
+    """A kept result of an older version is never asked for again: it is not kept either (a
+    national coaching evaluation is tens of megabytes, and every import makes a new version)."""
+    import gc
+    import weakref
+
+    class Result:
+        pass
+
+    @cached(max_entries=8, kept=True)
+    def make(store: Store, kind: str) -> Result:
+        return Result()
+
+    first = make(tmp_store, "a")
+    assert make(tmp_store, "a") is first  # kept: the one object
+    gone = weakref.ref(first)
+    del first
+    with tmp_store.write():
+        pass
+    newer = make(tmp_store, "a")
+    gc.collect()
+    assert gone() is None  # the older version's result is no longer held
+    assert make(tmp_store, "a") is newer

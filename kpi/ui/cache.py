@@ -3,7 +3,8 @@
 ``@cached`` wraps a function whose first argument is the Store. Its results are kept across
 reruns and sessions, keyed by the store's file, its data version and the other arguments: an
 import, an undo or a saved setting bumps the version (every write goes through Store.write()),
-which is the only thing that makes a kept result stale. The other arguments must be hashable by
+which is the only thing that makes a kept result stale; a function's first call on a newer
+version drops what it kept for the older ones. The other arguments must be hashable by
 Streamlit (tuples, strings, dates, frames); filters travel as tuples (``filter_key``).
 
 - ``cached(...)``: the value is copied for each caller (st.cache_data), so a caller may change
@@ -17,6 +18,7 @@ Streamlit (tuples, strings, dates, frames); filters travel as tuples (``filter_k
 from __future__ import annotations
 
 import inspect
+import threading
 from collections.abc import Callable
 from dataclasses import astuple
 from functools import update_wrapper
@@ -34,6 +36,22 @@ FilterKey = tuple[Any, ...]
 def filter_key(filters: Filters) -> FilterKey:
     """The filters as a tuple the cache can hash (``Filters(*key)`` gives them back)."""
     return astuple(filters)
+
+
+_newest: dict[tuple[int, str], int] = {}  # (function, store file): the newest version asked
+_newest_lock = threading.Lock()
+
+
+def _newer(fn: Callable[..., Any], db: str, version: int) -> bool:
+    """Whether ``version`` of the store ``db`` is newer than any ``fn`` was asked for before
+    (data versions only go up), noting it."""
+    mark = (id(fn), db)
+    with _newest_lock:
+        last = _newest.get(mark)
+        if last is not None and version <= last:
+            return False
+        _newest[mark] = version
+        return last is not None
 
 
 def cached(
@@ -75,7 +93,12 @@ def cached(
 
         def by_version(store: Store, *args: Any, **kwargs: Any) -> Any:
             key, skipped = split((store, *args), kwargs)
-            return kept_fn(store, str(store.path), store.data_version(), key, skipped)
+            db, version = str(store.path), store.data_version()
+            if _newer(fn, db, version):
+                # the results of older versions are never asked for again: not kept either
+                # (at national scale a kept coaching evaluation is tens of megabytes)
+                kept_fn.clear()
+            return kept_fn(store, db, version, key, skipped)
 
         def by_arguments(*args: Any, **kwargs: Any) -> Any:
             return kept_fn(*split(args, kwargs))
