@@ -95,3 +95,15 @@ def test_switching_to_english_changes_labels_and_numbers(
     assert "3,505" in metrics.values(), metrics
     assert "3.505" not in metrics.values(), metrics
     assert any("Demo data" in w for w in _warnings(at)), _warnings(at)
+
+
+def test_streamlit_does_not_collect_garbage_after_every_run() -> None:
+    """Streamlit's default gc.collect(2) after each script run holds the interpreter while it
+    walks every live object: 0.13-0.6 s on every click at national scale (issue 15). Every
+    server runs from the repository (`streamlit run app.py`, `python -m kpi serve`, the
+    benchmarks), so the repository's config keeps it off."""
+    import tomllib
+
+    config = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
+    with config.open("rb") as f:
+        assert tomllib.load(f)["runner"]["postScriptGC"] is False
