@@ -28,7 +28,6 @@ ENV = "TPBIS_WARM"
 _log = logging.getLogger("tpbis.warm")
 _lock = threading.Lock()
 _last: dict[str, tuple[str, int]] = {}  # the store's path: the (path, version) warmed last
-_threads: list[threading.Thread] = []
 
 
 def enabled() -> bool:
@@ -78,6 +77,5 @@ def after_new_version(store: Store, *, force: bool = False) -> threading.Thread 
             return None
         _last[key[0]] = key
         thread = threading.Thread(target=_work, args=(store, key), name="tpbis-warm", daemon=True)
-        _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
     thread.start()
     return thread
