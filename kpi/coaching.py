@@ -42,11 +42,12 @@ from kpi.catalogue import SCORE_PILLARS, Catalogue, catalogue
 from kpi.compute import aggregate, ciel, growth
 from kpi.periods import Period, months_between, parse_period, window
 from kpi.queries import regions, reports
-from kpi.reasons import _nan, reason, weak_score_reason
+from kpi.reasons import reason, weak_score_reason
 from kpi.rollup import priorities as priorities
 from kpi.rollup import rollup as rollup
 from kpi.rollup import wilson_lower as wilson_lower
 from kpi.rules import apply_rules as apply_rules
+from kpi.rules import quadrant_of as quadrant_of
 from kpi.scope import Filters, ask
 from kpi.score import get_settings as get_score_settings
 from kpi.score import scored_table
@@ -62,7 +63,6 @@ from kpi.vocab import (
     SCORE_RULES,
     TIER_ORDER,
     TIERS,
-    Quadrant,
 )
 
 if TYPE_CHECKING:
@@ -117,15 +117,6 @@ def save_settings(
 
 def tier_of(points: float, settings: Mapping[str, Any] | CoachingSettings) -> str | None:
     return CoachingSettings.of(settings).tier_of(points)
-
-
-def quadrant_of(x: float | None, y: float | None) -> str | None:
-    """x: score minus the peer median; y: change of the score against a year earlier."""
-    if x is None or y is None or _nan(x) or _nan(y):
-        return None
-    if x >= 0:
-        return Quadrant.TELADAN if y >= 0 else Quadrant.WASPADA
-    return Quadrant.BERKEMBANG if y >= 0 else Quadrant.PRIORITAS
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import pandas as pd
 from kpi import gcpause
 from kpi.catalogue import Catalogue, catalogue
 from kpi.periods import add_months
-from kpi.reasons import _num, reason, weak_score_reason
+from kpi.reasons import _nan, _num, reason, weak_score_reason
 from kpi.settings import CoachingSettings
 from kpi.vocab import POINT_TIERS, Band, Quadrant, Rule, Tier
 
@@ -229,15 +229,20 @@ def _rounded(values: np.ndarray, decimals: int = 1) -> list[float | None]:
     return [None if v != v else round(v, decimals) for v in values.tolist()]
 
 
+def quadrant_of(x: float | None, y: float | None) -> str | None:
+    """x: score minus the peer median; y: change of the score against a year earlier."""
+    if x is None or y is None or _nan(x) or _nan(y):
+        return None
+    if x >= 0:
+        return Quadrant.TELADAN if y >= 0 else Quadrant.WASPADA
+    return Quadrant.BERKEMBANG if y >= 0 else Quadrant.PRIORITAS
+
+
 def _quadrants(skor: np.ndarray, median: np.ndarray, prev: np.ndarray, ok: np.ndarray) -> Any:
     """quadrant_of(score - median, score - a year earlier) where ``ok`` (else None)."""
     with np.errstate(invalid="ignore"):
-        x, y = skor - median, skor - prev
-    ok = ok & ~np.isnan(x) & ~np.isnan(y)
+        x, y = (skor - median).tolist(), (skor - prev).tolist()
     out = np.full(len(skor), None, dtype=object)
-    up = y >= 0
-    out[ok & (x >= 0) & up] = Quadrant.TELADAN
-    out[ok & (x >= 0) & ~up] = Quadrant.WASPADA
-    out[ok & (x < 0) & up] = Quadrant.BERKEMBANG
-    out[ok & (x < 0) & ~up] = Quadrant.PRIORITAS
+    for i in np.flatnonzero(ok).tolist():
+        out[i] = quadrant_of(x[i], y[i])
     return out
